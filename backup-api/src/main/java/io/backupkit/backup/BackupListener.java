@@ -1,0 +1,34 @@
+package io.backupkit.backup;
+
+/**
+ * Progress and events of a {@link BackupManager}. Every method has a no-op default; implementations
+ * must be thread-safe (the dump and the media archive report from their own threads) and quick.
+ * Exceptions thrown by a listener are logged and ignored.
+ */
+public interface BackupListener {
+    /** A listener that does nothing. */
+    BackupListener NONE = new BackupListener() {};
+
+    /** A phase started; {@code expectedBytes} is -1 when unknown. */
+    default void phaseStarted(Phase phase, long expectedBytes) {}
+
+    /** Bytes processed so far in {@code phase} (source bytes: dump output, media file content, downloads). */
+    default void progress(Phase phase, long bytesDone) {}
+
+    default void phaseFinished(Phase phase) {}
+
+    default void backupStarted(CreateOptions options) {}
+
+    default void backupSucceeded(CreateResult result) {}
+
+    default void backupFailed(CreateOptions options, BackupException failure) {}
+
+    default void restoreStarted(BackupInfo backup) {}
+
+    default void restoreSucceeded(RestoreResult result) {}
+
+    default void restoreFailed(String backup, BackupException failure) {}
+
+    /** A warning a user should see (e.g. a symlink skipped, a non-transactional table). */
+    default void warning(String message) {}
+}

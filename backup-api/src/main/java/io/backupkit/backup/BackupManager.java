@@ -1,0 +1,309 @@
+package io.backupkit.backup;
+
+import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.DatabaseConfig;
+import io.backupkit.backup.spi.DatabaseDumper;
+import io.backupkit.backup.spi.Encryption;
+import io.backupkit.backup.spi.EncryptionConfig;
+import io.backupkit.backup.spi.ProviderOptions;
+import io.backupkit.backup.spi.ProviderRegistry;
+import io.backupkit.backup.spi.StorageConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Backs up and restores a host application's database and media folder.
+ *
+ * <pre>{@code
+ * BackupManager backups = BackupManager.builder()
+ *         .storage("filesystem", "/var/backups/myapp", Map.of())
+ *         .database("jdbc:postgresql://localhost/myapp", "myapp", Secret.of(password))
+ *         .mediaDir(Path.of("/var/lib/myapp/media"))
+ *         .hostApplication("myapp", "2.4.0")
+ *         .build();
+ * CreateResult r = backups.create(CreateOptions.labelled("manual"));
+ * backups.restore(RestoreOptions.latest());
+ * }</pre>
+ *
+ * <p>A manager is immutable and thread-safe; operations that change the storage (create, restore,
+ * prune, delete) take a lease in the storage so that only one runs at a time, across processes.
+ * Close it to release the storage's clients.
+ */
+public interface BackupManager extends AutoCloseable {
+    /** A new builder. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Writes one backup set: dump and media archive concurrently, then the manifest. Throws on
+     * failure, in which case no new backup is listed.
+     */
+    CreateResult create(CreateOptions options);
+
+    /** {@link #create(CreateOptions)} with the {@code manual} label. */
+    default CreateResult create() {
+        return create(CreateOptions.labelled(CreateOptions.MANUAL));
+    }
+
+    /** A {@code pre-upgrade} backup for a host's upgrade routine, recording both versions. */
+    default CreateResult createBeforeUpgrade(String fromVersion, String toVersion) {
+        return create(CreateOptions.preUpgrade(fromVersion, toVersion));
+    }
+
+    /**
+     * Restores a backup: verifies it first, takes a safety backup, then replaces media and database,
+     * all or nothing.
+     */
+    RestoreResult restore(RestoreOptions options);
+
+    /** Complete backups, newest first (by manifest time). */
+    List<BackupInfo> list();
+
+    /** The newest complete backup. */
+    Optional<BackupInfo> latest();
+
+    /**
+     * A complete backup by id or {@code latest}.
+     *
+     * @throws BackupNotFoundException when there is none
+     */
+    BackupInfo get(String idOrLatest);
+
+    /** Checks a backup: quick (objects present, sizes) or deep (download, digests, decryption). */
+    VerifyResult verify(String idOrLatest, boolean deep);
+
+    /** Deletes one backup set, manifest first. */
+    DeleteResult delete(String id);
+
+    /** Applies a retention policy; see {@link RetentionPolicy} for what is never deleted. */
+    PruneResult prune(RetentionPolicy policy, boolean dryRun);
+
+    /** What this manager was built with. */
+    BackupSettings settings();
+
+    @Override
+    void close();
+
+    /**
+     * Builds a {@link BackupManager}. Not thread-safe; {@link #build()} resolves the providers by id
+     * through {@link java.util.ServiceLoader}.
+     */
+    final class Builder {
+        private String name = "backup";
+        private String storageId = "filesystem";
+        private String storageLocation;
+        private Map<String, ?> storageOptions = Map.of();
+        private BackupStorage storage;
+        private String jdbcUrl;
+        private String dbUser;
+        private Secret dbPassword;
+        private String dumperId;
+        private Map<String, ?> dumperOptions = Map.of();
+        private Duration dumpTimeout;
+        private DatabaseDumper dumper;
+        private Path mediaDir;
+        private final List<String> mediaExcludes = new ArrayList<>();
+        private Compression compression = Compression.ZSTD;
+        private int compressionLevel;
+        private int compressionWorkers;
+        private String encryptionId;
+        private EncryptionConfig encryptionConfig;
+        private Encryption encryption;
+        private HostInfo host = HostInfo.UNKNOWN;
+        private Path spoolDir;
+        private boolean safetyBackup = true;
+        private Duration leaseTtl = Duration.ofMinutes(10);
+        private BackupListener listener = BackupListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private ClassLoader classLoader;
+
+        Builder() {}
+
+        /** The first part of backup ids, default {@code backup}. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** A storage by provider id (or provider class name), location and options. */
+        public Builder storage(String idOrClassName, String location, Map<String, ?> options) {
+            this.storageId = Objects.requireNonNull(idOrClassName, "idOrClassName");
+            this.storageLocation = Objects.requireNonNull(location, "location");
+            this.storageOptions = options == null ? Map.of() : options;
+            this.storage = null;
+            return this;
+        }
+
+        /** A storage instance created by the caller (the manager closes it). */
+        public Builder storage(BackupStorage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        /** The database; its dumper is chosen from the URL. */
+        public Builder database(String jdbcUrl, String user, Secret password) {
+            this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            this.dbUser = user;
+            this.dbPassword = password;
+            this.dumper = null;
+            return this;
+        }
+
+        /** Chooses the dumper by id when more than one handles the URL, and passes it options. */
+        public Builder dumper(String id, Map<String, ?> options) {
+            this.dumperId = id;
+            this.dumperOptions = options == null ? Map.of() : options;
+            return this;
+        }
+
+        /** A dumper instance created by the caller. */
+        public Builder database(DatabaseDumper dumper) {
+            this.dumper = Objects.requireNonNull(dumper, "dumper");
+            this.jdbcUrl = null;
+            return this;
+        }
+
+        /** The longest a dump or restore tool may run (default 12 hours). */
+        public Builder dumpTimeout(Duration timeout) {
+            this.dumpTimeout = timeout;
+            return this;
+        }
+
+        /** No database part: media-only backups. */
+        public Builder noDatabase() {
+            this.jdbcUrl = null;
+            this.dumper = null;
+            return this;
+        }
+
+        public Builder mediaDir(Path mediaDir) {
+            this.mediaDir = mediaDir;
+            return this;
+        }
+
+        /** Glob patterns relative to the media folder to leave out, e.g. {@code cache/**}. */
+        public Builder excludeMedia(String... globs) {
+            this.mediaExcludes.addAll(List.of(globs));
+            return this;
+        }
+
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        public Builder compressionLevel(int level) {
+            this.compressionLevel = level;
+            return this;
+        }
+
+        public Builder compressionWorkers(int workers) {
+            this.compressionWorkers = workers;
+            return this;
+        }
+
+        /** Encryption by provider id (e.g. {@code openpgp}). */
+        public Builder encryption(String id, EncryptionConfig config) {
+            this.encryptionId = Objects.requireNonNull(id, "id");
+            this.encryptionConfig = Objects.requireNonNull(config, "config");
+            this.encryption = null;
+            return this;
+        }
+
+        public Builder encryption(Encryption encryption) {
+            this.encryption = encryption;
+            this.encryptionId = null;
+            return this;
+        }
+
+        public Builder hostApplication(String application, String version) {
+            this.host = new HostInfo(application, version, host.schemaVersion());
+            return this;
+        }
+
+        public Builder spoolDir(Path dir) {
+            this.spoolDir = dir;
+            return this;
+        }
+
+        /** Whether restores take a {@code pre-restore} backup first unless told otherwise (default true). */
+        public Builder safetyBackup(boolean on) {
+            this.safetyBackup = on;
+            return this;
+        }
+
+        public Builder leaseTtl(Duration ttl) {
+            this.leaseTtl = Objects.requireNonNull(ttl, "ttl");
+            return this;
+        }
+
+        public Builder listener(BackupListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where providers are looked up (default: the thread context class loader). */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = classLoader;
+            return this;
+        }
+
+        /**
+         * Resolves the providers and creates the manager.
+         *
+         * @throws BackupConfigurationException when something is missing or no provider matches
+         */
+        public BackupManager build() {
+            ProviderRegistry registry = ProviderRegistry.of(classLoader);
+            BackupStorage theStorage = storage;
+            if (theStorage == null) {
+                if (storageLocation == null || storageLocation.isBlank()) {
+                    throw new BackupConfigurationException(
+                            "BACKUP_DIR", "no backup location: set BACKUP_DIR (a folder, key prefix or Dropbox path)");
+                }
+                theStorage = registry.storage(storageId)
+                        .create(new StorageConfig(storageLocation, new ProviderOptions("backup_options", storageOptions)));
+            }
+            DatabaseDumper theDumper = dumper;
+            if (theDumper == null && jdbcUrl != null) {
+                DatabaseConfig config = new DatabaseConfig(
+                        jdbcUrl, dbUser, dbPassword, new ProviderOptions("database.options", dumperOptions), dumpTimeout);
+                theDumper = registry.dumper(jdbcUrl, dumperId).create(config);
+            }
+            Encryption theEncryption = encryption;
+            if (theEncryption == null && encryptionId != null) {
+                theEncryption = registry.encryption(encryptionId).create(encryptionConfig);
+            }
+            Path spool = spoolDir != null ? spoolDir : Path.of(System.getProperty("java.io.tmpdir"));
+            BackupSettings settings = new BackupSettings(
+                    name,
+                    theStorage,
+                    theDumper,
+                    mediaDir,
+                    mediaExcludes,
+                    compression,
+                    compressionLevel,
+                    compressionWorkers,
+                    theEncryption,
+                    host,
+                    spool,
+                    safetyBackup,
+                    leaseTtl,
+                    listener,
+                    clock);
+            return registry.engine().create(settings);
+        }
+    }
+}

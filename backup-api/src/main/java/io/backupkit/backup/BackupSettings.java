@@ -1,0 +1,63 @@
+package io.backupkit.backup;
+
+import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.DatabaseDumper;
+import io.backupkit.backup.spi.Encryption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a {@link BackupManager} was built with, resolved: the services are created. Immutable.
+ *
+ * @param name the backup name, the first part of every id (default {@code backup})
+ * @param storage where backups are kept
+ * @param dumper the database dumper, or {@code null} for media-only backups
+ * @param mediaDir the media folder, or {@code null} for database-only backups
+ * @param mediaExcludes glob patterns (relative to the media folder) left out of the archive
+ * @param compression artifact compression
+ * @param compressionLevel the compressor's level (zstd 1-19, gzip 1-9); 0 = the default
+ * @param compressionWorkers zstd worker threads; 0 = the number of processors
+ * @param encryption artifact encryption, or {@code null}
+ * @param host the host application, recorded in every manifest
+ * @param spoolDir local folder for verified downloads during restore (default: the system temp folder)
+ * @param safetyBackup whether restores take a {@code pre-restore} backup first by default
+ * @param leaseTtl how long a storage lease lasts without renewal
+ * @param listener progress and events
+ * @param clock the time source (tests use a fixed one)
+ */
+public record BackupSettings(
+        String name,
+        BackupStorage storage,
+        DatabaseDumper dumper,
+        Path mediaDir,
+        List<String> mediaExcludes,
+        Compression compression,
+        int compressionLevel,
+        int compressionWorkers,
+        Encryption encryption,
+        HostInfo host,
+        Path spoolDir,
+        boolean safetyBackup,
+        Duration leaseTtl,
+        BackupListener listener,
+        Clock clock) {
+    public BackupSettings {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(storage, "storage");
+        mediaExcludes = List.copyOf(mediaExcludes);
+        Objects.requireNonNull(compression, "compression");
+        host = host == null ? HostInfo.UNKNOWN : host;
+        Objects.requireNonNull(spoolDir, "spoolDir");
+        Objects.requireNonNull(leaseTtl, "leaseTtl");
+        listener = listener == null ? BackupListener.NONE : listener;
+        clock = clock == null ? Clock.systemUTC() : clock;
+        if (dumper == null && mediaDir == null) {
+            throw new BackupConfigurationException(
+                    "BACKUP_DATABASE_URL",
+                    "nothing to back up: configure a database (BACKUP_DATABASE_URL) and/or a media folder (BACKUP_MEDIA_DIR)");
+        }
+    }
+}

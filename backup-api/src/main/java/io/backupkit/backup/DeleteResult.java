@@ -1,0 +1,17 @@
+package io.backupkit.backup;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of {@link BackupManager#delete}.
+ *
+ * @param id the backup deleted
+ * @param objects the object names removed (manifest first, so the set stops being visible at once)
+ */
+public record DeleteResult(BackupId id, List<String> objects) {
+    public DeleteResult {
+        Objects.requireNonNull(id, "id");
+        objects = List.copyOf(objects);
+    }
+}

@@ -1,0 +1,36 @@
+package io.backupkit.backup;
+
+import java.util.List;
+
+/**
+ * No provider, or more than one, matches what was asked for. The message names the candidates that
+ * were found and how to choose one.
+ */
+public final class ProviderNotFoundException extends BackupConfigurationException {
+    private static final long serialVersionUID = 1L;
+    private final String kind;
+    private final String requested;
+    private final List<String> candidates;
+
+    public ProviderNotFoundException(String key, String kind, String requested, List<String> candidates, String message) {
+        super(key, message);
+        this.kind = kind;
+        this.requested = requested;
+        this.candidates = List.copyOf(candidates);
+    }
+
+    /** {@code storage}, {@code dumper}, {@code encryption} or {@code engine}. */
+    public String kind() {
+        return kind;
+    }
+
+    /** What was asked for: an id, a class name or a JDBC URL (without credentials). */
+    public String requested() {
+        return requested;
+    }
+
+    /** The ids of the providers that were found on the class path. */
+    public List<String> candidates() {
+        return candidates;
+    }
+}

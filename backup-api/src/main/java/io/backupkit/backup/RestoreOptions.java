@@ -1,0 +1,45 @@
+package io.backupkit.backup;
+
+import java.util.Objects;
+
+/**
+ * How to restore.
+ *
+ * @param backup a backup id or {@code latest}
+ * @param safetyBackup take a {@code pre-restore} backup of the current state first (default on)
+ * @param force restore a backup made by a newer host application version
+ * @param database restore the database part (when the backup has one)
+ * @param media restore the media part (when the backup has one)
+ */
+public record RestoreOptions(String backup, boolean safetyBackup, boolean force, boolean database, boolean media) {
+    public static final String LATEST = "latest";
+
+    public RestoreOptions {
+        Objects.requireNonNull(backup, "backup");
+    }
+
+    /** The newest complete backup, with a safety backup, database and media. */
+    public static RestoreOptions latest() {
+        return of(LATEST);
+    }
+
+    public static RestoreOptions of(String backup) {
+        return new RestoreOptions(backup, true, false, true, true);
+    }
+
+    public RestoreOptions withSafetyBackup(boolean on) {
+        return new RestoreOptions(backup, on, force, database, media);
+    }
+
+    public RestoreOptions withForce(boolean on) {
+        return new RestoreOptions(backup, safetyBackup, on, database, media);
+    }
+
+    public RestoreOptions onlyDatabase() {
+        return new RestoreOptions(backup, safetyBackup, force, true, false);
+    }
+
+    public RestoreOptions onlyMedia() {
+        return new RestoreOptions(backup, safetyBackup, force, false, true);
+    }
+}

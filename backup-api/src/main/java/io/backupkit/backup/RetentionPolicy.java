@@ -1,0 +1,56 @@
+package io.backupkit.backup;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Which complete backups to keep; all others are deleted by {@link BackupManager#prune}. A backup is
+ * kept when any rule keeps it. Times are the manifests' {@code created} times, in UTC.
+ *
+ * <p>Safety rules that no policy overrides: the newest complete backup is always kept; a policy
+ * with no rule set ({@link #isEmpty()}) deletes nothing; backups dated in the future are kept.
+ *
+ * @param keepLast keep the newest N
+ * @param keepDaily keep the newest backup of each of the last N days that have one
+ * @param keepWeekly the same per ISO week
+ * @param keepMonthly the same per month
+ * @param maxAge when set, backups older than this are not kept by keepLast/daily/weekly/monthly
+ *     (the newest is still kept)
+ * @param keepPreUpgrade keep the newest N {@code pre-upgrade} backups regardless of the other rules
+ * @param leftoverGrace objects without a manifest older than this are deleted as leftovers of
+ *     interrupted backups
+ */
+public record RetentionPolicy(
+        int keepLast,
+        int keepDaily,
+        int keepWeekly,
+        int keepMonthly,
+        Duration maxAge,
+        int keepPreUpgrade,
+        Duration leftoverGrace) {
+    /** The default grace before leftovers of interrupted backups are removed. */
+    public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
+
+    public RetentionPolicy {
+        if (keepLast < 0 || keepDaily < 0 || keepWeekly < 0 || keepMonthly < 0 || keepPreUpgrade < 0) {
+            throw new BackupConfigurationException("retention", "retention counts must not be negative");
+        }
+        if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+            throw new BackupConfigurationException("retention.max_age", "max age must be positive");
+        }
+        Objects.requireNonNull(leftoverGrace, "leftoverGrace");
+        if (leftoverGrace.isNegative()) {
+            throw new BackupConfigurationException("retention.leftover_grace", "grace must not be negative");
+        }
+    }
+
+    /** A policy that keeps the newest {@code n} and nothing else. */
+    public static RetentionPolicy keepLast(int n) {
+        return new RetentionPolicy(n, 0, 0, 0, null, 0, DEFAULT_GRACE);
+    }
+
+    /** True when no keep rule is set: such a policy deletes no backup (leftovers are still swept). */
+    public boolean isEmpty() {
+        return keepLast == 0 && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0 && maxAge == null;
+    }
+}

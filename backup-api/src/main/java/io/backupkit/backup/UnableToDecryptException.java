@@ -1,0 +1,20 @@
+package io.backupkit.backup;
+
+/**
+ * The backup is encrypted and the configured key or passphrase cannot open it (missing, wrong, of
+ * another key id). Nothing was changed.
+ */
+public final class UnableToDecryptException extends BackupException {
+    private static final long serialVersionUID = 1L;
+    private final String keyId;
+
+    public UnableToDecryptException(String keyId, String message, Throwable cause) {
+        super(message, cause);
+        this.keyId = keyId;
+    }
+
+    /** The key id the backup was encrypted to, or {@code passphrase}. */
+    public String keyId() {
+        return keyId;
+    }
+}

@@ -1,0 +1,14 @@
+package io.backupkit.backup;
+
+/** Dumping the database failed: the server could not be reached, the credentials were refused, or the dump tool failed. No manifest was written. */
+public class UnableToDumpDatabaseException extends BackupException {
+    private static final long serialVersionUID = 1L;
+
+    public UnableToDumpDatabaseException(String message) {
+        super(message);
+    }
+
+    public UnableToDumpDatabaseException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,11 @@
+package io.backupkit.backup.spi;
+
+/**
+ * The server and the tool a dumper will use, recorded in the manifest.
+ *
+ * @param product e.g. {@code PostgreSQL}, {@code MariaDB}, {@code H2}
+ * @param serverVersion the server's version
+ * @param tool e.g. {@code pg_dump}, {@code mariadb-dump}, {@code SCRIPT}
+ * @param toolVersion the tool's version
+ */
+public record DatabaseDescription(String product, String serverVersion, String tool, String toolVersion) {}

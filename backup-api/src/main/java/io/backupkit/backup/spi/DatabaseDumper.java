@@ -1,0 +1,49 @@
+package io.backupkit.backup.spi;
+
+import io.backupkit.backup.DatabaseInfo;
+import java.io.OutputStream;
+
+/**
+ * Dumps and restores one database with its native tools.
+ *
+ * <p>Restore guarantee: after {@link #restore} returns, the database equals the dump (objects and
+ * rows created since are gone); if it throws, the database is as it was before the call. How that is
+ * achieved (one transaction, a staging database and a swap, a local snapshot to roll back to) is
+ * the dumper's to choose and document.
+ *
+ * <p>Failures are {@link io.backupkit.backup.UnableToDumpDatabaseException} (tool problems: {@link
+ * io.backupkit.backup.DatabaseToolException}) or {@link
+ * io.backupkit.backup.UnableToRestoreDatabaseException}; messages name the cause and never contain
+ * the password.
+ */
+public interface DatabaseDumper {
+    /** The provider id, recorded in the manifest. */
+    String id();
+
+    /**
+     * Connects, reads the server's product and version, and checks that the dump tool is present and
+     * fit for it. Called before anything is written.
+     */
+    DatabaseDescription describe();
+
+    /** The dump's file extension / format name, e.g. {@code sql} or {@code pgdump}. */
+    String format();
+
+    /**
+     * Writes a consistent dump to {@code out}. Does not close {@code out}. Returns only when the dump
+     * is complete and the tool succeeded (exit code 0 and its output read to the end); cancellation
+     * by interrupting the thread kills the tool.
+     */
+    void dump(OutputStream out);
+
+    /**
+     * Checks, before anything is changed, that a dump described by {@code info} can be restored here
+     * (same dumper, a tool that can read its format). Throws {@link
+     * io.backupkit.backup.IncompatibleBackupException} or {@link
+     * io.backupkit.backup.DatabaseToolException} otherwise.
+     */
+    void checkRestorable(DatabaseInfo info);
+
+    /** Replaces the database with the dump, all or nothing (see the class comment). */
+    void restore(DumpSource source);
+}

@@ -1,0 +1,34 @@
+package io.backupkit.backup.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Streaming encryption of artifacts (unknown length). Decryption must authenticate: reading a
+ * decrypted stream to its end throws {@link io.backupkit.backup.CorruptBackupException} when the
+ * ciphertext was altered or truncated, and opening it throws {@link
+ * io.backupkit.backup.UnableToDecryptException} when the key does not fit.
+ */
+public interface Encryption {
+    /** The provider id recorded in the manifest. */
+    String id();
+
+    /** The object-name suffix without the dot, e.g. {@code gpg}. */
+    String extension();
+
+    /** The recipient key id (hex) or {@code passphrase}, recorded in the manifest. */
+    String keyId();
+
+    /**
+     * Wraps {@code target}; closing the returned stream finishes the encryption but does not close
+     * {@code target}. {@code objectName} is bound into the ciphertext so a swapped artifact is detected.
+     */
+    OutputStream encrypt(OutputStream target, String objectName) throws IOException;
+
+    /** Opens the plaintext of {@code source}; checks that it was encrypted for {@code objectName}. */
+    InputStream decrypt(InputStream source, String objectName) throws IOException;
+
+    /** Whether a secret key or passphrase is configured, so {@link #decrypt} can work. */
+    boolean canDecrypt();
+}

@@ -1,0 +1,18 @@
+package io.backupkit.backup.spi;
+
+import io.backupkit.backup.Secret;
+import java.nio.file.Path;
+
+/**
+ * What an encryption provider is created from. Any component may be {@code null}.
+ *
+ * @param recipientKey public key file to encrypt to ({@code BACKUP_ENCRYPTION_RECIPIENT_KEY})
+ * @param secretKey secret key file to decrypt with ({@code BACKUP_ENCRYPTION_SECRET_KEY})
+ * @param passphrase passphrase for symmetric encryption or for the secret key
+ * @param options provider options
+ */
+public record EncryptionConfig(Path recipientKey, Path secretKey, Secret passphrase, ProviderOptions options) {
+    public EncryptionConfig {
+        options = options == null ? new ProviderOptions("encryption.options", java.util.Map.of()) : options;
+    }
+}
