@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param keepDaily keep the newest backup of each of the last N days that have one
  * @param keepWeekly the same per ISO week
  * @param keepMonthly the same per month
- * @param maxAge when set, backups older than this are not kept by keepLast/daily/weekly/monthly
- *     (the newest is still kept)
+ * @param maxAge when set alone, keep every backup younger than this; with count rules, the count
+ *     rules only keep backups younger than this (the newest is still kept)
  * @param keepPreUpgrade keep the newest N {@code pre-upgrade} backups regardless of the other rules
  * @param leftoverGrace objects without a manifest older than this are deleted as leftovers of
  *     interrupted backups

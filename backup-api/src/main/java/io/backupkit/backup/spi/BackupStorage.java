@@ -68,6 +68,15 @@ public interface BackupStorage extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The local folder holding the objects, for storages that keep them on this machine's file
+     * system. The engine leaves it out of the media archive when it lies inside the media folder, and
+     * verifies local artifacts in place instead of copying them.
+     */
+    default Optional<java.nio.file.Path> localFolder() {
+        return Optional.empty();
+    }
+
     /** Releases clients and threads. */
     @Override
     default void close() {}

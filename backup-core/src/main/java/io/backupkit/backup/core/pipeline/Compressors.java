@@ -1,0 +1,65 @@
+package io.backupkit.backup.core.pipeline;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import io.backupkit.backup.Compression;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.io.input.CloseShieldInputStream;
+import org.apache.commons.io.output.CloseShieldOutputStream;
+
+/**
+ * Compressing and decompressing streams. Closing a compressing stream finishes the compressed
+ * stream but never closes the target: the storage write behind it is committed or aborted by its
+ * owner.
+ */
+public final class Compressors {
+    /** Buffer between a producer and the compressor: large, so the compressor gets big blocks. */
+    public static final int BUFFER = 1 << 20;
+
+    private Compressors() {}
+
+    /**
+     * Wraps {@code target} in a compressor.
+     *
+     * @param level 0 for the compressor's default
+     * @param workers zstd worker threads; 0 for the number of processors
+     */
+    public static OutputStream compress(Compression compression, int level, int workers, OutputStream target)
+            throws IOException {
+        OutputStream shielded = CloseShieldOutputStream.wrap(target);
+        return switch (compression) {
+            case ZSTD -> {
+                ZstdOutputStream z = new ZstdOutputStream(shielded, level == 0 ? 3 : level);
+                int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+                if (n > 1) {
+                    z.setWorkers(n);
+                }
+                yield new BufferedOutputStream(z, BUFFER);
+            }
+            case GZIP -> new BufferedOutputStream(new GzipLevelOutputStream(shielded, level == 0 ? 6 : level), BUFFER);
+            case NONE -> new BufferedOutputStream(shielded, BUFFER);
+        };
+    }
+
+    /** Wraps {@code source} in a decompressor; closing it does not close {@code source}. */
+    public static InputStream decompress(Compression compression, InputStream source) throws IOException {
+        InputStream shielded = CloseShieldInputStream.wrap(source);
+        return switch (compression) {
+            case ZSTD -> new ZstdInputStream(shielded);
+            case GZIP -> new GZIPInputStream(shielded, 1 << 16);
+            case NONE -> shielded;
+        };
+    }
+
+    private static final class GzipLevelOutputStream extends GZIPOutputStream {
+        GzipLevelOutputStream(OutputStream out, int level) throws IOException {
+            super(out, 1 << 16);
+            def.setLevel(level);
+        }
+    }
+}
