@@ -1,0 +1,129 @@
+package io.backupkit.backup.core.engine;
+
+import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupSettings;
+import io.backupkit.backup.Phase;
+import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.core.pipeline.Compressors;
+import io.backupkit.backup.core.pipeline.HashingOutputStream;
+import io.backupkit.backup.core.pipeline.ProgressOutputStream;
+import io.backupkit.backup.BackupListener;
+import io.backupkit.backup.spi.Encryption;
+import io.backupkit.backup.spi.ObjectWrite;
+import io.backupkit.backup.spi.StoredObject;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Streams one artifact into the storage: source -> compressor -> (encryptor) -> SHA-256 + count ->
+ * storage write handle, committed only when the source finished without error.
+ */
+final class ArtifactWriter {
+    /** Writes the source content; must not close the stream. */
+    @FunctionalInterface
+    interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private ArtifactWriter() {}
+
+    static ArtifactInfo write(BackupSettings settings, String kind, String name, Phase phase, BackupListener listener, Body body)
+            throws IOException {
+        Encryption encryption = settings.encryption();
+        try (ObjectWrite write = settings.storage().openWrite(name)) {
+            SinkGuard sink = new SinkGuard(write.stream());
+            HashingOutputStream hashed = new HashingOutputStream(sink);
+            OutputStream encrypted = encryption == null ? hashed : encryption.encrypt(hashed, name);
+            OutputStream compressed =
+                    Compressors.compress(settings.compression(), settings.compressionLevel(), settings.compressionWorkers(), encrypted);
+            boolean finished = false;
+            try {
+                ProgressOutputStream source = new ProgressOutputStream(compressed, phase, listener::progress);
+                body.writeTo(source);
+                source.flush();
+                listener.progress(phase, source.count());
+                compressed.close();
+                if (encrypted != hashed) {
+                    encrypted.close();
+                }
+                hashed.close();
+                finished = true;
+            } catch (IOException | RuntimeException e) {
+                if (sink.failure != null) {
+                    // the producer may have wrapped it; the storage is what failed
+                    throw new UnableToStoreException(settings.storage().describe(), name, "writing " + name + " to "
+                            + settings.storage().describe() + " failed: " + sink.failure.getMessage()
+                            + "; no backup was committed", sink.failure);
+                }
+                throw e;
+            } finally {
+                if (!finished) {
+                    closeQuietly(compressed);
+                }
+            }
+            StoredObject stored = write.commit();
+            if (stored.size() != hashed.count()) {
+                throw new UnableToStoreException(settings.storage().describe(), name,
+                        "storage reports " + stored.size() + " bytes for " + name + " but " + hashed.count() + " were written", null);
+            }
+            return new ArtifactInfo(kind, name, hashed.count(), hashed.sha256(), settings.compression(),
+                    encryption == null ? null : encryption.id(), encryption == null ? null : encryption.keyId());
+        }
+    }
+
+    /** Remembers the first failure of the storage stream, to name the right culprit. */
+    private static final class SinkGuard extends java.io.FilterOutputStream {
+        private IOException failure;
+
+        SinkGuard(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw remember(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw remember(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw remember(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+
+        private IOException remember(IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return e;
+        }
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        try {
+            out.close(); // frees native compressor memory; the write is aborted anyway
+        } catch (IOException | RuntimeException ignored) {
+            // the original failure is what matters
+        }
+    }
+}

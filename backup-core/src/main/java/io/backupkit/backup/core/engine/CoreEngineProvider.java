@@ -1,0 +1,18 @@
+package io.backupkit.backup.core.engine;
+
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupSettings;
+import io.backupkit.backup.spi.BackupEngineProvider;
+
+/** Registers the core engine with {@link java.util.ServiceLoader}. */
+public final class CoreEngineProvider implements BackupEngineProvider {
+    @Override
+    public String id() {
+        return "core";
+    }
+
+    @Override
+    public BackupManager create(BackupSettings settings) {
+        return new DefaultBackupManager(settings);
+    }
+}

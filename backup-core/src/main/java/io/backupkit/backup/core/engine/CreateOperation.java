@@ -1,0 +1,248 @@
+package io.backupkit.backup.core.engine;
+
+import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupCancelledException;
+import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupId;
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupListener;
+import io.backupkit.backup.BackupSettings;
+import io.backupkit.backup.CreateOptions;
+import io.backupkit.backup.CreateResult;
+import io.backupkit.backup.DatabaseInfo;
+import io.backupkit.backup.HostInfo;
+import io.backupkit.backup.MediaInfo;
+import io.backupkit.backup.Phase;
+import io.backupkit.backup.UnableToArchiveMediaException;
+import io.backupkit.backup.UnableToDumpDatabaseException;
+import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.core.archive.MediaArchiver;
+import io.backupkit.backup.core.manifest.ManifestCodec;
+import io.backupkit.backup.core.manifest.ObjectNames;
+import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.DatabaseDescription;
+import io.backupkit.backup.spi.DatabaseDumper;
+import io.backupkit.backup.spi.ObjectWrite;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One backup: the dump and the media archive are streamed concurrently into the storage, then the
+ * manifest is written. The manifest is the commit point: if anything fails before it is written,
+ * the artifacts already stored are deleted (best effort; {@code prune} removes what remains) and no
+ * backup is listed.
+ */
+final class CreateOperation {
+    private static final Logger LOG = LoggerFactory.getLogger(CreateOperation.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final BackupSettings settings;
+    private final BackupListener listener;
+
+    CreateOperation(BackupSettings settings) {
+        this.settings = settings;
+        this.listener = Events.safe(settings.listener());
+    }
+
+    /**
+     * Runs the backup; the caller holds the storage lease.
+     *
+     * @param skipMissingMedia leave the media part out when the media folder does not exist (for
+     *     the safety backup before restoring onto a new machine)
+     */
+    CreateResult run(CreateOptions options, boolean skipMissingMedia) {
+        Instant started = settings.clock().instant();
+        long t0 = System.nanoTime();
+        BackupStorage storage = settings.storage();
+        BackupId id = newId(started);
+        String encExt = settings.encryption() == null ? null : settings.encryption().extension();
+        DatabaseDumper dumper = settings.dumper();
+        Path mediaDir = settings.mediaDir();
+        boolean withMedia = mediaDir != null && !(skipMissingMedia && !Files.exists(mediaDir));
+        if (mediaDir != null && withMedia && !Files.isDirectory(mediaDir)) {
+            throw new UnableToArchiveMediaException("the media folder " + mediaDir
+                    + " does not exist or is not a folder; check BACKUP_MEDIA_DIR");
+        }
+        // Checks that can fail before anything is written: the server, the dump tool (T21).
+        DatabaseDescription description = dumper == null ? null : dumper.describe();
+        String dbName = dumper == null ? null : ObjectNames.database(id, dumper.format(), settings.compression(), encExt);
+        String mediaName = withMedia ? ObjectNames.media(id, settings.compression(), encExt) : null;
+
+        List<String> written = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "backup-create-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ExecutorCompletionService<ArtifactInfo> parts = new ExecutorCompletionService<>(pool);
+            List<Future<ArtifactInfo>> futures = new ArrayList<>();
+            MediaInfo[] mediaInfo = new MediaInfo[1];
+            if (dumper != null) {
+                futures.add(parts.submit(task(Phase.DATABASE_DUMP, dbName, written, () -> ArtifactWriter.write(
+                        settings, ArtifactInfo.DATABASE, dbName, Phase.DATABASE_DUMP, listener, dumper::dump))));
+            }
+            if (withMedia) {
+                MediaArchiver archiver = new MediaArchiver(mediaDir, settings.mediaExcludes(), excludedDirs(mediaDir), listener);
+                futures.add(parts.submit(task(Phase.MEDIA_ARCHIVE, mediaName, written, () -> ArtifactWriter.write(
+                        settings, ArtifactInfo.MEDIA, mediaName, Phase.MEDIA_ARCHIVE, listener,
+                        out -> mediaInfo[0] = archiver.write(out)))));
+            }
+            List<ArtifactInfo> artifacts = awaitAll(pool, parts, futures);
+
+            DatabaseInfo database = description == null ? null : new DatabaseInfo(dumper.id(), description.product(),
+                    description.serverVersion(), description.tool(), description.toolVersion(), dumper.format());
+            HostInfo host = options.schemaVersion() == null ? settings.host() : settings.host().withSchemaVersion(options.schemaVersion());
+            BackupInfo info = new BackupInfo(ManifestCodec.FORMAT_VERSION, id, started, options.labels(), options.attributes(),
+                    host, LibraryVersion.get(), database, mediaInfo[0], artifacts, Duration.ofMillis((System.nanoTime() - t0) / 1_000_000));
+            listener.phaseStarted(Phase.MANIFEST, -1);
+            writeManifest(info);
+            listener.phaseFinished(Phase.MANIFEST);
+            return new CreateResult(info);
+        } catch (RuntimeException e) {
+            deleteQuietly(written);
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Callable<ArtifactInfo> task(Phase phase, String name, List<String> written, Callable<ArtifactInfo> body) {
+        return () -> {
+            listener.phaseStarted(phase, -1);
+            ArtifactInfo a = body.call();
+            synchronized (written) {
+                written.add(name);
+            }
+            listener.phaseFinished(phase);
+            return a;
+        };
+    }
+
+    /**
+     * Waits for the parts in completion order; on the first failure cancels the others and waits
+     * until they have stopped (so their writes are aborted before the failure is reported).
+     */
+    private List<ArtifactInfo> awaitAll(
+            ExecutorService pool, ExecutorCompletionService<ArtifactInfo> parts, List<Future<ArtifactInfo>> futures) {
+        List<ArtifactInfo> out = new ArrayList<>();
+        try {
+            for (int i = 0; i < futures.size(); i++) {
+                out.add(parts.take().get());
+            }
+        } catch (InterruptedException e) {
+            stop(pool, futures);
+            Thread.currentThread().interrupt();
+            throw new BackupCancelledException("the backup was cancelled; nothing was committed", e);
+        } catch (ExecutionException e) {
+            stop(pool, futures);
+            throw translate(e.getCause());
+        }
+        out.sort(Comparator.comparing((ArtifactInfo a) -> !a.kind().equals(ArtifactInfo.DATABASE)));
+        return out;
+    }
+
+    private static void stop(ExecutorService pool, List<Future<ArtifactInfo>> futures) {
+        futures.forEach(f -> f.cancel(true));
+        pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.error("a backup task did not stop within 60 s after cancellation");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private RuntimeException translate(Throwable cause) {
+        if (cause instanceof BackupException b) {
+            return b;
+        }
+        if (cause instanceof InterruptedIOException || cause instanceof InterruptedException) {
+            return new BackupCancelledException("the backup was cancelled; nothing was committed", cause);
+        }
+        if (cause instanceof IOException || cause instanceof UncheckedIOException) {
+            return new UnableToStoreException(settings.storage().describe(), null,
+                    "writing the backup to " + settings.storage().describe() + " failed: " + cause.getMessage()
+                            + "; no backup was committed", cause);
+        }
+        if (cause instanceof RuntimeException r) {
+            return r;
+        }
+        return new UnableToDumpDatabaseException("the backup failed: " + cause, cause);
+    }
+
+    private void writeManifest(BackupInfo info) {
+        String name = ObjectNames.manifest(info.id());
+        byte[] bytes = ManifestCodec.write(info);
+        try (ObjectWrite w = settings.storage().openWrite(name)) {
+            w.stream().write(bytes);
+            w.commit();
+        } catch (IOException e) {
+            throw new UnableToStoreException(settings.storage().describe(), name,
+                    "writing the manifest " + name + " failed: " + e.getMessage() + "; the backup was not committed", e);
+        }
+    }
+
+    /** Folders inside the media folder that must not be archived: the backup folder, the spool. */
+    private List<Path> excludedDirs(Path mediaDir) {
+        List<Path> out = new ArrayList<>();
+        Path media = mediaDir.toAbsolutePath().normalize();
+        settings.storage().localFolder().map(p -> p.toAbsolutePath().normalize()).filter(p -> p.startsWith(media)).ifPresent(out::add);
+        Path spool = settings.spoolDir().toAbsolutePath().normalize();
+        if (spool.startsWith(media)) {
+            out.add(spool);
+        }
+        return out;
+    }
+
+    private BackupId newId(Instant now) {
+        for (int attempt = 0; attempt < 16; attempt++) {
+            byte[] suffix = new byte[2];
+            RANDOM.nextBytes(suffix);
+            BackupId id = BackupId.of(settings.name(), now, HexFormat.of().formatHex(suffix));
+            try {
+                if (settings.storage().list(id.value()).isEmpty()) {
+                    return id;
+                }
+            } catch (IOException e) {
+                throw new UnableToStoreException(settings.storage().describe(), null,
+                        "cannot list " + settings.storage().describe() + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("could not find a free backup id");
+    }
+
+    private void deleteQuietly(List<String> names) {
+        synchronized (names) {
+            for (String n : names) {
+                try {
+                    settings.storage().delete(n);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("could not delete {} after a failed backup; 'backup prune' removes it later", n);
+                }
+            }
+        }
+    }
+}

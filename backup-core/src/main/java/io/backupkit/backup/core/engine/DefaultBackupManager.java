@@ -1,0 +1,240 @@
+package io.backupkit.backup.core.engine;
+
+import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupId;
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupListener;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupSettings;
+import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.CreateOptions;
+import io.backupkit.backup.CreateResult;
+import io.backupkit.backup.DeleteResult;
+import io.backupkit.backup.Phase;
+import io.backupkit.backup.PruneResult;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.RestoreResult;
+import io.backupkit.backup.RetentionPolicy;
+import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.core.manifest.ObjectNames;
+import io.backupkit.backup.core.pipeline.HashingInputStream;
+import io.backupkit.backup.core.retention.RetentionPlanner;
+import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's {@link BackupManager}: immutable and thread-safe; operations that change the storage
+ * hold the storage lease.
+ */
+final class DefaultBackupManager implements BackupManager {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultBackupManager.class);
+    /** Artifact names of backups: used only to find leftovers (objects whose manifest is missing). */
+    private static final Pattern ARTIFACT =
+            Pattern.compile("([a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16})\\.(db\\.|media\\.tar|manifest\\.json).*");
+
+    private final BackupSettings settings;
+    private final BackupStorage storage;
+    private final Catalog catalog;
+
+    DefaultBackupManager(BackupSettings settings) {
+        this.settings = settings;
+        this.storage = settings.storage();
+        this.catalog = new Catalog(storage, settings.listener());
+    }
+
+    @Override
+    public CreateResult create(CreateOptions options) {
+        BackupListener listener = settings.listener();
+        Events.fire(listener, l -> l.backupStarted(options));
+        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+            CreateResult result = new CreateOperation(settings).run(options, false);
+            LOG.info("backup {} created ({} bytes) in {}", result.id(), result.backup().size(), storage.describe());
+            Events.fire(listener, l -> l.backupSucceeded(result));
+            return result;
+        } catch (BackupException e) {
+            LOG.error("backup failed: {}", e.getMessage());
+            Events.fire(listener, l -> l.backupFailed(options, e));
+            throw e;
+        }
+    }
+
+    @Override
+    public RestoreResult restore(RestoreOptions options) {
+        BackupListener listener = settings.listener();
+        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+            BackupInfo backup = catalog.get(options.backup());
+            Events.fire(listener, l -> l.restoreStarted(backup));
+            RestoreResult result = new RestoreOperation(settings).run(backup, options);
+            LOG.info("backup {} restored", backup.id());
+            Events.fire(listener, l -> l.restoreSucceeded(result));
+            return result;
+        } catch (BackupException e) {
+            LOG.error("restore failed: {}", e.getMessage());
+            Events.fire(listener, l -> l.restoreFailed(options.backup(), e));
+            throw e;
+        }
+    }
+
+    @Override
+    public List<BackupInfo> list() {
+        return catalog.list();
+    }
+
+    @Override
+    public Optional<BackupInfo> latest() {
+        return catalog.latest();
+    }
+
+    @Override
+    public BackupInfo get(String idOrLatest) {
+        return catalog.get(idOrLatest);
+    }
+
+    @Override
+    public VerifyResult verify(String idOrLatest, boolean deep) {
+        BackupInfo backup = catalog.get(idOrLatest);
+        List<String> problems = new ArrayList<>();
+        for (ArtifactInfo a : backup.artifacts()) {
+            Optional<String> problem = ArtifactReader.presence(storage, a);
+            if (problem.isEmpty() && deep) {
+                problem = deepCheck(a);
+            }
+            problem.ifPresent(problems::add);
+        }
+        return new VerifyResult(backup, deep, problems);
+    }
+
+    /** Reads the artifact once: digest of the stored bytes, and it decodes to its end. */
+    private Optional<String> deepCheck(ArtifactInfo a) {
+        settings.listener().phaseStarted(Phase.DOWNLOAD_VERIFY, a.size());
+        try (InputStream raw = ArtifactReader.openRaw(storage, a);
+                HashingInputStream hashed = new HashingInputStream(raw)) {
+            boolean decodable = !a.encrypted() || (settings.encryption() != null && settings.encryption().canDecrypt());
+            String decodeProblem = null;
+            if (decodable) {
+                try (InputStream decoded = ArtifactReader.decode(settings, a, new java.io.FilterInputStream(hashed) {
+                    @Override
+                    public void close() {}
+                })) {
+                    decoded.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException | CorruptBackupException | UnableToDecryptException e) {
+                    decodeProblem = a.name() + ": cannot be decoded (" + e.getMessage() + ")";
+                }
+            }
+            hashed.drain();
+            try {
+                ArtifactReader.check(a, hashed);
+            } catch (CorruptBackupException e) {
+                return Optional.of(e.getMessage());
+            }
+            return Optional.ofNullable(decodeProblem);
+        } catch (IOException e) {
+            return Optional.of(a.name() + ": cannot be read (" + e.getMessage() + ")");
+        } finally {
+            settings.listener().phaseFinished(Phase.DOWNLOAD_VERIFY);
+        }
+    }
+
+    @Override
+    public DeleteResult delete(String id) {
+        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+            BackupInfo backup = catalog.get(id);
+            return new DeleteResult(backup.id(), deleteSet(backup));
+        }
+    }
+
+    /** Deletes the manifest first (the set stops being visible at once), then the artifacts. */
+    private List<String> deleteSet(BackupInfo backup) {
+        List<String> names = new ArrayList<>();
+        names.add(ObjectNames.manifest(backup.id()));
+        backup.artifacts().forEach(a -> names.add(a.name()));
+        for (String n : names) {
+            deleteObject(n);
+        }
+        return names;
+    }
+
+    private void deleteObject(String name) {
+        try {
+            storage.delete(name);
+        } catch (IOException e) {
+            throw new UnableToStoreException(storage.describe(), name, "cannot delete " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public PruneResult prune(RetentionPolicy policy, boolean dryRun) {
+        if (dryRun) {
+            return plan(policy, true);
+        }
+        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+            return plan(policy, false);
+        }
+    }
+
+    private PruneResult plan(RetentionPolicy policy, boolean dryRun) {
+        Instant now = settings.clock().instant();
+        Catalog.Scan scan = catalog.scan();
+        RetentionPlanner.Plan plan = RetentionPlanner.plan(scan.complete(), policy, now);
+        Set<String> protectedIds = new HashSet<>();
+        scan.complete().forEach(b -> protectedIds.add(b.id().value()));
+        for (String unreadable : scan.unreadableManifests()) {
+            ObjectNames.manifestId(unreadable).ifPresent(id -> protectedIds.add(id.value())); // never guess: keep
+        }
+        List<String> leftovers = new ArrayList<>();
+        Instant graceLimit = now.minus(policy.leftoverGrace());
+        for (StoredObject o : scan.objects()) {
+            Matcher m = ARTIFACT.matcher(o.name());
+            if (m.matches() && !protectedIds.contains(m.group(1)) && !o.name().endsWith(ObjectNames.MANIFEST_SUFFIX)
+                    && o.modified().isBefore(graceLimit)) {
+                leftovers.add(o.name());
+            }
+        }
+        try {
+            leftovers.addAll(storage.sweep(policy.leftoverGrace(), now, dryRun));
+        } catch (IOException e) {
+            LOG.warn("sweeping incomplete uploads in {} failed: {}", storage.describe(), e.getMessage());
+        }
+        if (!dryRun) {
+            settings.listener().phaseStarted(Phase.PRUNE, -1);
+            for (BackupInfo b : plan.delete()) {
+                deleteSet(b);
+                LOG.info("pruned backup {}", b.id());
+            }
+            for (String name : leftovers) {
+                if (ARTIFACT.matcher(name).matches()) {
+                    deleteObject(name);
+                }
+            }
+            settings.listener().phaseFinished(Phase.PRUNE);
+        }
+        return new PruneResult(plan.keep(), plan.delete(), leftovers, dryRun);
+    }
+
+    @Override
+    public BackupSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        storage.close();
+    }
+
+}

@@ -1,0 +1,412 @@
+package io.backupkit.backup.core.engine;
+
+import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupCancelledException;
+import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupListener;
+import io.backupkit.backup.BackupSettings;
+import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.CreateOptions;
+import io.backupkit.backup.IncompatibleBackupException;
+import io.backupkit.backup.IncompleteBackupException;
+import io.backupkit.backup.MediaInfo;
+import io.backupkit.backup.Phase;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.RestoreResult;
+import io.backupkit.backup.UnableToRestoreDatabaseException;
+import io.backupkit.backup.UnableToRestoreMediaException;
+import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.core.archive.ExtractLimits;
+import io.backupkit.backup.core.archive.MediaExtractor;
+import io.backupkit.backup.core.pipeline.HashingInputStream;
+import io.backupkit.backup.spi.BackupStorage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.commons.io.file.PathUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a backup, all or nothing (DESIGN.md section 6):
+ *
+ * <ol>
+ *   <li>resolve the backup from its manifest and refuse what cannot be restored here (newer host
+ *       version unless forced, a dump the dumper cannot read, no key for an encrypted backup);
+ *   <li>verify before changing anything, both parts concurrently: the dump is checked against its
+ *       SHA-256 and size (in place when the storage is local, else while it is downloaded to the
+ *       spool folder); the media archive is checked while it is extracted into a fresh staging
+ *       folder beside the media folder (the staging folder is the media's spool: extracting there
+ *       changes nothing, and it spares a second copy of the archive);
+ *   <li>take a {@code pre-restore} safety backup of the current state (unless turned off);
+ *   <li>swap the media folder with the staging folder by two renames;
+ *   <li>restore the database through the dumper, which is all-or-nothing itself;
+ *   <li>on any failure after the swap, rename the old media folder back.
+ * </ol>
+ */
+final class RestoreOperation {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreOperation.class);
+    private static final long SPACE_MARGIN = 16L << 20;
+
+    private final BackupSettings settings;
+    private final BackupStorage storage;
+    private final BackupListener listener;
+
+    RestoreOperation(BackupSettings settings) {
+        this.settings = settings;
+        this.storage = settings.storage();
+        this.listener = Events.safe(settings.listener());
+    }
+
+    RestoreResult run(BackupInfo backup, RestoreOptions options) {
+        long t0 = System.nanoTime();
+        Optional<ArtifactInfo> dbArtifact = options.database() ? backup.artifact(ArtifactInfo.DATABASE) : Optional.empty();
+        Optional<ArtifactInfo> mediaArtifact = options.media() ? backup.artifact(ArtifactInfo.MEDIA) : Optional.empty();
+        checkRestorable(backup, options, dbArtifact, mediaArtifact);
+
+        Path work = createWorkDir(backup);
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "backup-restore-verify");
+            t.setDaemon(true);
+            return t;
+        });
+        Path staging = null;
+        MediaSwap swap = null;
+        try {
+            // 2. verify both parts before changing anything
+            listener.phaseStarted(Phase.DOWNLOAD_VERIFY, backup.size());
+            Path mediaStaging = mediaArtifact.isPresent() ? stagingFolder(backup) : null;
+            staging = mediaStaging;
+            CompletableFuture<Path> dumpFile = dbArtifact
+                    .map(a -> CompletableFuture.supplyAsync(() -> verifiedDump(a, work), pool))
+                    .orElse(CompletableFuture.completedFuture(null));
+            CompletableFuture<Void> media = mediaArtifact
+                    .map(a -> CompletableFuture.runAsync(() -> extractVerified(a, backup.media(), mediaStaging), pool))
+                    .orElse(CompletableFuture.completedFuture(null));
+            Path dump = join(dumpFile, media);
+            listener.phaseFinished(Phase.DOWNLOAD_VERIFY);
+
+            // 3. safety backup of the current state
+            Optional<BackupInfo> safety = Optional.empty();
+            if (options.safetyBackup()) {
+                listener.phaseStarted(Phase.SAFETY_BACKUP, -1);
+                safety = Optional.of(new CreateOperation(settings)
+                        .run(CreateOptions.labelled(CreateOptions.PRE_RESTORE).withAttribute("restoring", backup.id().value()), true)
+                        .backup());
+                listener.phaseFinished(Phase.SAFETY_BACKUP);
+            }
+
+            // 4. media swap
+            if (mediaStaging != null) {
+                listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
+                swap = MediaSwap.swap(settings.mediaDir(), mediaStaging, preservedInside(settings.mediaDir()));
+                staging = null;
+                listener.phaseFinished(Phase.MEDIA_RESTORE);
+            }
+
+            // 5. database
+            if (dump != null) {
+                listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
+                settings.dumper().restore(new SpoolDumpSource(settings, dbArtifact.get(), dump, work, backup.database()));
+                listener.phaseFinished(Phase.DATABASE_RESTORE);
+            }
+            if (swap != null) {
+                swap.commit();
+            }
+            return new RestoreResult(backup, safety, dump != null, mediaStaging != null, Duration.ofNanos(System.nanoTime() - t0));
+        } catch (RuntimeException e) {
+            if (swap != null) {
+                try {
+                    swap.undo();
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                    LOG.error("could not put the media folder back; the previous content is in {}", swap.oldLocation(), undo);
+                    throw new UnableToRestoreMediaException("the restore failed (" + e.getMessage() + ") and the media folder "
+                            + "could not be put back: the previous content is in " + swap.oldLocation(), e);
+                }
+                if (e instanceof UnableToRestoreDatabaseException) {
+                    throw new UnableToRestoreDatabaseException(e.getMessage() + "; the media folder was put back as it was", e);
+                }
+            }
+            throw e;
+        } finally {
+            pool.shutdownNow();
+            deleteQuietly(staging);
+            deleteQuietly(work);
+        }
+    }
+
+    private void checkRestorable(BackupInfo backup, RestoreOptions options, Optional<ArtifactInfo> db, Optional<ArtifactInfo> media) {
+        if (!options.force() && Versions.isNewer(backup.host().version(), settings.host().version())) {
+            throw new IncompatibleBackupException("backup " + backup.id() + " was made by " + name(backup) + " " + backup.host().version()
+                    + ", newer than the running " + settings.host().version() + ": its database schema may not fit this version. "
+                    + "Upgrade first, or force the restore (--force)");
+        }
+        if (db.isEmpty() && media.isEmpty()) {
+            throw new BackupConfigurationException(null, "nothing to restore: backup " + backup.id() + " has no "
+                    + (options.database() && options.media() ? "parts" : options.database() ? "database part" : "media part"));
+        }
+        if (db.isPresent()) {
+            if (settings.dumper() == null) {
+                throw new BackupConfigurationException("BACKUP_DATABASE_URL", "backup " + backup.id()
+                        + " holds a database dump but no database is configured: set BACKUP_DATABASE_URL (or restore media only)");
+            }
+            settings.dumper().checkRestorable(backup.database());
+        }
+        if (media.isPresent() && settings.mediaDir() == null) {
+            throw new BackupConfigurationException("BACKUP_MEDIA_DIR", "backup " + backup.id()
+                    + " holds a media archive but no media folder is configured: set BACKUP_MEDIA_DIR (or restore the database only)");
+        }
+        for (ArtifactInfo a : backup.artifacts()) {
+            boolean restoring = db.filter(a::equals).isPresent() || media.filter(a::equals).isPresent();
+            if (restoring) {
+                ArtifactReader.presence(storage, a).ifPresent(problem -> {
+                    throw problem.contains("missing")
+                            ? new IncompleteBackupException(a.name(), "backup " + backup.id() + " is incomplete: " + problem + "; nothing was changed")
+                            : new CorruptBackupException(a.name(), String.valueOf(a.size()), null, "backup " + backup.id() + " is corrupt: "
+                                    + problem + "; nothing was changed");
+                });
+            }
+            if (a.encrypted() && (db.filter(a::equals).isPresent() || media.filter(a::equals).isPresent())) {
+                ArtifactReader.requireDecryption(settings, a);
+            }
+        }
+    }
+
+    private static String name(BackupInfo b) {
+        return b.host().application() == null ? "the host application" : b.host().application();
+    }
+
+    /** The dump, verified: the local storage's own file, or a spooled copy. */
+    private Path verifiedDump(ArtifactInfo artifact, Path work) {
+        try {
+            Optional<Path> local = ArtifactReader.localFile(storage, artifact);
+            if (local.isEmpty()) {
+                requireSpace(work, artifact.size(), "the spool folder (BACKUP_SPOOL_DIR)");
+            }
+            Path spooled = work.resolve("spool-" + artifact.name());
+            try (InputStream raw = ArtifactReader.openRaw(storage, artifact);
+                    HashingInputStream hashed = new HashingInputStream(raw)) {
+                if (local.isPresent()) {
+                    hashed.transferTo(OutputStream.nullOutputStream());
+                } else {
+                    Files.copy(hashed, spooled);
+                }
+                ArtifactReader.check(artifact, hashed);
+            }
+            listener.progress(Phase.DOWNLOAD_VERIFY, artifact.size());
+            return local.orElse(spooled);
+        } catch (IOException e) {
+            throw new UnableToStoreException(storage.describe(), artifact.name(),
+                    "cannot read " + artifact.name() + " from " + storage.describe() + ": " + e.getMessage() + "; nothing was changed", e);
+        }
+    }
+
+    /** Extracts the media archive into {@code staging} while checking its digest; changes nothing else. */
+    private void extractVerified(ArtifactInfo artifact, MediaInfo media, Path staging) {
+        try (InputStream raw = ArtifactReader.openRaw(storage, artifact);
+                HashingInputStream hashed = new HashingInputStream(raw)) {
+            try (InputStream decoded = ArtifactReader.decode(settings, artifact, new NonClosing(hashed))) {
+                new MediaExtractor(limits(media), listener).extract(decoded, staging, artifact.name());
+                decoded.transferTo(OutputStream.nullOutputStream()); // to the end: compression and encryption trailers
+            }
+            hashed.drain();
+            ArtifactReader.check(artifact, hashed);
+        } catch (CorruptBackupException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CorruptBackupException(artifact.name(), "reading the media archive " + artifact.name() + " failed: "
+                    + e.getMessage() + "; nothing was changed", e);
+        }
+    }
+
+    /** Extraction limits from the manifest: an archive may not hold more than its manifest says. */
+    private static ExtractLimits limits(MediaInfo m) {
+        if (m == null) {
+            return ExtractLimits.defaults();
+        }
+        ExtractLimits d = ExtractLimits.defaults();
+        return new ExtractLimits(m.fileCount() + m.directoryCount() + 16, m.totalBytes(), m.totalBytes(), d.maxPathLength(), d.maxDepth());
+    }
+
+    private Path stagingFolder(BackupInfo backup) {
+        Path media = settings.mediaDir().toAbsolutePath().normalize();
+        Path parent = media.getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new UnableToRestoreMediaException("cannot create " + parent + ": " + e.getMessage(), e);
+        }
+        requireSpace(parent, backup.media() == null ? 0 : backup.media().totalBytes(), "the media folder's file system");
+        return parent.resolve("." + media.getFileName() + ".restore-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** Folders inside the media folder that are not part of it (the local backup folder, the spool). */
+    private java.util.List<Path> preservedInside(Path mediaDir) {
+        Path media = mediaDir.toAbsolutePath().normalize();
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        storage.localFolder().map(p -> p.toAbsolutePath().normalize()).filter(p -> p.startsWith(media) && !p.equals(media))
+                .ifPresent(p -> out.add(media.relativize(p)));
+        Path spool = settings.spoolDir().toAbsolutePath().normalize();
+        if (spool.startsWith(media) && !spool.equals(media)) {
+            out.add(media.relativize(spool));
+        }
+        return out;
+    }
+
+    private Path createWorkDir(BackupInfo backup) {
+        try {
+            Files.createDirectories(settings.spoolDir());
+            return Files.createTempDirectory(settings.spoolDir(), "backup-restore-" + backup.id().value() + "-");
+        } catch (IOException e) {
+            throw new BackupConfigurationException("BACKUP_SPOOL_DIR", "cannot create a work folder in the spool folder "
+                    + settings.spoolDir() + ": " + e.getMessage() + "; set BACKUP_SPOOL_DIR to a writable folder", e);
+        }
+    }
+
+    private static void requireSpace(Path dir, long bytes, String what) {
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free < bytes + SPACE_MARGIN) {
+                throw new UnableToRestoreMediaException("not enough space in " + what + " " + dir + ": " + (bytes >> 20)
+                        + " MiB needed, " + (free >> 20) + " MiB free; free some space and retry. Nothing was changed");
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot read free space of {}", dir, e);
+        }
+    }
+
+    private static Path join(CompletableFuture<Path> dump, CompletableFuture<Void> media) {
+        try {
+            CompletableFuture.allOf(dump, media).join();
+            return dump.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BackupException b) {
+                throw b;
+            }
+            if (cause instanceof UncheckedIOException u) {
+                throw new UnableToRestoreMediaException(u.getMessage(), u);
+            }
+            throw new UnableToRestoreMediaException("verifying the backup failed: " + cause + "; nothing was changed", cause);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new BackupCancelledException("the restore was cancelled; nothing was changed", e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try {
+            PathUtils.deleteDirectory(dir);
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** A stream whose close() does not close the source (so its digest can still be drained). */
+    private static final class NonClosing extends java.io.FilterInputStream {
+        NonClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Replaces the media folder by the staging folder with renames, and can undo that. */
+    static final class MediaSwap {
+        private final Path media;
+        private final Path old;
+        private final java.util.List<Path> preserved;
+        private boolean hadOld;
+
+        private MediaSwap(Path media, Path old, java.util.List<Path> preserved) {
+            this.media = media;
+            this.old = old;
+            this.preserved = preserved;
+        }
+
+        static MediaSwap swap(Path mediaDir, Path staging, java.util.List<Path> preserved) {
+            Path media = mediaDir.toAbsolutePath().normalize();
+            Path old = media.resolveSibling("." + media.getFileName() + ".old-" + UUID.randomUUID().toString().substring(0, 8));
+            MediaSwap s = new MediaSwap(media, old, preserved);
+            try {
+                if (Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(media, old, StandardCopyOption.ATOMIC_MOVE);
+                    s.hadOld = true;
+                }
+                Files.move(staging, media, StandardCopyOption.ATOMIC_MOVE);
+                s.movePreserved(old, media);
+                return s;
+            } catch (IOException e) {
+                s.undoQuietly();
+                throw new UnableToRestoreMediaException("swapping the media folder failed: " + e.getMessage()
+                        + "; the media folder was left as it was", e);
+            }
+        }
+
+        private void movePreserved(Path from, Path to) throws IOException {
+            for (Path rel : preserved) {
+                Path src = from.resolve(rel);
+                if (Files.exists(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Path dst = to.resolve(rel);
+                    Files.createDirectories(dst.getParent());
+                    Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+
+        Path oldLocation() {
+            return old;
+        }
+
+        /** Success: the old media folder goes. */
+        void commit() {
+            if (hadOld) {
+                deleteQuietly(old);
+            }
+        }
+
+        /** Failure: the restored folder goes, the old one comes back. */
+        void undo() {
+            try {
+                Path failed = media.resolveSibling("." + media.getFileName() + ".failed-" + UUID.randomUUID().toString().substring(0, 8));
+                if (Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    if (hadOld) {
+                        movePreserved(media, old);
+                    }
+                    Files.move(media, failed, StandardCopyOption.ATOMIC_MOVE);
+                }
+                if (hadOld) {
+                    Files.move(old, media, StandardCopyOption.ATOMIC_MOVE);
+                }
+                deleteQuietly(failed);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void undoQuietly() {
+            try {
+                undo();
+            } catch (RuntimeException e) {
+                LOG.error("could not undo the media swap; the previous media folder is in {}", old, e);
+            }
+        }
+    }
+}

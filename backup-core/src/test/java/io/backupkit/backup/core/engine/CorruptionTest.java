@@ -1,0 +1,174 @@
+package io.backupkit.backup.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupNotFoundException;
+import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.IncompatibleBackupException;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.VerifyResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * T7, T8, T9, T11: a flipped bit, a truncation, a swapped or broken manifest, a missing artifact
+ * are reported by deep verify and refused by restore, with the database and media untouched.
+ */
+class CorruptionTest {
+    @TempDir
+    Path tmp;
+
+    EngineFixture f;
+    BackupManager backups;
+    BackupInfo info;
+    String db;
+    Map<String, String> media;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new EngineFixture(tmp);
+        f.createDatabase();
+        f.createMedia();
+        backups = f.builder().build();
+        info = backups.create().backup();
+        // the state a failed restore must leave alone
+        f.sql("INSERT INTO part (name, price) VALUES ('newer', 2)");
+        f.write("newer.txt", 10, 3);
+        db = f.databaseState();
+        media = f.mediaState();
+    }
+
+    private ArtifactInfo artifact(String kind) {
+        return info.artifact(kind).orElseThrow();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"database", "media"})
+    void t7_flippedByteIsReportedByDeepVerifyAndRefusedByRestore(String kind) throws Exception {
+        f.flipByte(artifact(kind).name());
+        assertThat(backups.verify(info.id().value(), false).ok()).as("quick verify only checks sizes").isTrue();
+        VerifyResult deep = backups.verify(info.id().value(), true);
+        assertThat(deep.ok()).isFalse();
+        assertThat(deep.problems()).anyMatch(p -> p.contains(artifact(kind).name()));
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
+                .isInstanceOf(CorruptBackupException.class)
+                .hasMessageContaining(artifact(kind).name())
+                .hasMessageContaining("nothing was changed");
+        f.assertUnchanged(db, media);
+        assertThat(backups.list()).as("no safety backup was taken before verification failed").hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"database", "media"})
+    void t8_truncatedArtifactIsDetected(String kind) throws Exception {
+        ArtifactInfo a = artifact(kind);
+        f.truncate(a.name(), a.size() - 1);
+        VerifyResult quick = backups.verify("latest", false);
+        assertThat(quick.problems()).anyMatch(p -> p.contains(a.name()));
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.latest())).isInstanceOf(CorruptBackupException.class);
+        f.assertUnchanged(db, media);
+    }
+
+    @Test
+    void t8_truncatedAtABlockBoundaryAndManifestAdjustedIsStillDetected() throws Exception {
+        // cut the media archive at a 64 KiB boundary and make size agree: the digest still catches it
+        ArtifactInfo a = artifact("media");
+        long cut = (a.size() / 65536) * 65536;
+        f.truncate(a.name(), cut);
+        Path manifest = f.backups.resolve(info.id() + ".manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"size\" : " + a.size(), "\"size\" : " + cut));
+        assertThat(backups.verify("latest", true).ok()).isFalse();
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.latest())).isInstanceOf(CorruptBackupException.class);
+        f.assertUnchanged(db, media);
+    }
+
+    @Test
+    void t7_flippedByteInTheManifestMakesItUnusable() throws Exception {
+        Path manifest = f.backups.resolve(info.id() + ".manifest.json");
+        String text = Files.readString(manifest);
+        String sha = artifact("database").sha256();
+        String flipped = (sha.charAt(0) == 'a' ? "b" : "a") + sha.substring(1);
+        Files.writeString(manifest, text.replace(sha, flipped));
+        assertThat(backups.verify(info.id().value(), true).ok()).isFalse();
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value()))).isInstanceOf(CorruptBackupException.class);
+        Files.write(manifest, "{ not json".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> backups.verify(info.id().value(), true)).isInstanceOf(CorruptBackupException.class);
+        assertThat(backups.list()).as("an unreadable manifest is not listed").isEmpty();
+        f.assertUnchanged(db, media);
+    }
+
+    @Test
+    void t9_manifestSwappedBetweenBackupsIsRefused() throws Exception {
+        BackupInfo second = backups.create().backup();
+        Path first = f.backups.resolve(info.id() + ".manifest.json");
+        Path other = f.backups.resolve(second.id() + ".manifest.json");
+        Files.copy(first, other, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> backups.verify(second.id().value(), false))
+                .isInstanceOf(CorruptBackupException.class)
+                .hasMessageContaining("belongs to backup " + info.id());
+    }
+
+    @Test
+    void t11_missingArtifactMakesTheBackupIncomplete() throws Exception {
+        Files.delete(f.backups.resolve(artifact("media").name()));
+        VerifyResult quick = backups.verify("latest", false);
+        assertThat(quick.problems()).anyMatch(p -> p.contains("missing"));
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.latest())).isInstanceOf(CorruptBackupException.class);
+        f.assertUnchanged(db, media);
+    }
+
+    @Test
+    void t11_zeroLengthArtifactIsReported() throws Exception {
+        f.truncate(artifact("database").name(), 0);
+        assertThat(backups.verify("latest", false).ok()).isFalse();
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.latest())).isInstanceOf(CorruptBackupException.class);
+        f.assertUnchanged(db, media);
+    }
+
+    @Test
+    void t11_manifestOfANewerFormatIsRefusedClearly() throws Exception {
+        Path manifest = f.backups.resolve(info.id() + ".manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"format_version\" : 1", "\"format_version\" : 99"));
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
+                .isInstanceOf(IncompatibleBackupException.class)
+                .hasMessageContaining("newer version");
+        f.assertUnchanged(db, media);
+    }
+
+    @Test
+    void unknownIdIsATypedErrorThatSaysWhatToDo() {
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.of("backup-20200101T000000Z-abcd")))
+                .isInstanceOf(BackupNotFoundException.class)
+                .hasMessageContaining("backup list");
+        assertThatThrownBy(() -> backups.verify("nonsense", false)).isInstanceOf(BackupNotFoundException.class);
+    }
+
+    @Test
+    void backupOfANewerHostVersionIsRefusedUnlessForced() throws Exception {
+        try (BackupManager older = f.builder().hostApplication("test-app", "0.9.0").build()) {
+            assertThatThrownBy(() -> older.restore(RestoreOptions.latest()))
+                    .isInstanceOf(IncompatibleBackupException.class)
+                    .hasMessageContaining("1.0.0");
+            f.assertUnchanged(db, media);
+            older.restore(RestoreOptions.latest().withForce(true).withSafetyBackup(false));
+            assertThat(f.databaseState()).isNotEqualTo(db);
+        }
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void tearDown() {
+        backups.close();
+    }
+
+}
