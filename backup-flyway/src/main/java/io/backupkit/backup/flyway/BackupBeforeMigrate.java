@@ -1,0 +1,77 @@
+package io.backupkit.backup.flyway;
+
+import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.CreateOptions;
+import io.backupkit.backup.CreateResult;
+import java.util.Objects;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a {@code pre-upgrade} backup before {@code migrate} runs, when there are pending
+ * migrations (and not when there are none). The manifest records the schema version before the
+ * upgrade ({@code host.schema_version}) and the attributes {@code from-version} / {@code to-version}
+ * (schema versions). If the backup fails, the migration does not start.
+ *
+ * <pre>{@code
+ * Flyway.configure()
+ *         .dataSource(url, user, password)
+ *         .callbacks(new BackupBeforeMigrate(backups))
+ *         .load()
+ *         .migrate();
+ * }</pre>
+ */
+public final class BackupBeforeMigrate implements Callback {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupBeforeMigrate.class);
+
+    private final BackupManager backups;
+
+    public BackupBeforeMigrate(BackupManager backups) {
+        this.backups = Objects.requireNonNull(backups, "backups");
+    }
+
+    @Override
+    public boolean supports(Event event, Context context) {
+        return event == Event.BEFORE_MIGRATE;
+    }
+
+    @Override
+    public boolean canHandleInTransaction(Event event, Context context) {
+        return true;
+    }
+
+    @Override
+    public void handle(Event event, Context context) {
+        MigrationInfoService info = new Flyway(context.getConfiguration()).info();
+        MigrationInfo[] pending = info.pending();
+        if (pending.length == 0) {
+            LOG.info("no pending migrations: no pre-upgrade backup needed");
+            return;
+        }
+        String from = info.current() == null || info.current().getVersion() == null
+                ? null
+                : info.current().getVersion().getVersion();
+        MigrationInfo last = pending[pending.length - 1];
+        String to = last.getVersion() == null ? last.getDescription() : last.getVersion().getVersion();
+        try {
+            CreateResult result = backups.create(CreateOptions.preUpgrade(from, to).withSchemaVersion(from));
+            LOG.info("pre-upgrade backup {} taken before migrating the schema from {} to {}", result.id(), from, to);
+        } catch (BackupException e) {
+            throw new FlywayException("the pre-upgrade backup failed, so the migration was not started: " + e.getMessage()
+                    + ". Fix the backup (or migrate without this callback at your own risk)", e);
+        }
+    }
+
+    @Override
+    public String getCallbackName() {
+        return "backupkit-pre-upgrade-backup";
+    }
+}

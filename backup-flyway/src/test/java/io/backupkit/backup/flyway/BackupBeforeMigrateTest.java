@@ -1,0 +1,112 @@
+package io.backupkit.backup.flyway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.CreateOptions;
+import io.backupkit.backup.RestoreOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real H2 database migrated by a real Flyway with the callback installed. */
+class BackupBeforeMigrateTest {
+    @TempDir
+    Path tmp;
+
+    Path migrations;
+    Path media;
+    String url;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        migrations = Files.createDirectories(tmp.resolve("migrations"));
+        media = Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(media.resolve("logo.png"), "png");
+        url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
+        Files.writeString(migrations.resolve("V1__parts.sql"), "CREATE TABLE part (id INT PRIMARY KEY, name VARCHAR(100));"
+                + "INSERT INTO part VALUES (1, 'widget');");
+    }
+
+    BackupManager backups() {
+        return BackupManager.builder()
+                .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
+                .database(url, "sa", null)
+                .mediaDir(media)
+                .spoolDir(tmp.resolve("spool"))
+                .build();
+    }
+
+    void migrate(BackupManager backups) {
+        Flyway.configure()
+                .dataSource(url, "sa", "")
+                .locations("filesystem:" + migrations)
+                .callbacks(new BackupBeforeMigrate(backups))
+                .load()
+                .migrate();
+    }
+
+    boolean tableExists(String name) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+                ResultSet rs = c.getMetaData().getTables(null, "PUBLIC", name.toUpperCase(), null)) {
+            return rs.next();
+        }
+    }
+
+    @Test
+    void backupIsTakenBeforePendingMigrationsAndRecordsTheSchemaVersion() throws Exception {
+        try (BackupManager backups = backups()) {
+            migrate(backups);
+            assertThat(backups.list()).singleElement().satisfies(b -> {
+                assertThat(b.labels()).containsExactly(CreateOptions.PRE_UPGRADE);
+                assertThat(b.attributes()).containsEntry("to-version", "1").doesNotContainKey("from-version");
+            });
+
+            Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
+            migrate(backups);
+            BackupInfo before2 = backups.latest().orElseThrow();
+            assertThat(backups.list()).hasSize(2);
+            assertThat(before2.host().schemaVersion()).isEqualTo("1");
+            assertThat(before2.attributes()).containsEntry("from-version", "1").containsEntry("to-version", "2");
+            assertThat(tableExists("supplier")).isTrue();
+
+            // the backup holds the state before V2 ran
+            backups.restore(RestoreOptions.of(before2.id().value()).withSafetyBackup(false));
+            assertThat(tableExists("supplier")).isFalse();
+            assertThat(tableExists("part")).isTrue();
+        }
+    }
+
+    @Test
+    void noBackupWhenNothingIsPending() {
+        try (BackupManager backups = backups()) {
+            migrate(backups);
+            migrate(backups);
+            assertThat(backups.list()).hasSize(1);
+        }
+    }
+
+    @Test
+    void failedBackupStopsTheMigration() throws Exception {
+        try (BackupManager backups = backups()) {
+            migrate(backups);
+            Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
+            Files.move(media, tmp.resolve("media-gone"));
+            assertThatThrownBy(() -> migrate(backups))
+                    .isInstanceOf(FlywayException.class)
+                    .hasMessageContaining("migration was not started");
+            assertThat(tableExists("supplier")).isFalse();
+            assertThat(backups.list()).hasSize(1);
+        }
+    }
+}
