@@ -1,0 +1,370 @@
+package io.backupkit.backup.encryption.openpgp;
+
+import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.spi.Encryption;
+import io.backupkit.backup.spi.EncryptionConfig;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
+import org.bouncycastle.openpgp.PGPCompressedData;
+import org.bouncycastle.openpgp.PGPEncryptedData;
+import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
+import org.bouncycastle.openpgp.PGPEncryptedDataList;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPLiteralData;
+import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
+import org.bouncycastle.openpgp.PGPMarker;
+import org.bouncycastle.openpgp.PGPPBEEncryptedData;
+import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
+import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
+import org.bouncycastle.openpgp.PGPSecretKey;
+import org.bouncycastle.openpgp.PGPSecretKeyRing;
+import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
+import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
+import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
+import org.bouncycastle.openpgp.operator.bc.BcPBEDataDecryptorFactory;
+import org.bouncycastle.openpgp.operator.bc.BcPBEKeyEncryptionMethodGenerator;
+import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPGPDataEncryptorBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
+import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
+import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
+
+/**
+ * OpenPGP artifacts (RFC 4880 SEIPD with MDC, AES-256), streamed with partial-length packets so
+ * the length need not be known. The literal data packet carries the object name; decryption
+ * refuses an artifact whose embedded name is another backup's (a swapped artifact). Reading a
+ * decrypted stream to its end checks the integrity packet: a flipped bit or a truncation throws
+ * {@link CorruptBackupException}.
+ */
+final class OpenPgpEncryption implements Encryption {
+    private static final Pattern BACKUP_OBJECT = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16}\\..*");
+    private static final int BUFFER = 1 << 16;
+
+    private final PGPPublicKey recipient;
+    private final PGPSecretKeyRingCollection secretKeys;
+    private final char[] passphrase;
+    private final String keyId;
+
+    OpenPgpEncryption(EncryptionConfig config) {
+        this.passphrase = config.passphrase() == null ? null : config.passphrase().reveal().toCharArray();
+        this.secretKeys = config.secretKey() == null ? null : readSecretKeys(config.secretKey());
+        PGPPublicKey key = null;
+        if (config.recipientKey() != null) {
+            key = encryptionKey(readPublicKeys(config.recipientKey()), config.recipientKey(), "BACKUP_ENCRYPTION_RECIPIENT_KEY");
+        } else if (secretKeys != null) {
+            key = encryptionKeyOf(secretKeys, config.secretKey());
+        }
+        this.recipient = key;
+        if (recipient == null && passphrase == null) {
+            throw new BackupConfigurationException("BACKUP_ENCRYPTION_PASSPHRASE_FILE", "no recipient key and no passphrase to encrypt with");
+        }
+        this.keyId = recipient == null ? "passphrase" : hex(recipient.getKeyID());
+    }
+
+    @Override
+    public String id() {
+        return "openpgp";
+    }
+
+    @Override
+    public String extension() {
+        return "gpg";
+    }
+
+    @Override
+    public String keyId() {
+        return keyId;
+    }
+
+    @Override
+    public boolean canDecrypt() {
+        return recipient == null ? passphrase != null : secretKeys != null;
+    }
+
+    @Override
+    public OutputStream encrypt(OutputStream target, String objectName) throws IOException {
+        PGPEncryptedDataGenerator generator = new PGPEncryptedDataGenerator(new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+                .setWithIntegrityPacket(true)
+                .setSecureRandom(new SecureRandom()));
+        if (recipient != null) {
+            generator.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(recipient));
+        } else {
+            generator.addMethod(new BcPBEKeyEncryptionMethodGenerator(passphrase));
+        }
+        try {
+            OutputStream encrypted = generator.open(new NonClosing(target), new byte[BUFFER]);
+            OutputStream literal = new PGPLiteralDataGenerator()
+                    .open(encrypted, PGPLiteralData.BINARY, objectName, new Date(), new byte[BUFFER]);
+            return new java.io.FilterOutputStream(literal) {
+                private boolean closed;
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    if (!closed) {
+                        closed = true;
+                        literal.close();
+                        encrypted.close();
+                    }
+                }
+            };
+        } catch (PGPException e) {
+            throw new IOException("cannot start OpenPGP encryption: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream decrypt(InputStream source, String objectName) throws IOException {
+        try {
+            BcPGPObjectFactory factory = new BcPGPObjectFactory(PGPUtil.getDecoderStream(source));
+            Object o = factory.nextObject();
+            while (o instanceof PGPMarker) {
+                o = factory.nextObject();
+            }
+            if (!(o instanceof PGPEncryptedDataList list)) {
+                throw new CorruptBackupException(objectName, null, null, objectName + " is not OpenPGP encrypted data");
+            }
+            PGPEncryptedData chosen = null;
+            InputStream clear = null;
+            StringBuilder recipients = new StringBuilder();
+            for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext() && clear == null; ) {
+                PGPEncryptedData ed = it.next();
+                if (ed instanceof PGPPublicKeyEncryptedData pk) {
+                    String id = hex(pk.getKeyID());
+                    recipients.append(recipients.length() == 0 ? "" : ", ").append(id);
+                    PGPPrivateKey key = privateKey(pk.getKeyID());
+                    if (key != null) {
+                        clear = pk.getDataStream(new BcPublicKeyDataDecryptorFactory(key));
+                        chosen = ed;
+                    }
+                } else if (ed instanceof PGPPBEEncryptedData pbe && passphrase != null) {
+                    recipients.append(recipients.length() == 0 ? "" : ", ").append("passphrase");
+                    try {
+                        clear = pbe.getDataStream(new BcPBEDataDecryptorFactory(passphrase, new BcPGPDigestCalculatorProvider()));
+                        chosen = ed;
+                    } catch (PGPException e) {
+                        throw new UnableToDecryptException("passphrase", objectName + " cannot be decrypted with the configured "
+                                + "passphrase (wrong passphrase?); nothing was changed", e);
+                    }
+                } else if (ed instanceof PGPPBEEncryptedData) {
+                    recipients.append(recipients.length() == 0 ? "" : ", ").append("passphrase");
+                }
+            }
+            if (clear == null) {
+                String to = recipients.length() == 0 ? "unknown" : recipients.toString();
+                throw new UnableToDecryptException(to, objectName + " is encrypted to " + to + " but no matching secret key or "
+                        + "passphrase is configured (BACKUP_ENCRYPTION_SECRET_KEY / BACKUP_ENCRYPTION_PASSPHRASE_FILE); nothing was changed", null);
+            }
+            if (!chosen.isIntegrityProtected()) {
+                throw new CorruptBackupException(objectName, null, null, objectName + " has no integrity protection; refusing it");
+            }
+            BcPGPObjectFactory plain = new BcPGPObjectFactory(clear);
+            Object message = plain.nextObject();
+            if (message instanceof PGPCompressedData compressed) {
+                plain = new BcPGPObjectFactory(compressed.getDataStream());
+                message = plain.nextObject();
+            }
+            if (!(message instanceof PGPLiteralData literal)) {
+                throw new CorruptBackupException(objectName, null, null, objectName + " holds no literal data packet");
+            }
+            String embedded = literal.getFileName();
+            if (BACKUP_OBJECT.matcher(embedded).matches() && !embedded.equals(objectName)) {
+                throw new CorruptBackupException(objectName, objectName, embedded, objectName + " holds the encrypted content of "
+                        + embedded + " (an artifact was swapped); refusing it, nothing was changed");
+            }
+            return new Verified(literal.getInputStream(), chosen, objectName);
+        } catch (PGPException e) {
+            throw new CorruptBackupException(objectName, objectName + " cannot be decrypted: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof CorruptBackupException || e instanceof UnableToDecryptException) {
+                throw e;
+            }
+            throw new CorruptBackupException(objectName, objectName + " is not readable OpenPGP data: " + e.getMessage(), e);
+        }
+    }
+
+    private PGPPrivateKey privateKey(long keyId) {
+        if (secretKeys == null) {
+            return null;
+        }
+        PGPSecretKey key;
+        try {
+            key = secretKeys.getSecretKey(keyId);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (key == null) {
+            return null;
+        }
+        try {
+            return key.extractPrivateKey(new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider())
+                    .build(passphrase == null ? new char[0] : passphrase));
+        } catch (PGPException e) {
+            throw new UnableToDecryptException(hex(keyId), "the secret key " + hex(keyId) + " cannot be unlocked: set its "
+                    + "passphrase in BACKUP_ENCRYPTION_PASSPHRASE_FILE (or check it); nothing was changed", e);
+        }
+    }
+
+    private static PGPPublicKeyRingCollection readPublicKeys(Path file) {
+        try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
+            return new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
+        } catch (IOException | PGPException e) {
+            throw new BackupConfigurationException("BACKUP_ENCRYPTION_RECIPIENT_KEY", "cannot read the public key file " + file
+                    + ": " + e.getMessage() + " (expected an OpenPGP public key, e.g. from 'gpg --armor --export')", e);
+        }
+    }
+
+    private static PGPSecretKeyRingCollection readSecretKeys(Path file) {
+        try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
+            return new PGPSecretKeyRingCollection(in, new BcKeyFingerprintCalculator());
+        } catch (IOException | PGPException e) {
+            throw new BackupConfigurationException("BACKUP_ENCRYPTION_SECRET_KEY", "cannot read the secret key file " + file
+                    + ": " + e.getMessage() + " (expected an OpenPGP secret key, e.g. from 'gpg --armor --export-secret-keys')", e);
+        }
+    }
+
+    /** The usable encryption key of the first key ring that has one; expired and revoked keys are refused. */
+    private static PGPPublicKey encryptionKey(PGPPublicKeyRingCollection rings, Path file, String setting) {
+        String problem = "it holds no encryption key";
+        for (PGPPublicKeyRing ring : rings) {
+            for (PGPPublicKey key : ring) {
+                if (!key.isEncryptionKey()) {
+                    continue;
+                }
+                if (key.hasRevocation()) {
+                    problem = "its encryption key " + hex(key.getKeyID()) + " is revoked";
+                    continue;
+                }
+                long valid = key.getValidSeconds();
+                if (valid > 0 && key.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now())) {
+                    problem = "its encryption key " + hex(key.getKeyID()) + " expired on "
+                            + key.getCreationTime().toInstant().plusSeconds(valid);
+                    continue;
+                }
+                return key;
+            }
+        }
+        throw new BackupConfigurationException(setting, "cannot encrypt to the key in " + file + ": " + problem
+                + "; give a current public key with an encryption (sub)key");
+    }
+
+    private static PGPPublicKey encryptionKeyOf(PGPSecretKeyRingCollection secrets, Path file) {
+        java.util.List<PGPPublicKey> publicKeys = new java.util.ArrayList<>();
+        for (PGPSecretKeyRing ring : secrets) {
+            ring.getPublicKeys().forEachRemaining(publicKeys::add);
+        }
+        for (PGPPublicKey key : publicKeys) {
+            if (key.isEncryptionKey() && !key.hasRevocation()) {
+                return key;
+            }
+        }
+        throw new BackupConfigurationException("BACKUP_ENCRYPTION_SECRET_KEY", "the secret key in " + file + " has no encryption key");
+    }
+
+    static String hex(long keyId) {
+        return HexFormat.of().withUpperCase().formatHex(java.nio.ByteBuffer.allocate(8).putLong(keyId).array()).toUpperCase(Locale.ROOT);
+    }
+
+    /** Plaintext that checks the integrity packet when it reaches its end. */
+    private static final class Verified extends FilterInputStream {
+        private final PGPEncryptedData data;
+        private final String objectName;
+        private boolean checked;
+
+        Verified(InputStream in, PGPEncryptedData data, String objectName) {
+            super(in);
+            this.data = data;
+            this.objectName = objectName;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                throw new CorruptBackupException(objectName, objectName + " is truncated or altered (" + e.getMessage()
+                        + "); nothing was changed", e);
+            }
+            if (n < 0) {
+                check();
+            }
+            return n;
+        }
+
+        private void check() {
+            if (checked) {
+                return;
+            }
+            checked = true;
+            try {
+                if (!data.verify()) {
+                    throw new CorruptBackupException(objectName, "integrity", "altered", objectName
+                            + " fails its OpenPGP integrity check (altered or truncated); nothing was changed");
+                }
+            } catch (PGPException | IOException e) {
+                throw new CorruptBackupException(objectName, objectName + " fails its OpenPGP integrity check: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(n, 8192)];
+            long done = 0;
+            while (done < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            return done;
+        }
+    }
+
+    /** Keeps the encryptor from closing the storage stream. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.backupkit.backup.encryption.openpgp;
+
+import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.spi.Encryption;
+import io.backupkit.backup.spi.EncryptionConfig;
+import io.backupkit.backup.spi.EncryptionProvider;
+import java.util.Set;
+
+/**
+ * {@code openpgp}: encrypts to the public key in {@code BACKUP_ENCRYPTION_RECIPIENT_KEY} (the
+ * machine that backs up needs no secret), or, without a recipient, to the passphrase in {@code
+ * BACKUP_ENCRYPTION_PASSPHRASE_FILE}. Restoring needs the secret key ({@code
+ * BACKUP_ENCRYPTION_SECRET_KEY}, its passphrase in the passphrase file if it has one) or the
+ * passphrase.
+ */
+public final class OpenPgpEncryptionProvider implements EncryptionProvider {
+    @Override
+    public String id() {
+        return "openpgp";
+    }
+
+    @Override
+    public Encryption create(EncryptionConfig config) {
+        config.options().requireOnly(Set.of());
+        if (config.recipientKey() == null && config.secretKey() == null && config.passphrase() == null) {
+            throw new BackupConfigurationException("BACKUP_ENCRYPTION_RECIPIENT_KEY", "encryption is on but no key is given: set "
+                    + "BACKUP_ENCRYPTION_RECIPIENT_KEY (public key to encrypt to) or BACKUP_ENCRYPTION_PASSPHRASE_FILE");
+        }
+        return new OpenPgpEncryption(config);
+    }
+}

@@ -1,0 +1,116 @@
+package io.backupkit.backup.encryption.openpgp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.Secret;
+import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.spi.Encryption;
+import io.backupkit.backup.spi.EncryptionConfig;
+import io.backupkit.backup.spi.ProviderRegistry;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the library writes, gpg reads, and the other way round; the way to recover without this library. */
+class GpgInteropTest {
+    @TempDir
+    static Path tmp;
+
+    static Gpg gpg;
+    static Gpg.Keys alice;
+    static Gpg.Keys bob;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        Gpg.requireGpg();
+        gpg = new Gpg(tmp);
+        alice = gpg.generate("alice@example.com");
+        bob = gpg.generate("bob@example.com");
+    }
+
+    static Encryption openpgp(Path recipient, Path secret, String passphrase) {
+        return ProviderRegistry.of(null)
+                .encryption("openpgp")
+                .create(new EncryptionConfig(recipient, secret, passphrase == null ? null : Secret.of(passphrase), null));
+    }
+
+    static Path plainFile(String name, int size) throws Exception {
+        byte[] d = new byte[size];
+        new Random(size).nextBytes(d);
+        return Files.write(tmp.resolve(name), d);
+    }
+
+    @Test
+    void gpgDecryptsWhatTheLibraryEncryptedToAPublicKey() throws Exception {
+        Path plain = plainFile("a.bin", 2_000_000);
+        Path cipher = tmp.resolve("a.bin.gpg");
+        Encryption e = openpgp(alice.publicKey(), null, null);
+        assertThat(e.canDecrypt()).as("the backing-up machine needs no secret").isFalse();
+        try (OutputStream out = Files.newOutputStream(cipher);
+                OutputStream enc = e.encrypt(out, "a.bin.gpg")) {
+            Files.copy(plain, enc);
+        }
+        Path decrypted = tmp.resolve("a.out");
+        gpg.run("--passphrase", "", "--output", decrypted.toString(), "--decrypt", cipher.toString());
+        assertThat(Files.mismatch(plain, decrypted)).isEqualTo(-1L);
+    }
+
+    @Test
+    void libraryDecryptsWhatGpgEncrypted() throws Exception {
+        Path plain = plainFile("b.bin", 1_000_000);
+        Path cipher = tmp.resolve("b.bin.gpg");
+        gpg.run("--trust-model", "always", "--recipient", alice.email(), "--output", cipher.toString(), "--encrypt", plain.toString());
+        try (InputStream in = openpgp(null, alice.secretKey(), null).decrypt(Files.newInputStream(cipher), "b.bin.gpg")) {
+            assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(plain));
+        }
+    }
+
+    @Test
+    void passphraseEncryptionWorksBothWays() throws Exception {
+        Path plain = plainFile("c.bin", 500_000);
+        Path passFile = Files.writeString(tmp.resolve("pass.txt"), "s3cret phrase");
+        Path ours = tmp.resolve("c.ours.gpg");
+        try (OutputStream out = Files.newOutputStream(ours);
+                OutputStream enc = openpgp(null, null, "s3cret phrase").encrypt(out, "c.ours.gpg")) {
+            Files.copy(plain, enc);
+        }
+        Path decrypted = tmp.resolve("c.out");
+        gpg.run("--passphrase-file", passFile.toString(), "--output", decrypted.toString(), "--decrypt", ours.toString());
+        assertThat(Files.mismatch(plain, decrypted)).isEqualTo(-1L);
+
+        Path theirs = tmp.resolve("c.theirs.gpg");
+        gpg.run("--passphrase-file", passFile.toString(), "--cipher-algo", "AES256", "--output", theirs.toString(), "--symmetric", plain.toString());
+        try (InputStream in = openpgp(null, null, "s3cret phrase").decrypt(Files.newInputStream(theirs), "c.theirs.gpg")) {
+            assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(plain));
+        }
+    }
+
+    @Test
+    void t10_backupEncryptedToAnotherKeyIsRefusedNamingTheKeyId() throws Exception {
+        Encryption toAlice = openpgp(alice.publicKey(), null, null);
+        Path cipher = tmp.resolve("d.gpg");
+        try (OutputStream out = Files.newOutputStream(cipher);
+                OutputStream enc = toAlice.encrypt(out, "d.gpg")) {
+            enc.write(new byte[100]);
+        }
+        assertThatThrownBy(() -> openpgp(null, bob.secretKey(), null).decrypt(Files.newInputStream(cipher), "d.gpg"))
+                .isInstanceOf(UnableToDecryptException.class)
+                .hasMessageContaining(toAlice.keyId());
+    }
+
+    @Test
+    void expiredKeyIsRefusedWhenConfigured() throws Exception {
+        Gpg old = new Gpg(Files.createDirectories(tmp.resolve("old")));
+        Gpg.Keys expired = old.generate("old@example.com", "--faked-system-time", "20200101T000000");
+        assertThatThrownBy(() -> openpgp(expired.publicKey(), null, null))
+                .isInstanceOf(BackupConfigurationException.class)
+                .hasMessageContaining("expired");
+    }
+}
