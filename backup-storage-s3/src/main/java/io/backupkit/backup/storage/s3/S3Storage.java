@@ -1,0 +1,573 @@
+package io.backupkit.backup.storage.s3;
+
+import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.ObjectWrite;
+import io.backupkit.backup.spi.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A {@link BackupStorage} in an Amazon S3 bucket or an S3-compatible store (MinIO, Ceph, R2, ...),
+ * under a key prefix. Thread-safe.
+ *
+ * <p>Writes stream as multipart uploads with bounded memory ({@code part_size x parallel_parts});
+ * an object smaller than one part is a single PutObject at commit. Parts grow (the size doubles
+ * every 1,000 parts, up to 1 GiB) so that S3's 10,000 parts hold about 3.9 TiB at the default 8 MiB
+ * part size. A write closed without commit, or failing, aborts its multipart upload; an abort that
+ * cannot reach the store is retried on the next call and on {@link #close()}, and {@link #sweep}
+ * removes any upload left over.
+ *
+ * <p>{@link #createIfAbsent} is a PutObject with {@code If-None-Match: *} (Amazon S3 since August
+ * 2024) and {@link #deleteIfUnchanged} a HEAD (a missing or other version answers {@code false} at
+ * once) then a DeleteObject with {@code If-Match: <ETag>} (general purpose buckets since September
+ * 2025; needs s3:GetObject as well as s3:DeleteObject): atomic on Amazon S3 and on stores that
+ * implement conditional requests (S3Proxy 4.1 passes the TCK races; MinIO; recent Ceph). A store
+ * that answers the conditional delete with 501 falls back to HEAD-compare-DELETE, which is not
+ * atomic (a warning is logged once). Leases get no storage class.
+ *
+ * <p>Requests are retried by the SDK (throttling, 5xx, I/O errors) with a bounded exponential
+ * backoff, {@code max_attempts} in all; 403 and missing buckets fail at once.
+ */
+public final class S3Storage implements BackupStorage {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern NAME_PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final S3Settings settings;
+    private final S3Client client;
+    private final AwsCredentialsProvider credentials;
+    private final S3Errors errors;
+    private final ExecutorService uploads;
+    private final Queue<PendingAbort> pendingAborts = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean warnedConditionalDelete = new AtomicBoolean();
+    private volatile int listPageSize = 1000;
+
+    /** An abort that failed (store unreachable) and is retried later. */
+    record PendingAbort(String key, String uploadId) {}
+
+    S3Storage(S3Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.errors = new S3Errors(settings);
+        this.credentials = credentials(settings);
+        this.client = buildClient(settings, credentials);
+        this.uploads =
+                new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "backupkit-s3-upload-" + THREADS.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        LOG.debug("s3 storage {}", settings);
+    }
+
+    private static AwsCredentialsProvider credentials(S3Settings s) {
+        if (s.accessKey() == null) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        if (s.sessionToken() != null) {
+            return StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                    s.accessKey(), s.secretKey().reveal(), s.sessionToken().reveal()));
+        }
+        return StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(s.accessKey(), s.secretKey().reveal()));
+    }
+
+    private static S3Client buildClient(S3Settings s, AwsCredentialsProvider credentials) {
+        RetryStrategy retry = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(s.maxAttempts())
+                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(10)))
+                .throttlingBackoffStrategy(
+                        BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(20)))
+                .build();
+        S3ClientBuilder b = S3Client.builder()
+                .httpClientBuilder(Apache5HttpClient.builder()
+                        .maxConnections(Math.max(16, s.parallelParts() * 4))
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(60)))
+                .credentialsProvider(credentials)
+                .forcePathStyle(s.pathStyle())
+                .requestChecksumCalculation(
+                        s.checksumWhenRequired()
+                                ? RequestChecksumCalculation.WHEN_REQUIRED
+                                : RequestChecksumCalculation.WHEN_SUPPORTED)
+                .responseChecksumValidation(
+                        s.checksumWhenRequired()
+                                ? ResponseChecksumValidation.WHEN_REQUIRED
+                                : ResponseChecksumValidation.WHEN_SUPPORTED)
+                .overrideConfiguration(o -> o.retryStrategy(retry));
+        String region = s.region();
+        if (region == null) {
+            region = environmentRegion();
+        }
+        if (region == null) {
+            // no region anywhere: us-east-1, and let the SDK follow the bucket to its region
+            b.region(Region.US_EAST_1);
+            if (s.endpoint() == null) {
+                b.crossRegionAccessEnabled(true);
+            }
+        } else {
+            b.region(Region.of(region));
+        }
+        if (s.endpoint() != null) {
+            b.endpointOverride(s.endpoint());
+        }
+        return b.build();
+    }
+
+    /** AWS_REGION / aws.region, then the profile file; no instance-metadata call. */
+    private static String environmentRegion() {
+        try {
+            return new SystemSettingsRegionProvider().getRegion().id();
+        } catch (RuntimeException e) {
+            // not set
+        }
+        try {
+            return new AwsProfileRegionProvider().getRegion().id();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Keys per list page (tests force several pages). */
+    void listPageSize(int size) {
+        this.listPageSize = size;
+    }
+
+    S3Settings settings() {
+        return settings;
+    }
+
+    S3Client client() {
+        return client;
+    }
+
+    S3Errors errors() {
+        return errors;
+    }
+
+    ExecutorService uploadExecutor() {
+        return uploads;
+    }
+
+    String key(String name) {
+        return settings.prefix() + name;
+    }
+
+    @Override
+    public String describe() {
+        return settings.describe();
+    }
+
+    @Override
+    public ObjectWrite openWrite(String name) throws IOException {
+        checkName(name);
+        ensureOpen();
+        retryPendingAborts();
+        return new S3ObjectWrite(this, name);
+    }
+
+    @Override
+    public InputStream openRead(String name, long offset) throws IOException {
+        checkName(name);
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0: " + offset);
+        }
+        ensureOpen();
+        return new S3ReadStream(this, name, offset);
+    }
+
+    /** One GET from {@code offset}, optionally bound to an ETag; {@code null} when offset is at or past the end. */
+    ResponseInputStream<GetObjectResponse> get(String name, long offset, String ifMatch) {
+        GetObjectRequest.Builder req =
+                GetObjectRequest.builder().bucket(settings.bucket()).key(key(name));
+        if (offset > 0) {
+            req.range("bytes=" + offset + "-");
+        }
+        if (ifMatch != null) {
+            req.ifMatch(ifMatch);
+        }
+        try {
+            return client.getObject(req.build());
+        } catch (RuntimeException e) {
+            if (S3Errors.status(e) == 416) {
+                return null; // offset >= size
+            }
+            throw errors.translate("read", name, e);
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String name) throws IOException {
+        checkName(name);
+        ensureOpen();
+        try {
+            HeadObjectResponse head = client.headObject(HeadObjectRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(key(name))
+                    .build());
+            return Optional.of(new StoredObject(
+                    name,
+                    head.contentLength() == null ? 0 : head.contentLength(),
+                    head.lastModified() == null ? Instant.EPOCH : head.lastModified(),
+                    head.eTag()));
+        } catch (RuntimeException e) {
+            if (S3Errors.isNoSuchKey(e)) {
+                return Optional.empty();
+            }
+            throw errors.translate("stat", name, e);
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        String p = prefix == null ? "" : prefix;
+        if (!NAME_PREFIX.matcher(p).matches()) {
+            throw new IllegalArgumentException("not a name prefix: " + p);
+        }
+        ensureOpen();
+        retryPendingAborts();
+        List<StoredObject> result = new ArrayList<>();
+        try {
+            ListObjectsV2Request req = ListObjectsV2Request.builder()
+                    .bucket(settings.bucket())
+                    .prefix(settings.prefix() + p)
+                    .delimiter("/")
+                    .maxKeys(listPageSize)
+                    .build();
+            for (var page : client.listObjectsV2Paginator(req)) {
+                for (S3Object o : page.contents()) {
+                    String name = o.key().substring(settings.prefix().length());
+                    if (name.isEmpty() || !NAME.matcher(name).matches()) {
+                        continue; // folder marker or a key this storage never writes
+                    }
+                    result.add(new StoredObject(
+                            name,
+                            o.size() == null ? 0 : o.size(),
+                            o.lastModified() == null ? Instant.EPOCH : o.lastModified(),
+                            o.eTag()));
+                }
+            }
+        } catch (RuntimeException e) {
+            throw errors.translate("list", null, e);
+        }
+        return result;
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+        checkName(name);
+        ensureOpen();
+        try {
+            client.deleteObject(DeleteObjectRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(key(name))
+                    .build());
+            LOG.debug("deleted {}{}", describe(), name);
+        } catch (RuntimeException e) {
+            if (S3Errors.isNoSuchKey(e)) {
+                return;
+            }
+            throw errors.translate("delete", name, e);
+        }
+    }
+
+    @Override
+    public boolean createIfAbsent(String name, byte[] content) throws IOException {
+        checkName(name);
+        Objects.requireNonNull(content, "content");
+        ensureOpen();
+        PutObjectRequest.Builder req = PutObjectRequest.builder()
+                .bucket(settings.bucket())
+                .key(key(name))
+                .ifNoneMatch("*")
+                .contentType("application/octet-stream");
+        if (settings.sse() != null) {
+            req.serverSideEncryption(settings.sse());
+            if (settings.kmsKeyId() != null) {
+                req.ssekmsKeyId(settings.kmsKeyId());
+            }
+        }
+        PutObjectRequest request = req.build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.putObject(request, RequestBody.fromBytes(content));
+                LOG.debug("created {}{} (if absent)", describe(), name);
+                return true;
+            } catch (RuntimeException e) {
+                int status = S3Errors.status(e);
+                if (status == 412) {
+                    return false; // exists
+                }
+                if (status == 409 && attempt < 3) {
+                    // ConditionalRequestConflict: another conditional write on this key is in flight
+                    sleep(100L * attempt);
+                    continue;
+                }
+                if (status == 409) {
+                    return false;
+                }
+                throw errors.translate("create", name, e);
+            }
+        }
+    }
+
+    @Override
+    public boolean deleteIfUnchanged(StoredObject object) throws IOException {
+        Objects.requireNonNull(object, "object");
+        checkName(object.name());
+        ensureOpen();
+        if (object.version() == null) {
+            throw new IllegalArgumentException("object " + object.name() + " has no version (ETag) to compare");
+        }
+        // A HEAD first: S3 answers a conditional delete of a missing key with 404, but some stores
+        // (S3Proxy) with 204, which would read as "deleted".
+        Optional<StoredObject> current = stat(object.name());
+        if (current.isEmpty() || !object.version().equals(current.get().version())) {
+            return false;
+        }
+        try {
+            client.deleteObject(DeleteObjectRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(key(object.name()))
+                    .ifMatch(object.version())
+                    .build());
+            LOG.debug("deleted {}{} at version {}", describe(), object.name(), object.version());
+            return true;
+        } catch (RuntimeException e) {
+            int status = S3Errors.status(e);
+            if (status == 412 || S3Errors.isNoSuchKey(e)) {
+                return false;
+            }
+            if (status == 501 || "NotImplemented".equals(S3Errors.code(e))) {
+                return deleteIfUnchangedFallback(object);
+            }
+            throw errors.translate("delete", object.name(), e);
+        }
+    }
+
+    /** For stores without conditional deletes: HEAD, compare the ETag, DELETE. Not atomic. */
+    private boolean deleteIfUnchangedFallback(StoredObject object) throws IOException {
+        if (warnedConditionalDelete.compareAndSet(false, true)) {
+            LOG.warn(
+                    "{} does not support conditional deletes (If-Match); taking over a stale lease uses"
+                            + " HEAD + DELETE, which is not atomic",
+                    describe());
+        }
+        Optional<StoredObject> now = stat(object.name());
+        if (now.isEmpty() || !object.version().equals(now.get().version())) {
+            return false;
+        }
+        delete(object.name());
+        return true;
+    }
+
+    @Override
+    public List<String> sweep(Duration olderThan, Instant now, boolean dryRun) throws IOException {
+        Objects.requireNonNull(olderThan, "olderThan");
+        Objects.requireNonNull(now, "now");
+        ensureOpen();
+        retryPendingAborts();
+        Instant cutoff = now.minus(olderThan);
+        List<String> removed = new ArrayList<>();
+        try {
+            ListMultipartUploadsRequest req = ListMultipartUploadsRequest.builder()
+                    .bucket(settings.bucket())
+                    .prefix(settings.prefix())
+                    .maxUploads(listPageSize)
+                    .build();
+            for (var page : client.listMultipartUploadsPaginator(req)) {
+                for (MultipartUpload u : page.uploads()) {
+                    if (u.key() == null || !u.key().startsWith(settings.prefix())) {
+                        continue;
+                    }
+                    String name = u.key().substring(settings.prefix().length());
+                    if (!NAME.matcher(name).matches()) {
+                        continue; // below a deeper "folder": another storage's
+                    }
+                    Instant initiated = u.initiated();
+                    boolean stale = initiated == null ? olderThan.isZero() : !initiated.isAfter(cutoff);
+                    if (!stale) {
+                        continue;
+                    }
+                    String what = "incomplete multipart upload of " + name + " (upload id " + u.uploadId()
+                            + ", started " + initiated + ")";
+                    if (!dryRun) {
+                        abortUpload(u.key(), u.uploadId());
+                        LOG.info("sweep: aborted {} in {}", what, describe());
+                    }
+                    removed.add(what);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw errors.translate("sweep multipart uploads", null, e);
+        }
+        return removed;
+    }
+
+    /** Aborts an upload; throws when the store cannot be reached (after the SDK's retries). */
+    void abortUpload(String key, String uploadId) {
+        try {
+            client.abortMultipartUpload(AbortMultipartUploadRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(key)
+                    .uploadId(uploadId)
+                    .build());
+        } catch (RuntimeException e) {
+            if ("NoSuchUpload".equals(S3Errors.code(e)) || S3Errors.status(e) == 404) {
+                return; // already gone
+            }
+            throw e;
+        }
+    }
+
+    /** Aborts an upload, never throwing; a failed abort is queued and retried later. */
+    void abortQuietly(String key, String uploadId) {
+        try {
+            abortUpload(key, uploadId);
+            LOG.debug("aborted multipart upload {} of {}", uploadId, key);
+        } catch (RuntimeException e) {
+            pendingAborts.add(new PendingAbort(key, uploadId));
+            LOG.warn(
+                    "cannot abort the multipart upload {} of {} in bucket {} ({}); it is retried on the next"
+                            + " call, and a sweep removes it",
+                    uploadId,
+                    key,
+                    settings.bucket(),
+                    errors.translate("abort upload", null, e).getMessage());
+        }
+    }
+
+    /** Retries aborts that failed earlier; the ones still failing stay queued. */
+    void retryPendingAborts() {
+        int n = pendingAborts.size();
+        for (int i = 0; i < n; i++) {
+            PendingAbort p = pendingAborts.poll();
+            if (p == null) {
+                return;
+            }
+            try {
+                abortUpload(p.key(), p.uploadId());
+                LOG.info("aborted the left-over multipart upload {} of {}", p.uploadId(), p.key());
+            } catch (RuntimeException e) {
+                pendingAborts.add(p);
+                LOG.debug(
+                        "abort of {} still failing: {}",
+                        p.uploadId(),
+                        e.getClass().getSimpleName());
+                return; // store still unreachable: try again later
+            }
+        }
+    }
+
+    /** Aborts that could not reach the store yet. */
+    List<PendingAbort> pendingAborts() {
+        return List.copyOf(pendingAborts);
+    }
+
+    PutObjectResponse putSmall(PutObjectRequest request, RequestBody body) {
+        return client.putObject(request, body);
+    }
+
+    void ensureOpen() {
+        if (closed.get()) {
+            throw new UnableToStoreException(describe(), null, false, "the storage " + describe() + " is closed", null);
+        }
+    }
+
+    private static void checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("not a storage object name (letters, digits, . _ -): " + name);
+        }
+    }
+
+    private static void sleep(long millis) throws InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            retryPendingAborts();
+            if (!pendingAborts.isEmpty()) {
+                LOG.warn(
+                        "{} multipart upload(s) in {} could not be aborted; run a sweep to remove them",
+                        pendingAborts.size(),
+                        describe());
+            }
+        } finally {
+            uploads.shutdown();
+            client.close();
+            if (credentials instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing the credentials provider failed", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S3Storage[" + describe() + "]";
+    }
+}
