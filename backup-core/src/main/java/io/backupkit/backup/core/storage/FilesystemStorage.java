@@ -1,0 +1,720 @@
+package io.backupkit.backup.core.storage;
+
+import io.backupkit.backup.StoredObjectNotFoundException;
+import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.ObjectWrite;
+import io.backupkit.backup.spi.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Storage provider {@code filesystem}: objects are files in one folder (the default storage).
+ *
+ * <p><b>Writes.</b> {@link #openWrite} writes to a temp file {@code .<name>.<random>.partial} in
+ * the same folder. {@link ObjectWrite#commit()} flushes it, {@code fsync}s it, renames it over the
+ * final name with {@link StandardCopyOption#ATOMIC_MOVE} ({@code rename(2)}: readers see the old
+ * file or the new one whole, never a mix) and {@code fsync}s the folder so the rename survives a
+ * crash. A write that fails midway (disk full) or is closed without commit deletes its temp file; a
+ * crash leaves at most a temp file, which {@link #sweep} removes. {@link #list} and {@link #stat}
+ * never show dot files, so temp files are invisible.
+ *
+ * <p><b>Versions.</b> An object's version is its file key (device and inode), its modification
+ * time in nanoseconds and its size. Each commit stamps the file with the current time plus random
+ * nanoseconds, so a file re-created with a recycled inode still gets a new version (on file systems
+ * that keep nanosecond times, as ext4, XFS, btrfs, tmpfs, APFS do).
+ *
+ * <p><b>Atomicity of {@link #createIfAbsent}.</b> The content is written and synced to a temp file,
+ * then hard-linked to the final name with {@code link(2)} ({@link Files#createLink}), which fails
+ * if the name exists: of concurrent callers, in this or other processes on the same file system,
+ * exactly one wins, and the object is complete when it appears. Where hard links are not supported
+ * (found out on first use, logged once) the object is created with {@code O_CREAT|O_EXCL} and
+ * written at once: still exclusive, but a reader may see it empty for an instant, which the lease
+ * treats as held.
+ *
+ * <p><b>Atomicity of {@link #deleteIfUnchanged}.</b> The object is renamed to a unique tombstone
+ * {@code .<name>.<random>.tomb}: only one caller can move a given file away. The tombstone's
+ * version is then compared: if it is the expected one it is deleted ({@code true}); if not, a fresh
+ * object had been created meanwhile, and it is put back with an exclusive {@code link(2)} and
+ * {@code false} is returned. While it is away (microseconds) another caller could create the name;
+ * that object then wins and the put-back is dropped with a warning. The lease's renewal detects the
+ * loss. A version check before the rename makes this path rare.
+ *
+ * <p><b>Permissions.</b> On POSIX file systems objects are created with {@code rw-------} by default
+ * (a backup holds the whole database) and a missing folder with the matching {@code rwx------};
+ * option {@code permissions} changes it.
+ *
+ * <p>Thread-safe. Local and network file systems with POSIX rename and link semantics (NFSv3+ and
+ * SMB with Unix extensions included) keep these guarantees.
+ */
+public final class FilesystemStorage implements BackupStorage {
+    static final String PARTIAL_SUFFIX = ".partial";
+    static final String TOMBSTONE_SUFFIX = ".tomb";
+    private static final Pattern LEFTOVER = Pattern.compile("\\..+\\.[0-9a-f]{16}(\\.partial|\\.tomb)");
+    private static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
+    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(FilesystemStorage.class);
+
+    private final Path folder;
+    private final boolean fsync;
+    private final Set<PosixFilePermission> permissions;
+    private volatile boolean folderReady;
+    private volatile boolean hardLinks = true;
+
+    /** A storage in {@code folder} (created on first write) with {@code fsync} and default permissions. */
+    public FilesystemStorage(Path folder) {
+        this(folder, true, DEFAULT_PERMISSIONS);
+    }
+
+    /**
+     * A storage in {@code folder}.
+     *
+     * @param fsync false skips {@code fsync} of files and folder (faster, not crash-safe; for tests)
+     * @param permissions POSIX permissions of new files ({@code null}: the default {@code rw-------});
+     *     a new folder gets the same plus execute wherever read or write is granted
+     */
+    public FilesystemStorage(Path folder, boolean fsync, Set<PosixFilePermission> permissions) {
+        this.folder = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
+        this.fsync = fsync;
+        this.permissions = Set.copyOf(permissions == null ? DEFAULT_PERMISSIONS : permissions);
+    }
+
+    /** A storage that behaves as on a file system without hard links (tests the fallbacks). */
+    static FilesystemStorage withoutHardLinks(Path folder) {
+        FilesystemStorage storage = new FilesystemStorage(folder, false, null);
+        storage.hardLinks = false;
+        return storage;
+    }
+
+    /** The folder holding the objects. */
+    public Path folder() {
+        return folder;
+    }
+
+    @Override
+    public Optional<Path> localFolder() {
+        return Optional.of(folder);
+    }
+
+    @Override
+    public String describe() {
+        return folder.toString();
+    }
+
+    @Override
+    public ObjectWrite openWrite(String name) throws IOException {
+        StorageNames.check(name);
+        Path temp = tempPath(name, PARTIAL_SUFFIX);
+        FileChannel channel = createTemp(name, temp);
+        return new FileWrite(name, temp, channel);
+    }
+
+    @Override
+    public InputStream openRead(String name, long offset) throws IOException {
+        StorageNames.check(name);
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0: " + offset);
+        }
+        Path file = folder.resolve(name);
+        if (Files.isDirectory(file)) {
+            throw new StoredObjectNotFoundException(describe(), name); // a folder is not an object
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            if (offset > 0) {
+                channel.position(offset);
+            }
+            return Channels.newInputStream(channel);
+        } catch (NoSuchFileException e) {
+            throw new StoredObjectNotFoundException(describe(), name);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw failure(name, "cannot read " + name + " in " + folder, e);
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String name) throws IOException {
+        StorageNames.check(name);
+        try {
+            BasicFileAttributes a = Files.readAttributes(folder.resolve(name), BasicFileAttributes.class);
+            return a.isRegularFile() ? Optional.of(toStored(name, a)) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure(name, "cannot read the attributes of " + name + " in " + folder, e);
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        StorageNames.checkPrefix(prefix);
+        List<StoredObject> result = new ArrayList<>();
+        if (!Files.exists(folder)) {
+            return result;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.startsWith(prefix) || !StorageNames.isValid(name)) {
+                    continue; // temp files, tombstones, dot files and foreign names are not objects
+                }
+                try {
+                    BasicFileAttributes a = Files.readAttributes(entry, BasicFileAttributes.class);
+                    if (a.isRegularFile()) {
+                        result.add(toStored(name, a));
+                    }
+                } catch (NoSuchFileException e) {
+                    // deleted while listing
+                }
+            }
+        } catch (IOException e) {
+            throw failure(
+                    null,
+                    "cannot list " + folder + ": " + reason(e) + "; check that it is a folder readable by user "
+                            + System.getProperty("user.name"),
+                    e);
+        }
+        return result;
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+        StorageNames.check(name);
+        try {
+            Files.deleteIfExists(folder.resolve(name));
+        } catch (IOException e) {
+            throw failure(name, "cannot delete " + name + " in " + folder + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public boolean createIfAbsent(String name, byte[] content) throws IOException {
+        StorageNames.check(name);
+        Objects.requireNonNull(content, "content");
+        Path target = folder.resolve(name);
+        if (Files.exists(target)) {
+            return false;
+        }
+        if (!hardLinks) {
+            return createExclusive(name, target, content);
+        }
+        Path temp = tempPath(name, PARTIAL_SUFFIX);
+        try {
+            try (FileChannel channel = createTemp(name, temp)) {
+                writeFully(name, channel, ByteBuffer.wrap(content));
+                Files.setLastModifiedTime(temp, uniqueTime());
+                if (fsync) {
+                    channel.force(true);
+                }
+            }
+            try {
+                Files.createLink(target, temp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | IOException e) {
+                if (Files.exists(target)) {
+                    return false;
+                }
+                if (e instanceof IOException io && !linksUnsupported(io)) {
+                    throw io;
+                }
+                LOG.warn(
+                        "{} does not support hard links ({}); createIfAbsent falls back to an exclusive create",
+                        folder,
+                        e.toString());
+                hardLinks = false;
+                return createExclusive(name, target, content);
+            }
+            syncFolder();
+            return true;
+        } catch (IOException e) {
+            throw failure(name, "cannot create " + name + " in " + folder + ": " + reason(e) + advice(e), e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    @Override
+    public boolean deleteIfUnchanged(StoredObject object) throws IOException {
+        Objects.requireNonNull(object, "object");
+        String name = StorageNames.check(object.name());
+        if (object.version() == null) {
+            throw new IllegalArgumentException("deleteIfUnchanged needs the version of " + name + " (from stat)");
+        }
+        Optional<StoredObject> current = stat(name);
+        if (current.isEmpty() || !object.version().equals(current.get().version())) {
+            return false;
+        }
+        Path target = folder.resolve(name);
+        Path tombstone = tempPath(name, TOMBSTONE_SUFFIX);
+        try {
+            try {
+                Files.move(target, tombstone, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                return false; // someone else moved or deleted it first
+            }
+            BasicFileAttributes moved = Files.readAttributes(tombstone, BasicFileAttributes.class);
+            if (object.version().equals(version(moved))) {
+                Files.delete(tombstone);
+                syncFolder();
+                return true;
+            }
+            // we moved away a fresh object created after our stat: put it back, exclusively
+            if (!putBack(tombstone, target)) {
+                LOG.warn(
+                        "{} in {} was re-created while a newer version was briefly moved aside; the newest one"
+                                + " stays, the one in between is dropped",
+                        name,
+                        folder);
+            }
+            Files.deleteIfExists(tombstone);
+            syncFolder();
+            return false;
+        } catch (IOException e) {
+            throw failure(name, "cannot delete " + name + " in " + folder + ": " + reason(e), e);
+        }
+    }
+
+    /** Whether a failed {@code link(2)} means the file system has no hard links (FAT, some SMB shares). */
+    private static boolean linksUnsupported(IOException e) {
+        String text = String.valueOf(e instanceof FileSystemException fse ? fse.getReason() : e.getMessage())
+                .toLowerCase(Locale.ROOT);
+        return text.contains("not permitted") || text.contains("not supported");
+    }
+
+    /** Moves {@code tombstone} back to {@code target} unless that exists; false when it did. */
+    private boolean putBack(Path tombstone, Path target) throws IOException {
+        if (hardLinks) {
+            try {
+                Files.createLink(target, tombstone); // link(2): exclusive
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | IOException e) {
+                if (Files.exists(target)) {
+                    return false;
+                }
+                if (e instanceof IOException io && !linksUnsupported(io)) {
+                    throw io;
+                }
+                hardLinks = false;
+            }
+        }
+        // without hard links: a check, then rename(2); a create in between is the only loser
+        try {
+            Files.move(tombstone, target);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<String> sweep(Duration olderThan, Instant now, boolean dryRun) throws IOException {
+        Objects.requireNonNull(olderThan, "olderThan");
+        Objects.requireNonNull(now, "now");
+        List<String> removed = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return removed;
+        }
+        Instant threshold = now.minus(olderThan);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!LEFTOVER.matcher(name).matches()) {
+                    continue;
+                }
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(entry, BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                Instant modified = a.lastModifiedTime().toInstant();
+                if (!a.isRegularFile() || !modified.isBefore(threshold)) {
+                    continue;
+                }
+                String what = name.endsWith(PARTIAL_SUFFIX) ? "temp file of an interrupted write" : "tombstone";
+                removed.add(entry + " (" + what + ", " + a.size() + " bytes, modified " + modified + ")");
+                if (!dryRun) {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw failure(null, "cannot sweep " + folder + ": " + reason(e), e);
+        }
+        return removed;
+    }
+
+    @Override
+    public String toString() {
+        return "FilesystemStorage[" + folder + "]";
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /** Creates the folder if missing and checks it is a writable folder; once per instance. */
+    private void ensureFolder() {
+        if (folderReady) {
+            return;
+        }
+        String user = System.getProperty("user.name");
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new UnableToStoreException(
+                    describe(),
+                    null,
+                    folder + " is a file, not a folder: set BACKUP_DIR to a folder (it is created if missing)",
+                    null);
+        }
+        try {
+            Files.createDirectories(folder, folderAttributes());
+        } catch (IOException e) {
+            throw new UnableToStoreException(
+                    describe(),
+                    null,
+                    "cannot create the backup folder " + folder + ": " + reason(e) + "; create it writable for user "
+                            + user + " or set BACKUP_DIR to another folder",
+                    e);
+        }
+        if (!Files.isWritable(folder)) {
+            throw new UnableToStoreException(
+                    describe(),
+                    null,
+                    "the backup folder " + folder + " is not writable" + (readOnly() ? " (read-only file system)" : "")
+                            + "; make it writable for user " + user + " or set BACKUP_DIR to another folder",
+                    null);
+        }
+        folderReady = true;
+    }
+
+    private boolean readOnly() {
+        try {
+            FileStore store = Files.getFileStore(folder);
+            return store.isReadOnly();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private FileChannel createTemp(String name, Path temp) throws IOException {
+        ensureFolder();
+        try {
+            return FileChannel.open(
+                    temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileAttributes());
+        } catch (NoSuchFileException e) {
+            // the folder was removed since it was checked: create it again, once
+            folderReady = false;
+            ensureFolder();
+            try {
+                return FileChannel.open(
+                        temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileAttributes());
+            } catch (IOException again) {
+                throw failure(name, "cannot create a file in " + folder + ": " + reason(again) + advice(again), again);
+            }
+        } catch (IOException e) {
+            throw failure(name, "cannot create a file in " + folder + ": " + reason(e) + advice(e), e);
+        }
+    }
+
+    private boolean createExclusive(String name, Path target, byte[] content) {
+        ensureFolder();
+        try (FileChannel channel = FileChannel.open(
+                target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileAttributes())) {
+            writeFully(name, channel, ByteBuffer.wrap(content));
+            Files.setLastModifiedTime(target, uniqueTime());
+            if (fsync) {
+                channel.force(true);
+            }
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            deleteQuietly(target);
+            throw failure(name, "cannot create " + name + " in " + folder + ": " + reason(e) + advice(e), e);
+        }
+        syncFolder();
+        return true;
+    }
+
+    private FileAttribute<?>[] fileAttributes() {
+        if (!posix()) {
+            return new FileAttribute<?>[0];
+        }
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
+    }
+
+    private FileAttribute<?>[] folderAttributes() {
+        if (!posix()) {
+            return new FileAttribute<?>[0];
+        }
+        Set<PosixFilePermission> dir = new HashSet<>(permissions);
+        addExecute(
+                dir,
+                PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE);
+        addExecute(
+                dir,
+                PosixFilePermission.GROUP_READ,
+                PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_EXECUTE);
+        addExecute(
+                dir,
+                PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_EXECUTE);
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(dir)};
+    }
+
+    private static void addExecute(
+            Set<PosixFilePermission> set, PosixFilePermission r, PosixFilePermission w, PosixFilePermission x) {
+        if (set.contains(r) || set.contains(w)) {
+            set.add(x);
+        }
+    }
+
+    private boolean posix() {
+        return folder.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    private Path tempPath(String name, String suffix) {
+        byte[] random = new byte[8];
+        ThreadLocalRandom.current().nextBytes(random);
+        return folder.resolve("." + name + "." + HexFormat.of().formatHex(random) + suffix);
+    }
+
+    /** Now, to the microsecond, plus random nanoseconds: makes versions of re-created files differ. */
+    private static FileTime uniqueTime() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return FileTime.from(now.plusNanos(ThreadLocalRandom.current().nextInt(1000)));
+    }
+
+    static String version(BasicFileAttributes a) {
+        return a.fileKey() + "/" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "/" + a.size();
+    }
+
+    private static StoredObject toStored(String name, BasicFileAttributes a) {
+        return new StoredObject(name, a.size(), a.lastModifiedTime().toInstant(), version(a));
+    }
+
+    private void writeFully(String name, FileChannel channel, ByteBuffer buffer) {
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw failure(name, "cannot write " + name + " in " + folder + ": " + reason(e) + advice(e), e);
+        }
+    }
+
+    private void syncFolder() {
+        if (!fsync) {
+            return;
+        }
+        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // not possible on every platform (Windows); the rename itself is still atomic
+            LOG.debug("cannot fsync folder {}: {}", folder, e.toString());
+        }
+    }
+
+    private UnableToStoreException failure(String name, String message, IOException cause) {
+        return new UnableToStoreException(describe(), name, message, cause);
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "access denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder " + e.getMessage();
+        }
+        String reason = e.getMessage();
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            reason = fse.getReason();
+        }
+        return reason == null ? e.getClass().getSimpleName() : reason;
+    }
+
+    private String advice(IOException e) {
+        String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (text.contains("no space left") || text.contains("disk quota")) {
+            return "; free space in " + folder + " or set BACKUP_DIR to a folder on a larger disk";
+        }
+        if (e instanceof AccessDeniedException || text.contains("read-only") || text.contains("permission")) {
+            return "; make " + folder + " writable for user " + System.getProperty("user.name")
+                    + " or set BACKUP_DIR to another folder";
+        }
+        return "";
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", path, e.toString());
+        }
+    }
+
+    /** One write: a temp file, renamed over the final name on commit. */
+    private final class FileWrite implements ObjectWrite {
+        private final String name;
+        private final Path temp;
+        private final FileChannel channel;
+        private final byte[] buffer = new byte[BUFFER_SIZE];
+        private int buffered;
+        private long written;
+        private boolean done;
+
+        private final OutputStream stream = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                ensureOpen();
+                if (buffered == buffer.length) {
+                    drain();
+                }
+                buffer[buffered++] = (byte) b;
+                written++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                ensureOpen();
+                if (len >= buffer.length) {
+                    drain();
+                    writeFully(name, channel, ByteBuffer.wrap(b, off, len));
+                } else {
+                    if (len > buffer.length - buffered) {
+                        drain();
+                    }
+                    System.arraycopy(b, off, buffer, buffered, len);
+                    buffered += len;
+                }
+                written += len;
+            }
+
+            @Override
+            public void flush() throws IOException {
+                ensureOpen();
+                drain();
+            }
+
+            @Override
+            public void close() {
+                // the write is ended by commit() or ObjectWrite.close(), not here
+            }
+        };
+
+        FileWrite(String name, Path temp, FileChannel channel) {
+            this.name = name;
+            this.temp = temp;
+            this.channel = channel;
+        }
+
+        private void ensureOpen() throws IOException {
+            if (done) {
+                throw new IOException("the write of " + name + " to " + folder + " is already committed or closed");
+            }
+        }
+
+        private void drain() {
+            if (buffered > 0) {
+                int n = buffered;
+                buffered = 0;
+                writeFully(name, channel, ByteBuffer.wrap(buffer, 0, n));
+            }
+        }
+
+        @Override
+        public OutputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public StoredObject commit() throws IOException {
+            ensureOpen();
+            Path target = folder.resolve(name);
+            try {
+                drain();
+                Files.setLastModifiedTime(temp, uniqueTime());
+                if (fsync) {
+                    channel.force(true);
+                }
+                BasicFileAttributes a = Files.readAttributes(temp, BasicFileAttributes.class);
+                channel.close();
+                if (a.size() != written) {
+                    throw new IOException("the temp file " + temp + " has " + a.size() + " bytes, " + written
+                            + " were written (was it changed by another program?)");
+                }
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                done = true;
+                syncFolder();
+                return toStored(name, a);
+            } catch (IOException e) {
+                close();
+                throw failure(name, "cannot store " + name + " in " + folder + ": " + reason(e) + advice(e), e);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (done) {
+                return;
+            }
+            done = true;
+            closeQuietly(channel);
+            deleteQuietly(temp);
+        }
+    }
+}

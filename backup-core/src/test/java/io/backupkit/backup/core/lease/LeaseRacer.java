@@ -1,0 +1,46 @@
+package io.backupkit.backup.core.lease;
+
+import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The child process of {@link StorageLeaseProcessTest}: races for the lease in a folder in two
+ * rounds, each started by a "go" file, and prints {@code WON} or {@code LOST} per round.
+ *
+ * <p>Arguments: folder, owner, go file of round 1, go file of round 2.
+ */
+public final class LeaseRacer {
+    private LeaseRacer() {}
+
+    public static void main(String[] args) throws Exception {
+        Path folder = Path.of(args[0]);
+        String owner = args[1];
+        BackupStorage storage = new FilesystemStorage(folder);
+        // warm up class loading and the code paths so the processes race closely
+        StorageLease.tryAcquire(storage, "warmup-" + owner + ".lease", owner, Duration.ofMinutes(1), Clock.systemUTC())
+                .orElseThrow()
+                .release();
+        System.out.println("READY");
+        System.out.flush();
+        for (int round = 0; round < 2; round++) {
+            Path go = Path.of(args[2 + round]);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(go)) {
+                if (System.nanoTime() > deadline) {
+                    System.out.println("TIMEOUT");
+                    System.exit(2);
+                }
+                Thread.onSpinWait();
+            }
+            Optional<StorageLease> lease = StorageLease.tryAcquire(
+                    storage, StorageLease.DEFAULT_NAME, owner, Duration.ofMinutes(10), Clock.systemUTC());
+            System.out.println(lease.isPresent() ? "WON" : "LOST");
+            System.out.flush();
+        }
+    }
+}
