@@ -1,0 +1,217 @@
+package io.backupkit.backup.db.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.backupkit.backup.DatabaseInfo;
+import io.backupkit.backup.UnableToRestoreDatabaseException;
+import io.backupkit.backup.spi.DumpSource;
+import io.backupkit.backup.tck.DumpFiles;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A restore that fails midway (a bad statement, the client killed) leaves the database as it was. */
+class MysqlFailedRestoreIT {
+    @TempDir
+    Path dir;
+
+    private String db;
+    private MysqlDumper dumper;
+    private Path dump;
+    private DatabaseInfo info;
+    private String changed;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        MariaDbServer.require();
+        db = MariaDbServer.createDatabase();
+        RichFixture.create(db);
+        dumper = MariaDbServer.dumper(db);
+        dump = DumpFiles.dumpTo(dumper, dir.resolve("db.sql"));
+        info = DumpFiles.infoOf(dumper);
+        RichFixture.change(db);
+        changed = MysqlSnapshots.of(db);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        MariaDbServer.dropDatabase(db);
+    }
+
+    @Test
+    void aStatementFailingMidwayPutsTheDatabaseBack() throws Exception {
+        String text = Files.readString(dump, StandardCharsets.UTF_8);
+        int cut = text.indexOf("\n", text.indexOf("CREATE TABLE `author`"));
+        assertThat(cut).isPositive();
+        Path bad = Files.writeString(
+                dir.resolve("bad.sql"),
+                text.substring(0, cut + 1) + "THIS IS NOT SQL;\n" + text.substring(cut + 1),
+                StandardCharsets.UTF_8);
+
+        Throwable thrown = catchThrowable(() -> dumper.restore(DumpFiles.source(bad, info)));
+
+        assertThat(thrown)
+                .isInstanceOf(UnableToRestoreDatabaseException.class)
+                .hasMessageContaining("put back as it was")
+                .hasMessageContaining("ERROR");
+        assertThat(MysqlSnapshots.of(db)).isEqualTo(changed);
+        assertThat(Files.list(dir.resolve("bad.sql.work")).collect(Collectors.toList()))
+                .as("rollback snapshot deleted")
+                .isEmpty();
+    }
+
+    @Test
+    void aClientKilledMidwayPutsTheDatabaseBack() throws Exception {
+        long half = Files.size(dump) / 2;
+        KillingSource source = new KillingSource(dump, dir.resolve("work"), info, half);
+
+        Throwable thrown = catchThrowable(() -> dumper.restore(source));
+
+        assertThat(source.killed).as("the client was found and killed").isNotEmpty();
+        assertThat(thrown).isInstanceOf(UnableToRestoreDatabaseException.class).hasMessageContaining("put back");
+        assertThat(MysqlSnapshots.of(db)).isEqualTo(changed);
+    }
+
+    @Test
+    void whenPuttingBackFailsTooTheSnapshotIsKeptAndNamed() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread killer = new Thread(() -> {
+            while (!stop.get()) {
+                ProcessHandle.current()
+                        .descendants()
+                        .filter(p -> p.info()
+                                .command()
+                                .map(c -> c.endsWith("/mariadb"))
+                                .orElse(false))
+                        .forEach(ProcessHandle::destroyForcibly);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        killer.start();
+        Throwable thrown;
+        try {
+            thrown = catchThrowable(() -> dumper.restore(DumpFiles.source(dump, info)));
+        } finally {
+            stop.set(true);
+            killer.join();
+        }
+
+        assertThat(thrown)
+                .isInstanceOf(UnableToRestoreDatabaseException.class)
+                .hasMessageContaining("putting the previous state back failed too")
+                .hasMessageContaining("unknown state");
+        Matcher m = Pattern.compile("saved in (\\S+\\.sql)").matcher(thrown.getMessage());
+        assertThat(m.find()).as("the message names the kept snapshot").isTrue();
+        Path kept = Path.of(m.group(1));
+        try {
+            assertThat(kept).exists();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)))
+                    .isEqualTo("rw-------");
+            // the kept snapshot really is the state before the restore
+            dumper.restore(DumpFiles.source(kept, info));
+            assertThat(MysqlSnapshots.of(db)).isEqualTo(changed);
+        } finally {
+            Files.deleteIfExists(kept);
+            MysqlTestFiles.deleteTree(kept.resolveSibling(kept.getFileName() + ".work"));
+        }
+    }
+
+    /** Serves the dump; after {@code killAt} bytes it kills the running mariadb/mysql client. */
+    private static final class KillingSource implements DumpSource {
+        private final Path file;
+        private final Path work;
+        private final DatabaseInfo info;
+        private final long killAt;
+        final List<Long> killed = new ArrayList<>();
+        private int opens;
+
+        KillingSource(Path file, Path work, DatabaseInfo info, long killAt) {
+            this.file = file;
+            this.work = work;
+            this.info = info;
+            this.killAt = killAt;
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            opens++;
+            InputStream in = Files.newInputStream(file);
+            if (opens == 1) {
+                return in; // the header check
+            }
+            return new FilterInputStream(in) {
+                private long read;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (read >= killAt && killed.isEmpty()) {
+                        killClient();
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, Math.max(1, killAt - read)));
+                    if (n > 0) {
+                        read += n;
+                    }
+                    return n;
+                }
+            };
+        }
+
+        private void killClient() throws IOException {
+            List<ProcessHandle> clients = ProcessHandle.current()
+                    .descendants()
+                    .filter(p -> p.info()
+                            .command()
+                            .map(c -> c.endsWith("/mariadb") || c.endsWith("/mysql"))
+                            .orElse(false))
+                    .collect(Collectors.toList());
+            for (ProcessHandle p : clients) {
+                p.destroyForcibly();
+                try {
+                    p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IOException("cannot kill " + p.pid(), e);
+                }
+                killed.add(p.pid());
+            }
+        }
+
+        @Override
+        public Path toFile() {
+            return file;
+        }
+
+        @Override
+        public Path workDir() {
+            try {
+                return Files.createDirectories(work);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public DatabaseInfo info() {
+            return info;
+        }
+    }
+}
