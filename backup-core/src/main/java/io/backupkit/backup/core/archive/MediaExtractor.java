@@ -1,0 +1,560 @@
+package io.backupkit.backup.core.archive;
+
+import io.backupkit.backup.BackupCancelledException;
+import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupListener;
+import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.MediaInfo;
+import io.backupkit.backup.Phase;
+import io.backupkit.backup.UnableToRestoreMediaException;
+import io.backupkit.backup.UnsafeArchiveException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Extracts a media archive (a tar stream) into a new or empty folder, refusing hostile entries before it
+ * writes them.
+ *
+ * <p>Refused with {@link UnsafeArchiveException} (naming the entry), each checked before anything is written
+ * for that entry: absolute names, {@code ..} segments anywhere, backslashes and NUL characters, names that
+ * would leave the target after normalisation (compared by path segments, so {@code /x/media-evil} is not
+ * inside {@code /x/media}), symbolic and hard links, character and block devices, FIFOs, sparse and every
+ * other entry type that is neither a regular file nor a folder, duplicate entries, an entry whose path runs
+ * through a link or a file found in the target, and archives beyond the {@link ExtractLimits} (entry count,
+ * total bytes, bytes per entry, name length, depth). Files are created with {@code CREATE_NEW} and {@code
+ * NOFOLLOW_LINKS} and every parent is checked to be a real folder, so nothing is ever written outside the
+ * target. Setuid, setgid and sticky bits are never applied; owners are ignored.
+ *
+ * <p>Kept: file content, modification times, permission bits (with at least {@code u+rw} on files and {@code
+ * u+rwx} on folders so the result is usable). Folder times and permissions are set after their contents.
+ *
+ * <p>A malformed or truncated archive (the stream ends inside an entry or without the end-of-archive marker,
+ * a header checksum is wrong, a header is absurdly large) is {@link CorruptBackupException}. Failures to
+ * write into the target are {@link UnableToRestoreMediaException}. On any failure what was extracted is
+ * removed again (the target folder too when this call created it). The archive stream is read to its end,
+ * so a digest computed over it is complete, and it is not closed. PAX and GNU long names are made relative
+ * by the tar parser itself (a leading '/' is dropped), so they land inside the target too.
+ *
+ * <p>Thread-safe: each {@link #extract} call has its own state.
+ */
+public final class MediaExtractor {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaExtractor.class);
+
+    /**
+     * Bytes the tar parser may read for one entry's headers, PAX and long-name data included. It also bounds
+     * how deep the parser recurses through chained extension headers (at most 128 records).
+     */
+    static final long MAX_HEADER_BYTES = 64L << 10;
+
+    private final ExtractLimits limits;
+    private final BackupListener listener;
+
+    /**
+     * @param limits bounds checked before each entry is written
+     * @param listener gets {@code progress(MEDIA_RESTORE, contentBytes)} about every MiB and warnings
+     */
+    public MediaExtractor(ExtractLimits limits, BackupListener listener) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Extracts a tar stream into {@code target}, which must not exist or be an empty folder.
+     *
+     * @param tar the archive; read to its end, not closed
+     * @param target the folder to fill (created when missing; its parent must exist or is created)
+     * @param artifactName the object name, for messages and exceptions
+     * @return files, folders and content bytes extracted
+     * @throws UnsafeArchiveException for a hostile entry or an archive beyond the limits
+     * @throws CorruptBackupException for a malformed or truncated archive
+     * @throws UnableToRestoreMediaException when the target is unusable or writing into it fails
+     */
+    public MediaInfo extract(InputStream tar, Path target, String artifactName) {
+        Objects.requireNonNull(tar, "tar");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(artifactName, "artifactName");
+        return new Run(tar, target.toAbsolutePath().normalize(), artifactName).run();
+    }
+
+    private record DirMeta(FileTime mtime, int permissions) {}
+
+    /** The state of one extraction. */
+    private final class Run {
+        private final String artifact;
+        private final Path root;
+        private final TarGuardInputStream guard;
+        private final TarArchiveInputStream tarIn;
+        private final byte[] buffer = new byte[TarFormat.BUFFER_SIZE];
+        private final SafeListener events = new SafeListener(listener, Phase.MEDIA_RESTORE);
+        private final Map<String, DirMeta> dirs = new LinkedHashMap<>();
+        private final boolean posix;
+        private long entries;
+        private long fileCount;
+        private long directoryCount;
+        private long totalBytes;
+        private long specialBitsStripped;
+        private long timesNotSet;
+
+        Run(InputStream in, Path root, String artifact) {
+            this.artifact = artifact;
+            this.root = root;
+            this.guard = new TarGuardInputStream(new BufferedInputStream(in, 1 << 16));
+            this.tarIn = new TarArchiveInputStream(guard, TarFormat.ENCODING);
+            this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        }
+
+        MediaInfo run() {
+            boolean created = prepareTarget();
+            boolean done = false;
+            try {
+                TarArchiveEntry entry;
+                while ((entry = nextEntry()) != null) {
+                    apply(entry);
+                }
+                drain();
+                applyDirectoryAttributes();
+                events.progress(totalBytes);
+                if (specialBitsStripped > 0) {
+                    events.warning(specialBitsStripped + " entries of " + artifact
+                            + " carried setuid, setgid or sticky bits; they were not applied");
+                }
+                if (timesNotSet > 0) {
+                    events.warning("The modification time of " + timesNotSet + " extracted entries could not be set");
+                }
+                done = true;
+                return new MediaInfo(fileCount, directoryCount, totalBytes, List.of());
+            } finally {
+                if (!done) {
+                    removeExtracted(created);
+                }
+            }
+        }
+
+        private boolean prepareTarget() {
+            BasicFileAttributes attrs = lstat(root);
+            try {
+                if (attrs == null) {
+                    Path parent = root.getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                    Files.createDirectory(root);
+                    return true;
+                }
+                if (!attrs.isDirectory() || attrs.isSymbolicLink()) {
+                    throw new UnableToRestoreMediaException("Cannot extract the media archive " + artifact + " into "
+                            + root + ": it is a link or not a folder; extract into a new folder");
+                }
+                try (var children = Files.newDirectoryStream(root)) {
+                    if (children.iterator().hasNext()) {
+                        throw new UnableToRestoreMediaException("Cannot extract the media archive " + artifact
+                                + " into " + root + ": the folder is not empty; extract into a new or empty folder");
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                throw new UnableToRestoreMediaException(
+                        "Cannot prepare the folder " + root + " to extract " + artifact + " into: " + e
+                                + "; check that its parent exists and is writable",
+                        e);
+            }
+        }
+
+        private TarArchiveEntry nextEntry() {
+            guard.beginHeader(MAX_HEADER_BYTES);
+            TarArchiveEntry entry;
+            try {
+                entry = tarIn.getNextEntry();
+            } catch (IOException | RuntimeException e) {
+                throw corrupt("cannot read the next entry header", e);
+            } catch (StackOverflowError e) {
+                throw corrupt("too many chained extension headers", new IOException(e.toString(), e));
+            } finally {
+                guard.endHeader();
+            }
+            if (entry == null && !guard.headerRecordIsEndMarker()) {
+                throw new CorruptBackupException(
+                        artifact,
+                        "end-of-archive marker",
+                        "end of stream at byte " + guard.position(),
+                        "The media archive " + artifact + " is truncated: it ends at byte " + guard.position()
+                                + " without the end-of-archive marker; restore another backup or check the storage");
+            }
+            return entry;
+        }
+
+        /** The failure to throw when the archive stream cannot be parsed: corrupt, unless the stream said why. */
+        private BackupException corrupt(String what, Exception e) {
+            if (e instanceof BackupException b) {
+                // the stream below (digest, decryption, storage) already said what is wrong
+                return b;
+            }
+            if (e instanceof IOException io && SafeListener.isCancellation(io)) {
+                return new BackupCancelledException("Extracting " + artifact + " was cancelled", e);
+            }
+            return new CorruptBackupException(
+                    artifact,
+                    "The media archive " + artifact + " is corrupt or truncated (" + what + " at byte "
+                            + guard.position() + ": " + e.getMessage()
+                            + "); restore another backup or check the storage",
+                    e);
+        }
+
+        private UnsafeArchiveException unsafe(String entryName, String why) {
+            return new UnsafeArchiveException(
+                    artifact,
+                    entryName,
+                    "The media archive " + artifact + " holds an unsafe entry '" + entryName + "': " + why
+                            + ". Nothing was written for it and the restore stopped; the backup may have been"
+                            + " tampered with: restore another backup");
+        }
+
+        private void apply(TarArchiveEntry entry) {
+            SafeListener.checkCancelled("Extracting " + artifact);
+            String name = entry.getName();
+            if (!entry.isCheckSumOK()) {
+                throw new CorruptBackupException(
+                        artifact,
+                        "valid header checksum",
+                        name,
+                        "The media archive " + artifact + " is corrupt: the header of entry '" + name
+                                + "' has a wrong checksum; restore another backup or check the storage");
+            }
+            if (++entries > limits.maxEntries()) {
+                throw unsafe(name, "the archive holds more than " + limits.maxEntries() + " entries");
+            }
+            boolean directory = checkType(entry, name);
+            List<String> segments = checkName(name);
+            long size = entry.getSize();
+            if (size < 0 || (directory && size != 0)) {
+                throw new CorruptBackupException(
+                        artifact,
+                        null,
+                        name,
+                        "The media archive " + artifact + " is corrupt: entry '" + name + "' declares " + size
+                                + " bytes; restore another backup");
+            }
+            if (!directory && size > limits.maxEntryBytes()) {
+                throw unsafe(name, "it declares " + size + " bytes, over the limit of " + limits.maxEntryBytes());
+            }
+            if (!directory && size > limits.maxTotalBytes() - totalBytes) {
+                throw unsafe(name, "it would take the archive over the limit of " + limits.maxTotalBytes() + " bytes");
+            }
+            int mode = entry.getMode();
+            if ((mode & TarFormat.SPECIAL_BITS) != 0) {
+                specialBitsStripped++;
+            }
+            int permissions = mode & TarFormat.PERMISSION_BITS;
+            FileTime mtime = entry.getLastModifiedTime();
+            if (segments.isEmpty()) {
+                // "./": the target folder itself
+                if (!directory) {
+                    throw unsafe(name, "a file entry names the target folder itself");
+                }
+                return;
+            }
+            String rel = String.join("/", segments);
+            Path dest = resolve(name, rel);
+            Path parent = ensureParents(name, segments);
+            if (directory) {
+                directory(name, rel, dest, mtime, permissions);
+            } else {
+                file(name, dest, parent, size, mtime, permissions);
+            }
+        }
+
+        /** Whether the entry is a folder; refuses everything but regular files and folders. */
+        private boolean checkType(TarArchiveEntry entry, String name) {
+            if (entry.isSymbolicLink()) {
+                throw unsafe(name, "it is a symbolic link (to '" + entry.getLinkName() + "'); links are refused");
+            }
+            if (entry.isLink()) {
+                throw unsafe(name, "it is a hard link (to '" + entry.getLinkName() + "'); links are refused");
+            }
+            if (entry.isCharacterDevice() || entry.isBlockDevice()) {
+                throw unsafe(name, "it is a device; devices are refused");
+            }
+            if (entry.isFIFO()) {
+                throw unsafe(name, "it is a FIFO; FIFOs are refused");
+            }
+            if (entry.isSparse() || entry.isPaxGNUSparse() || entry.isGNUSparse() || entry.isStarSparse()) {
+                throw unsafe(name, "it is a sparse file; only regular files and folders are accepted");
+            }
+            byte flag = entry.getLinkFlag();
+            boolean plain =
+                    flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM || flag == TarConstants.LF_CONTIG;
+            if (flag == TarConstants.LF_DIR || (plain && name.endsWith("/"))) {
+                return true;
+            }
+            if (plain) {
+                return false;
+            }
+            throw unsafe(
+                    name,
+                    "its type '" + (flag >= 32 && flag < 127 ? String.valueOf((char) flag) : "\\" + (flag & 0xff))
+                            + "' is neither a regular file nor a folder");
+        }
+
+        /** The normalised segments of a name, refusing every way to escape. */
+        private List<String> checkName(String name) {
+            if (name.isEmpty()) {
+                throw unsafe(name, "the name is empty");
+            }
+            if (name.length() > limits.maxPathLength()) {
+                throw unsafe(name, "the name is longer than " + limits.maxPathLength() + " characters");
+            }
+            if (name.indexOf('\0') >= 0) {
+                throw unsafe(name, "the name contains a NUL character");
+            }
+            if (name.indexOf('\\') >= 0) {
+                throw unsafe(name, "the name contains a backslash");
+            }
+            if (name.startsWith("/")) {
+                throw unsafe(name, "the name is an absolute path");
+            }
+            List<String> segments = new ArrayList<>();
+            for (String part : name.split("/")) {
+                if (part.isEmpty() || part.equals(".")) {
+                    continue;
+                }
+                if (part.equals("..")) {
+                    throw unsafe(name, "the name contains a '..' segment");
+                }
+                segments.add(part);
+            }
+            if (segments.size() > limits.maxDepth()) {
+                throw unsafe(name, "the name is deeper than " + limits.maxDepth() + " folders");
+            }
+            return segments;
+        }
+
+        private Path resolve(String name, String rel) {
+            Path dest;
+            try {
+                dest = root.resolve(rel).normalize();
+            } catch (InvalidPathException e) {
+                throw unsafe(name, "the name is not a valid path here (" + e.getMessage() + ")");
+            }
+            if (!dest.startsWith(root)
+                    || dest.equals(root)
+                    || dest.getNameCount() != root.getNameCount() + count(rel)) {
+                throw unsafe(name, "the name leaves the target folder " + root);
+            }
+            return dest;
+        }
+
+        private static int count(String rel) {
+            int n = 1;
+            for (int i = 0; i < rel.length(); i++) {
+                if (rel.charAt(i) == '/') {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** Creates or checks every parent of the entry: each must be a real folder inside the target. */
+        private Path ensureParents(String name, List<String> segments) {
+            Path current = root;
+            for (int i = 0; i < segments.size() - 1; i++) {
+                current = current.resolve(segments.get(i));
+                BasicFileAttributes attrs = lstat(current);
+                if (attrs == null) {
+                    try {
+                        Files.createDirectory(current);
+                        continue;
+                    } catch (FileAlreadyExistsException e) {
+                        attrs = lstat(current);
+                    } catch (IOException e) {
+                        throw writeFailed(current, e);
+                    }
+                }
+                if (attrs == null || attrs.isSymbolicLink() || !attrs.isDirectory()) {
+                    throw unsafe(
+                            name,
+                            "its path runs through '" + root.relativize(current)
+                                    + "', which is a link or not a folder in the target");
+                }
+            }
+            return current;
+        }
+
+        private void directory(String name, String rel, Path dest, FileTime mtime, int permissions) {
+            if (dirs.containsKey(rel)) {
+                throw unsafe(name, "it is a duplicate entry");
+            }
+            BasicFileAttributes attrs = lstat(dest);
+            if (attrs == null) {
+                try {
+                    Files.createDirectory(dest);
+                } catch (FileAlreadyExistsException e) {
+                    throw unsafe(name, "something appeared at its path while extracting");
+                } catch (IOException e) {
+                    throw writeFailed(dest, e);
+                }
+            } else if (attrs.isSymbolicLink() || !attrs.isDirectory()) {
+                throw unsafe(name, "a file or link of that name is already in the target (duplicate entry?)");
+            }
+            dirs.put(rel, new DirMeta(mtime, permissions));
+            directoryCount++;
+        }
+
+        private void file(String name, Path dest, Path parent, long size, FileTime mtime, int permissions) {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(
+                        dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (FileAlreadyExistsException e) {
+                throw unsafe(name, "a file, folder or link of that name is already in the target (duplicate entry?)");
+            } catch (IOException e) {
+                throw writeFailed(dest, e);
+            }
+            long copied = 0;
+            try (channel) {
+                int n;
+                while ((n = readEntry()) >= 0) {
+                    SafeListener.checkCancelled("Extracting " + artifact);
+                    ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
+                    while (bb.hasRemaining()) {
+                        channel.write(bb);
+                    }
+                    copied += n;
+                    totalBytes += n;
+                    events.bytes(totalBytes);
+                }
+            } catch (IOException e) {
+                throw writeFailed(dest, e);
+            }
+            if (copied != size) {
+                throw new CorruptBackupException(
+                        artifact,
+                        Long.toString(size),
+                        Long.toString(copied),
+                        "The media archive " + artifact + " is truncated: entry '" + name + "' declares " + size
+                                + " bytes but holds " + copied + "; restore another backup");
+            }
+            fileCount++;
+            setAttributes(dest, permissions | 0600, mtime);
+        }
+
+        private int readEntry() {
+            try {
+                return tarIn.read(buffer, 0, buffer.length);
+            } catch (IOException | RuntimeException e) {
+                throw corrupt("cannot read entry content", e);
+            }
+        }
+
+        private void drain() {
+            try {
+                guard.drain(buffer);
+            } catch (IOException | RuntimeException e) {
+                throw corrupt("cannot read the end of the archive", e);
+            }
+        }
+
+        private void applyDirectoryAttributes() {
+            List<Map.Entry<String, DirMeta>> all = new ArrayList<>(dirs.entrySet());
+            for (ListIterator<Map.Entry<String, DirMeta>> it = all.listIterator(all.size()); it.hasPrevious(); ) {
+                Map.Entry<String, DirMeta> e = it.previous();
+                Path dir = root.resolve(e.getKey());
+                BasicFileAttributes attrs = lstat(dir);
+                if (attrs == null || attrs.isSymbolicLink() || !attrs.isDirectory()) {
+                    throw unsafe(e.getKey() + "/", "the extracted folder was replaced by a link or a file");
+                }
+                setAttributes(
+                        dir, e.getValue().permissions() | 0700, e.getValue().mtime());
+            }
+        }
+
+        private void setAttributes(Path path, int permissions, FileTime mtime) {
+            if (posix) {
+                try {
+                    Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .setPermissions(TarFormat.toPermissions(permissions));
+                } catch (IOException e) {
+                    throw writeFailed(path, e);
+                }
+            }
+            if (mtime != null) {
+                try {
+                    Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .setTimes(mtime, null, null);
+                } catch (IOException | RuntimeException e) {
+                    timesNotSet++;
+                    LOG.debug("Cannot set the modification time of {}", path, e);
+                }
+            }
+        }
+
+        private BackupException writeFailed(Path path, IOException e) {
+            if (SafeListener.isCancellation(e)) {
+                return new BackupCancelledException("Extracting " + artifact + " was cancelled", e);
+            }
+            return new UnableToRestoreMediaException(
+                    "Cannot write " + path + " while extracting " + artifact + ": " + e
+                            + "; check free space and permissions of " + root,
+                    e);
+        }
+
+        private BasicFileAttributes lstat(Path path) {
+            try {
+                return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                throw writeFailed(path, e);
+            }
+        }
+
+        /** Removes what this run extracted, never following links; keeps the first failure as the cause. */
+        private void removeExtracted(boolean createdRoot) {
+            try {
+                Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                        Files.deleteIfExists(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                        if (createdRoot || !dir.equals(root)) {
+                            Files.deleteIfExists(dir);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not remove the partly extracted media in {}; delete it by hand", root, e);
+            }
+        }
+    }
+}
