@@ -1,0 +1,243 @@
+package io.backupkit.backup.db.postgres;
+
+import io.backupkit.backup.DatabaseToolException;
+import io.backupkit.backup.spi.NativeProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Internal: finds the PostgreSQL client tools ({@code pg_dump}, {@code pg_restore}, {@code psql}) of
+ * a major version at least the one needed.
+ *
+ * <p>Search order: the configured {@code bin_dir} (when set, nothing else is tried); {@code
+ * /usr/lib/postgresql/<major>/bin} from the needed major upwards (Debian, Ubuntu); {@code
+ * /usr/pgsql-<major>/bin} likewise (RHEL, PGDG); {@code /usr/local/pgsql/bin}; {@code pg_config
+ * --bindir}; the directories of {@code PATH}. The first folder holding all tools, whose {@code
+ * pg_dump --version} (or first tool's) is new enough, wins.
+ */
+final class PgTools {
+    private static final Logger LOG = LoggerFactory.getLogger(PgTools.class);
+    private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A folder of client tools and their version. */
+    record Toolset(Path binDir, PgVersion version) {
+        Toolset {
+            Objects.requireNonNull(binDir, "binDir");
+            Objects.requireNonNull(version, "version");
+        }
+
+        Path tool(String name) {
+            return binDir.resolve(name);
+        }
+    }
+
+    private final Path configuredBinDir;
+    private final String binDirKey;
+    private final Path debianRoot;
+    private final Path rhelRoot;
+
+    PgTools(Path configuredBinDir, String binDirKey) {
+        this(configuredBinDir, binDirKey, Path.of("/usr/lib/postgresql"), Path.of("/usr"));
+    }
+
+    PgTools(Path configuredBinDir, String binDirKey, Path debianRoot, Path rhelRoot) {
+        this.configuredBinDir = configuredBinDir;
+        this.binDirKey = binDirKey;
+        this.debianRoot = debianRoot;
+        this.rhelRoot = rhelRoot;
+    }
+
+    /**
+     * The first toolset holding {@code tools} whose version is at least {@code minimum}.
+     *
+     * @param minimum the lowest acceptable major version; {@code null} picks the newest found
+     * @param why what the minimum is, for the error message (e.g. "the server is PostgreSQL 15.4")
+     */
+    Toolset find(List<String> tools, PgVersion minimum, String why) {
+        String primary = tools.get(0);
+        List<String> rejected = new ArrayList<>();
+        Toolset newest = null;
+        for (Path dir : candidates(minimum)) {
+            if (!tools.stream().allMatch(t -> isExecutable(dir.resolve(t)))) {
+                if (configuredBinDir != null) {
+                    List<String> missing = tools.stream()
+                            .filter(t -> !isExecutable(dir.resolve(t)))
+                            .toList();
+                    rejected.add(dir + " has no executable " + String.join(", ", missing));
+                }
+                continue;
+            }
+            Optional<PgVersion> version = version(dir.resolve(primary));
+            if (version.isEmpty()) {
+                rejected.add(dir.resolve(primary) + " did not report a PostgreSQL version");
+                continue;
+            }
+            Toolset set = new Toolset(dir, version.get());
+            if (minimum == null) {
+                if (newest == null || set.version().compareTo(newest.version()) > 0) {
+                    newest = set;
+                }
+                continue;
+            }
+            if (set.version().compareTo(minimum) >= 0) {
+                LOG.debug("using {} {} from {}", primary, set.version(), dir);
+                return set;
+            }
+            rejected.add(dir.resolve(primary) + " is version " + set.version() + ", older than " + minimum.majorName());
+        }
+        if (newest != null) {
+            return newest;
+        }
+        StringBuilder msg = new StringBuilder();
+        if (minimum == null) {
+            msg.append("no PostgreSQL client tools (")
+                    .append(String.join(", ", tools))
+                    .append(") found");
+        } else {
+            msg.append("no ")
+                    .append(primary)
+                    .append(" of PostgreSQL ")
+                    .append(minimum.majorName())
+                    .append(" or newer found (")
+                    .append(why)
+                    .append(")");
+        }
+        if (!rejected.isEmpty()) {
+            msg.append("; rejected: ").append(String.join("; ", rejected));
+        }
+        if (configuredBinDir != null) {
+            msg.append(". Fix the option ")
+                    .append(binDirKey)
+                    .append(" (now ")
+                    .append(configuredBinDir)
+                    .append(") to point at the bin folder of PostgreSQL ")
+                    .append(minimum == null ? "" : minimum.majorName() + " or newer ")
+                    .append("client tools");
+        } else {
+            msg.append(". Install the PostgreSQL ")
+                    .append(minimum == null ? "" : minimum.majorName() + " ")
+                    .append("client tools (e.g. the postgresql-client-")
+                    .append(minimum == null ? "<major>" : minimum.majorName())
+                    .append(" package) or set the option ")
+                    .append(binDirKey)
+                    .append(" to their bin folder");
+        }
+        throw new DatabaseToolException(primary, msg.toString());
+    }
+
+    /** The folders to look in, in order, without duplicates. */
+    List<Path> candidates(PgVersion minimum) {
+        if (configuredBinDir != null) {
+            return List.of(configuredBinDir);
+        }
+        Set<Path> out = new LinkedHashSet<>();
+        versionedDirs(debianRoot, "", minimum).forEach(d -> out.add(d.resolve("bin")));
+        versionedDirs(rhelRoot, "pgsql-", minimum).forEach(d -> out.add(d.resolve("bin")));
+        out.add(Path.of("/usr/local/pgsql/bin"));
+        pgConfigBinDir().ifPresent(out::add);
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String p : path.split(java.io.File.pathSeparator)) {
+                if (!p.isBlank()) {
+                    out.add(Path.of(p));
+                }
+            }
+        }
+        List<Path> existing = new ArrayList<>();
+        for (Path p : out) {
+            if (Files.isDirectory(p)) {
+                existing.add(p.toAbsolutePath().normalize());
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(existing));
+    }
+
+    /** {@code root/<prefix><major>} folders with a major of at least {@code minimum}, oldest first. */
+    private static List<Path> versionedDirs(Path root, String prefix, PgVersion minimum) {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        record Versioned(Path dir, PgVersion version) {}
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory)
+                    .flatMap(
+                            d -> nameVersion(d.getFileName().toString(), prefix).map(v -> new Versioned(d, v)).stream())
+                    .filter(v -> minimum == null || v.version().compareTo(minimum) >= 0)
+                    .sorted(Comparator.comparing(Versioned::version))
+                    .map(Versioned::dir)
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static Optional<PgVersion> nameVersion(String name, String prefix) {
+        if (!name.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String rest = name.substring(prefix.length());
+        if (!rest.matches("\\d+(\\.\\d+)?")) {
+            return Optional.empty();
+        }
+        return PgVersion.parse(rest);
+    }
+
+    private static Optional<Path> pgConfigBinDir() {
+        try {
+            String out = run(List.of("pg_config", "--bindir")).trim();
+            return out.isEmpty() ? Optional.empty() : Optional.of(Path.of(out));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    static Optional<PgVersion> version(Path tool) {
+        try {
+            return PgVersion.fromToolOutput(run(List.of(tool.toString(), "--version")));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{} --version failed: {}", tool, e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static String run(List<String> argv) throws IOException, InterruptedException {
+        try (NativeProcess p = NativeProcess.command(argv)
+                .clearEnv("PG")
+                .timeout(VERSION_TIMEOUT)
+                .start()) {
+            byte[] out;
+            try (InputStream in = p.stdout()) {
+                out = in.readNBytes(64 * 1024);
+            }
+            int exit = p.await();
+            if (exit != 0) {
+                throw new IOException(argv.get(0) + " exited with " + exit + ": " + p.stderrTail());
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static boolean isExecutable(Path p) {
+        return Files.isRegularFile(p) && Files.isExecutable(p);
+    }
+}

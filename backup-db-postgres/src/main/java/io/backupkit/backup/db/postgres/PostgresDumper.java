@@ -1,0 +1,714 @@
+package io.backupkit.backup.db.postgres;
+
+import io.backupkit.backup.BackupCancelledException;
+import io.backupkit.backup.DatabaseInfo;
+import io.backupkit.backup.DatabaseToolException;
+import io.backupkit.backup.IncompatibleBackupException;
+import io.backupkit.backup.UnableToDumpDatabaseException;
+import io.backupkit.backup.UnableToRestoreDatabaseException;
+import io.backupkit.backup.spi.DatabaseConfig;
+import io.backupkit.backup.spi.DatabaseDescription;
+import io.backupkit.backup.spi.DatabaseDumper;
+import io.backupkit.backup.spi.DumpSource;
+import io.backupkit.backup.spi.NativeProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code postgres} dumper: {@code pg_dump} custom format out, {@code pg_restore} + {@code psql}
+ * in, all or nothing.
+ *
+ * <h2>Dump</h2>
+ *
+ * {@code pg_dump -Fc -Z0 -w} (the pipeline compresses) streamed to the output. The tool is chosen for
+ * the server: its major version is read over JDBC ({@code server_version_num}; with no PostgreSQL
+ * JDBC driver on the class path, with {@code psql}) and {@code pg_dump} of that major version or
+ * newer is looked for (see {@link PostgresOptions} {@code bin_dir}, then {@code
+ * /usr/lib/postgresql/<major>/bin}, {@code /usr/pgsql-<major>/bin}, {@code pg_config --bindir},
+ * {@code PATH}). Host, port, database and user come from the JDBC URL (and the configured user) as
+ * {@code PGHOST}, {@code PGPORT}, ...; {@code sslmode}, {@code sslrootcert}, {@code sslcert}, {@code
+ * sslkey} as {@code PGSSLMODE}, ...; inherited {@code PG*} variables are removed; the password goes
+ * only into a 0600 {@code PGPASSFILE} that is deleted when the tool exits.
+ *
+ * <h2>Restore: one transaction</h2>
+ *
+ * {@code pg_restore -1 -f -} turns the archive into an SQL script without connecting; it is piped into
+ * {@code psql -X -v ON_ERROR_STOP=1}, preceded by a preamble that, in the same transaction, drops
+ * everything the dump recreates (see {@link RestorePreamble}: every non-system schema, extensions,
+ * large objects, event triggers, publications, ...) and recreates the {@code public} schema as
+ * {@code initdb} makes it. The script's final {@code COMMIT} is held back and only sent when {@code
+ * pg_restore} exited 0, the dump was read to its end and psql is still running without error. Any
+ * failure (a corrupt dump, a killed {@code pg_restore} or {@code psql}, an SQL error, a cancelled
+ * thread) ends the session without {@code COMMIT}: PostgreSQL rolls the transaction back and the
+ * database is exactly as it was. The restore takes exclusive locks on what it replaces, so other
+ * sessions wait (and see the old state) until it commits. A staging database and a rename was not
+ * chosen because renaming needs every other connection of the host application closed.
+ *
+ * <p>With the option {@code schemas} only those schemas are replaced (their contents; the schemas keep
+ * owner, comment and privileges); with {@code exclude_schemas} everything but those. Either way the
+ * restore is refused, before anything changes, when objects outside the replaced schemas depend on
+ * objects inside them (a view, a column default, a foreign key), because dropping the schemas would
+ * drop those objects too and the dump would not put them back.
+ *
+ * <p>Not restored, as {@code pg_dump} of one database does not carry them: roles, tablespaces,
+ * database-level settings and comments. Subscriptions are not dropped (they cannot be inside a
+ * transaction). Parallel restore ({@code jobs > 1}) is refused: it cannot be one transaction.
+ */
+public final class PostgresDumper implements DatabaseDumper {
+    /** The provider id. */
+    public static final String ID = "postgres";
+    /** The dump format / file extension. */
+    public static final String FORMAT = "pgdump";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresDumper.class);
+    private static final int TAIL_IN_MESSAGE = 2000;
+
+    private final DatabaseConfig config;
+    private final PgConnection connection;
+    private final PostgresOptions options;
+    private final PgTools tools;
+    private volatile Resolved resolved;
+
+    private record Resolved(PgVersion server, PgTools.Toolset toolset) {}
+
+    PostgresDumper(DatabaseConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.options = PostgresOptions.from(config.options());
+        this.connection = PgConnection.of(config);
+        this.tools = new PgTools(options.binDir(), config.options().keyName(PostgresOptions.BIN_DIR));
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public DatabaseDescription describe() {
+        Resolved r = resolveDumpTools();
+        return new DatabaseDescription(
+                "PostgreSQL",
+                r.server().text(),
+                "pg_dump",
+                r.toolset().version().text());
+    }
+
+    private Resolved resolveDumpTools() {
+        PgVersion server = serverVersion(false);
+        PgTools.Toolset set = tools.find(
+                List.of("pg_dump"), server, "the server at " + connection.where() + " is PostgreSQL " + server);
+        Resolved r = new Resolved(server, set);
+        resolved = r;
+        return r;
+    }
+
+    // ---------------------------------------------------------------- dump
+
+    @Override
+    public void dump(OutputStream out) {
+        Objects.requireNonNull(out, "out");
+        Resolved r = resolved != null ? resolved : resolveDumpTools();
+        List<String> argv = new ArrayList<>(
+                List.of(r.toolset().tool("pg_dump").toString(), "--format=custom", "--compress=0", "--no-password"));
+        if (options.role() != null) {
+            argv.add("--role=" + options.role());
+        }
+        for (String s : options.schemas()) {
+            argv.add("--schema=" + RestorePreamble.ident(s));
+        }
+        for (String s : options.excludeSchemas()) {
+            argv.add("--exclude-schema=" + RestorePreamble.ident(s));
+        }
+        LOG.info("dumping {} with pg_dump {}", connection, r.toolset().version());
+        NativeProcess.Builder builder =
+                connection.apply(NativeProcess.command(argv), "backupkit-dump").timeout(config.timeout());
+        try (NativeProcess p = start(builder, "pg_dump")) {
+            Copier copier = new Copier(p.stdout(), out, p);
+            Thread t = new Thread(copier, "pg_dump-stdout");
+            t.setDaemon(true);
+            t.start();
+            int exit;
+            try {
+                exit = p.await();
+                t.join();
+            } catch (InterruptedException e) {
+                p.kill();
+                joinQuietly(t);
+                Thread.currentThread().interrupt();
+                throw new BackupCancelledException("the database dump was cancelled; pg_dump was stopped", e);
+            } catch (NativeProcess.ToolTimeoutException e) {
+                joinQuietly(t);
+                throw new UnableToDumpDatabaseException(
+                        e.getMessage() + ": the dump of " + connection + " took longer than the configured timeout"
+                                + " (" + config.timeout() + "); raise it",
+                        e);
+            }
+            if (copier.writeError != null) {
+                throw new UnableToDumpDatabaseException(
+                        "writing the dump failed: " + copier.writeError.getMessage() + "; pg_dump was stopped",
+                        copier.writeError);
+            }
+            if (exit != 0) {
+                String tail = p.stderrTail();
+                PgFailure f = PgFailure.fromToolOutput(tail);
+                String msg = "pg_dump failed (exit code " + exit + "): " + f.explain(connection) + ". pg_dump said: "
+                        + shorten(tail);
+                if (f == PgFailure.TOOL_VERSION_MISMATCH) {
+                    throw new DatabaseToolException("pg_dump", msg);
+                }
+                throw new UnableToDumpDatabaseException(msg);
+            }
+            if (copier.readError != null || !copier.eof) {
+                throw new UnableToDumpDatabaseException(
+                        "pg_dump exited 0 but its output could not be read to the end"
+                                + (copier.readError == null ? "" : ": " + copier.readError.getMessage()),
+                        copier.readError);
+            }
+            LOG.info("pg_dump of {} finished: {} bytes", connection, copier.bytes);
+        }
+    }
+
+    /** Copies a tool's stdout to the output; stops the tool when the output fails. */
+    private static final class Copier implements Runnable {
+        private final InputStream in;
+        private final OutputStream out;
+        private final NativeProcess process;
+        volatile Exception writeError;
+        volatile IOException readError;
+        volatile boolean eof;
+        volatile long bytes;
+
+        Copier(InputStream in, OutputStream out, NativeProcess process) {
+            this.in = in;
+            this.out = out;
+            this.process = process;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[1 << 16];
+            try (InputStream input = in) {
+                while (true) {
+                    int n;
+                    try {
+                        n = input.read(buf);
+                    } catch (IOException e) {
+                        readError = e;
+                        return;
+                    }
+                    if (n < 0) {
+                        eof = true;
+                        return;
+                    }
+                    try {
+                        out.write(buf, 0, n);
+                    } catch (Exception e) {
+                        writeError = e;
+                        process.kill();
+                        return;
+                    }
+                    bytes += n;
+                }
+            } catch (IOException e) {
+                // closing stdout failed: nothing left to read anyway
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- restore checks
+
+    @Override
+    public void checkRestorable(DatabaseInfo info) {
+        restoreTools(info);
+    }
+
+    private PgTools.Toolset restoreTools(DatabaseInfo info) {
+        Objects.requireNonNull(info, "info");
+        if (!ID.equals(info.dumper())) {
+            throw new IncompatibleBackupException("the backup's database dump was made by the '" + info.dumper()
+                    + "' dumper (" + info.product() + "), but the configured database is PostgreSQL ('postgres'):"
+                    + " restore it into a database of the kind it came from");
+        }
+        if (!FORMAT.equals(info.format())) {
+            throw new IncompatibleBackupException("the backup's database dump has the format '" + info.format()
+                    + "'; the postgres dumper reads only '" + FORMAT + "' (pg_dump custom format)");
+        }
+        PgVersion dumpTool = PgVersion.parse(info.toolVersion()).orElse(null);
+        String why = dumpTool == null
+                ? "the backup does not say which pg_dump wrote it"
+                : "the backup was written by pg_dump " + dumpTool
+                        + ", and pg_restore cannot read archives written by a newer pg_dump";
+        return tools.find(List.of("pg_restore", "psql"), dumpTool, why);
+    }
+
+    // ---------------------------------------------------------------- restore
+
+    @Override
+    public void restore(DumpSource source) {
+        Objects.requireNonNull(source, "source");
+        PgTools.Toolset set = restoreTools(source.info());
+        PgVersion server = serverVersion(true);
+        int sourceMajor = PgVersion.parse(source.info().serverVersion())
+                .map(PgVersion::major)
+                .orElse(server.major());
+        String preamble = RestorePreamble.sql(options.schemas(), options.excludeSchemas(), options.role(), sourceMajor);
+        List<String> restoreArgv =
+                new ArrayList<>(List.of(set.tool("pg_restore").toString(), "--single-transaction", "--file=-"));
+        if (options.noOwner()) {
+            restoreArgv.add("--no-owner");
+        }
+        if (options.noPrivileges()) {
+            restoreArgv.add("--no-privileges");
+        }
+        if (options.role() != null) {
+            restoreArgv.add("--role=" + options.role());
+        }
+        for (String s : options.schemas()) {
+            restoreArgv.add("--schema=" + s);
+        }
+        for (String s : options.excludeSchemas()) {
+            restoreArgv.add("--exclude-schema=" + s);
+        }
+        List<String> psqlArgv = List.of(
+                set.tool("psql").toString(),
+                "--no-psqlrc",
+                "--quiet",
+                "--no-password",
+                "--set=ON_ERROR_STOP=1",
+                "--file=-");
+        LOG.info(
+                "restoring {} with pg_restore/psql {} from a dump by pg_dump {}",
+                connection,
+                set.version(),
+                source.info().toolVersion());
+        NativeProcess.Builder psqlBuilder = connection
+                .apply(NativeProcess.command(psqlArgv), "backupkit-restore")
+                .feedStdin()
+                .stdoutTo(Path.of("/dev/null"))
+                .timeout(config.timeout());
+        try (NativeProcess psql = start(psqlBuilder, "psql")) {
+            NativeProcess.Builder restoreBuilder = NativeProcess.command(restoreArgv)
+                    .clearEnv("PG")
+                    .feedStdin()
+                    .timeout(config.timeout());
+            try (NativeProcess pgRestore = start(restoreBuilder, "pg_restore")) {
+                runRestore(source, psql, pgRestore, preamble);
+            }
+        }
+    }
+
+    private void runRestore(DumpSource source, NativeProcess psql, NativeProcess pgRestore, String preamble) {
+        Feeder feeder = new Feeder(source, pgRestore);
+        ScriptPump pump =
+                new ScriptPump(pgRestore.stdout(), psql.stdin(), preamble.getBytes(StandardCharsets.UTF_8), pgRestore);
+        Thread feederThread = new Thread(feeder, "pg_restore-stdin");
+        Thread pumpThread = new Thread(pump, "pg_restore-to-psql");
+        feederThread.setDaemon(true);
+        pumpThread.setDaemon(true);
+        feederThread.start();
+        pumpThread.start();
+        int restoreExit;
+        int psqlExit;
+        boolean committed = false;
+        try {
+            try {
+                restoreExit = pgRestore.await();
+            } catch (NativeProcess.ToolTimeoutException e) {
+                restoreExit = -1;
+                pump.note("pg_restore ran longer than the configured timeout (" + config.timeout() + ")");
+            }
+            pumpThread.join();
+            feederThread.join(10_000);
+            byte[] tail = pump.tailWithoutCommit();
+            boolean complete = restoreExit == 0
+                    && pump.eof
+                    && pump.writeError == null
+                    && feeder.readError == null
+                    && tail != null
+                    && psql.process().isAlive();
+            if (complete) {
+                try {
+                    OutputStream in = psql.stdin();
+                    in.write(tail);
+                    in.write("COMMIT;\n".getBytes(StandardCharsets.US_ASCII));
+                    in.flush();
+                    committed = true;
+                } catch (IOException e) {
+                    pump.note("psql stopped reading: " + e.getMessage());
+                }
+            }
+            closeQuietly(psql.stdin());
+            try {
+                psqlExit = psql.await();
+            } catch (NativeProcess.ToolTimeoutException e) {
+                psqlExit = -1;
+                committed = false;
+                pump.note("psql ran longer than the configured timeout (" + config.timeout() + ")");
+            }
+            if (committed && psqlExit == 0) {
+                LOG.info("restore of {} committed", connection);
+                return;
+            }
+            throw restoreFailure(restoreExit, psqlExit, psql, pgRestore, feeder, pump, tail != null);
+        } catch (InterruptedException e) {
+            pgRestore.kill();
+            psql.kill();
+            joinQuietly(pumpThread);
+            Thread.currentThread().interrupt();
+            throw new BackupCancelledException(
+                    "the database restore was cancelled before it committed; the database was left as it was", e);
+        }
+    }
+
+    private UnableToRestoreDatabaseException restoreFailure(
+            int restoreExit,
+            int psqlExit,
+            NativeProcess psql,
+            NativeProcess pgRestore,
+            Feeder feeder,
+            ScriptPump pump,
+            boolean commitSeen) {
+        String unchanged =
+                " The restore ran in one transaction that was not committed: the database was left as it" + " was.";
+        String cause;
+        boolean restoreFailedByItself = restoreExit != 0 && !pump.killedProducer && feeder.readError == null;
+        if (feeder.readError != null) {
+            cause = "reading the dump failed: " + feeder.readError.getMessage();
+        } else if (restoreFailedByItself) {
+            cause = "pg_restore could not turn the dump into SQL (" + exitText(restoreExit) + "): "
+                    + shorten(pgRestore.stderrTail()) + ". The dump may be corrupt or truncated, or pg_restore was"
+                    + " stopped";
+            if (psqlExit != 0) {
+                cause += "; psql then stopped on the incomplete script (" + exitText(psqlExit) + ")";
+            }
+        } else if (psqlExit != 0) {
+            String tail = psql.stderrTail();
+            PgFailure f = PgFailure.fromToolOutput(tail);
+            cause = (f == PgFailure.OTHER
+                            ? "the restore script failed in psql (" + exitText(psqlExit) + ")"
+                            : f.explain(connection) + " (psql " + exitText(psqlExit) + ")")
+                    + ". psql said: " + shorten(tail);
+        } else if (restoreExit != 0) {
+            cause = "pg_restore failed (" + exitText(restoreExit) + "): " + shorten(pgRestore.stderrTail());
+        } else if (!commitSeen) {
+            cause = "pg_restore's script ended without its final COMMIT (its output was cut short)";
+        } else {
+            cause = "psql stopped before the restore committed";
+        }
+        if (pump.notes() != null) {
+            cause = cause + " (" + pump.notes() + ")";
+        }
+        return new UnableToRestoreDatabaseException("restoring " + connection.database() + " at " + connection.where()
+                + " failed: " + cause + "." + unchanged);
+    }
+
+    /** Streams the dump into pg_restore's stdin. */
+    private static final class Feeder implements Runnable {
+        private final DumpSource source;
+        private final NativeProcess pgRestore;
+        volatile IOException readError;
+
+        Feeder(DumpSource source, NativeProcess pgRestore) {
+            this.source = source;
+            this.pgRestore = pgRestore;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[1 << 16];
+            OutputStream out = pgRestore.stdin();
+            try (InputStream in = source.open()) {
+                while (true) {
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    try {
+                        out.write(buf, 0, n);
+                    } catch (IOException e) {
+                        return; // pg_restore is gone; its exit code tells why
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                readError = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+                pgRestore.kill();
+            } finally {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    // pg_restore closed its stdin
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes the preamble, then pg_restore's script into psql, holding back the last bytes so that the
+     * script's final {@code COMMIT} is only sent once everything else is known to have worked.
+     */
+    static final class ScriptPump implements Runnable {
+        static final int KEEP = 64 * 1024;
+        private static final byte[] COMMIT = "COMMIT;\n".getBytes(StandardCharsets.US_ASCII);
+
+        private final InputStream in;
+        private final OutputStream out;
+        private final byte[] preamble;
+        private final NativeProcess producer;
+        private final byte[] hold = new byte[3 * KEEP];
+        private int held;
+        volatile boolean eof;
+        volatile IOException writeError;
+        volatile boolean killedProducer;
+        private final StringBuffer notes = new StringBuffer();
+
+        ScriptPump(InputStream in, OutputStream out, byte[] preamble, NativeProcess producer) {
+            this.in = in;
+            this.out = out;
+            this.preamble = preamble;
+            this.producer = producer;
+        }
+
+        void note(String s) {
+            if (notes.length() > 0) {
+                notes.append("; ");
+            }
+            notes.append(s);
+        }
+
+        String notes() {
+            return notes.length() == 0 ? null : notes.toString();
+        }
+
+        @Override
+        public void run() {
+            try {
+                out.write(preamble);
+            } catch (IOException e) {
+                writeError = e;
+                killProducer();
+                return;
+            }
+            try (InputStream input = in) {
+                while (true) {
+                    int n = input.read(hold, held, hold.length - held);
+                    if (n < 0) {
+                        eof = true;
+                        break;
+                    }
+                    held += n;
+                    if (held > 2 * KEEP) {
+                        int flush = held - KEEP;
+                        try {
+                            out.write(hold, 0, flush);
+                        } catch (IOException e) {
+                            writeError = e;
+                            note("psql stopped reading its input");
+                            killProducer();
+                            return;
+                        }
+                        System.arraycopy(hold, flush, hold, 0, held - flush);
+                        held -= flush;
+                    }
+                }
+            } catch (IOException e) {
+                note("reading pg_restore's output failed: " + e.getMessage());
+            }
+            if (eof) {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    writeError = e;
+                }
+            }
+        }
+
+        private void killProducer() {
+            killedProducer = true;
+            if (producer != null) {
+                producer.kill();
+            }
+        }
+
+        /**
+         * The held-back end of the script without its last {@code COMMIT;} line, or {@code null} when
+         * there is none (the script is incomplete).
+         */
+        byte[] tailWithoutCommit() {
+            int at = -1;
+            for (int i = held - COMMIT.length; i >= 0; i--) {
+                if ((i == 0 || hold[i - 1] == '\n') && regionEquals(i)) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                return null;
+            }
+            byte[] out = new byte[held - COMMIT.length];
+            System.arraycopy(hold, 0, out, 0, at);
+            System.arraycopy(hold, at + COMMIT.length, out, at, held - at - COMMIT.length);
+            return out;
+        }
+
+        private boolean regionEquals(int at) {
+            for (int j = 0; j < COMMIT.length; j++) {
+                if (hold[at + j] != COMMIT[j]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    // ---------------------------------------------------------------- server version
+
+    /** The server's version, read over JDBC (or with psql when no PostgreSQL JDBC driver is present). */
+    private PgVersion serverVersion(boolean forRestore) {
+        String url = jdbcUrlWithoutCredentials();
+        try {
+            DriverManager.getDriver(url);
+        } catch (SQLException noDriver) {
+            return serverVersionWithPsql(forRestore);
+        }
+        Properties props = new Properties();
+        if (connection.user() != null) {
+            props.setProperty("user", connection.user());
+        }
+        if (connection.password() != null) {
+            props.setProperty("password", connection.password().reveal());
+        }
+        props.setProperty("connectTimeout", connection.params().getOrDefault("connectTimeout", "10"));
+        props.setProperty("ApplicationName", "backupkit");
+        try (Connection c = DriverManager.getConnection(url, props);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num'),"
+                        + " pg_catalog.current_setting('server_version')")) {
+            rs.next();
+            return PgVersion.fromVersionNum(Integer.parseInt(rs.getString(1).trim()), rs.getString(2));
+        } catch (SQLException e) {
+            PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());
+            String msg = f.explain(connection) + " (" + e.getMessage() + ")";
+            throw forRestore
+                    ? new UnableToRestoreDatabaseException(msg + ". Nothing was changed.", e)
+                    : new UnableToDumpDatabaseException(msg, e);
+        }
+    }
+
+    /** The URL as configured, minus {@code user} and {@code password} (passed as properties instead). */
+    private String jdbcUrlWithoutCredentials() {
+        String url = config.jdbcUrl();
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return url;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String kv : url.substring(q + 1).split("&")) {
+            String k = kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv;
+            if (!k.equals("user") && !k.equals("password") && !kv.isEmpty()) {
+                kept.add(kv);
+            }
+        }
+        return url.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+    }
+
+    // package-private for tests: the path taken when no PostgreSQL JDBC driver is on the class path
+    PgVersion serverVersionWithPsql(boolean forRestore) {
+        PgTools.Toolset set = tools.find(List.of("psql"), null, "");
+        List<String> argv = List.of(
+                set.tool("psql").toString(),
+                "--no-psqlrc",
+                "--no-password",
+                "--tuples-only",
+                "--no-align",
+                "--command=SELECT pg_catalog.current_setting('server_version_num') || '|' ||"
+                        + " pg_catalog.current_setting('server_version')");
+        try (NativeProcess p =
+                start(connection.apply(NativeProcess.command(argv), "backupkit").timeout(config.timeout()), "psql")) {
+            String out;
+            try (InputStream in = p.stdout()) {
+                out = new String(in.readNBytes(4096), StandardCharsets.UTF_8).trim();
+            }
+            int exit = p.await();
+            if (exit != 0 || !out.contains("|")) {
+                String tail = p.stderrTail();
+                String msg = PgFailure.fromToolOutput(tail).explain(connection) + " (psql: " + shorten(tail) + ")";
+                throw forRestore
+                        ? new UnableToRestoreDatabaseException(msg + ". Nothing was changed.")
+                        : new UnableToDumpDatabaseException(msg);
+            }
+            String[] parts = out.split("\\|", 2);
+            return PgVersion.fromVersionNum(Integer.parseInt(parts[0].trim()), parts[1].trim());
+        } catch (IOException e) {
+            throw new DatabaseToolException("psql", "cannot read psql's output: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupCancelledException("cancelled while asking the server for its version", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static NativeProcess start(NativeProcess.Builder builder, String tool) {
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new DatabaseToolException(
+                    tool, "cannot start " + tool + ": " + e.getMessage() + "; check the option bin_dir", e);
+        }
+    }
+
+    private static String exitText(int exit) {
+        if (exit > 128 && exit < 160) {
+            return "killed by signal " + (exit - 128);
+        }
+        return exit < 0 ? "timed out" : "exit code " + exit;
+    }
+
+    private static String shorten(String tail) {
+        String t = tail == null ? "" : tail.strip();
+        if (t.isEmpty()) {
+            return "(nothing on stderr)";
+        }
+        return t.length() <= TAIL_IN_MESSAGE ? t : "..." + t.substring(t.length() - TAIL_IN_MESSAGE);
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the process already closed its end
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresDumper[" + connection + "]";
+    }
+}

@@ -1,0 +1,86 @@
+package io.backupkit.backup.db.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.CreateResult;
+import io.backupkit.backup.DatabaseToolException;
+import io.backupkit.backup.RestoreOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Through the library's facade: {@link BackupManager} with filesystem storage and zstd finds the
+ * {@code postgres} dumper by the URL, records server and tool in the manifest, and restores the exact
+ * state.
+ */
+class PostgresEndToEndIT {
+    @TempDir
+    Path dir;
+
+    private PgTestDatabase db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = PgTestDatabase.create();
+        PgFixture.create(db);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void createAndRestoreThroughTheBackupManager() throws Exception {
+        Path media = Files.createDirectories(dir.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "media file");
+        String before = db.snapshot();
+        try (BackupManager backups = BackupManager.builder()
+                .storage("filesystem", dir.resolve("backups").toString(), Map.of())
+                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
+                .mediaDir(media)
+                .spoolDir(Files.createDirectories(dir.resolve("spool")))
+                .hostApplication("it", "1.0")
+                .build()) {
+            CreateResult created = backups.create();
+            BackupInfo info = backups.latest().orElseThrow();
+            assertThat(info.id()).isEqualTo(created.backup().id());
+            assertThat(info.database().dumper()).isEqualTo("postgres");
+            assertThat(info.database().product()).isEqualTo("PostgreSQL");
+            assertThat(info.database().tool()).isEqualTo("pg_dump");
+            assertThat(info.database().toolVersion()).matches("\\d+.*");
+            assertThat(info.database().format()).isEqualTo("pgdump");
+
+            PgFixture.changeEverything(db);
+            backups.restore(RestoreOptions.of(info.id().toString()));
+
+            assertThat(db.snapshot()).isEqualTo(before);
+            assertThat(backups.list()).hasSize(2); // the backup and the pre-restore safety backup
+        }
+    }
+
+    @Test
+    void aMissingPgDumpFailsTheBackupAndListsNothing() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty-bin"));
+        try (BackupManager backups = BackupManager.builder()
+                .storage("filesystem", dir.resolve("backups").toString(), Map.of())
+                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
+                .dumper("postgres", Map.of("bin_dir", empty.toString()))
+                .build()) {
+            assertThatThrownBy(backups::create)
+                    .isInstanceOf(DatabaseToolException.class)
+                    .hasMessageContaining("pg_dump");
+            assertThat(backups.list()).isEmpty();
+        }
+    }
+}
