@@ -1,0 +1,25 @@
+package io.backupkit.backup.cli;
+
+import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.CorruptBackupException;
+
+/** The exit codes of the {@code backup} tool. */
+final class ExitCodes {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final int CORRUPT = 3;
+
+    private ExitCodes() {}
+
+    /** The exit code for an exception thrown by a command. */
+    static int of(Throwable e) {
+        if (e instanceof BackupConfigurationException || e instanceof UsageException) {
+            return USAGE;
+        }
+        if (e instanceof CorruptBackupException) {
+            return CORRUPT;
+        }
+        return FAILED;
+    }
+}

@@ -1,0 +1,97 @@
+package io.backupkit.backup.cli;
+
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.RestoreResult;
+import io.backupkit.backup.core.config.BackupConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code backup restore}: verify, safety backup, then replace media and database, all or nothing. */
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Restores a backup: verifies it first, takes a pre-restore safety backup, then replaces the media folder and the database, all or nothing.",
+            "Asks for confirmation on a terminal; elsewhere --yes is required."
+        })
+final class RestoreCommand implements Callable<Integer> {
+    @ParentCommand
+    BackupCli root;
+
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "ID|latest",
+            defaultValue = "latest",
+            description = "the backup (default: latest)")
+    String backup;
+
+    @Option(
+            names = {"-y", "--yes"},
+            description = "do not ask for confirmation")
+    boolean yes;
+
+    @Option(names = "--no-safety-backup", description = "skip the pre-restore backup of the current state")
+    boolean noSafetyBackup;
+
+    @Option(names = "--force", description = "restore a backup made by a newer version of the host application")
+    boolean force;
+
+    @Option(names = "--json", description = "print the result as a JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Terminal t = root.terminal;
+        if (!yes && !t.interactive()) {
+            throw new UsageException(
+                    "restore replaces the current database and media folder: add --yes to confirm (there is no terminal to ask on)");
+        }
+        BackupConfig config = root.config();
+        RestoreResult result;
+        try (ProgressListener listener = root.listener(json);
+                BackupManager manager = config.toBuilder().listener(listener).build()) {
+            String target = backup;
+            if (!yes) {
+                BackupInfo b = manager.get(backup);
+                String question = "Restore backup " + b.id() + " (" + Format.time(b) + ", " + Format.labels(b) + ")"
+                        + config.safeDatabaseUrl()
+                                .map(u -> " over the database " + u)
+                                .orElse("")
+                        + (config.mediaDir() == null ? "" : " and the media folder " + config.mediaDir())
+                        + "? Current data is replaced"
+                        + (noSafetyBackup
+                                ? " and NO safety backup is taken."
+                                : "; a pre-restore backup is taken first.");
+                if (!t.confirm(question)) {
+                    t.err().println("backup: restore cancelled, nothing changed");
+                    return ExitCodes.FAILED;
+                }
+                target = b.id().value();
+            }
+            RestoreOptions options =
+                    RestoreOptions.of(target).withSafetyBackup(!noSafetyBackup).withForce(force);
+            result = manager.restore(options);
+        }
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("restored", result.restored().id().value());
+            m.put("safetyBackup", result.safetyBackup().map(b -> b.id().value()).orElse(null));
+            m.put("database", result.databaseRestored());
+            m.put("media", result.mediaRestored());
+            m.put("durationMillis", result.duration().toMillis());
+            Json.print(t.out(), m);
+        } else {
+            t.out().println("restored " + result.restored().id());
+            result.safetyBackup().ifPresent(b -> t.out().println("safety backup " + b.id()));
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,159 @@
+package io.backupkit.backup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runnable jar carries the PostgreSQL and MySQL/MariaDB dumpers and drivers: a create / restore
+ * round trip through the jar against the local servers (PostgreSQL 127.0.0.1:5432 user postgres,
+ * MariaDB 127.0.0.1:3306 user root). Skips when a server is missing, unless {@code
+ * backup.it.required=true}.
+ */
+class CliDatabasesIT {
+    private static final Path JAR = Path.of(System.getProperty("backup.cli.jar", "target/backup-cli.jar"));
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void postgresRoundTripThroughTheJar() throws Exception {
+        String name = "cli_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String admin = "jdbc:postgresql://127.0.0.1:5432/test";
+        String url = "jdbc:postgresql://127.0.0.1:5432/" + name;
+        serverOrSkip(admin, "postgres", "PostgreSQL");
+        sql(admin, "postgres", "CREATE DATABASE " + name);
+        try {
+            roundTrip(url, "postgres");
+        } finally {
+            sql(admin, "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
+    @Test
+    void mariadbRoundTripThroughTheJar() throws Exception {
+        String name = "cli_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String admin = "jdbc:mariadb://127.0.0.1:3306/";
+        String url = "jdbc:mariadb://127.0.0.1:3306/" + name;
+        serverOrSkip(admin, "root", "MariaDB");
+        sql(admin, "root", "CREATE DATABASE " + name);
+        try {
+            roundTrip(url, "root");
+        } finally {
+            sql(admin, "root", "DROP DATABASE IF EXISTS " + name);
+        }
+    }
+
+    private void roundTrip(String url, String user) throws Exception {
+        sql(
+                url,
+                user,
+                "CREATE TABLE part(id INT PRIMARY KEY, name VARCHAR(50))",
+                "INSERT INTO part VALUES (1, 'bolt')");
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "a");
+        Map<String, String> env = Map.of(
+                "BACKUP_DIR",
+                tmp.resolve("backups").toString(),
+                "BACKUP_DATABASE_URL",
+                url,
+                "BACKUP_DATABASE_USER",
+                user,
+                "BACKUP_MEDIA_DIR",
+                media.toString());
+        String[] created = run(env, "create", "--quiet");
+        assertThat(created[0]).as(created[2]).isEqualTo("0");
+        String id = created[1].strip();
+
+        sql(url, user, "INSERT INTO part VALUES (2, 'added later')", "CREATE TABLE added_later(x INT)");
+        String[] restored = run(env, "restore", id, "--yes", "--no-safety-backup");
+        assertThat(restored[0]).as(restored[2]).isEqualTo("0");
+        assertThat(count(url, user, "SELECT COUNT(*) FROM part")).isEqualTo(1);
+        assertThat(tableExists(url, user, "added_later")).isFalse();
+    }
+
+    private static void serverOrSkip(String url, String user, String what) {
+        try (Connection c = DriverManager.getConnection(url, user, "")) {
+            assertThat(c.isValid(5)).isTrue();
+        } catch (SQLException e) {
+            if (Boolean.getBoolean("backup.it.required")) {
+                fail(what + " is required (backup.it.required=true) but not reachable at " + url + ": "
+                        + e.getMessage());
+            }
+            assumeTrue(false, what + " not reachable at " + url + ": " + e.getMessage());
+        }
+    }
+
+    private static void sql(String url, String user, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, "");
+                Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private static long count(String url, String user, String select) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, "");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(select)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static boolean tableExists(String url, String user, String table) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, "");
+                ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, table, null)) {
+            return rs.next();
+        }
+    }
+
+    /** Runs the jar; returns exit code, stdout, stderr. */
+    private String[] run(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("backup " + String.join(" ", args) + " did not finish in 180 s");
+        }
+        return new String[] {
+            Integer.toString(p.exitValue()),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8)
+        };
+    }
+}

@@ -1,0 +1,248 @@
+package io.backupkit.backup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.BackupNotFoundException;
+import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.IncompleteBackupException;
+import io.backupkit.backup.ProviderNotFoundException;
+import io.backupkit.backup.UnableToStoreException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line parsed and run in-process: usage, configuration errors, exit codes, confirmation. */
+class CliTest {
+    private static final String SECRET = "Sup3r-S3cret-Value";
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    private static Run run(Map<String, String> env, boolean interactive, String input, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BackupCli.run(
+                args,
+                env,
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                interactive,
+                new BufferedReader(new StringReader(input)));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Run run(Map<String, String> env, String... args) {
+        return run(env, false, "", args);
+    }
+
+    private static void assertOneErrorLine(Run r) {
+        assertThat(r.err()).startsWith("backup: error: ");
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpListsTheCommandsAndExitCodes() {
+        Run r = run(Map.of(), "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("create", "list", "verify", "restore", "prune", "--env-prefix", "Exit codes");
+        Run sub = run(Map.of(), "prune", "--help");
+        assertThat(sub.code()).isZero();
+        assertThat(sub.out()).contains("--keep-last", "--keep-daily", "--keep-weekly", "--keep-monthly", "--dry-run");
+    }
+
+    @Test
+    void versionNamesTheTool() {
+        Run r = run(Map.of(), "--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("backup ").contains("Java ");
+    }
+
+    @Test
+    void noCommandAndUnknownOptionsAreUsageErrors() {
+        Run none = run(Map.of());
+        assertThat(none.code()).isEqualTo(2);
+        assertOneErrorLine(none);
+        Run bogus = run(Map.of(), "create", "--bogus");
+        assertThat(bogus.code()).isEqualTo(2);
+        assertOneErrorLine(bogus);
+        assertThat(bogus.err()).contains("--bogus").contains("backup create --help");
+        Run badNumber = run(Map.of(), "prune", "--keep-last", "many");
+        assertThat(badNumber.code()).isEqualTo(2);
+        assertOneErrorLine(badNumber);
+    }
+
+    @Test
+    void missingBackupDirIsAConfigurationErrorNamingTheVariable() {
+        Run r = run(Map.of(), "list");
+        assertThat(r.code()).isEqualTo(2);
+        assertOneErrorLine(r);
+        assertThat(r.err()).contains("BACKUP_DIR");
+        Run prefixed = run(Map.of(), "list", "--env-prefix", "INVENTREE_");
+        assertThat(prefixed.err()).contains("INVENTREE_BACKUP_DIR");
+    }
+
+    @Test
+    void malformedOptionsAreOneLineWithoutTheSecret() {
+        Run r = run(Map.of("BACKUP_DIR", tmp.toString(), "BACKUP_OPTIONS", "{\"token\": " + SECRET), "list");
+        assertThat(r.code()).isEqualTo(2);
+        assertOneErrorLine(r);
+        assertThat(r.err()).contains("BACKUP_OPTIONS").doesNotContain(SECRET);
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        Run r = run(Map.of("BACKUP_DIR", tmp.toString(), "BACKUP_OPTIONS", "[]"), "list", "--verbose");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("backup: error: ").contains("\tat ");
+    }
+
+    @Test
+    void unknownStorageIsAConfigurationError() {
+        Run r = run(Map.of("BACKUP_DIR", tmp.toString()), "list", "--storage", "no-such-store");
+        assertThat(r.code()).isEqualTo(2);
+        assertOneErrorLine(r);
+        assertThat(r.err()).contains("no-such-store").contains("filesystem");
+    }
+
+    @Test
+    void configFileErrorsNameTheKey() throws IOException {
+        Path file = tmp.resolve("backup.yaml");
+        Files.writeString(file, "backup_dir: " + tmp + "\nmedia_dirr: /x\n");
+        Run r = run(Map.of(), "list", "--config", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertOneErrorLine(r);
+        assertThat(r.err()).contains("unknown key 'media_dirr'").contains("media_dir");
+    }
+
+    @Test
+    void anInlinePasswordInTheFileIsWarnedAboutButNotShown() throws IOException {
+        Path file = tmp.resolve("backup.yaml");
+        Files.writeString(
+                file,
+                "backup_dir: " + tmp.resolve("backups") + "\ndatabase:\n  url: jdbc:h2:file:" + tmp.resolve("db")
+                        + "\n  user: sa\n  password: " + SECRET + "\n");
+        Run r = run(Map.of(), "list", "--config", file.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err())
+                .contains("backup: warning: ")
+                .contains("database.password_file")
+                .doesNotContain(SECRET);
+        assertThat(r.out()).doesNotContain(SECRET);
+        assertThat(run(Map.of(), "list", "--quiet", "--config", file.toString()).err())
+                .isEmpty();
+    }
+
+    @Test
+    void restoreWithoutYesOffATerminalIsRefusedBeforeAnythingElse() {
+        Run r = run(Map.of(), "restore", "latest");
+        assertThat(r.code()).isEqualTo(2);
+        assertOneErrorLine(r);
+        assertThat(r.err()).contains("--yes");
+    }
+
+    @Test
+    void pruneNeedsAPolicy() {
+        Run r = run(Map.of("BACKUP_DIR", tmp.toString()), "prune");
+        assertThat(r.code()).isEqualTo(2);
+        assertOneErrorLine(r);
+        assertThat(r.err()).contains("--keep-last");
+        assertThat(run(Map.of("BACKUP_DIR", tmp.toString()), "prune", "--keep-last", "-1")
+                        .code())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void badLabelIsAUsageError() {
+        Run r = run(Map.of("BACKUP_DIR", tmp.toString()), "create", "--label", " ");
+        assertThat(r.code()).isEqualTo(2);
+        assertOneErrorLine(r);
+    }
+
+    @Test
+    void exitCodesFollowTheExceptionType() {
+        assertThat(ExitCodes.of(new BackupConfigurationException("k", "m"))).isEqualTo(2);
+        assertThat(ExitCodes.of(new ProviderNotFoundException("k", "storage", "x", List.of(), "m")))
+                .isEqualTo(2);
+        assertThat(ExitCodes.of(new UsageException("m"))).isEqualTo(2);
+        assertThat(ExitCodes.of(new CorruptBackupException("a", "e", "x", "m"))).isEqualTo(3);
+        assertThat(ExitCodes.of(new IncompleteBackupException("a", "m"))).isEqualTo(3);
+        assertThat(ExitCodes.of(new BackupNotFoundException("id", "m"))).isEqualTo(1);
+        assertThat(ExitCodes.of(new UnableToStoreException("fs", "o", "m", null)))
+                .isEqualTo(1);
+        assertThat(ExitCodes.of(new IllegalStateException("m"))).isEqualTo(1);
+    }
+
+    @Test
+    void messagesAreOneLine() {
+        assertThat(BackupCli.message(new UsageException("a\nb\r\n  c"))).isEqualTo("a | b | c");
+        assertThat(BackupCli.message(new IllegalStateException("boom"))).isEqualTo("IllegalStateException: boom");
+    }
+
+    /** On a terminal, restore asks; "n" changes nothing, "y" restores. */
+    @Test
+    void restoreAsksOnATerminal() throws Exception {
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "one");
+        String url = "jdbc:h2:file:" + tmp.resolve("db");
+        sql(url, "CREATE TABLE item(id INT PRIMARY KEY)", "INSERT INTO item VALUES (1)");
+        Map<String, String> env = new HashMap<>();
+        env.put("BACKUP_DIR", tmp.resolve("backups").toString());
+        env.put("BACKUP_DATABASE_URL", url);
+        env.put("BACKUP_DATABASE_USER", "sa");
+        env.put("BACKUP_MEDIA_DIR", media.toString());
+        env.put("BACKUP_COMPRESSION", "gzip");
+        Run created = run(env, "create", "--quiet");
+        assertThat(created.code()).as(created.err()).isZero();
+        String id = created.out().strip();
+
+        sql(url, "INSERT INTO item VALUES (2)");
+        Run declined = run(env, true, "n\n", "restore", "--no-safety-backup");
+        assertThat(declined.code()).isEqualTo(1);
+        assertThat(declined.err())
+                .contains("Restore backup " + id)
+                .contains("[y/N]")
+                .contains("cancelled");
+        assertThat(count(url)).isEqualTo(2);
+
+        Run accepted = run(env, true, "y\n", "restore", id, "--no-safety-backup", "--quiet");
+        assertThat(accepted.code()).as(accepted.err()).isZero();
+        assertThat(accepted.out()).contains("restored " + id);
+        assertThat(count(url)).isEqualTo(1);
+    }
+
+    private static void sql(String url, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+                Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private static int count(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM item")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
