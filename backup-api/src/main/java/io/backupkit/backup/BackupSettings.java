@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param name the backup name, the first part of every id (default {@code backup})
  * @param storage where backups are kept
- * @param dumper the database dumper, or {@code null} for media-only backups
+ * @param dumper the database dumper, or {@code null} for media-only backups (create needs a dumper
+ *     or a media folder; list, verify and prune need neither)
  * @param mediaDir the media folder, or {@code null} for database-only backups
  * @param mediaExcludes glob patterns (relative to the media folder) left out of the archive
  * @param compression artifact compression
@@ -54,10 +55,5 @@ public record BackupSettings(
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         listener = listener == null ? BackupListener.NONE : listener;
         clock = clock == null ? Clock.systemUTC() : clock;
-        if (dumper == null && mediaDir == null) {
-            throw new BackupConfigurationException(
-                    "BACKUP_DATABASE_URL",
-                    "nothing to back up: configure a database (BACKUP_DATABASE_URL) and/or a media folder (BACKUP_MEDIA_DIR)");
-        }
     }
 }

@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
             VerifyCommand.class,
             RestoreCommand.class,
             PruneCommand.class,
+            ScheduleCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -111,7 +112,7 @@ public final class BackupCli implements Callable<Integer> {
     @Override
     public Integer call() {
         terminal.err()
-                .println("backup: error: missing command (create, list, verify, restore, prune); see 'backup --help'");
+                .println("backup: error: missing command (create, list, verify, restore, prune, schedule); see 'backup --help'");
         return ExitCodes.USAGE;
     }
 
@@ -194,20 +195,6 @@ public final class BackupCli implements Callable<Integer> {
     /** A manager built from the configuration, reporting to {@code listener}. */
     BackupManager manager(BackupListener listener) {
         return config().toBuilder().listener(listener).build();
-    }
-
-    /**
-     * A manager for commands that neither dump nor archive (list, verify, prune). {@code BackupSettings}
-     * insists on a database or a media folder; when neither is configured a placeholder media folder
-     * is set, which these commands never read.
-     */
-    BackupManager readOnlyManager(BackupListener listener) {
-        BackupConfig config = config();
-        BackupManager.Builder builder = config.toBuilder().listener(listener);
-        if (config.databaseUrl() == null && config.mediaDir() == null) {
-            builder.mediaDir(Path.of(System.getProperty("java.io.tmpdir"), "backup-cli-no-media"));
-        }
-        return builder.build();
     }
 
     /** Whether a progress bar is drawn: on a terminal unless --quiet or --json, or when --progress asks. */

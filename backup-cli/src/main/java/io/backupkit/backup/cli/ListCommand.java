@@ -25,7 +25,7 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         List<BackupInfo> backups;
         try (ProgressListener listener = root.listener(json);
-                BackupManager manager = root.readOnlyManager(listener)) {
+                BackupManager manager = root.manager(listener)) {
             backups = manager.list();
         }
         PrintWriter out = root.terminal.out();

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Deletes the complete backups no rule keeps, and leftovers of interrupted backups older than the grace period.",
-            "The newest complete backup is always kept. Asks for confirmation on a terminal unless --yes or --dry-run."
+            "The newest complete backup is always kept. Asks for confirmation on a terminal; elsewhere needs --yes or --dry-run."
         })
 final class PruneCommand implements Callable<Integer> {
     @ParentCommand
@@ -56,7 +56,7 @@ final class PruneCommand implements Callable<Integer> {
 
     @Option(
             names = {"-y", "--yes"},
-            description = "do not ask for confirmation on a terminal")
+            description = "delete without asking (required when there is no terminal)")
     boolean yes;
 
     @Option(names = "--json", description = "print the result as a JSON object")
@@ -79,9 +79,13 @@ final class PruneCommand implements Callable<Integer> {
                     "prune needs a policy: give --keep-last N (and/or --keep-daily, --keep-weekly, --keep-monthly)");
         }
         Terminal t = root.terminal;
+        if (!dryRun && !yes && !t.interactive()) {
+            throw new UsageException(
+                    "prune deletes backups: add --yes to confirm, or --dry-run to see what would go (there is no terminal to ask on)");
+        }
         PruneResult result;
         try (ProgressListener listener = root.listener(json);
-                BackupManager manager = root.readOnlyManager(listener)) {
+                BackupManager manager = root.manager(listener)) {
             boolean dry = dryRun;
             if (!dry && !yes && t.interactive() && !json) {
                 PruneResult plan = manager.prune(policy, true);

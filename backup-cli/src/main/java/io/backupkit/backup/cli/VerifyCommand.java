@@ -40,7 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         VerifyResult result;
         try (ProgressListener listener = root.listener(json);
-                BackupManager manager = root.readOnlyManager(listener)) {
+                BackupManager manager = root.manager(listener)) {
             result = manager.verify(backup, deep);
         }
         Terminal t = root.terminal;

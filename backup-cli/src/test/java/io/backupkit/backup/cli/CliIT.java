@@ -234,7 +234,12 @@ class CliIT {
         assertThat(dry.out().lines().filter(l -> l.startsWith("would delete "))).hasSize(2);
         assertThat(run(env, "list", "--json").json()).hasSize(3);
 
-        Result prune = run(env, "prune", "--keep-last", "1", "--json");
+        Result unconfirmed = run(env, "prune", "--keep-last", "1");
+        assertThat(unconfirmed.code()).as("prune without --yes on a pipe (T14)").isEqualTo(2);
+        assertThat(unconfirmed.err()).contains("--yes");
+        assertThat(run(env, "list", "--json").json()).hasSize(3);
+
+        Result prune = run(env, "prune", "--keep-last", "1", "--yes", "--json");
         assertThat(prune.code()).as(prune.toString()).isZero();
         JsonNode pruned = prune.json();
         assertThat(pruned.get("dryRun").asBoolean()).isFalse();
@@ -243,6 +248,28 @@ class CliIT {
                 .containsExactlyInAnyOrder(first, second);
         assertThat(pruned.get("kept")).hasSize(1);
         assertThat(run(env, "list", "--json").json()).hasSize(1);
+    }
+
+    @Test
+    void scheduleOnceBacksUpOnlyWhenDueAndReportsFailures() throws Exception {
+        Map<String, String> env = env();
+        Result first = run(env, "schedule", "--once");
+        assertThat(first.code()).as(first.toString()).isZero();
+        assertThat(first.out()).startsWith("created backup-");
+        Result second = run(env, "schedule", "--once");
+        assertThat(second.code()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("not due");
+        JsonNode list = run(env, "list", "--json").json();
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("labels").toString()).contains("daily");
+
+        Result failed = run(
+                with(env, "BACKUP_DIR", backups.resolveSibling("other-backups").toString(), "BACKUP_MEDIA_DIR",
+                        media.resolve("missing").toString()),
+                "schedule",
+                "--once");
+        assertThat(failed.code()).as(failed.toString()).isEqualTo(1);
+        assertThat(failed.err()).startsWith("backup: error: ").contains("BACKUP_MEDIA_DIR");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupCancelledException;
+import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
@@ -32,10 +33,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.Comparator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -76,17 +77,23 @@ final class CreateOperation {
         long t0 = System.nanoTime();
         BackupStorage storage = settings.storage();
         BackupId id = newId(started);
-        String encExt = settings.encryption() == null ? null : settings.encryption().extension();
+        String encExt =
+                settings.encryption() == null ? null : settings.encryption().extension();
         DatabaseDumper dumper = settings.dumper();
         Path mediaDir = settings.mediaDir();
+        if (dumper == null && mediaDir == null) {
+            throw new BackupConfigurationException("BACKUP_DATABASE_URL", "nothing to back up: configure a database "
+                    + "(BACKUP_DATABASE_URL) and/or a media folder (BACKUP_MEDIA_DIR)");
+        }
         boolean withMedia = mediaDir != null && !(skipMissingMedia && !Files.exists(mediaDir));
         if (mediaDir != null && withMedia && !Files.isDirectory(mediaDir)) {
-            throw new UnableToArchiveMediaException("the media folder " + mediaDir
-                    + " does not exist or is not a folder; check BACKUP_MEDIA_DIR");
+            throw new UnableToArchiveMediaException(
+                    "the media folder " + mediaDir + " does not exist or is not a folder; check BACKUP_MEDIA_DIR");
         }
         // Checks that can fail before anything is written: the server, the dump tool (T21).
         DatabaseDescription description = dumper == null ? null : dumper.describe();
-        String dbName = dumper == null ? null : ObjectNames.database(id, dumper.format(), settings.compression(), encExt);
+        String dbName =
+                dumper == null ? null : ObjectNames.database(id, dumper.format(), settings.compression(), encExt);
         String mediaName = withMedia ? ObjectNames.media(id, settings.compression(), encExt) : null;
 
         List<String> written = new ArrayList<>();
@@ -100,22 +107,59 @@ final class CreateOperation {
             List<Future<ArtifactInfo>> futures = new ArrayList<>();
             MediaInfo[] mediaInfo = new MediaInfo[1];
             if (dumper != null) {
-                futures.add(parts.submit(task(Phase.DATABASE_DUMP, dbName, written, () -> ArtifactWriter.write(
-                        settings, ArtifactInfo.DATABASE, dbName, Phase.DATABASE_DUMP, listener, dumper::dump))));
+                futures.add(parts.submit(task(
+                        Phase.DATABASE_DUMP,
+                        dbName,
+                        written,
+                        () -> ArtifactWriter.write(
+                                settings,
+                                ArtifactInfo.DATABASE,
+                                dbName,
+                                Phase.DATABASE_DUMP,
+                                listener,
+                                dumper::dump))));
             }
             if (withMedia) {
-                MediaArchiver archiver = new MediaArchiver(mediaDir, settings.mediaExcludes(), excludedDirs(mediaDir), listener);
-                futures.add(parts.submit(task(Phase.MEDIA_ARCHIVE, mediaName, written, () -> ArtifactWriter.write(
-                        settings, ArtifactInfo.MEDIA, mediaName, Phase.MEDIA_ARCHIVE, listener,
-                        out -> mediaInfo[0] = archiver.write(out)))));
+                MediaArchiver archiver =
+                        new MediaArchiver(mediaDir, settings.mediaExcludes(), excludedDirs(mediaDir), listener);
+                futures.add(parts.submit(task(
+                        Phase.MEDIA_ARCHIVE,
+                        mediaName,
+                        written,
+                        () -> ArtifactWriter.write(
+                                settings,
+                                ArtifactInfo.MEDIA,
+                                mediaName,
+                                Phase.MEDIA_ARCHIVE,
+                                listener,
+                                out -> mediaInfo[0] = archiver.write(out)))));
             }
             List<ArtifactInfo> artifacts = awaitAll(pool, parts, futures);
 
-            DatabaseInfo database = description == null ? null : new DatabaseInfo(dumper.id(), description.product(),
-                    description.serverVersion(), description.tool(), description.toolVersion(), dumper.format());
-            HostInfo host = options.schemaVersion() == null ? settings.host() : settings.host().withSchemaVersion(options.schemaVersion());
-            BackupInfo info = new BackupInfo(ManifestCodec.FORMAT_VERSION, id, started, options.labels(), options.attributes(),
-                    host, LibraryVersion.get(), database, mediaInfo[0], artifacts, Duration.ofMillis((System.nanoTime() - t0) / 1_000_000));
+            DatabaseInfo database = description == null
+                    ? null
+                    : new DatabaseInfo(
+                            dumper.id(),
+                            description.product(),
+                            description.serverVersion(),
+                            description.tool(),
+                            description.toolVersion(),
+                            dumper.format());
+            HostInfo host = options.schemaVersion() == null
+                    ? settings.host()
+                    : settings.host().withSchemaVersion(options.schemaVersion());
+            BackupInfo info = new BackupInfo(
+                    ManifestCodec.FORMAT_VERSION,
+                    id,
+                    started,
+                    options.labels(),
+                    options.attributes(),
+                    host,
+                    LibraryVersion.get(),
+                    database,
+                    mediaInfo[0],
+                    artifacts,
+                    Duration.ofMillis((System.nanoTime() - t0) / 1_000_000));
             listener.phaseStarted(Phase.MANIFEST, -1);
             writeManifest(info);
             listener.phaseFinished(Phase.MANIFEST);
@@ -183,9 +227,12 @@ final class CreateOperation {
             return new BackupCancelledException("the backup was cancelled; nothing was committed", cause);
         }
         if (cause instanceof IOException || cause instanceof UncheckedIOException) {
-            return new UnableToStoreException(settings.storage().describe(), null,
+            return new UnableToStoreException(
+                    settings.storage().describe(),
+                    null,
                     "writing the backup to " + settings.storage().describe() + " failed: " + cause.getMessage()
-                            + "; no backup was committed", cause);
+                            + "; no backup was committed",
+                    cause);
         }
         if (cause instanceof RuntimeException r) {
             return r;
@@ -200,8 +247,11 @@ final class CreateOperation {
             w.stream().write(bytes);
             w.commit();
         } catch (IOException e) {
-            throw new UnableToStoreException(settings.storage().describe(), name,
-                    "writing the manifest " + name + " failed: " + e.getMessage() + "; the backup was not committed", e);
+            throw new UnableToStoreException(
+                    settings.storage().describe(),
+                    name,
+                    "writing the manifest " + name + " failed: " + e.getMessage() + "; the backup was not committed",
+                    e);
         }
     }
 
@@ -209,7 +259,11 @@ final class CreateOperation {
     private List<Path> excludedDirs(Path mediaDir) {
         List<Path> out = new ArrayList<>();
         Path media = mediaDir.toAbsolutePath().normalize();
-        settings.storage().localFolder().map(p -> p.toAbsolutePath().normalize()).filter(p -> p.startsWith(media)).ifPresent(out::add);
+        settings.storage()
+                .localFolder()
+                .map(p -> p.toAbsolutePath().normalize())
+                .filter(p -> p.startsWith(media))
+                .ifPresent(out::add);
         Path spool = settings.spoolDir().toAbsolutePath().normalize();
         if (spool.startsWith(media)) {
             out.add(spool);
@@ -227,8 +281,11 @@ final class CreateOperation {
                     return id;
                 }
             } catch (IOException e) {
-                throw new UnableToStoreException(settings.storage().describe(), null,
-                        "cannot list " + settings.storage().describe() + ": " + e.getMessage(), e);
+                throw new UnableToStoreException(
+                        settings.storage().describe(),
+                        null,
+                        "cannot list " + settings.storage().describe() + ": " + e.getMessage(),
+                        e);
             }
         }
         throw new IllegalStateException("could not find a free backup id");

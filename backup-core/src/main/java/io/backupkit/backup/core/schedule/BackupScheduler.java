@@ -62,6 +62,7 @@ public final class BackupScheduler implements AutoCloseable {
     private ScheduledExecutorService executor;
     private ScheduledFuture<?> task;
     private Instant lastFailure;
+    private BackupException lastError;
 
     public BackupScheduler(BackupManager manager, ScheduleSettings settings) {
         this.manager = Objects.requireNonNull(manager, "manager");
@@ -86,8 +87,13 @@ public final class BackupScheduler implements AutoCloseable {
             });
             long period = settings.checkEvery().toMillis();
             task = executor.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
-            LOG.info("scheduled backups on: every {} day(s){}", settings.interval().toDays(),
-                    settings.windowStart() == null ? "" : " between " + settings.windowStart() + " and " + settings.windowEnd() + " " + settings.zone());
+            LOG.info(
+                    "scheduled backups on: every {} day(s){}",
+                    settings.interval().toDays(),
+                    settings.windowStart() == null
+                            ? ""
+                            : " between " + settings.windowStart() + " and " + settings.windowEnd() + " "
+                                    + settings.zone());
             return this;
         }
     }
@@ -118,7 +124,11 @@ public final class BackupScheduler implements AutoCloseable {
             return Outcome.NOT_DUE;
         }
         Optional<StorageLease> lease = StorageLease.tryAcquire(
-                manager.settings().storage(), LEASE, StorageLease.defaultOwner(), manager.settings().leaseTtl(), clock);
+                manager.settings().storage(),
+                LEASE,
+                StorageLease.defaultOwner(),
+                manager.settings().leaseTtl(),
+                clock);
         if (lease.isEmpty()) {
             return Outcome.BUSY;
         }
@@ -130,10 +140,14 @@ public final class BackupScheduler implements AutoCloseable {
             LOG.info("scheduled backup {} done", result.id());
             synchronized (lock) {
                 lastFailure = null;
+                lastError = null;
             }
             if (settings.retention() != null) {
                 PruneResult pruned = manager.prune(settings.retention(), false);
-                LOG.info("retention after the scheduled backup: {} deleted, {} kept", pruned.deleted().size(), pruned.kept().size());
+                LOG.info(
+                        "retention after the scheduled backup: {} deleted, {} kept",
+                        pruned.deleted().size(),
+                        pruned.kept().size());
             }
             return Outcome.CREATED;
         } catch (BackupInProgressException e) {
@@ -142,9 +156,17 @@ public final class BackupScheduler implements AutoCloseable {
         } catch (BackupException e) {
             synchronized (lock) {
                 lastFailure = clock.instant();
+                lastError = e;
             }
             LOG.error("scheduled backup failed; next attempt in {}: {}", settings.retryAfter(), e.getMessage(), e);
             return Outcome.FAILED;
+        }
+    }
+
+    /** Why the last attempt failed, until an attempt succeeds. */
+    public Optional<BackupException> lastFailure() {
+        synchronized (lock) {
+            return Optional.ofNullable(lastError);
         }
     }
 

@@ -36,8 +36,8 @@ public record ScheduleSettings(
         Duration retryAfter,
         Duration checkEvery,
         RetentionPolicy retention) {
-    public static final ScheduleSettings DISABLED =
-            new ScheduleSettings(false, Duration.ofDays(1), null, null, ZoneOffset.UTC, Duration.ofHours(1), Duration.ofMinutes(1), null);
+    public static final ScheduleSettings DISABLED = new ScheduleSettings(
+            false, Duration.ofDays(1), null, null, ZoneOffset.UTC, Duration.ofHours(1), Duration.ofMinutes(1), null);
 
     public ScheduleSettings {
         Objects.requireNonNull(interval, "interval");
@@ -45,14 +45,22 @@ public record ScheduleSettings(
         Objects.requireNonNull(checkEvery, "checkEvery");
         zone = zone == null ? ZoneOffset.UTC : zone;
         if (interval.isNegative() || interval.isZero()) {
-            throw new BackupConfigurationException("schedule.interval_days", "schedule.interval_days must be at least 1");
+            throw new BackupConfigurationException(
+                    "schedule.interval_days", "schedule.interval_days must be at least 1");
         }
         if (retryAfter.isNegative() || retryAfter.isZero() || checkEvery.isNegative() || checkEvery.isZero()) {
-            throw new BackupConfigurationException("schedule.retry_after", "schedule.retry_after and check_every must be positive");
+            throw new BackupConfigurationException(
+                    "schedule.retry_after", "schedule.retry_after and check_every must be positive");
         }
         if ((windowStart == null) != (windowEnd == null) || (windowStart != null && windowStart.equals(windowEnd))) {
-            throw new BackupConfigurationException("schedule.window", "schedule.window must be 'HH:MM-HH:MM' with two different times");
+            throw new BackupConfigurationException(
+                    "schedule.window", "schedule.window must be 'HH:MM-HH:MM' with two different times");
         }
+    }
+
+    /** The same settings, switched on or off. */
+    public ScheduleSettings withEnabled(boolean on) {
+        return new ScheduleSettings(on, interval, windowStart, windowEnd, zone, retryAfter, checkEvery, retention);
     }
 
     /** How much earlier than {@code interval} a backup counts as due, so daily runs do not drift a day. */
@@ -81,7 +89,8 @@ public record ScheduleSettings(
                 .requireOnly(Set.of("enabled", "interval_days", "window", "zone", "retry_after", "check_every"));
         long days = s.longValue("interval_days", 1);
         if (days < 1) {
-            throw new BackupConfigurationException("schedule.interval_days", "schedule.interval_days must be at least 1, not " + days);
+            throw new BackupConfigurationException(
+                    "schedule.interval_days", "schedule.interval_days must be at least 1, not " + days);
         }
         LocalTime start = null;
         LocalTime end = null;
@@ -95,17 +104,26 @@ public record ScheduleSettings(
                 start = LocalTime.parse(parts[0].trim());
                 end = LocalTime.parse(parts[1].trim());
             } catch (DateTimeException e) {
-                throw new BackupConfigurationException("schedule.window", "schedule.window must look like 01:00-05:00, not '" + window + "'");
+                throw new BackupConfigurationException(
+                        "schedule.window", "schedule.window must look like 01:00-05:00, not '" + window + "'");
             }
         }
         ZoneId zone;
         try {
             zone = ZoneId.of(s.string("zone").orElse("UTC"));
         } catch (DateTimeException e) {
-            throw new BackupConfigurationException("schedule.zone", "schedule.zone is not a time zone id (e.g. UTC, Europe/Berlin)");
+            throw new BackupConfigurationException(
+                    "schedule.zone", "schedule.zone is not a time zone id (e.g. UTC, Europe/Berlin)");
         }
-        return new ScheduleSettings(s.bool("enabled", false), Duration.ofDays(days), start, end, zone,
-                s.duration("retry_after", Duration.ofHours(1)), s.duration("check_every", Duration.ofMinutes(1)), retention(retention));
+        return new ScheduleSettings(
+                s.bool("enabled", false),
+                Duration.ofDays(days),
+                start,
+                end,
+                zone,
+                s.duration("retry_after", Duration.ofHours(1)),
+                s.duration("check_every", Duration.ofMinutes(1)),
+                retention(retention));
     }
 
     /** The {@code retention} map as a policy, or {@code null} when it is absent or empty. */
@@ -113,15 +131,28 @@ public record ScheduleSettings(
         if (map == null || map.isEmpty()) {
             return null;
         }
-        ProviderOptions r = new ProviderOptions("retention", map).requireOnly(Set.of(
-                "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age", "keep_pre_upgrade", "leftover_grace"));
+        ProviderOptions r = new ProviderOptions("retention", map)
+                .requireOnly(Set.of(
+                        "keep_last",
+                        "keep_daily",
+                        "keep_weekly",
+                        "keep_monthly",
+                        "max_age",
+                        "keep_pre_upgrade",
+                        "leftover_grace"));
         RetentionPolicy policy = new RetentionPolicy(
-                nonNegative(r, "keep_last"), nonNegative(r, "keep_daily"), nonNegative(r, "keep_weekly"), nonNegative(r, "keep_monthly"),
-                r.has("max_age") ? r.duration("max_age", null) : null, nonNegative(r, "keep_pre_upgrade"),
+                nonNegative(r, "keep_last"),
+                nonNegative(r, "keep_daily"),
+                nonNegative(r, "keep_weekly"),
+                nonNegative(r, "keep_monthly"),
+                r.has("max_age") ? r.duration("max_age", null) : null,
+                nonNegative(r, "keep_pre_upgrade"),
                 r.duration("leftover_grace", RetentionPolicy.DEFAULT_GRACE));
         if (policy.isEmpty() && policy.keepPreUpgrade() > 0) {
-            throw new BackupConfigurationException("retention.keep_pre_upgrade", "retention.keep_pre_upgrade alone has no effect: a "
-                    + "policy without keep_last, keep_daily, keep_weekly, keep_monthly or max_age deletes nothing; add one of them");
+            throw new BackupConfigurationException(
+                    "retention.keep_pre_upgrade",
+                    "retention.keep_pre_upgrade alone has no effect: a "
+                            + "policy without keep_last, keep_daily, keep_weekly, keep_monthly or max_age deletes nothing; add one of them");
         }
         return policy;
     }

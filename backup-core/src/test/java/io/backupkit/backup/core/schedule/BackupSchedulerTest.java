@@ -139,7 +139,12 @@ class BackupSchedulerTest {
         Path backups = tmp.resolve("backups");
         try (BackupManager m = manager(backups)) {
             // an instance died holding the schedule lease
-            StorageLease.acquire(new FilesystemStorage(backups), BackupScheduler.LEASE, "dead-host:1:0000", Duration.ofMinutes(10), clock);
+            StorageLease.acquire(
+                    new FilesystemStorage(backups),
+                    BackupScheduler.LEASE,
+                    "dead-host:1:0000",
+                    Duration.ofMinutes(10),
+                    clock);
             BackupScheduler s = new BackupScheduler(m, daily());
             assertThat(s.runOnce()).isEqualTo(Outcome.BUSY);
             clock.advance(Duration.ofMinutes(11));
@@ -150,20 +155,24 @@ class BackupSchedulerTest {
     @Test
     void failedAttemptIsRetriedAfterTheHoldOffNotInALoop() throws Exception {
         try (BackupManager m = manager()) {
-            BackupScheduler s = new BackupScheduler(m, ScheduleSettings.from(Map.of("enabled", true, "retry_after", "30m"), null));
+            BackupScheduler s =
+                    new BackupScheduler(m, ScheduleSettings.from(Map.of("enabled", true, "retry_after", "30m"), null));
             Files.move(media, tmp.resolve("media-gone"));
             assertThat(s.runOnce()).isEqualTo(Outcome.FAILED);
+            assertThat(s.lastFailure()).get().extracting(Throwable::getMessage).asString().contains("BACKUP_MEDIA_DIR");
             clock.advance(Duration.ofMinutes(10));
             assertThat(s.runOnce()).isEqualTo(Outcome.HELD_OFF);
             Files.move(tmp.resolve("media-gone"), media);
             clock.advance(Duration.ofMinutes(21));
             assertThat(s.runOnce()).isEqualTo(Outcome.CREATED);
+            assertThat(s.lastFailure()).isEmpty();
         }
     }
 
     @Test
     void retentionRunsAfterEachScheduledBackup() {
-        ScheduleSettings withRetention = ScheduleSettings.from(Map.of("enabled", true), Map.of("keep_last", 2, "leftover_grace", "1h"));
+        ScheduleSettings withRetention =
+                ScheduleSettings.from(Map.of("enabled", true), Map.of("keep_last", 2, "leftover_grace", "1h"));
         try (BackupManager m = manager()) {
             BackupScheduler s = new BackupScheduler(m, withRetention);
             for (int i = 0; i < 4; i++) {
@@ -181,9 +190,12 @@ class BackupSchedulerTest {
                 .hasMessageContaining("schedule.interval_days");
         assertThatThrownBy(() -> ScheduleSettings.from(Map.of("interval_days", -3), null))
                 .hasMessageContaining("schedule.interval_days");
-        assertThatThrownBy(() -> ScheduleSettings.from(Map.of("window", "late"), null)).hasMessageContaining("schedule.window");
-        assertThatThrownBy(() -> ScheduleSettings.from(Map.of("enabeld", true), null)).hasMessageContaining("schedule.enabeld");
-        assertThatThrownBy(() -> ScheduleSettings.from(Map.of(), Map.of("keep_last", -1))).hasMessageContaining("retention.keep_last");
+        assertThatThrownBy(() -> ScheduleSettings.from(Map.of("window", "late"), null))
+                .hasMessageContaining("schedule.window");
+        assertThatThrownBy(() -> ScheduleSettings.from(Map.of("enabeld", true), null))
+                .hasMessageContaining("schedule.enabeld");
+        assertThatThrownBy(() -> ScheduleSettings.from(Map.of(), Map.of("keep_last", -1)))
+                .hasMessageContaining("retention.keep_last");
         assertThatThrownBy(() -> ScheduleSettings.from(Map.of(), Map.of("keep_pre_upgrade", 2)))
                 .hasMessageContaining("no effect");
     }

@@ -1,0 +1,77 @@
+package io.backupkit.backup.cli;
+
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.core.config.BackupConfig;
+import io.backupkit.backup.core.schedule.BackupScheduler;
+import io.backupkit.backup.core.schedule.BackupScheduler.Outcome;
+import io.backupkit.backup.core.schedule.ScheduleSettings;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code backup schedule}: the daily scheduler in the foreground, or one due-check for cron. */
+@Command(
+        name = "schedule",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Backs up when a backup is due: when the newest complete backup in the storage is older than",
+            "schedule.interval_days (default 1) and the time is inside schedule.window. Retention from the",
+            "config file's retention section runs after each backup. Running this command switches the",
+            "schedule on; schedule.enabled is for host applications that embed the scheduler.",
+            "With --once: check once and exit (for cron or a systemd timer, e.g. every hour).",
+            "Without: keep checking every minute until stopped (Ctrl-C, SIGTERM)."
+        })
+final class ScheduleCommand implements Callable<Integer> {
+    @ParentCommand
+    BackupCli root;
+
+    @Option(names = "--once", description = "check once, back up if due, and exit")
+    boolean once;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BackupConfig config = root.config();
+        ScheduleSettings settings = ScheduleSettings.from(config.schedule(), config.retention()).withEnabled(true);
+        try (ProgressListener listener = root.listener(true);
+                BackupManager manager = config.toBuilder().listener(listener).build()) {
+            BackupScheduler scheduler = new BackupScheduler(manager, settings);
+            if (once) {
+                Outcome outcome = scheduler.runOnce();
+                if (outcome == Outcome.FAILED) {
+                    return root.report(scheduler.lastFailure().orElseThrow());
+                }
+                root.terminal.out().println(describe(outcome, manager));
+                return ExitCodes.OK;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                scheduler.close();
+                stopped.countDown();
+            }, "backup-schedule-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            scheduler.start();
+            if (!root.quiet) {
+                root.terminal.err().println("backup: scheduler running (every " + settings.interval().toDays() + " day(s)"
+                        + (settings.windowStart() == null ? "" : ", " + settings.windowStart() + "-" + settings.windowEnd()
+                                + " " + settings.zone()) + "); stop with Ctrl-C");
+                root.terminal.err().flush();
+            }
+            stopped.await();
+            return ExitCodes.OK;
+        }
+    }
+
+    private static String describe(Outcome outcome, BackupManager manager) {
+        return switch (outcome) {
+            case CREATED -> "created " + manager.latest().map(b -> b.id().value()).orElse("?");
+            case NOT_DUE -> "not due: the newest backup is recent enough";
+            case OUTSIDE_WINDOW -> "not now: outside schedule.window";
+            case BUSY -> "skipped: another process is backing up";
+            case HELD_OFF -> "held off after a failure";
+            case FAILED -> "failed";
+            case DISABLED -> "scheduled backups are off";
+        };
+    }
+}
