@@ -5,11 +5,11 @@ import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToStoreException;
-import io.backupkit.backup.spi.StoredObject;
 import io.backupkit.backup.core.pipeline.Compressors;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.Encryption;
+import io.backupkit.backup.spi.StoredObject;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -24,7 +24,9 @@ final class ArtifactReader {
 
     /** The artifact's file when the storage keeps it on this machine, to verify and read in place. */
     static Optional<Path> localFile(BackupStorage storage, ArtifactInfo artifact) {
-        return storage.localFolder().map(folder -> folder.resolve(artifact.name())).filter(Files::isRegularFile);
+        return storage.localFolder()
+                .map(folder -> folder.resolve(artifact.name()))
+                .filter(Files::isRegularFile);
     }
 
     static InputStream openRaw(BackupStorage storage, ArtifactInfo artifact) throws IOException {
@@ -63,9 +65,13 @@ final class ArtifactReader {
     static Encryption requireDecryption(BackupSettings settings, ArtifactInfo artifact) {
         Encryption enc = settings.encryption();
         if (enc == null || !enc.canDecrypt() || !enc.id().equals(artifact.encryption())) {
-            throw new UnableToDecryptException(artifact.keyId(), artifact.name() + " is encrypted (" + artifact.encryption()
-                    + ", key " + artifact.keyId() + "); configure the matching secret key (BACKUP_ENCRYPTION_SECRET_KEY) or "
-                    + "passphrase (BACKUP_ENCRYPTION_PASSPHRASE_FILE)", null);
+            throw new UnableToDecryptException(
+                    artifact.keyId(),
+                    artifact.name() + " is encrypted (" + artifact.encryption()
+                            + ", key " + artifact.keyId()
+                            + "); configure the matching secret key (BACKUP_ENCRYPTION_SECRET_KEY) or "
+                            + "passphrase (BACKUP_ENCRYPTION_PASSPHRASE_FILE)",
+                    null);
         }
         return enc;
     }
@@ -80,14 +86,18 @@ final class ArtifactReader {
         try {
             stored = storage.stat(artifact.name());
         } catch (IOException e) {
-            throw new UnableToStoreException(storage.describe(), artifact.name(), "cannot read " + artifact.name() + " in "
-                    + storage.describe() + ": " + e.getMessage(), e);
+            throw new UnableToStoreException(
+                    storage.describe(),
+                    artifact.name(),
+                    "cannot read " + artifact.name() + " in " + storage.describe() + ": " + e.getMessage(),
+                    e);
         }
         if (stored.isEmpty()) {
             return Optional.of(artifact.name() + ": missing (the backup is incomplete)");
         }
         if (stored.get().size() != artifact.size()) {
-            return Optional.of(artifact.name() + ": " + stored.get().size() + " bytes stored, the manifest says " + artifact.size());
+            return Optional.of(artifact.name() + ": " + stored.get().size() + " bytes stored, the manifest says "
+                    + artifact.size());
         }
         return Optional.empty();
     }
@@ -95,15 +105,21 @@ final class ArtifactReader {
     /** Compares what was read with the manifest. */
     static void check(ArtifactInfo artifact, HashingInputStream hashed) {
         if (hashed.count() != artifact.size()) {
-            throw new CorruptBackupException(artifact.name(), artifact.size() + " bytes", hashed.count() + " bytes",
+            throw new CorruptBackupException(
+                    artifact.name(),
+                    artifact.size() + " bytes",
+                    hashed.count() + " bytes",
                     artifact.name() + " has " + hashed.count() + " bytes but the manifest says " + artifact.size()
                             + " (truncated or altered); the backup is corrupt, nothing was changed");
         }
         String sha = hashed.sha256();
         if (!sha.equals(artifact.sha256())) {
-            throw new CorruptBackupException(artifact.name(), artifact.sha256(), sha,
-                    artifact.name() + " does not match its SHA-256 in the manifest (expected " + artifact.sha256() + ", got "
-                            + sha + "); the backup is corrupt, nothing was changed");
+            throw new CorruptBackupException(
+                    artifact.name(),
+                    artifact.sha256(),
+                    sha,
+                    artifact.name() + " does not match its SHA-256 in the manifest (expected " + artifact.sha256()
+                            + ", got " + sha + "); the backup is corrupt, nothing was changed");
         }
     }
 }

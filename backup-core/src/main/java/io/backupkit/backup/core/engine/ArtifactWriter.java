@@ -1,13 +1,13 @@
 package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.pipeline.Compressors;
 import io.backupkit.backup.core.pipeline.HashingOutputStream;
 import io.backupkit.backup.core.pipeline.ProgressOutputStream;
-import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
@@ -27,15 +27,16 @@ final class ArtifactWriter {
 
     private ArtifactWriter() {}
 
-    static ArtifactInfo write(BackupSettings settings, String kind, String name, Phase phase, BackupListener listener, Body body)
+    static ArtifactInfo write(
+            BackupSettings settings, String kind, String name, Phase phase, BackupListener listener, Body body)
             throws IOException {
         Encryption encryption = settings.encryption();
         try (ObjectWrite write = settings.storage().openWrite(name)) {
             SinkGuard sink = new SinkGuard(write.stream());
             HashingOutputStream hashed = new HashingOutputStream(sink);
             OutputStream encrypted = encryption == null ? hashed : encryption.encrypt(hashed, name);
-            OutputStream compressed =
-                    Compressors.compress(settings.compression(), settings.compressionLevel(), settings.compressionWorkers(), encrypted);
+            OutputStream compressed = Compressors.compress(
+                    settings.compression(), settings.compressionLevel(), settings.compressionWorkers(), encrypted);
             boolean finished = false;
             try {
                 ProgressOutputStream source = new ProgressOutputStream(compressed, phase, listener::progress);
@@ -51,9 +52,13 @@ final class ArtifactWriter {
             } catch (IOException | RuntimeException e) {
                 if (sink.failure != null) {
                     // the producer may have wrapped it; the storage is what failed
-                    throw new UnableToStoreException(settings.storage().describe(), name, "writing " + name + " to "
-                            + settings.storage().describe() + " failed: " + sink.failure.getMessage()
-                            + "; no backup was committed", sink.failure);
+                    throw new UnableToStoreException(
+                            settings.storage().describe(),
+                            name,
+                            "writing " + name + " to "
+                                    + settings.storage().describe() + " failed: " + sink.failure.getMessage()
+                                    + "; no backup was committed",
+                            sink.failure);
                 }
                 throw e;
             } finally {
@@ -63,11 +68,21 @@ final class ArtifactWriter {
             }
             StoredObject stored = write.commit();
             if (stored.size() != hashed.count()) {
-                throw new UnableToStoreException(settings.storage().describe(), name,
-                        "storage reports " + stored.size() + " bytes for " + name + " but " + hashed.count() + " were written", null);
+                throw new UnableToStoreException(
+                        settings.storage().describe(),
+                        name,
+                        "storage reports " + stored.size() + " bytes for " + name + " but " + hashed.count()
+                                + " were written",
+                        null);
             }
-            return new ArtifactInfo(kind, name, hashed.count(), hashed.sha256(), settings.compression(),
-                    encryption == null ? null : encryption.id(), encryption == null ? null : encryption.keyId());
+            return new ArtifactInfo(
+                    kind,
+                    name,
+                    hashed.count(),
+                    hashed.sha256(),
+                    settings.compression(),
+                    encryption == null ? null : encryption.id(),
+                    encryption == null ? null : encryption.keyId());
         }
     }
 

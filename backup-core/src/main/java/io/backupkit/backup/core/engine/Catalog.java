@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /** Reads the backups in a storage from their manifests (the only source of truth). */
 final class Catalog {
     private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
-    static final Comparator<BackupInfo> NEWEST_FIRST =
-            Comparator.comparing(BackupInfo::created).thenComparing(BackupInfo::id).reversed();
+    static final Comparator<BackupInfo> NEWEST_FIRST = Comparator.comparing(BackupInfo::created)
+            .thenComparing(BackupInfo::id)
+            .reversed();
 
     private final BackupStorage storage;
     private final BackupListener listener;
@@ -69,19 +70,24 @@ final class Catalog {
         if (idOrLatest == null || idOrLatest.isBlank() || RestoreOptions.LATEST.equals(idOrLatest)) {
             return list().stream()
                     .findFirst()
-                    .orElseThrow(() -> new BackupNotFoundException(RestoreOptions.LATEST,
+                    .orElseThrow(() -> new BackupNotFoundException(
+                            RestoreOptions.LATEST,
                             "there is no complete backup in " + storage.describe() + "; run 'backup create' first"));
         }
         if (!BackupId.isValid(idOrLatest)) {
-            throw new BackupNotFoundException(idOrLatest, "'" + idOrLatest
-                    + "' is not a backup id (expected e.g. backup-20261127T014130Z-3f9a, or 'latest'); see 'backup list'");
+            throw new BackupNotFoundException(
+                    idOrLatest,
+                    "'" + idOrLatest
+                            + "' is not a backup id (expected e.g. backup-20261127T014130Z-3f9a, or 'latest'); see 'backup list'");
         }
         String name = ObjectNames.manifest(new BackupId(idOrLatest));
         try {
             return read(name);
         } catch (StoredObjectNotFoundException e) {
-            throw new BackupNotFoundException(idOrLatest, "no complete backup " + idOrLatest + " in " + storage.describe()
-                    + " (its manifest is missing; an interrupted backup is never complete); see 'backup list'");
+            throw new BackupNotFoundException(
+                    idOrLatest,
+                    "no complete backup " + idOrLatest + " in " + storage.describe()
+                            + " (its manifest is missing; an interrupted backup is never complete); see 'backup list'");
         }
     }
 
@@ -96,7 +102,11 @@ final class Catalog {
         } catch (StoredObjectNotFoundException e) {
             throw e;
         } catch (IOException e) {
-            throw new UnableToStoreException(storage.describe(), name, "cannot read " + name + " from " + storage.describe() + ": " + e.getMessage(), e);
+            throw new UnableToStoreException(
+                    storage.describe(),
+                    name,
+                    "cannot read " + name + " from " + storage.describe() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -104,7 +114,8 @@ final class Catalog {
         try {
             return storage.list("");
         } catch (IOException e) {
-            throw new UnableToStoreException(storage.describe(), null, "cannot list " + storage.describe() + ": " + e.getMessage(), e);
+            throw new UnableToStoreException(
+                    storage.describe(), null, "cannot list " + storage.describe() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupException;
-import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
@@ -45,8 +44,8 @@ import org.slf4j.LoggerFactory;
 final class DefaultBackupManager implements BackupManager {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultBackupManager.class);
     /** Artifact names of backups: used only to find leftovers (objects whose manifest is missing). */
-    private static final Pattern ARTIFACT =
-            Pattern.compile("([a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16})\\.(db\\.|media\\.tar|manifest\\.json).*");
+    private static final Pattern ARTIFACT = Pattern.compile(
+            "([a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16})\\.(db\\.|media\\.tar|manifest\\.json).*");
 
     private final BackupSettings settings;
     private final BackupStorage storage;
@@ -64,7 +63,11 @@ final class DefaultBackupManager implements BackupManager {
         Events.fire(listener, l -> l.backupStarted(options));
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
             CreateResult result = new CreateOperation(settings).run(options, false);
-            LOG.info("backup {} created ({} bytes) in {}", result.id(), result.backup().size(), storage.describe());
+            LOG.info(
+                    "backup {} created ({} bytes) in {}",
+                    result.id(),
+                    result.backup().size(),
+                    storage.describe());
             Events.fire(listener, l -> l.backupSucceeded(result));
             return result;
         } catch (BackupException e) {
@@ -125,7 +128,8 @@ final class DefaultBackupManager implements BackupManager {
         settings.listener().phaseStarted(Phase.DOWNLOAD_VERIFY, a.size());
         try (InputStream raw = ArtifactReader.openRaw(storage, a);
                 HashingInputStream hashed = new HashingInputStream(raw)) {
-            boolean decodable = !a.encrypted() || (settings.encryption() != null && settings.encryption().canDecrypt());
+            boolean decodable = !a.encrypted()
+                    || (settings.encryption() != null && settings.encryption().canDecrypt());
             String decodeProblem = null;
             if (decodable) {
                 try (InputStream decoded = ArtifactReader.decode(settings, a, new java.io.FilterInputStream(hashed) {
@@ -174,7 +178,8 @@ final class DefaultBackupManager implements BackupManager {
         try {
             storage.delete(name);
         } catch (IOException e) {
-            throw new UnableToStoreException(storage.describe(), name, "cannot delete " + name + ": " + e.getMessage(), e);
+            throw new UnableToStoreException(
+                    storage.describe(), name, "cannot delete " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -201,7 +206,9 @@ final class DefaultBackupManager implements BackupManager {
         Instant graceLimit = now.minus(policy.leftoverGrace());
         for (StoredObject o : scan.objects()) {
             Matcher m = ARTIFACT.matcher(o.name());
-            if (m.matches() && !protectedIds.contains(m.group(1)) && !o.name().endsWith(ObjectNames.MANIFEST_SUFFIX)
+            if (m.matches()
+                    && !protectedIds.contains(m.group(1))
+                    && !o.name().endsWith(ObjectNames.MANIFEST_SUFFIX)
                     && o.modified().isBefore(graceLimit)) {
                 leftovers.add(o.name());
             }
@@ -236,5 +243,4 @@ final class DefaultBackupManager implements BackupManager {
     public void close() {
         storage.close();
     }
-
 }

@@ -35,7 +35,8 @@ final class LeaseGuard implements AutoCloseable {
 
     /** Takes the lease or throws {@link io.backupkit.backup.BackupInProgressException}. */
     static LeaseGuard acquire(BackupSettings settings) {
-        StorageLease lease = StorageLease.acquire(settings.storage(), NAME, StorageLease.defaultOwner(), settings.leaseTtl(), settings.clock());
+        StorageLease lease = StorageLease.acquire(
+                settings.storage(), NAME, StorageLease.defaultOwner(), settings.leaseTtl(), settings.clock());
         return new LeaseGuard(lease, settings.leaseTtl());
     }
 

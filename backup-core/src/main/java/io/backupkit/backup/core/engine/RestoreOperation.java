@@ -73,7 +73,8 @@ final class RestoreOperation {
 
     RestoreResult run(BackupInfo backup, RestoreOptions options) {
         long t0 = System.nanoTime();
-        Optional<ArtifactInfo> dbArtifact = options.database() ? backup.artifact(ArtifactInfo.DATABASE) : Optional.empty();
+        Optional<ArtifactInfo> dbArtifact =
+                options.database() ? backup.artifact(ArtifactInfo.DATABASE) : Optional.empty();
         Optional<ArtifactInfo> mediaArtifact = options.media() ? backup.artifact(ArtifactInfo.MEDIA) : Optional.empty();
         checkRestorable(backup, options, dbArtifact, mediaArtifact);
 
@@ -104,7 +105,10 @@ final class RestoreOperation {
             if (options.safetyBackup()) {
                 listener.phaseStarted(Phase.SAFETY_BACKUP, -1);
                 safety = Optional.of(new CreateOperation(settings)
-                        .run(CreateOptions.labelled(CreateOptions.PRE_RESTORE).withAttribute("restoring", backup.id().value()), true)
+                        .run(
+                                CreateOptions.labelled(CreateOptions.PRE_RESTORE)
+                                        .withAttribute("restoring", backup.id().value()),
+                                true)
                         .backup());
                 listener.phaseFinished(Phase.SAFETY_BACKUP);
             }
@@ -120,25 +124,33 @@ final class RestoreOperation {
             // 5. database
             if (dump != null) {
                 listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
-                settings.dumper().restore(new SpoolDumpSource(settings, dbArtifact.get(), dump, work, backup.database()));
+                settings.dumper()
+                        .restore(new SpoolDumpSource(settings, dbArtifact.get(), dump, work, backup.database()));
                 listener.phaseFinished(Phase.DATABASE_RESTORE);
             }
             if (swap != null) {
                 swap.commit();
             }
-            return new RestoreResult(backup, safety, dump != null, mediaStaging != null, Duration.ofNanos(System.nanoTime() - t0));
+            return new RestoreResult(
+                    backup, safety, dump != null, mediaStaging != null, Duration.ofNanos(System.nanoTime() - t0));
         } catch (RuntimeException e) {
             if (swap != null) {
                 try {
                     swap.undo();
                 } catch (RuntimeException undo) {
                     e.addSuppressed(undo);
-                    LOG.error("could not put the media folder back; the previous content is in {}", swap.oldLocation(), undo);
-                    throw new UnableToRestoreMediaException("the restore failed (" + e.getMessage() + ") and the media folder "
-                            + "could not be put back: the previous content is in " + swap.oldLocation(), e);
+                    LOG.error(
+                            "could not put the media folder back; the previous content is in {}",
+                            swap.oldLocation(),
+                            undo);
+                    throw new UnableToRestoreMediaException(
+                            "the restore failed (" + e.getMessage() + ") and the media folder "
+                                    + "could not be put back: the previous content is in " + swap.oldLocation(),
+                            e);
                 }
                 if (e instanceof UnableToRestoreDatabaseException) {
-                    throw new UnableToRestoreDatabaseException(e.getMessage() + "; the media folder was put back as it was", e);
+                    throw new UnableToRestoreDatabaseException(
+                            e.getMessage() + "; the media folder was put back as it was", e);
                 }
             }
             throw e;
@@ -149,45 +161,67 @@ final class RestoreOperation {
         }
     }
 
-    private void checkRestorable(BackupInfo backup, RestoreOptions options, Optional<ArtifactInfo> db, Optional<ArtifactInfo> media) {
-        if (!options.force() && Versions.isNewer(backup.host().version(), settings.host().version())) {
-            throw new IncompatibleBackupException("backup " + backup.id() + " was made by " + name(backup) + " " + backup.host().version()
-                    + ", newer than the running " + settings.host().version() + ": its database schema may not fit this version. "
+    private void checkRestorable(
+            BackupInfo backup, RestoreOptions options, Optional<ArtifactInfo> db, Optional<ArtifactInfo> media) {
+        if (!options.force()
+                && Versions.isNewer(backup.host().version(), settings.host().version())) {
+            throw new IncompatibleBackupException("backup " + backup.id() + " was made by " + name(backup) + " "
+                    + backup.host().version()
+                    + ", newer than the running " + settings.host().version()
+                    + ": its database schema may not fit this version. "
                     + "Upgrade first, or force the restore (--force)");
         }
         if (db.isEmpty() && media.isEmpty()) {
-            throw new BackupConfigurationException(null, "nothing to restore: backup " + backup.id() + " has no "
-                    + (options.database() && options.media() ? "parts" : options.database() ? "database part" : "media part"));
+            throw new BackupConfigurationException(
+                    null,
+                    "nothing to restore: backup " + backup.id() + " has no "
+                            + (options.database() && options.media()
+                                    ? "parts"
+                                    : options.database() ? "database part" : "media part"));
         }
         if (db.isPresent()) {
             if (settings.dumper() == null) {
-                throw new BackupConfigurationException("BACKUP_DATABASE_URL", "backup " + backup.id()
-                        + " holds a database dump but no database is configured: set BACKUP_DATABASE_URL (or restore media only)");
+                throw new BackupConfigurationException(
+                        "BACKUP_DATABASE_URL",
+                        "backup " + backup.id()
+                                + " holds a database dump but no database is configured: set BACKUP_DATABASE_URL (or restore media only)");
             }
             settings.dumper().checkRestorable(backup.database());
         }
         if (media.isPresent() && settings.mediaDir() == null) {
-            throw new BackupConfigurationException("BACKUP_MEDIA_DIR", "backup " + backup.id()
-                    + " holds a media archive but no media folder is configured: set BACKUP_MEDIA_DIR (or restore the database only)");
+            throw new BackupConfigurationException(
+                    "BACKUP_MEDIA_DIR",
+                    "backup " + backup.id()
+                            + " holds a media archive but no media folder is configured: set BACKUP_MEDIA_DIR (or restore the database only)");
         }
         for (ArtifactInfo a : backup.artifacts()) {
-            boolean restoring = db.filter(a::equals).isPresent() || media.filter(a::equals).isPresent();
+            boolean restoring =
+                    db.filter(a::equals).isPresent() || media.filter(a::equals).isPresent();
             if (restoring) {
                 ArtifactReader.presence(storage, a).ifPresent(problem -> {
                     throw problem.contains("missing")
-                            ? new IncompleteBackupException(a.name(), "backup " + backup.id() + " is incomplete: " + problem + "; nothing was changed")
-                            : new CorruptBackupException(a.name(), String.valueOf(a.size()), null, "backup " + backup.id() + " is corrupt: "
-                                    + problem + "; nothing was changed");
+                            ? new IncompleteBackupException(
+                                    a.name(),
+                                    "backup " + backup.id() + " is incomplete: " + problem + "; nothing was changed")
+                            : new CorruptBackupException(
+                                    a.name(),
+                                    String.valueOf(a.size()),
+                                    null,
+                                    "backup " + backup.id() + " is corrupt: " + problem + "; nothing was changed");
                 });
             }
-            if (a.encrypted() && (db.filter(a::equals).isPresent() || media.filter(a::equals).isPresent())) {
+            if (a.encrypted()
+                    && (db.filter(a::equals).isPresent()
+                            || media.filter(a::equals).isPresent())) {
                 ArtifactReader.requireDecryption(settings, a);
             }
         }
     }
 
     private static String name(BackupInfo b) {
-        return b.host().application() == null ? "the host application" : b.host().application();
+        return b.host().application() == null
+                ? "the host application"
+                : b.host().application();
     }
 
     /** The dump, verified: the local storage's own file, or a spooled copy. */
@@ -210,8 +244,12 @@ final class RestoreOperation {
             listener.progress(Phase.DOWNLOAD_VERIFY, artifact.size());
             return local.orElse(spooled);
         } catch (IOException e) {
-            throw new UnableToStoreException(storage.describe(), artifact.name(),
-                    "cannot read " + artifact.name() + " from " + storage.describe() + ": " + e.getMessage() + "; nothing was changed", e);
+            throw new UnableToStoreException(
+                    storage.describe(),
+                    artifact.name(),
+                    "cannot read " + artifact.name() + " from " + storage.describe() + ": " + e.getMessage()
+                            + "; nothing was changed",
+                    e);
         }
     }
 
@@ -228,8 +266,11 @@ final class RestoreOperation {
         } catch (CorruptBackupException e) {
             throw e;
         } catch (IOException e) {
-            throw new CorruptBackupException(artifact.name(), "reading the media archive " + artifact.name() + " failed: "
-                    + e.getMessage() + "; nothing was changed", e);
+            throw new CorruptBackupException(
+                    artifact.name(),
+                    "reading the media archive " + artifact.name() + " failed: " + e.getMessage()
+                            + "; nothing was changed",
+                    e);
         }
     }
 
@@ -239,7 +280,12 @@ final class RestoreOperation {
             return ExtractLimits.defaults();
         }
         ExtractLimits d = ExtractLimits.defaults();
-        return new ExtractLimits(m.fileCount() + m.directoryCount() + 16, m.totalBytes(), m.totalBytes(), d.maxPathLength(), d.maxDepth());
+        return new ExtractLimits(
+                m.fileCount() + m.directoryCount() + 16,
+                m.totalBytes(),
+                m.totalBytes(),
+                d.maxPathLength(),
+                d.maxDepth());
     }
 
     private Path stagingFolder(BackupInfo backup) {
@@ -250,15 +296,19 @@ final class RestoreOperation {
         } catch (IOException e) {
             throw new UnableToRestoreMediaException("cannot create " + parent + ": " + e.getMessage(), e);
         }
-        requireSpace(parent, backup.media() == null ? 0 : backup.media().totalBytes(), "the media folder's file system");
-        return parent.resolve("." + media.getFileName() + ".restore-" + UUID.randomUUID().toString().substring(0, 8));
+        requireSpace(
+                parent, backup.media() == null ? 0 : backup.media().totalBytes(), "the media folder's file system");
+        return parent.resolve("." + media.getFileName() + ".restore-"
+                + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** Folders inside the media folder that are not part of it (the local backup folder, the spool). */
     private java.util.List<Path> preservedInside(Path mediaDir) {
         Path media = mediaDir.toAbsolutePath().normalize();
         java.util.List<Path> out = new java.util.ArrayList<>();
-        storage.localFolder().map(p -> p.toAbsolutePath().normalize()).filter(p -> p.startsWith(media) && !p.equals(media))
+        storage.localFolder()
+                .map(p -> p.toAbsolutePath().normalize())
+                .filter(p -> p.startsWith(media) && !p.equals(media))
                 .ifPresent(p -> out.add(media.relativize(p)));
         Path spool = settings.spoolDir().toAbsolutePath().normalize();
         if (spool.startsWith(media) && !spool.equals(media)) {
@@ -270,10 +320,14 @@ final class RestoreOperation {
     private Path createWorkDir(BackupInfo backup) {
         try {
             Files.createDirectories(settings.spoolDir());
-            return Files.createTempDirectory(settings.spoolDir(), "backup-restore-" + backup.id().value() + "-");
+            return Files.createTempDirectory(
+                    settings.spoolDir(), "backup-restore-" + backup.id().value() + "-");
         } catch (IOException e) {
-            throw new BackupConfigurationException("BACKUP_SPOOL_DIR", "cannot create a work folder in the spool folder "
-                    + settings.spoolDir() + ": " + e.getMessage() + "; set BACKUP_SPOOL_DIR to a writable folder", e);
+            throw new BackupConfigurationException(
+                    "BACKUP_SPOOL_DIR",
+                    "cannot create a work folder in the spool folder " + settings.spoolDir() + ": " + e.getMessage()
+                            + "; set BACKUP_SPOOL_DIR to a writable folder",
+                    e);
         }
     }
 
@@ -301,7 +355,8 @@ final class RestoreOperation {
             if (cause instanceof UncheckedIOException u) {
                 throw new UnableToRestoreMediaException(u.getMessage(), u);
             }
-            throw new UnableToRestoreMediaException("verifying the backup failed: " + cause + "; nothing was changed", cause);
+            throw new UnableToRestoreMediaException(
+                    "verifying the backup failed: " + cause + "; nothing was changed", cause);
         } catch (java.util.concurrent.CancellationException e) {
             throw new BackupCancelledException("the restore was cancelled; nothing was changed", e);
         }
@@ -343,7 +398,8 @@ final class RestoreOperation {
 
         static MediaSwap swap(Path mediaDir, Path staging, java.util.List<Path> preserved) {
             Path media = mediaDir.toAbsolutePath().normalize();
-            Path old = media.resolveSibling("." + media.getFileName() + ".old-" + UUID.randomUUID().toString().substring(0, 8));
+            Path old = media.resolveSibling("." + media.getFileName() + ".old-"
+                    + UUID.randomUUID().toString().substring(0, 8));
             MediaSwap s = new MediaSwap(media, old, preserved);
             try {
                 if (Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -355,8 +411,9 @@ final class RestoreOperation {
                 return s;
             } catch (IOException e) {
                 s.undoQuietly();
-                throw new UnableToRestoreMediaException("swapping the media folder failed: " + e.getMessage()
-                        + "; the media folder was left as it was", e);
+                throw new UnableToRestoreMediaException(
+                        "swapping the media folder failed: " + e.getMessage() + "; the media folder was left as it was",
+                        e);
             }
         }
 
@@ -385,7 +442,8 @@ final class RestoreOperation {
         /** Failure: the restored folder goes, the old one comes back. */
         void undo() {
             try {
-                Path failed = media.resolveSibling("." + media.getFileName() + ".failed-" + UUID.randomUUID().toString().substring(0, 8));
+                Path failed = media.resolveSibling("." + media.getFileName() + ".failed-"
+                        + UUID.randomUUID().toString().substring(0, 8));
                 if (Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     if (hadOld) {
                         movePreserved(media, old);

@@ -113,7 +113,8 @@ public final class ManifestCodec {
         try {
             root = JSON.readTree(bytes);
         } catch (Exception e) {
-            throw new CorruptBackupException(objectName, "manifest " + objectName + " is not valid JSON; the backup cannot be used", e);
+            throw new CorruptBackupException(
+                    objectName, "manifest " + objectName + " is not valid JSON; the backup cannot be used", e);
         }
         if (root == null || !root.isObject()) {
             throw corrupt(objectName, "is not a JSON object");
@@ -123,8 +124,9 @@ public final class ManifestCodec {
         }
         int version = (int) number(objectName, root, "format_version");
         if (version > FORMAT_VERSION) {
-            throw new IncompatibleBackupException("backup manifest " + objectName + " has format version " + version
-                    + "; this library reads up to " + FORMAT_VERSION + ": restore it with a newer version of the library");
+            throw new IncompatibleBackupException(
+                    "backup manifest " + objectName + " has format version " + version + "; this library reads up to "
+                            + FORMAT_VERSION + ": restore it with a newer version of the library");
         }
         if (version < 1) {
             throw corrupt(objectName, "has an invalid format_version " + version);
@@ -135,7 +137,10 @@ public final class ManifestCodec {
         }
         BackupId id = new BackupId(idText);
         if (!ObjectNames.manifest(id).equals(objectName)) {
-            throw new CorruptBackupException(objectName, ObjectNames.manifest(id), objectName,
+            throw new CorruptBackupException(
+                    objectName,
+                    ObjectNames.manifest(id),
+                    objectName,
                     "manifest " + objectName + " belongs to backup " + id + " (it was copied or renamed); refusing it");
         }
         Instant created;
@@ -196,7 +201,9 @@ public final class ManifestCodec {
             }
             String kind = text(objectName, a, "kind", true);
             String name = text(objectName, a, "name", true);
-            if (!name.startsWith(id.value() + ".") || name.contains("/") || name.endsWith(ObjectNames.MANIFEST_SUFFIX)) {
+            if (!name.startsWith(id.value() + ".")
+                    || name.contains("/")
+                    || name.endsWith(ObjectNames.MANIFEST_SUFFIX)) {
                 throw corrupt(objectName, "names an artifact '" + name + "' that does not belong to backup " + id);
             }
             if (!kind.equals(ArtifactInfo.DATABASE) && !kind.equals(ArtifactInfo.MEDIA)) {
@@ -217,7 +224,13 @@ public final class ManifestCodec {
                 throw corrupt(objectName, "has an unknown compression for " + name);
             }
             artifacts.add(new ArtifactInfo(
-                    kind, name, size, sha, compression, text(objectName, a, "encryption", false), text(objectName, a, "key_id", false)));
+                    kind,
+                    name,
+                    size,
+                    sha,
+                    compression,
+                    text(objectName, a, "encryption", false),
+                    text(objectName, a, "key_id", false)));
         }
         if ((database != null) != artifacts.stream().anyMatch(a -> a.kind().equals(ArtifactInfo.DATABASE))
                 || (media != null) != artifacts.stream().anyMatch(a -> a.kind().equals(ArtifactInfo.MEDIA))) {
@@ -306,6 +319,7 @@ public final class ManifestCodec {
     }
 
     private static CorruptBackupException corrupt(String objectName, String what) {
-        return new CorruptBackupException(objectName, null, null, "manifest " + objectName + " " + what + "; the backup cannot be used");
+        return new CorruptBackupException(
+                objectName, null, null, "manifest " + objectName + " " + what + "; the backup cannot be used");
     }
 }

@@ -34,7 +34,9 @@ public final class RetentionPlanner {
 
     public static Plan plan(List<BackupInfo> backups, RetentionPolicy policy, Instant now) {
         List<BackupInfo> sorted = new ArrayList<>(backups);
-        sorted.sort(Comparator.comparing(BackupInfo::created).thenComparing(BackupInfo::id).reversed());
+        sorted.sort(Comparator.comparing(BackupInfo::created)
+                .thenComparing(BackupInfo::id)
+                .reversed());
         if (policy.isEmpty() || sorted.isEmpty()) {
             return new Plan(sorted, List.of());
         }
@@ -51,7 +53,8 @@ public final class RetentionPlanner {
         if (!past.isEmpty()) {
             keep.add(past.get(0));
         }
-        boolean counts = policy.keepLast() > 0 || policy.keepDaily() > 0 || policy.keepWeekly() > 0 || policy.keepMonthly() > 0;
+        boolean counts =
+                policy.keepLast() > 0 || policy.keepDaily() > 0 || policy.keepWeekly() > 0 || policy.keepMonthly() > 0;
         List<BackupInfo> eligible = past;
         if (policy.maxAge() != null) {
             Instant cutoff = now.minus(policy.maxAge());
@@ -87,7 +90,8 @@ public final class RetentionPlanner {
     }
 
     /** The newest backup of each of the newest {@code n} periods that have one; input newest first. */
-    private static List<BackupInfo> newestPerPeriod(List<BackupInfo> newestFirst, int n, Function<BackupInfo, Object> period) {
+    private static List<BackupInfo> newestPerPeriod(
+            List<BackupInfo> newestFirst, int n, Function<BackupInfo, Object> period) {
         Set<Object> seen = new LinkedHashSet<>();
         List<BackupInfo> out = new ArrayList<>();
         for (BackupInfo b : newestFirst) {

@@ -57,7 +57,9 @@ class CorruptionTest {
     @ValueSource(strings = {"database", "media"})
     void t7_flippedByteIsReportedByDeepVerifyAndRefusedByRestore(String kind) throws Exception {
         f.flipByte(artifact(kind).name());
-        assertThat(backups.verify(info.id().value(), false).ok()).as("quick verify only checks sizes").isTrue();
+        assertThat(backups.verify(info.id().value(), false).ok())
+                .as("quick verify only checks sizes")
+                .isTrue();
         VerifyResult deep = backups.verify(info.id().value(), true);
         assertThat(deep.ok()).isFalse();
         assertThat(deep.problems()).anyMatch(p -> p.contains(artifact(kind).name()));
@@ -66,7 +68,9 @@ class CorruptionTest {
                 .hasMessageContaining(artifact(kind).name())
                 .hasMessageContaining("nothing was changed");
         f.assertUnchanged(db, media);
-        assertThat(backups.list()).as("no safety backup was taken before verification failed").hasSize(1);
+        assertThat(backups.list())
+                .as("no safety backup was taken before verification failed")
+                .hasSize(1);
     }
 
     @ParameterizedTest
@@ -101,7 +105,8 @@ class CorruptionTest {
         String flipped = (sha.charAt(0) == 'a' ? "b" : "a") + sha.substring(1);
         Files.writeString(manifest, text.replace(sha, flipped));
         assertThat(backups.verify(info.id().value(), true).ok()).isFalse();
-        assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value()))).isInstanceOf(CorruptBackupException.class);
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
+                .isInstanceOf(CorruptBackupException.class);
         Files.write(manifest, "{ not json".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> backups.verify(info.id().value(), true)).isInstanceOf(CorruptBackupException.class);
         assertThat(backups.list()).as("an unreadable manifest is not listed").isEmpty();
@@ -139,7 +144,8 @@ class CorruptionTest {
     @Test
     void t11_manifestOfANewerFormatIsRefusedClearly() throws Exception {
         Path manifest = f.backups.resolve(info.id() + ".manifest.json");
-        Files.writeString(manifest, Files.readString(manifest).replace("\"format_version\" : 1", "\"format_version\" : 99"));
+        Files.writeString(
+                manifest, Files.readString(manifest).replace("\"format_version\" : 1", "\"format_version\" : 99"));
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
                 .isInstanceOf(IncompatibleBackupException.class)
                 .hasMessageContaining("newer version");
@@ -156,7 +162,8 @@ class CorruptionTest {
 
     @Test
     void backupOfANewerHostVersionIsRefusedUnlessForced() throws Exception {
-        try (BackupManager older = f.builder().hostApplication("test-app", "0.9.0").build()) {
+        try (BackupManager older =
+                f.builder().hostApplication("test-app", "0.9.0").build()) {
             assertThatThrownBy(() -> older.restore(RestoreOptions.latest()))
                     .isInstanceOf(IncompatibleBackupException.class)
                     .hasMessageContaining("1.0.0");
@@ -170,5 +177,4 @@ class CorruptionTest {
     void tearDown() {
         backups.close();
     }
-
 }

@@ -65,9 +65,12 @@ class CreateFailureTest {
 
     @Test
     void t2_storageFailingMidwayLeavesNoBackupAndNoFinalObject() throws Exception {
-        FaultInjectingStorage storage = faulty().onlyFor(n -> n.contains(".media.")).failWriteAfter(1 << 20, false);
+        FaultInjectingStorage storage =
+                faulty().onlyFor(n -> n.contains(".media.")).failWriteAfter(1 << 20, false);
         try (BackupManager backups = f.builder().storage(storage).build()) {
-            assertThatThrownBy(backups::create).isInstanceOf(UnableToStoreException.class).hasMessageContaining("no backup was committed");
+            assertThatThrownBy(backups::create)
+                    .isInstanceOf(UnableToStoreException.class)
+                    .hasMessageContaining("no backup was committed");
             assertThat(storage.injectedFaults()).as("the fault happened").isPositive();
             assertThat(backups.list()).isEmpty();
         }
@@ -81,7 +84,8 @@ class CreateFailureTest {
 
     @Test
     void t1_failureJustBeforeTheManifestLeavesNothingListed() throws Exception {
-        FaultInjectingStorage storage = faulty().onlyFor(n -> n.endsWith(".manifest.json")).failCommit(false);
+        FaultInjectingStorage storage =
+                faulty().onlyFor(n -> n.endsWith(".manifest.json")).failCommit(false);
         try (BackupManager backups = f.builder().storage(storage).build()) {
             assertThatThrownBy(backups::create).isInstanceOf(UnableToStoreException.class);
             assertThat(backups.list()).isEmpty();
@@ -99,18 +103,23 @@ class CreateFailureTest {
             // within the grace period nothing is removed (a create may still be running)
             PruneResult graceful = backups.prune(RetentionPolicy.keepLast(1), false);
             assertThat(graceful.leftovers()).isEmpty();
-            assertThat(Files.exists(f.backups.resolve(info.artifacts().get(0).name()))).isTrue();
+            assertThat(Files.exists(f.backups.resolve(info.artifacts().get(0).name())))
+                    .isTrue();
             PruneResult pruned = backups.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), false);
-            assertThat(pruned.leftovers()).containsExactlyInAnyOrderElementsOf(
-                    info.artifacts().stream().map(a -> a.name()).toList());
+            assertThat(pruned.leftovers())
+                    .containsExactlyInAnyOrderElementsOf(
+                            info.artifacts().stream().map(a -> a.name()).toList());
         }
         assertNothingListedAndPruneCleansUp();
     }
 
     @Test
     void t24_dumpThatFailsMidwayWritesNoManifest() throws Exception {
-        try (BackupManager backups = f.builder().database(new FailingDumper(realDumper(), 50_000)).build()) {
-            assertThatThrownBy(backups::create).isInstanceOf(BackupException.class).hasMessageContaining("dump tool killed");
+        try (BackupManager backups =
+                f.builder().database(new FailingDumper(realDumper(), 50_000)).build()) {
+            assertThatThrownBy(backups::create)
+                    .isInstanceOf(BackupException.class)
+                    .hasMessageContaining("dump tool killed");
             assertThat(backups.list()).isEmpty();
         }
         assertNothingListedAndPruneCleansUp();
@@ -220,5 +229,4 @@ class CreateFailureTest {
             real.restore(source);
         }
     }
-
 }

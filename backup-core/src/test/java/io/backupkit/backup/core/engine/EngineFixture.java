@@ -109,7 +109,8 @@ final class EngineFixture {
         Path script = write("bin/run.sh", 100, 5);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-x---"));
         Files.createDirectories(media.resolve("empty-folder"));
-        Files.setLastModifiedTime(media.resolve("attachments/2026/report.pdf"), FileTime.fromMillis(1_600_000_000_000L));
+        Files.setLastModifiedTime(
+                media.resolve("attachments/2026/report.pdf"), FileTime.fromMillis(1_600_000_000_000L));
     }
 
     Path write(String rel, int size, long seed) throws IOException {
@@ -135,8 +136,11 @@ final class EngineFixture {
                 if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     state.put(rel, "dir " + exec);
                 } else {
-                    state.put(rel, "file " + Files.size(p) + " " + sha(Files.readAllBytes(p)) + " "
-                            + Files.getLastModifiedTime(p).toMillis() / 1000 + " " + PosixFilePermissions.toString(perms));
+                    state.put(
+                            rel,
+                            "file " + Files.size(p) + " " + sha(Files.readAllBytes(p)) + " "
+                                    + Files.getLastModifiedTime(p).toMillis() / 1000 + " "
+                                    + PosixFilePermissions.toString(perms));
                 }
             }
         }

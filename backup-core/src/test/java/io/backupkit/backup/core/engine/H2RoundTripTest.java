@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.Compression;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
-import io.backupkit.backup.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,12 +39,19 @@ class H2RoundTripTest {
             assertThat(info.database().dumper()).isEqualTo("h2");
             assertThat(info.media().fileCount()).isEqualTo(5);
             assertThat(info.artifacts()).extracting(ArtifactInfo::kind).containsExactly("database", "media");
-            assertThat(info.artifacts().get(1).name()).endsWith(".media.tar" + (compression == Compression.NONE ? "" : "." + compression.extension()));
-            assertThat(Files.exists(f.backups.resolve(info.id() + ".manifest.json"))).isTrue();
+            assertThat(info.artifacts().get(1).name())
+                    .endsWith(".media.tar" + (compression == Compression.NONE ? "" : "." + compression.extension()));
+            assertThat(Files.exists(f.backups.resolve(info.id() + ".manifest.json")))
+                    .isTrue();
 
             // change data and schema, add and remove media
-            f.sql("CREATE TABLE later (id INT)", "INSERT INTO later VALUES (1)", "DELETE FROM part WHERE name = 'nulls'",
-                    "ALTER TABLE part ADD COLUMN extra INT", "SELECT NEXT VALUE FOR invoice_seq", "DROP VIEW cheap_parts");
+            f.sql(
+                    "CREATE TABLE later (id INT)",
+                    "INSERT INTO later VALUES (1)",
+                    "DELETE FROM part WHERE name = 'nulls'",
+                    "ALTER TABLE part ADD COLUMN extra INT",
+                    "SELECT NEXT VALUE FOR invoice_seq",
+                    "DROP VIEW cheap_parts");
             f.write("attachments/new-file.bin", 100, 9);
             Files.delete(f.media.resolve("empty.txt"));
             Files.writeString(f.media.resolve("bin/run.sh"), "changed");
@@ -61,7 +68,8 @@ class H2RoundTripTest {
             assertThat(backups.list()).hasSize(2);
             // nothing left beside the media folder or in the spool
             try (var siblings = Files.list(tmp)) {
-                assertThat(siblings.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("backups", "media", "spool", "db");
+                assertThat(siblings.map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder("backups", "media", "spool", "db");
             }
             try (var spool = Files.list(f.spool)) {
                 assertThat(spool).isEmpty();
@@ -81,7 +89,9 @@ class H2RoundTripTest {
             String db = f.databaseState();
             Map<String, String> media = f.mediaState();
             RestoreResult r = backups.restore(RestoreOptions.of(first.id().value()));
-            backups.restore(RestoreOptions.of(r.safetyBackup().orElseThrow().id().value()).withSafetyBackup(false));
+            backups.restore(
+                    RestoreOptions.of(r.safetyBackup().orElseThrow().id().value())
+                            .withSafetyBackup(false));
             assertThat(f.databaseState()).isEqualTo(db);
             assertThat(f.mediaState()).isEqualTo(media);
         }
@@ -94,7 +104,8 @@ class H2RoundTripTest {
         f.createMedia();
         Path inside = f.media.resolve("backups");
         Map<String, String> media = f.mediaState();
-        try (BackupManager backups = f.builder().storage("filesystem", inside.toString(), Map.of()).build()) {
+        try (BackupManager backups =
+                f.builder().storage("filesystem", inside.toString(), Map.of()).build()) {
             BackupInfo info = backups.create().backup();
             assertThat(info.media().fileCount()).isEqualTo(5);
             f.write("later.txt", 10, 1);

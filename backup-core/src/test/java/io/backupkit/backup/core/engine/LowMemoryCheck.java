@@ -64,11 +64,17 @@ public final class LowMemoryCheck {
             backups.restore(RestoreOptions.of(info.id().value()).withSafetyBackup(false));
             long t2 = System.nanoTime();
             boolean ok = digest(f).equals(dbBefore) && f.mediaState().equals(mediaBefore);
-            System.out.printf("create %.1f s, restore %.1f s, stored %d MiB, max heap %d MiB, heap pool peaks (sum) %d MiB%n",
-                    (t1 - t0) / 1e9, (t2 - t1) / 1e9, info.size() >> 20, Runtime.getRuntime().maxMemory() >> 20,
+            System.out.printf(
+                    "create %.1f s, restore %.1f s, stored %d MiB, max heap %d MiB, heap pool peaks (sum) %d MiB%n",
+                    (t1 - t0) / 1e9,
+                    (t2 - t1) / 1e9,
+                    info.size() >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20,
                     ManagementFactory.getMemoryPoolMXBeans().stream()
-                            .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
-                            .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20);
+                                    .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+                                    .mapToLong(p -> p.getPeakUsage().getUsed())
+                                    .sum()
+                            >> 20);
             System.out.println(ok ? "STATE-EQUAL" : "STATE-DIFFERS");
             System.exit(ok ? 0 : 1);
         }

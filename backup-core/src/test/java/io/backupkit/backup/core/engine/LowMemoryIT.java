@@ -23,8 +23,15 @@ class LowMemoryIT {
         String mediaBytes = System.getProperty("lowmem.mediaBytes", String.valueOf(1L << 30));
         String rows = System.getProperty("lowmem.rows", "200000");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                        LowMemoryCheck.class.getName(), tmp.toString(), mediaBytes, rows))
+        Process p = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx64m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LowMemoryCheck.class.getName(),
+                        tmp.toString(),
+                        mediaBytes,
+                        rows))
                 .redirectErrorStream(true)
                 .start();
         byte[] out = p.getInputStream().readAllBytes();

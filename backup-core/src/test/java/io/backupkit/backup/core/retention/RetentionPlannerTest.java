@@ -24,8 +24,18 @@ class RetentionPlannerTest {
     static BackupInfo backup(String name, Instant created, String... labels) {
         byte[] b = new byte[2];
         new Random(created.toEpochMilli() ^ name.hashCode()).nextBytes(b);
-        return new BackupInfo(1, BackupId.of(name, created, HexFormat.of().formatHex(b)), created, List.of(labels), Map.of(),
-                null, "test", null, null, List.of(), Duration.ZERO);
+        return new BackupInfo(
+                1,
+                BackupId.of(name, created, HexFormat.of().formatHex(b)),
+                created,
+                List.of(labels),
+                Map.of(),
+                null,
+                "test",
+                null,
+                null,
+                List.of(),
+                Duration.ZERO);
     }
 
     static List<BackupInfo> history(Random r, int n) {
@@ -36,14 +46,23 @@ class RetentionPlannerTest {
                 t = NOW.plus(Duration.ofHours(1 + r.nextInt(48))); // a clock ahead
             }
             // names deliberately disagree with times: retention must not read them
-            out.add(backup(r.nextBoolean() ? "zzz" : "aaa", t, r.nextInt(5) == 0 ? CreateOptions.PRE_UPGRADE : CreateOptions.DAILY));
+            out.add(backup(
+                    r.nextBoolean() ? "zzz" : "aaa",
+                    t,
+                    r.nextInt(5) == 0 ? CreateOptions.PRE_UPGRADE : CreateOptions.DAILY));
         }
         return out;
     }
 
     static RetentionPolicy randomPolicy(Random r) {
-        return new RetentionPolicy(r.nextInt(4), r.nextInt(8), r.nextInt(5), r.nextInt(4),
-                r.nextInt(4) == 0 ? Duration.ofDays(1 + r.nextInt(60)) : null, r.nextInt(3), Duration.ofHours(1));
+        return new RetentionPolicy(
+                r.nextInt(4),
+                r.nextInt(8),
+                r.nextInt(5),
+                r.nextInt(4),
+                r.nextInt(4) == 0 ? Duration.ofDays(1 + r.nextInt(60)) : null,
+                r.nextInt(3),
+                Duration.ofHours(1));
     }
 
     @RepeatedTest(200)
@@ -51,9 +70,13 @@ class RetentionPlannerTest {
         Random r = new Random(rep.getCurrentRepetition());
         List<BackupInfo> backups = history(r, 1 + r.nextInt(40));
         RetentionPlanner.Plan plan = RetentionPlanner.plan(backups, randomPolicy(r), NOW);
-        BackupInfo newest = backups.stream().max((a, b) -> a.created().compareTo(b.created())).orElseThrow();
-        BackupInfo newestPast = backups.stream().filter(b -> !b.created().isAfter(NOW))
-                .max((a, b) -> a.created().compareTo(b.created())).orElse(newest);
+        BackupInfo newest = backups.stream()
+                .max((a, b) -> a.created().compareTo(b.created()))
+                .orElseThrow();
+        BackupInfo newestPast = backups.stream()
+                .filter(b -> !b.created().isAfter(NOW))
+                .max((a, b) -> a.created().compareTo(b.created()))
+                .orElse(newest);
         assertThat(plan.keep()).contains(newest, newestPast);
         assertThat(plan.delete()).noneMatch(b -> b.created().isAfter(NOW));
         assertThat(plan.keep().size() + plan.delete().size()).isEqualTo(backups.size());
@@ -74,7 +97,8 @@ class RetentionPlannerTest {
     void t13_orderingUsesManifestTimeNotNames() {
         BackupInfo oldButLateName = backup("zzz", NOW.minus(Duration.ofDays(10)));
         BackupInfo newButEarlyName = backup("aaa", NOW.minus(Duration.ofDays(1)));
-        RetentionPlanner.Plan plan = RetentionPlanner.plan(List.of(oldButLateName, newButEarlyName), RetentionPolicy.keepLast(1), NOW);
+        RetentionPlanner.Plan plan =
+                RetentionPlanner.plan(List.of(oldButLateName, newButEarlyName), RetentionPolicy.keepLast(1), NOW);
         assertThat(plan.keep()).containsExactly(newButEarlyName);
         assertThat(plan.delete()).containsExactly(oldButLateName);
     }
@@ -85,8 +109,8 @@ class RetentionPlannerTest {
         BackupInfo d1b = backup("b", Instant.parse("2026-11-26T23:00:00Z"));
         BackupInfo d2 = backup("b", Instant.parse("2026-11-25T10:00:00Z"));
         BackupInfo d3 = backup("b", Instant.parse("2026-11-24T10:00:00Z"));
-        RetentionPlanner.Plan plan = RetentionPlanner.plan(List.of(d1a, d1b, d2, d3),
-                new RetentionPolicy(0, 2, 0, 0, null, 0, Duration.ZERO), NOW);
+        RetentionPlanner.Plan plan = RetentionPlanner.plan(
+                List.of(d1a, d1b, d2, d3), new RetentionPolicy(0, 2, 0, 0, null, 0, Duration.ZERO), NOW);
         assertThat(plan.keep()).containsExactly(d1b, d2);
         assertThat(plan.delete()).containsExactly(d1a, d3);
     }
@@ -96,8 +120,8 @@ class RetentionPlannerTest {
         BackupInfo newest = backup("b", NOW.minus(Duration.ofHours(1)));
         BackupInfo upgrade = backup("b", NOW.minus(Duration.ofDays(100)), CreateOptions.PRE_UPGRADE);
         BackupInfo old = backup("b", NOW.minus(Duration.ofDays(200)));
-        RetentionPlanner.Plan plan = RetentionPlanner.plan(List.of(newest, upgrade, old),
-                new RetentionPolicy(1, 0, 0, 0, null, 1, Duration.ZERO), NOW);
+        RetentionPlanner.Plan plan = RetentionPlanner.plan(
+                List.of(newest, upgrade, old), new RetentionPolicy(1, 0, 0, 0, null, 1, Duration.ZERO), NOW);
         assertThat(plan.keep()).containsExactly(newest, upgrade);
     }
 
@@ -105,11 +129,11 @@ class RetentionPlannerTest {
     void maxAgeAloneKeepsWhatIsYoungerAndTheNewest() {
         BackupInfo young = backup("b", NOW.minus(Duration.ofDays(2)));
         BackupInfo old = backup("b", NOW.minus(Duration.ofDays(40)));
-        RetentionPlanner.Plan plan = RetentionPlanner.plan(List.of(young, old),
-                new RetentionPolicy(0, 0, 0, 0, Duration.ofDays(30), 0, Duration.ZERO), NOW);
+        RetentionPlanner.Plan plan = RetentionPlanner.plan(
+                List.of(young, old), new RetentionPolicy(0, 0, 0, 0, Duration.ofDays(30), 0, Duration.ZERO), NOW);
         assertThat(plan.keep()).containsExactly(young);
-        RetentionPlanner.Plan onlyOld = RetentionPlanner.plan(List.of(old),
-                new RetentionPolicy(0, 0, 0, 0, Duration.ofDays(30), 0, Duration.ZERO), NOW);
+        RetentionPlanner.Plan onlyOld = RetentionPlanner.plan(
+                List.of(old), new RetentionPolicy(0, 0, 0, 0, Duration.ofDays(30), 0, Duration.ZERO), NOW);
         assertThat(onlyOld.keep()).as("the newest is kept even when too old").containsExactly(old);
     }
 }
