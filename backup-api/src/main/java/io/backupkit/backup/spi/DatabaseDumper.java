@@ -46,4 +46,13 @@ public interface DatabaseDumper {
 
     /** Replaces the database with the dump, all or nothing (see the class comment). */
     void restore(DumpSource source);
+
+    /**
+     * Whether {@link #restore} calls {@link DumpSource#beforeCommit()} before making its work
+     * permanent and rolls back when it throws. Then the engine restores the database while it still
+     * verifies and extracts the media archive; otherwise it verifies everything first.
+     */
+    default boolean gatesCommit() {
+        return false;
+    }
 }

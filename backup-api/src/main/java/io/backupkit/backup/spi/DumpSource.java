@@ -24,4 +24,13 @@ public interface DumpSource {
 
     /** What the manifest recorded about the dump. */
     DatabaseInfo info();
+
+    /**
+     * The commit gate: a dumper that declares {@link DatabaseDumper#gatesCommit()} calls this once,
+     * when the restored state is complete and just before it is made permanent (before {@code
+     * COMMIT}, before a rollback snapshot is dropped). It blocks until the other parts of the restore
+     * (the media archive) are verified and in place, so the engine can run them concurrently with the
+     * database restore. If it throws, the dumper must roll back as for any failure and rethrow.
+     */
+    default void beforeCommit() {}
 }

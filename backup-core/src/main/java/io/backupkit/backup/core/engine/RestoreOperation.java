@@ -22,6 +22,7 @@ import io.backupkit.backup.core.archive.ExtractLimits;
 import io.backupkit.backup.core.archive.MediaExtractor;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.DatabaseDumper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,16 +47,21 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>resolve the backup from its manifest and refuse what cannot be restored here (newer host
- *       version unless forced, a dump the dumper cannot read, no key for an encrypted backup);
- *   <li>verify before changing anything, both parts concurrently: the dump is checked against its
- *       SHA-256 and size (in place when the storage is local, else while it is downloaded to the
- *       spool folder); the media archive is checked while it is extracted into a fresh staging
- *       folder beside the media folder (the staging folder is the media's spool: extracting there
- *       changes nothing, and it spares a second copy of the archive);
+ *       version unless forced, missing or short artifacts, a dump the dumper cannot read, no key for
+ *       an encrypted backup);
+ *   <li>verify before changing anything: the media archive is extracted into a fresh staging folder
+ *       beside the media folder in the background while its SHA-256 is computed (the staging folder
+ *       is the media's spool: extracting there changes nothing and spares a second copy); the dump
+ *       is checked against its SHA-256 and size (in place when the storage is local, else while it
+ *       is downloaded to the spool folder);
  *   <li>take a {@code pre-restore} safety backup of the current state (unless turned off);
- *   <li>swap the media folder with the staging folder by two renames;
- *   <li>restore the database through the dumper, which is all-or-nothing itself;
- *   <li>on any failure after the swap, rename the old media folder back.
+ *   <li>restore the database. A dumper that {@linkplain DatabaseDumper#gatesCommit() gates its
+ *       commit} runs while the media archive is still being extracted: at its commit gate the
+ *       engine waits for the media verification, swaps the media folder in, and lets it commit; a
+ *       media failure refuses the gate and the dumper rolls back. For other dumpers the media
+ *       archive is verified first and swapped in before the database restore starts;
+ *   <li>on any failure after the swap, rename the old media folder back; the cause reported is the
+ *       first real one (a corrupt media archive, not the dumper's rollback that followed it).
  * </ol>
  */
 final class RestoreOperation {
@@ -79,25 +86,28 @@ final class RestoreOperation {
         checkRestorable(backup, options, dbArtifact, mediaArtifact);
 
         Path work = createWorkDir(backup);
-        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "backup-restore-verify");
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "backup-restore-media");
             t.setDaemon(true);
             return t;
         });
-        Path staging = null;
-        MediaSwap swap = null;
+        Steps steps = new Steps();
+        CompletableFuture<Void> media = CompletableFuture.completedFuture(null);
         try {
-            // 2. verify both parts before changing anything
+            // 2. verify before changing anything: the media archive is extracted into a staging folder
+            // (which changes nothing) in the background while the dump is checked here
             listener.phaseStarted(Phase.DOWNLOAD_VERIFY, backup.size());
-            Path mediaStaging = mediaArtifact.isPresent() ? stagingFolder(backup) : null;
-            staging = mediaStaging;
-            CompletableFuture<Path> dumpFile = dbArtifact
-                    .map(a -> CompletableFuture.supplyAsync(() -> verifiedDump(a, work), pool))
-                    .orElse(CompletableFuture.completedFuture(null));
-            CompletableFuture<Void> media = mediaArtifact
-                    .map(a -> CompletableFuture.runAsync(() -> extractVerified(a, backup.media(), mediaStaging), pool))
-                    .orElse(CompletableFuture.completedFuture(null));
-            Path dump = join(dumpFile, media);
+            if (mediaArtifact.isPresent()) {
+                steps.staging = stagingFolder(backup);
+                Path target = steps.staging;
+                media = CompletableFuture.runAsync(
+                        () -> extractVerified(mediaArtifact.get(), backup.media(), target), pool);
+            }
+            Path dump = dbArtifact.map(a -> verifiedDump(a, work)).orElse(null);
+            boolean gated = dump != null && settings.dumper().gatesCommit();
+            if (!gated) {
+                join(media);
+            }
             listener.phaseFinished(Phase.DOWNLOAD_VERIFY);
 
             // 3. safety backup of the current state
@@ -113,27 +123,41 @@ final class RestoreOperation {
                 listener.phaseFinished(Phase.SAFETY_BACKUP);
             }
 
-            // 4. media swap
-            if (mediaStaging != null) {
-                listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
-                swap = MediaSwap.swap(settings.mediaDir(), mediaStaging, preservedInside(settings.mediaDir()));
-                staging = null;
-                listener.phaseFinished(Phase.MEDIA_RESTORE);
-            }
-
-            // 5. database
+            // 4. + 5. media swap and database: a gating dumper restores while the media archive is
+            // still being verified and swaps it in at its commit gate, just before it commits
+            CompletableFuture<Void> mediaDone = media;
+            Runnable swapMedia = () -> {
+                join(mediaDone);
+                if (steps.staging != null && steps.swap == null) {
+                    listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
+                    steps.swap = MediaSwap.swap(settings.mediaDir(), steps.staging, preservedInside(settings.mediaDir()));
+                    steps.staging = null;
+                    listener.phaseFinished(Phase.MEDIA_RESTORE);
+                }
+            };
             if (dump != null) {
+                if (!gated) {
+                    swapMedia.run();
+                }
                 listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
                 settings.dumper()
-                        .restore(new SpoolDumpSource(settings, dbArtifact.get(), dump, work, backup.database()));
+                        .restore(new SpoolDumpSource(
+                                settings, dbArtifact.get(), dump, work, backup.database(), gated ? swapMedia : () -> {}));
                 listener.phaseFinished(Phase.DATABASE_RESTORE);
             }
-            if (swap != null) {
-                swap.commit();
+            swapMedia.run();
+            if (steps.swap != null) {
+                steps.swap.commit();
             }
             return new RestoreResult(
-                    backup, safety, dump != null, mediaStaging != null, Duration.ofNanos(System.nanoTime() - t0));
-        } catch (RuntimeException e) {
+                    backup,
+                    safety,
+                    dump != null,
+                    mediaArtifact.isPresent(),
+                    Duration.ofNanos(System.nanoTime() - t0));
+        } catch (RuntimeException failure) {
+            RuntimeException e = rootCause(failure, media);
+            MediaSwap swap = steps.swap;
             if (swap != null) {
                 try {
                     swap.undo();
@@ -155,8 +179,8 @@ final class RestoreOperation {
             }
             throw e;
         } finally {
-            pool.shutdownNow();
-            deleteQuietly(staging);
+            stop(pool);
+            deleteQuietly(steps.staging);
             deleteQuietly(work);
         }
     }
@@ -343,10 +367,10 @@ final class RestoreOperation {
         }
     }
 
-    private static Path join(CompletableFuture<Path> dump, CompletableFuture<Void> media) {
+    /** Waits for the media extraction; its failure is thrown as is. */
+    private static void join(CompletableFuture<Void> media) {
         try {
-            CompletableFuture.allOf(dump, media).join();
-            return dump.join();
+            media.join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof BackupException b) {
@@ -355,11 +379,46 @@ final class RestoreOperation {
             if (cause instanceof UncheckedIOException u) {
                 throw new UnableToRestoreMediaException(u.getMessage(), u);
             }
-            throw new UnableToRestoreMediaException(
-                    "verifying the backup failed: " + cause + "; nothing was changed", cause);
+            throw new UnableToRestoreMediaException("verifying the media archive failed: " + cause + "; nothing was changed", cause);
         } catch (java.util.concurrent.CancellationException e) {
             throw new BackupCancelledException("the restore was cancelled; nothing was changed", e);
         }
+    }
+
+    /**
+     * What to report: when the media archive failed its verification, that is the cause (a dumper
+     * refused at its commit gate wraps it, or fails for its own reasons meanwhile).
+     */
+    private static RuntimeException rootCause(RuntimeException failure, CompletableFuture<Void> media) {
+        if (media.isCompletedExceptionally()) {
+            try {
+                join(media);
+            } catch (RuntimeException mediaFailure) {
+                if (mediaFailure != failure) {
+                    mediaFailure.addSuppressed(failure);
+                }
+                return mediaFailure;
+            }
+        }
+        return failure;
+    }
+
+    /** Stops the media extraction if it still runs (cancellation is cooperative) and waits for it. */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.error("the media extraction did not stop within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What a restore has done so far, for the failure path. */
+    private static final class Steps {
+        volatile Path staging;
+        volatile MediaSwap swap;
     }
 
     private static void deleteQuietly(Path dir) {

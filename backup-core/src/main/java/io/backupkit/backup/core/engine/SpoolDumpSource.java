@@ -18,14 +18,22 @@ final class SpoolDumpSource implements DumpSource {
     private final Path file;
     private final Path workDir;
     private final DatabaseInfo info;
+    private final Runnable gate;
     private Path plain;
 
-    SpoolDumpSource(BackupSettings settings, ArtifactInfo artifact, Path file, Path workDir, DatabaseInfo info) {
+    SpoolDumpSource(
+            BackupSettings settings, ArtifactInfo artifact, Path file, Path workDir, DatabaseInfo info, Runnable gate) {
         this.settings = settings;
         this.artifact = artifact;
         this.file = file;
         this.workDir = workDir;
         this.info = info;
+        this.gate = gate;
+    }
+
+    @Override
+    public void beforeCommit() {
+        gate.run();
     }
 
     @Override

@@ -285,6 +285,11 @@ public final class MysqlDumper implements DatabaseDumper {
     }
 
     @Override
+    public boolean gatesCommit() {
+        return true;
+    }
+
+    @Override
     public void restore(DumpSource source) {
         Objects.requireNonNull(source, "source");
         checkDumpKind(source.info());
@@ -313,6 +318,7 @@ public final class MysqlDumper implements DatabaseDumper {
                 try (InputStream in = source.open()) {
                     load(t, in, "the backup");
                 }
+                source.beforeCommit(); // the other parts of the restore are verified and in place
                 LOG.info(
                         "restored database {} from a {} dump in {}",
                         url.database(),

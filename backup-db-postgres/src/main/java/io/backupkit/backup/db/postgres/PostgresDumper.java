@@ -263,6 +263,11 @@ public final class PostgresDumper implements DatabaseDumper {
     // ---------------------------------------------------------------- restore
 
     @Override
+    public boolean gatesCommit() {
+        return true;
+    }
+
+    @Override
     public void restore(DumpSource source) {
         Objects.requireNonNull(source, "source");
         PgTools.Toolset set = restoreTools(source.info());
@@ -345,6 +350,15 @@ public final class PostgresDumper implements DatabaseDumper {
                     && feeder.readError == null
                     && tail != null
                     && psql.process().isAlive();
+            RuntimeException gateRefused = null;
+            if (complete) {
+                try {
+                    source.beforeCommit(); // the other parts of the restore are verified and in place
+                } catch (RuntimeException e) {
+                    gateRefused = e;
+                    complete = false;
+                }
+            }
             if (complete) {
                 try {
                     OutputStream in = psql.stdin();
@@ -367,6 +381,9 @@ public final class PostgresDumper implements DatabaseDumper {
             if (committed && psqlExit == 0) {
                 LOG.info("restore of {} committed", connection);
                 return;
+            }
+            if (gateRefused != null) {
+                throw gateRefused; // not committed: PostgreSQL rolled the transaction back
             }
             throw restoreFailure(restoreExit, psqlExit, psql, pgRestore, feeder, pump, tail != null);
         } catch (InterruptedException e) {

@@ -70,6 +70,42 @@ class PostgresEndToEndIT {
     }
 
     @Test
+    void aCorruptMediaArchiveFoundWhileTheDatabaseRestoreRunsRollsTheDatabaseBack() throws Exception {
+        Path media = Files.createDirectories(dir.resolve("media"));
+        byte[] block = new byte[1 << 20];
+        new java.util.Random(3).nextBytes(block);
+        for (int i = 0; i < 24; i++) {
+            Files.write(media.resolve("file-" + i + ".bin"), block);
+        }
+        Path backupsDir = dir.resolve("backups");
+        try (BackupManager backups = BackupManager.builder()
+                .storage("filesystem", backupsDir.toString(), Map.of())
+                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
+                .mediaDir(media)
+                .compression(io.backupkit.backup.Compression.NONE)
+                .spoolDir(Files.createDirectories(dir.resolve("spool")))
+                .build()) {
+            BackupInfo info = backups.create().backup();
+            assertThat(backups.settings().dumper().gatesCommit()).isTrue();
+            // a flipped byte late in the tar: the extraction succeeds, only the digest at the end tells
+            Path mediaArtifact = backupsDir.resolve(info.artifact("media").orElseThrow().name());
+            byte[] stored = Files.readAllBytes(mediaArtifact);
+            stored[stored.length - 4096] ^= 0x01;
+            Files.write(mediaArtifact, stored);
+
+            PgFixture.changeEverything(db);
+            String changed = db.snapshot();
+            assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().toString()).withSafetyBackup(false)))
+                    .isInstanceOf(io.backupkit.backup.CorruptBackupException.class)
+                    .hasMessageContaining(info.artifact("media").orElseThrow().name());
+            assertThat(db.snapshot()).as("the database restore was refused at its commit gate").isEqualTo(changed);
+            try (var files = Files.list(media)) {
+                assertThat(files).hasSize(24);
+            }
+        }
+    }
+
+    @Test
     void aMissingPgDumpFailsTheBackupAndListsNothing() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty-bin"));
         try (BackupManager backups = BackupManager.builder()
