@@ -55,11 +55,12 @@ import org.slf4j.LoggerFactory;
  *       is checked against its SHA-256 and size (in place when the storage is local, else while it
  *       is downloaded to the spool folder);
  *   <li>take a {@code pre-restore} safety backup of the current state (unless turned off);
- *   <li>restore the database. A dumper that {@linkplain DatabaseDumper#gatesCommit() gates its
- *       commit} runs while the media archive is still being extracted: at its commit gate the
- *       engine waits for the media verification, swaps the media folder in, and lets it commit; a
- *       media failure refuses the gate and the dumper rolls back. For other dumpers the media
- *       archive is verified first and swapped in before the database restore starts;
+ *   <li>restore the database. Without a safety backup, a dumper that {@linkplain
+ *       DatabaseDumper#gatesCommit() gates its commit} runs while the media archive is still being
+ *       extracted: at its commit gate the engine waits for the media verification, swaps the media
+ *       folder in, and lets it commit; a media failure refuses the gate and the dumper rolls back.
+ *       Otherwise the media archive is verified first and swapped in before the database restore
+ *       starts;
  *   <li>on any failure after the swap, rename the old media folder back; the cause reported is the
  *       first real one (a corrupt media archive, not the dumper's rollback that followed it).
  * </ol>
@@ -104,7 +105,9 @@ final class RestoreOperation {
                         () -> extractVerified(mediaArtifact.get(), backup.media(), target), pool);
             }
             Path dump = dbArtifact.map(a -> verifiedDump(a, work)).orElse(null);
-            boolean gated = dump != null && settings.dumper().gatesCommit();
+            // a safety backup comes after everything is verified (a corrupt backup leaves no
+            // pre-restore backup behind); without one, a gating dumper starts at once
+            boolean gated = dump != null && settings.dumper().gatesCommit() && !options.safetyBackup();
             if (!gated) {
                 join(media);
             }

@@ -201,6 +201,11 @@ public final class H2Dumper implements DatabaseDumper {
     }
 
     @Override
+    public boolean gatesCommit() {
+        return true;
+    }
+
+    @Override
     public void restore(DumpSource source) {
         Objects.requireNonNull(source, "source");
         checkRestorable(source.info());
@@ -225,6 +230,7 @@ public final class H2Dumper implements DatabaseDumper {
             rollback = takeRollbackSnapshot(c, source.workDir());
             try {
                 run(c, source::open, expected, deadline(start));
+                source.beforeCommit(); // the other parts of the restore are verified and in place
             } catch (Exception | Error failure) {
                 try {
                     run(c, opener(rollback), null, Long.MAX_VALUE);

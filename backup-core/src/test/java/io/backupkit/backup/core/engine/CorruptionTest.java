@@ -98,6 +98,31 @@ class CorruptionTest {
     }
 
     @Test
+    void t7_mediaCorruptionFoundAfterTheDatabaseRestoreRanRollsTheDatabaseBack() throws Exception {
+        // a large, uncompressed media archive with a flipped byte near its end: the database restore
+        // runs concurrently and reaches its commit gate, where the media failure refuses it
+        try (BackupManager plain = f.builder().compression(io.backupkit.backup.Compression.NONE).build()) {
+            f.write("big/one.bin", 8 << 20, 5);
+            String expectedDb = f.databaseState();
+            Map<String, String> expectedMedia = f.mediaState();
+            BackupInfo big = plain.create().backup();
+            assertThat(plain.settings().dumper().gatesCommit()).isTrue();
+            ArtifactInfo mediaArtifact = big.artifact("media").orElseThrow();
+            Path file = f.backups.resolve(mediaArtifact.name());
+            byte[] data = Files.readAllBytes(file);
+            data[data.length - 8192] ^= 0x01;
+            Files.write(file, data);
+            f.sql("INSERT INTO part (name, price) VALUES ('after the backup', 3)");
+            String changedDb = f.databaseState();
+            assertThat(changedDb).isNotEqualTo(expectedDb);
+            assertThatThrownBy(() -> plain.restore(RestoreOptions.of(big.id().value()).withSafetyBackup(false)))
+                    .isInstanceOf(CorruptBackupException.class)
+                    .hasMessageContaining(mediaArtifact.name());
+            f.assertUnchanged(changedDb, expectedMedia);
+        }
+    }
+
+    @Test
     void t7_flippedByteInTheManifestMakesItUnusable() throws Exception {
         Path manifest = f.backups.resolve(info.id() + ".manifest.json");
         String text = Files.readString(manifest);
