@@ -36,7 +36,9 @@ public record BackupId(String value) implements Comparable<BackupId> {
     public static BackupId of(String name, Instant time, String suffix) {
         if (!NAME.matcher(name).matches()) {
             throw new BackupConfigurationException(
-                    "name", "backup name '" + name + "' is not allowed: use 1-40 of [a-z0-9._-], starting with a letter or digit");
+                    "name",
+                    "backup name '" + name
+                            + "' is not allowed: use 1-40 of [a-z0-9._-], starting with a letter or digit");
         }
         return new BackupId(name + "-" + STAMP.format(time) + "-" + suffix);
     }

@@ -274,12 +274,17 @@ public interface BackupManager extends AutoCloseable {
                             "BACKUP_DIR", "no backup location: set BACKUP_DIR (a folder, key prefix or Dropbox path)");
                 }
                 theStorage = registry.storage(storageId)
-                        .create(new StorageConfig(storageLocation, new ProviderOptions("backup_options", storageOptions)));
+                        .create(new StorageConfig(
+                                storageLocation, new ProviderOptions("backup_options", storageOptions)));
             }
             DatabaseDumper theDumper = dumper;
             if (theDumper == null && jdbcUrl != null) {
                 DatabaseConfig config = new DatabaseConfig(
-                        jdbcUrl, dbUser, dbPassword, new ProviderOptions("database.options", dumperOptions), dumpTimeout);
+                        jdbcUrl,
+                        dbUser,
+                        dbPassword,
+                        new ProviderOptions("database.options", dumperOptions),
+                        dumpTimeout);
                 theDumper = registry.dumper(jdbcUrl, dumperId).create(config);
             }
             Encryption theEncryption = encryption;

@@ -12,7 +12,8 @@ public final class ProviderNotFoundException extends BackupConfigurationExceptio
     private final String requested;
     private final List<String> candidates;
 
-    public ProviderNotFoundException(String key, String kind, String requested, List<String> candidates, String message) {
+    public ProviderNotFoundException(
+            String key, String kind, String requested, List<String> candidates, String message) {
         super(key, message);
         this.kind = kind;
         this.requested = requested;

@@ -34,7 +34,9 @@ public final class Secret {
             return new Secret(text);
         } catch (IOException e) {
             throw new BackupConfigurationException(
-                    null, "cannot read the secret file " + file + ": " + e.getClass().getSimpleName(), e);
+                    null,
+                    "cannot read the secret file " + file + ": " + e.getClass().getSimpleName(),
+                    e);
         }
     }
 

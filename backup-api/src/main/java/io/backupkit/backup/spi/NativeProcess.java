@@ -250,7 +250,8 @@ public final class NativeProcess implements AutoCloseable {
             try {
                 if (!secretFiles.isEmpty() || !secretEnvFiles.isEmpty()) {
                     secretDir = Files.createTempDirectory(
-                            "backup-cred-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                            "backup-cred-",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                     int i = 0;
                     for (Map.Entry<String, String> e : secretEnvFiles.entrySet()) {
                         Path f = writeSecretFile(secretDir, "env" + (i++), e.getValue());
@@ -275,7 +276,8 @@ public final class NativeProcess implements AutoCloseable {
                     pb.redirectOutput(stdoutFile.toFile());
                 }
                 Process p = pb.start();
-                return new NativeProcess(p, Path.of(command.get(0)).getFileName().toString(), secretDir, timeout);
+                return new NativeProcess(
+                        p, Path.of(command.get(0)).getFileName().toString(), secretDir, timeout);
             } catch (IOException | RuntimeException e) {
                 deleteSecrets(secretDir);
                 throw e;

@@ -25,7 +25,8 @@ public final class ProviderRegistry {
 
     /** A registry over {@code classLoader}, or the thread context class loader when {@code null}. */
     public static ProviderRegistry of(ClassLoader classLoader) {
-        ClassLoader cl = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+        ClassLoader cl =
+                classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
         return new ProviderRegistry(cl != null ? cl : ProviderRegistry.class.getClassLoader());
     }
 
@@ -95,10 +96,18 @@ public final class ProviderRegistry {
         }
         if (all.isEmpty()) {
             throw new ProviderNotFoundException(
-                    null, "engine", "engine", List.of(), "backup-core is not on the class path: add the dependency io.backupkit:backup-core" + brokenNote());
+                    null,
+                    "engine",
+                    "engine",
+                    List.of(),
+                    "backup-core is not on the class path: add the dependency io.backupkit:backup-core" + brokenNote());
         }
         throw new ProviderNotFoundException(
-                null, "engine", "engine", ids(all), "several backup engines on the class path: " + ids(all) + "; keep one backup-core");
+                null,
+                "engine",
+                "engine",
+                ids(all),
+                "several backup engines on the class path: " + ids(all) + "; keep one backup-core");
     }
 
     private <P extends Provider> P byIdOrClass(Class<P> type, String kind, String key, String requested, List<P> all) {
@@ -124,14 +133,15 @@ public final class ProviderRegistry {
                     ids(all),
                     "unknown " + kind + " '" + wanted + "' (" + key + "); available: " + ids(all) + brokenNote());
         }
-        List<String> classes = matching.stream().map(p -> p.getClass().getName()).collect(Collectors.toList());
+        List<String> classes =
+                matching.stream().map(p -> p.getClass().getName()).collect(Collectors.toList());
         throw new ProviderNotFoundException(
                 key,
                 kind,
                 wanted,
                 classes,
-                "several " + kind + " providers have the id '" + wanted + "': " + classes
-                        + "; set " + key + " to the class name of the one to use");
+                "several " + kind + " providers have the id '" + wanted + "': " + classes + "; set " + key
+                        + " to the class name of the one to use");
     }
 
     private <P extends Provider> P instantiate(Class<P> type, String kind, String key, String className) {
@@ -178,7 +188,8 @@ public final class ProviderRegistry {
             throw new BackupConfigurationException(
                     null,
                     "provider " + p.getClass().getName() + " was built for SPI version " + p.spiVersion()
-                            + ", this library has " + SpiVersion.MAJOR + "; use matching module versions (import backup-bom)");
+                            + ", this library has " + SpiVersion.MAJOR
+                            + "; use matching module versions (import backup-bom)");
         }
     }
 

@@ -112,7 +112,8 @@ public final class BackupCli implements Callable<Integer> {
     @Override
     public Integer call() {
         terminal.err()
-                .println("backup: error: missing command (create, list, verify, restore, prune, schedule); see 'backup --help'");
+                .println(
+                        "backup: error: missing command (create, list, verify, restore, prune, schedule); see 'backup --help'");
         return ExitCodes.USAGE;
     }
 

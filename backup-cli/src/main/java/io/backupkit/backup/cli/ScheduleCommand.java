@@ -33,7 +33,8 @@ final class ScheduleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         BackupConfig config = root.config();
-        ScheduleSettings settings = ScheduleSettings.from(config.schedule(), config.retention()).withEnabled(true);
+        ScheduleSettings settings =
+                ScheduleSettings.from(config.schedule(), config.retention()).withEnabled(true);
         try (ProgressListener listener = root.listener(true);
                 BackupManager manager = config.toBuilder().listener(listener).build()) {
             BackupScheduler scheduler = new BackupScheduler(manager, settings);
@@ -46,16 +47,24 @@ final class ScheduleCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                scheduler.close();
-                stopped.countDown();
-            }, "backup-schedule-stop");
+            Thread hook = new Thread(
+                    () -> {
+                        scheduler.close();
+                        stopped.countDown();
+                    },
+                    "backup-schedule-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             scheduler.start();
             if (!root.quiet) {
-                root.terminal.err().println("backup: scheduler running (every " + settings.interval().toDays() + " day(s)"
-                        + (settings.windowStart() == null ? "" : ", " + settings.windowStart() + "-" + settings.windowEnd()
-                                + " " + settings.zone()) + "); stop with Ctrl-C");
+                root.terminal
+                        .err()
+                        .println("backup: scheduler running (every "
+                                + settings.interval().toDays() + " day(s)"
+                                + (settings.windowStart() == null
+                                        ? ""
+                                        : ", " + settings.windowStart() + "-" + settings.windowEnd() + " "
+                                                + settings.zone())
+                                + "); stop with Ctrl-C");
                 root.terminal.err().flush();
             }
             stopped.await();
@@ -65,7 +74,8 @@ final class ScheduleCommand implements Callable<Integer> {
 
     private static String describe(Outcome outcome, BackupManager manager) {
         return switch (outcome) {
-            case CREATED -> "created " + manager.latest().map(b -> b.id().value()).orElse("?");
+            case CREATED -> "created "
+                    + manager.latest().map(b -> b.id().value()).orElse("?");
             case NOT_DUE -> "not due: the newest backup is recent enough";
             case OUTSIDE_WINDOW -> "not now: outside schedule.window";
             case BUSY -> "skipped: another process is backing up";

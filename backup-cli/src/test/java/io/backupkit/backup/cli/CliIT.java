@@ -264,7 +264,11 @@ class CliIT {
         assertThat(list.get(0).get("labels").toString()).contains("daily");
 
         Result failed = run(
-                with(env, "BACKUP_DIR", backups.resolveSibling("other-backups").toString(), "BACKUP_MEDIA_DIR",
+                with(
+                        env,
+                        "BACKUP_DIR",
+                        backups.resolveSibling("other-backups").toString(),
+                        "BACKUP_MEDIA_DIR",
                         media.resolve("missing").toString()),
                 "schedule",
                 "--once");

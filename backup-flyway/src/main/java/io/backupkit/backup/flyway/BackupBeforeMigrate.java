@@ -60,13 +60,18 @@ public final class BackupBeforeMigrate implements Callback {
                 ? null
                 : info.current().getVersion().getVersion();
         MigrationInfo last = pending[pending.length - 1];
-        String to = last.getVersion() == null ? last.getDescription() : last.getVersion().getVersion();
+        String to = last.getVersion() == null
+                ? last.getDescription()
+                : last.getVersion().getVersion();
         try {
-            CreateResult result = backups.create(CreateOptions.preUpgrade(from, to).withSchemaVersion(from));
+            CreateResult result =
+                    backups.create(CreateOptions.preUpgrade(from, to).withSchemaVersion(from));
             LOG.info("pre-upgrade backup {} taken before migrating the schema from {} to {}", result.id(), from, to);
         } catch (BackupException e) {
-            throw new FlywayException("the pre-upgrade backup failed, so the migration was not started: " + e.getMessage()
-                    + ". Fix the backup (or migrate without this callback at your own risk)", e);
+            throw new FlywayException(
+                    "the pre-upgrade backup failed, so the migration was not started: " + e.getMessage()
+                            + ". Fix the backup (or migrate without this callback at your own risk)",
+                    e);
         }
     }
 

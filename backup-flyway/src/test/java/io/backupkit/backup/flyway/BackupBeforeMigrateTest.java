@@ -34,8 +34,10 @@ class BackupBeforeMigrateTest {
         media = Files.createDirectories(tmp.resolve("media"));
         Files.writeString(media.resolve("logo.png"), "png");
         url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
-        Files.writeString(migrations.resolve("V1__parts.sql"), "CREATE TABLE part (id INT PRIMARY KEY, name VARCHAR(100));"
-                + "INSERT INTO part VALUES (1, 'widget');");
+        Files.writeString(
+                migrations.resolve("V1__parts.sql"),
+                "CREATE TABLE part (id INT PRIMARY KEY, name VARCHAR(100));"
+                        + "INSERT INTO part VALUES (1, 'widget');");
     }
 
     BackupManager backups() {

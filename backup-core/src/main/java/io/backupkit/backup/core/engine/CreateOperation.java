@@ -82,8 +82,10 @@ final class CreateOperation {
         DatabaseDumper dumper = settings.dumper();
         Path mediaDir = settings.mediaDir();
         if (dumper == null && mediaDir == null) {
-            throw new BackupConfigurationException("BACKUP_DATABASE_URL", "nothing to back up: configure a database "
-                    + "(BACKUP_DATABASE_URL) and/or a media folder (BACKUP_MEDIA_DIR)");
+            throw new BackupConfigurationException(
+                    "BACKUP_DATABASE_URL",
+                    "nothing to back up: configure a database "
+                            + "(BACKUP_DATABASE_URL) and/or a media folder (BACKUP_MEDIA_DIR)");
         }
         boolean withMedia = mediaDir != null && !(skipMissingMedia && !Files.exists(mediaDir));
         if (mediaDir != null && withMedia && !Files.isDirectory(mediaDir)) {

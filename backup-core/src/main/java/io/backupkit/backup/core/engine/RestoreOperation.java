@@ -133,7 +133,8 @@ final class RestoreOperation {
                 join(mediaDone);
                 if (steps.staging != null && steps.swap == null) {
                     listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
-                    steps.swap = MediaSwap.swap(settings.mediaDir(), steps.staging, preservedInside(settings.mediaDir()));
+                    steps.swap =
+                            MediaSwap.swap(settings.mediaDir(), steps.staging, preservedInside(settings.mediaDir()));
                     steps.staging = null;
                     listener.phaseFinished(Phase.MEDIA_RESTORE);
                 }
@@ -145,7 +146,12 @@ final class RestoreOperation {
                 listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
                 settings.dumper()
                         .restore(new SpoolDumpSource(
-                                settings, dbArtifact.get(), dump, work, backup.database(), gated ? swapMedia : () -> {}));
+                                settings,
+                                dbArtifact.get(),
+                                dump,
+                                work,
+                                backup.database(),
+                                gated ? swapMedia : () -> {}));
                 listener.phaseFinished(Phase.DATABASE_RESTORE);
             }
             swapMedia.run();
@@ -153,11 +159,7 @@ final class RestoreOperation {
                 steps.swap.commit();
             }
             return new RestoreResult(
-                    backup,
-                    safety,
-                    dump != null,
-                    mediaArtifact.isPresent(),
-                    Duration.ofNanos(System.nanoTime() - t0));
+                    backup, safety, dump != null, mediaArtifact.isPresent(), Duration.ofNanos(System.nanoTime() - t0));
         } catch (RuntimeException failure) {
             RuntimeException e = rootCause(failure, media);
             MediaSwap swap = steps.swap;
@@ -382,7 +384,8 @@ final class RestoreOperation {
             if (cause instanceof UncheckedIOException u) {
                 throw new UnableToRestoreMediaException(u.getMessage(), u);
             }
-            throw new UnableToRestoreMediaException("verifying the media archive failed: " + cause + "; nothing was changed", cause);
+            throw new UnableToRestoreMediaException(
+                    "verifying the media archive failed: " + cause + "; nothing was changed", cause);
         } catch (java.util.concurrent.CancellationException e) {
             throw new BackupCancelledException("the restore was cancelled; nothing was changed", e);
         }

@@ -101,7 +101,8 @@ class CorruptionTest {
     void t7_mediaCorruptionFoundAfterTheDatabaseRestoreRanRollsTheDatabaseBack() throws Exception {
         // a large, uncompressed media archive with a flipped byte near its end: the database restore
         // runs concurrently and reaches its commit gate, where the media failure refuses it
-        try (BackupManager plain = f.builder().compression(io.backupkit.backup.Compression.NONE).build()) {
+        try (BackupManager plain =
+                f.builder().compression(io.backupkit.backup.Compression.NONE).build()) {
             f.write("big/one.bin", 8 << 20, 5);
             String expectedDb = f.databaseState();
             Map<String, String> expectedMedia = f.mediaState();
@@ -115,7 +116,8 @@ class CorruptionTest {
             f.sql("INSERT INTO part (name, price) VALUES ('after the backup', 3)");
             String changedDb = f.databaseState();
             assertThat(changedDb).isNotEqualTo(expectedDb);
-            assertThatThrownBy(() -> plain.restore(RestoreOptions.of(big.id().value()).withSafetyBackup(false)))
+            assertThatThrownBy(() ->
+                            plain.restore(RestoreOptions.of(big.id().value()).withSafetyBackup(false)))
                     .isInstanceOf(CorruptBackupException.class)
                     .hasMessageContaining(mediaArtifact.name());
             f.assertUnchanged(changedDb, expectedMedia);

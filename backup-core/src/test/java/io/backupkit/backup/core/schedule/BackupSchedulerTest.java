@@ -159,7 +159,11 @@ class BackupSchedulerTest {
                     new BackupScheduler(m, ScheduleSettings.from(Map.of("enabled", true, "retry_after", "30m"), null));
             Files.move(media, tmp.resolve("media-gone"));
             assertThat(s.runOnce()).isEqualTo(Outcome.FAILED);
-            assertThat(s.lastFailure()).get().extracting(Throwable::getMessage).asString().contains("BACKUP_MEDIA_DIR");
+            assertThat(s.lastFailure())
+                    .get()
+                    .extracting(Throwable::getMessage)
+                    .asString()
+                    .contains("BACKUP_MEDIA_DIR");
             clock.advance(Duration.ofMinutes(10));
             assertThat(s.runOnce()).isEqualTo(Outcome.HELD_OFF);
             Files.move(tmp.resolve("media-gone"), media);

@@ -88,17 +88,21 @@ class PostgresEndToEndIT {
             BackupInfo info = backups.create().backup();
             assertThat(backups.settings().dumper().gatesCommit()).isTrue();
             // a flipped byte late in the tar: the extraction succeeds, only the digest at the end tells
-            Path mediaArtifact = backupsDir.resolve(info.artifact("media").orElseThrow().name());
+            Path mediaArtifact =
+                    backupsDir.resolve(info.artifact("media").orElseThrow().name());
             byte[] stored = Files.readAllBytes(mediaArtifact);
             stored[stored.length - 4096] ^= 0x01;
             Files.write(mediaArtifact, stored);
 
             PgFixture.changeEverything(db);
             String changed = db.snapshot();
-            assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().toString()).withSafetyBackup(false)))
+            assertThatThrownBy(() -> backups.restore(
+                            RestoreOptions.of(info.id().toString()).withSafetyBackup(false)))
                     .isInstanceOf(io.backupkit.backup.CorruptBackupException.class)
                     .hasMessageContaining(info.artifact("media").orElseThrow().name());
-            assertThat(db.snapshot()).as("the database restore was refused at its commit gate").isEqualTo(changed);
+            assertThat(db.snapshot())
+                    .as("the database restore was refused at its commit gate")
+                    .isEqualTo(changed);
             try (var files = Files.list(media)) {
                 assertThat(files).hasSize(24);
             }

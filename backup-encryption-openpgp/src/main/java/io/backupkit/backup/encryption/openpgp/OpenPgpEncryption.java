@@ -55,7 +55,8 @@ import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenera
  * {@link CorruptBackupException}.
  */
 final class OpenPgpEncryption implements Encryption {
-    private static final Pattern BACKUP_OBJECT = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16}\\..*");
+    private static final Pattern BACKUP_OBJECT =
+            Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16}\\..*");
     private static final int BUFFER = 1 << 16;
 
     private final PGPPublicKey recipient;
@@ -64,17 +65,21 @@ final class OpenPgpEncryption implements Encryption {
     private final String keyId;
 
     OpenPgpEncryption(EncryptionConfig config) {
-        this.passphrase = config.passphrase() == null ? null : config.passphrase().reveal().toCharArray();
+        this.passphrase = config.passphrase() == null
+                ? null
+                : config.passphrase().reveal().toCharArray();
         this.secretKeys = config.secretKey() == null ? null : readSecretKeys(config.secretKey());
         PGPPublicKey key = null;
         if (config.recipientKey() != null) {
-            key = encryptionKey(readPublicKeys(config.recipientKey()), config.recipientKey(), "BACKUP_ENCRYPTION_RECIPIENT_KEY");
+            key = encryptionKey(
+                    readPublicKeys(config.recipientKey()), config.recipientKey(), "BACKUP_ENCRYPTION_RECIPIENT_KEY");
         } else if (secretKeys != null) {
             key = encryptionKeyOf(secretKeys, config.secretKey());
         }
         this.recipient = key;
         if (recipient == null && passphrase == null) {
-            throw new BackupConfigurationException("BACKUP_ENCRYPTION_PASSPHRASE_FILE", "no recipient key and no passphrase to encrypt with");
+            throw new BackupConfigurationException(
+                    "BACKUP_ENCRYPTION_PASSPHRASE_FILE", "no recipient key and no passphrase to encrypt with");
         }
         this.keyId = recipient == null ? "passphrase" : hex(recipient.getKeyID());
     }
@@ -101,9 +106,10 @@ final class OpenPgpEncryption implements Encryption {
 
     @Override
     public OutputStream encrypt(OutputStream target, String objectName) throws IOException {
-        PGPEncryptedDataGenerator generator = new PGPEncryptedDataGenerator(new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-                .setWithIntegrityPacket(true)
-                .setSecureRandom(new SecureRandom()));
+        PGPEncryptedDataGenerator generator =
+                new PGPEncryptedDataGenerator(new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+                        .setWithIntegrityPacket(true)
+                        .setSecureRandom(new SecureRandom()));
         if (recipient != null) {
             generator.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(recipient));
         } else {
@@ -162,11 +168,15 @@ final class OpenPgpEncryption implements Encryption {
                 } else if (ed instanceof PGPPBEEncryptedData pbe && passphrase != null) {
                     recipients.append(recipients.length() == 0 ? "" : ", ").append("passphrase");
                     try {
-                        clear = pbe.getDataStream(new BcPBEDataDecryptorFactory(passphrase, new BcPGPDigestCalculatorProvider()));
+                        clear = pbe.getDataStream(
+                                new BcPBEDataDecryptorFactory(passphrase, new BcPGPDigestCalculatorProvider()));
                         chosen = ed;
                     } catch (PGPException e) {
-                        throw new UnableToDecryptException("passphrase", objectName + " cannot be decrypted with the configured "
-                                + "passphrase (wrong passphrase?); nothing was changed", e);
+                        throw new UnableToDecryptException(
+                                "passphrase",
+                                objectName + " cannot be decrypted with the configured "
+                                        + "passphrase (wrong passphrase?); nothing was changed",
+                                e);
                     }
                 } else if (ed instanceof PGPPBEEncryptedData) {
                     recipients.append(recipients.length() == 0 ? "" : ", ").append("passphrase");
@@ -174,11 +184,15 @@ final class OpenPgpEncryption implements Encryption {
             }
             if (clear == null) {
                 String to = recipients.length() == 0 ? "unknown" : recipients.toString();
-                throw new UnableToDecryptException(to, objectName + " is encrypted to " + to + " but no matching secret key or "
-                        + "passphrase is configured (BACKUP_ENCRYPTION_SECRET_KEY / BACKUP_ENCRYPTION_PASSPHRASE_FILE); nothing was changed", null);
+                throw new UnableToDecryptException(
+                        to,
+                        objectName + " is encrypted to " + to + " but no matching secret key or "
+                                + "passphrase is configured (BACKUP_ENCRYPTION_SECRET_KEY / BACKUP_ENCRYPTION_PASSPHRASE_FILE); nothing was changed",
+                        null);
             }
             if (!chosen.isIntegrityProtected()) {
-                throw new CorruptBackupException(objectName, null, null, objectName + " has no integrity protection; refusing it");
+                throw new CorruptBackupException(
+                        objectName, null, null, objectName + " has no integrity protection; refusing it");
             }
             BcPGPObjectFactory plain = new BcPGPObjectFactory(clear);
             Object message = plain.nextObject();
@@ -191,8 +205,12 @@ final class OpenPgpEncryption implements Encryption {
             }
             String embedded = literal.getFileName();
             if (BACKUP_OBJECT.matcher(embedded).matches() && !embedded.equals(objectName)) {
-                throw new CorruptBackupException(objectName, objectName, embedded, objectName + " holds the encrypted content of "
-                        + embedded + " (an artifact was swapped); refusing it, nothing was changed");
+                throw new CorruptBackupException(
+                        objectName,
+                        objectName,
+                        embedded,
+                        objectName + " holds the encrypted content of " + embedded
+                                + " (an artifact was swapped); refusing it, nothing was changed");
             }
             return new Verified(literal.getInputStream(), chosen, objectName);
         } catch (PGPException e) {
@@ -201,7 +219,8 @@ final class OpenPgpEncryption implements Encryption {
             if (e instanceof CorruptBackupException || e instanceof UnableToDecryptException) {
                 throw e;
             }
-            throw new CorruptBackupException(objectName, objectName + " is not readable OpenPGP data: " + e.getMessage(), e);
+            throw new CorruptBackupException(
+                    objectName, objectName + " is not readable OpenPGP data: " + e.getMessage(), e);
         }
     }
 
@@ -222,8 +241,11 @@ final class OpenPgpEncryption implements Encryption {
             return key.extractPrivateKey(new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider())
                     .build(passphrase == null ? new char[0] : passphrase));
         } catch (PGPException e) {
-            throw new UnableToDecryptException(hex(keyId), "the secret key " + hex(keyId) + " cannot be unlocked: set its "
-                    + "passphrase in BACKUP_ENCRYPTION_PASSPHRASE_FILE (or check it); nothing was changed", e);
+            throw new UnableToDecryptException(
+                    hex(keyId),
+                    "the secret key " + hex(keyId) + " cannot be unlocked: set its "
+                            + "passphrase in BACKUP_ENCRYPTION_PASSPHRASE_FILE (or check it); nothing was changed",
+                    e);
         }
     }
 
@@ -231,8 +253,11 @@ final class OpenPgpEncryption implements Encryption {
         try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
             return new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
         } catch (IOException | PGPException e) {
-            throw new BackupConfigurationException("BACKUP_ENCRYPTION_RECIPIENT_KEY", "cannot read the public key file " + file
-                    + ": " + e.getMessage() + " (expected an OpenPGP public key, e.g. from 'gpg --armor --export')", e);
+            throw new BackupConfigurationException(
+                    "BACKUP_ENCRYPTION_RECIPIENT_KEY",
+                    "cannot read the public key file " + file + ": " + e.getMessage()
+                            + " (expected an OpenPGP public key, e.g. from 'gpg --armor --export')",
+                    e);
         }
     }
 
@@ -240,8 +265,11 @@ final class OpenPgpEncryption implements Encryption {
         try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
             return new PGPSecretKeyRingCollection(in, new BcKeyFingerprintCalculator());
         } catch (IOException | PGPException e) {
-            throw new BackupConfigurationException("BACKUP_ENCRYPTION_SECRET_KEY", "cannot read the secret key file " + file
-                    + ": " + e.getMessage() + " (expected an OpenPGP secret key, e.g. from 'gpg --armor --export-secret-keys')", e);
+            throw new BackupConfigurationException(
+                    "BACKUP_ENCRYPTION_SECRET_KEY",
+                    "cannot read the secret key file " + file + ": " + e.getMessage()
+                            + " (expected an OpenPGP secret key, e.g. from 'gpg --armor --export-secret-keys')",
+                    e);
         }
     }
 
@@ -258,7 +286,8 @@ final class OpenPgpEncryption implements Encryption {
                     continue;
                 }
                 long valid = key.getValidSeconds();
-                if (valid > 0 && key.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now())) {
+                if (valid > 0
+                        && key.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now())) {
                     problem = "its encryption key " + hex(key.getKeyID()) + " expired on "
                             + key.getCreationTime().toInstant().plusSeconds(valid);
                     continue;
@@ -266,8 +295,10 @@ final class OpenPgpEncryption implements Encryption {
                 return key;
             }
         }
-        throw new BackupConfigurationException(setting, "cannot encrypt to the key in " + file + ": " + problem
-                + "; give a current public key with an encryption (sub)key");
+        throw new BackupConfigurationException(
+                setting,
+                "cannot encrypt to the key in " + file + ": " + problem
+                        + "; give a current public key with an encryption (sub)key");
     }
 
     private static PGPPublicKey encryptionKeyOf(PGPSecretKeyRingCollection secrets, Path file) {
@@ -280,11 +311,15 @@ final class OpenPgpEncryption implements Encryption {
                 return key;
             }
         }
-        throw new BackupConfigurationException("BACKUP_ENCRYPTION_SECRET_KEY", "the secret key in " + file + " has no encryption key");
+        throw new BackupConfigurationException(
+                "BACKUP_ENCRYPTION_SECRET_KEY", "the secret key in " + file + " has no encryption key");
     }
 
     static String hex(long keyId) {
-        return HexFormat.of().withUpperCase().formatHex(java.nio.ByteBuffer.allocate(8).putLong(keyId).array()).toUpperCase(Locale.ROOT);
+        return HexFormat.of()
+                .withUpperCase()
+                .formatHex(java.nio.ByteBuffer.allocate(8).putLong(keyId).array())
+                .toUpperCase(Locale.ROOT);
     }
 
     /** Plaintext that checks the integrity packet when it reaches its end. */
@@ -312,8 +347,10 @@ final class OpenPgpEncryption implements Encryption {
             try {
                 n = in.read(b, off, len);
             } catch (IOException | RuntimeException e) {
-                throw new CorruptBackupException(objectName, objectName + " is truncated or altered (" + e.getMessage()
-                        + "); nothing was changed", e);
+                throw new CorruptBackupException(
+                        objectName,
+                        objectName + " is truncated or altered (" + e.getMessage() + "); nothing was changed",
+                        e);
             }
             if (n < 0) {
                 check();
@@ -328,11 +365,16 @@ final class OpenPgpEncryption implements Encryption {
             checked = true;
             try {
                 if (!data.verify()) {
-                    throw new CorruptBackupException(objectName, "integrity", "altered", objectName
-                            + " fails its OpenPGP integrity check (altered or truncated); nothing was changed");
+                    throw new CorruptBackupException(
+                            objectName,
+                            "integrity",
+                            "altered",
+                            objectName
+                                    + " fails its OpenPGP integrity check (altered or truncated); nothing was changed");
                 }
             } catch (PGPException | IOException e) {
-                throw new CorruptBackupException(objectName, objectName + " fails its OpenPGP integrity check: " + e.getMessage(), e);
+                throw new CorruptBackupException(
+                        objectName, objectName + " fails its OpenPGP integrity check: " + e.getMessage(), e);
             }
         }
 

@@ -23,8 +23,10 @@ public final class OpenPgpEncryptionProvider implements EncryptionProvider {
     public Encryption create(EncryptionConfig config) {
         config.options().requireOnly(Set.of());
         if (config.recipientKey() == null && config.secretKey() == null && config.passphrase() == null) {
-            throw new BackupConfigurationException("BACKUP_ENCRYPTION_RECIPIENT_KEY", "encryption is on but no key is given: set "
-                    + "BACKUP_ENCRYPTION_RECIPIENT_KEY (public key to encrypt to) or BACKUP_ENCRYPTION_PASSPHRASE_FILE");
+            throw new BackupConfigurationException(
+                    "BACKUP_ENCRYPTION_RECIPIENT_KEY",
+                    "encryption is on but no key is given: set "
+                            + "BACKUP_ENCRYPTION_RECIPIENT_KEY (public key to encrypt to) or BACKUP_ENCRYPTION_PASSPHRASE_FILE");
         }
         return new OpenPgpEncryption(config);
     }

@@ -51,13 +51,15 @@ class EncryptedBackupTest {
     }
 
     void sql(String s) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "")) {
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "")) {
             c.createStatement().execute(s);
         }
     }
 
     long count() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "");
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "");
                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
             rs.next();
             return rs.getLong(1);
@@ -100,7 +102,13 @@ class EncryptedBackupTest {
         // recovery without this library: gpg decrypts, zstd decompresses (the README documents this)
         ArtifactInfo media = info.artifact(ArtifactInfo.MEDIA).orElseThrow();
         Path tarZst = tmp.resolve("media.tar.zst");
-        gpg.run("--passphrase", "", "--output", tarZst.toString(), "--decrypt", tmp.resolve("backups").resolve(media.name()).toString());
+        gpg.run(
+                "--passphrase",
+                "",
+                "--output",
+                tarZst.toString(),
+                "--decrypt",
+                tmp.resolve("backups").resolve(media.name()).toString());
         assertThat(Files.size(tarZst)).isPositive();
     }
 }

@@ -35,8 +35,8 @@ final class Gpg {
     }
 
     String run(Path stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--yes", "--no-tty",
-                "--pinentry-mode", "loopback"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "gpg", "--homedir", home.toString(), "--batch", "--yes", "--no-tty", "--pinentry-mode", "loopback"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
         if (stdin != null) {
@@ -53,7 +53,14 @@ final class Gpg {
     /** Generates a key without passphrase and exports its public and secret parts. */
     Keys generate(String email, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of(extra));
-        args.addAll(List.of("--passphrase", "", "--quick-generate-key", "Backup Test <" + email + ">", "rsa3072", "sign,encrypt", "never"));
+        args.addAll(List.of(
+                "--passphrase",
+                "",
+                "--quick-generate-key",
+                "Backup Test <" + email + ">",
+                "rsa3072",
+                "sign,encrypt",
+                "never"));
         if (extra.length > 0) {
             args.set(args.size() - 1, "1d");
         }
@@ -61,7 +68,8 @@ final class Gpg {
         Path pub = home.resolveSibling(email + ".pub.asc");
         Path sec = home.resolveSibling(email + ".sec.asc");
         Files.writeString(pub, run("--armor", "--export", email), StandardCharsets.ISO_8859_1);
-        Files.writeString(sec, run("--passphrase", "", "--armor", "--export-secret-keys", email), StandardCharsets.ISO_8859_1);
+        Files.writeString(
+                sec, run("--passphrase", "", "--armor", "--export-secret-keys", email), StandardCharsets.ISO_8859_1);
         return new Keys(email, pub, sec);
     }
 

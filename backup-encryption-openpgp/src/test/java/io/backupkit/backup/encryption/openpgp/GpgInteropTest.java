@@ -38,7 +38,8 @@ class GpgInteropTest {
     static Encryption openpgp(Path recipient, Path secret, String passphrase) {
         return ProviderRegistry.of(null)
                 .encryption("openpgp")
-                .create(new EncryptionConfig(recipient, secret, passphrase == null ? null : Secret.of(passphrase), null));
+                .create(new EncryptionConfig(
+                        recipient, secret, passphrase == null ? null : Secret.of(passphrase), null));
     }
 
     static Path plainFile(String name, int size) throws Exception {
@@ -66,8 +67,17 @@ class GpgInteropTest {
     void libraryDecryptsWhatGpgEncrypted() throws Exception {
         Path plain = plainFile("b.bin", 1_000_000);
         Path cipher = tmp.resolve("b.bin.gpg");
-        gpg.run("--trust-model", "always", "--recipient", alice.email(), "--output", cipher.toString(), "--encrypt", plain.toString());
-        try (InputStream in = openpgp(null, alice.secretKey(), null).decrypt(Files.newInputStream(cipher), "b.bin.gpg")) {
+        gpg.run(
+                "--trust-model",
+                "always",
+                "--recipient",
+                alice.email(),
+                "--output",
+                cipher.toString(),
+                "--encrypt",
+                plain.toString());
+        try (InputStream in =
+                openpgp(null, alice.secretKey(), null).decrypt(Files.newInputStream(cipher), "b.bin.gpg")) {
             assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(plain));
         }
     }
@@ -82,12 +92,27 @@ class GpgInteropTest {
             Files.copy(plain, enc);
         }
         Path decrypted = tmp.resolve("c.out");
-        gpg.run("--passphrase-file", passFile.toString(), "--output", decrypted.toString(), "--decrypt", ours.toString());
+        gpg.run(
+                "--passphrase-file",
+                passFile.toString(),
+                "--output",
+                decrypted.toString(),
+                "--decrypt",
+                ours.toString());
         assertThat(Files.mismatch(plain, decrypted)).isEqualTo(-1L);
 
         Path theirs = tmp.resolve("c.theirs.gpg");
-        gpg.run("--passphrase-file", passFile.toString(), "--cipher-algo", "AES256", "--output", theirs.toString(), "--symmetric", plain.toString());
-        try (InputStream in = openpgp(null, null, "s3cret phrase").decrypt(Files.newInputStream(theirs), "c.theirs.gpg")) {
+        gpg.run(
+                "--passphrase-file",
+                passFile.toString(),
+                "--cipher-algo",
+                "AES256",
+                "--output",
+                theirs.toString(),
+                "--symmetric",
+                plain.toString());
+        try (InputStream in =
+                openpgp(null, null, "s3cret phrase").decrypt(Files.newInputStream(theirs), "c.theirs.gpg")) {
             assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(plain));
         }
     }

@@ -31,7 +31,9 @@ class OpenPgpEncryptionTest {
     Path tmp;
 
     static Encryption passphrase(String p) {
-        return ProviderRegistry.of(null).encryption("openpgp").create(new EncryptionConfig(null, null, Secret.of(p), null));
+        return ProviderRegistry.of(null)
+                .encryption("openpgp")
+                .create(new EncryptionConfig(null, null, Secret.of(p), null));
     }
 
     static byte[] data(int size) {
