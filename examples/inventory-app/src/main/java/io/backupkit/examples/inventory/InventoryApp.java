@@ -7,6 +7,8 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.core.config.BackupConfigLoader;
+import io.backupkit.backup.core.schedule.BackupScheduler;
+import io.backupkit.backup.core.schedule.ScheduleSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,9 @@ import java.util.Map;
  * <ul>
  *   <li>its upgrade routine takes a {@code pre-upgrade} backup before migrating the schema, and
  *       restores it when the migration fails;
+ *   <li>while it runs ({@code serve}), daily backups happen when an admin has switched them on
+ *       ({@code INVENTORY_DAILY_BACKUP=true}; off by default), on the scheduler's own thread, with
+ *       retention after each one;
  *   <li>an admin command restores the latest backup.
  * </ul>
  *
@@ -31,6 +36,7 @@ import java.util.Map;
  * java ... InventoryApp init    [DATA_DIR]   # version 1.0.0 schema, two parts, one photo
  * java ... InventoryApp upgrade [DATA_DIR]   # pre-upgrade backup, then migrate to 2.0.0
  * java ... InventoryApp upgrade-failing [DATA_DIR]  # migration fails, the backup is put back
+ * java ... InventoryApp serve   [DATA_DIR]   # "the application runs": daily backups if switched on
  * java ... InventoryApp restore [DATA_DIR]   # restore the latest backup
  * java ... InventoryApp status  [DATA_DIR]
  * </pre>
@@ -57,10 +63,11 @@ public final class InventoryApp {
             case "init" -> app.init();
             case "upgrade" -> app.upgrade(false);
             case "upgrade-failing" -> app.upgrade(true);
+            case "serve" -> app.serve();
             case "restore" -> app.restoreLatest();
             case "status" -> app.status();
             default -> {
-                System.err.println("usage: InventoryApp init|upgrade|upgrade-failing|restore|status [DATA_DIR]");
+                System.err.println("usage: InventoryApp init|upgrade|upgrade-failing|serve|restore|status [DATA_DIR]");
                 System.exit(2);
             }
         }
@@ -121,6 +128,26 @@ public final class InventoryApp {
             }
         }
         status();
+    }
+
+    /**
+     * The running application: the admin setting decides whether daily backups run. The scheduler
+     * decides from the storage whether one is due, so restarting the application does not cause an
+     * extra backup, and several instances make one backup between them.
+     */
+    void serve() throws InterruptedException {
+        boolean daily = Boolean.parseBoolean(System.getenv().getOrDefault("INVENTORY_DAILY_BACKUP", "false"));
+        try (BackupManager backups = backups();
+                BackupScheduler scheduler = new BackupScheduler(
+                        backups,
+                        ScheduleSettings.from(
+                                Map.of("enabled", daily, "window", "01:00-05:00"),
+                                Map.of("keep_daily", 7, "keep_weekly", 4, "keep_pre_upgrade", 3)))) {
+            scheduler.start();
+            System.out.println(
+                    "serving; daily backups " + (daily ? "on (01:00-05:00 UTC)" : "off") + "; stop with Ctrl-C");
+            Thread.currentThread().join();
+        }
     }
 
     void restoreLatest() throws SQLException {
