@@ -244,26 +244,14 @@ public final class FilesystemStorage implements BackupStorage {
                     channel.force(true);
                 }
             }
-            try {
-                Files.createLink(target, temp);
-            } catch (FileAlreadyExistsException e) {
-                return false;
-            } catch (UnsupportedOperationException | IOException e) {
-                if (Files.exists(target)) {
-                    return false;
-                }
-                if (e instanceof IOException io && !linksUnsupported(io)) {
-                    throw io;
-                }
-                LOG.warn(
-                        "{} does not support hard links ({}); createIfAbsent falls back to an exclusive create",
-                        folder,
-                        e.toString());
-                hardLinks = false;
+            Optional<Boolean> linked = linkExclusively(target, temp);
+            if (linked.isEmpty()) {
                 return createExclusive(name, target, content);
             }
-            syncFolder();
-            return true;
+            if (linked.get()) {
+                syncFolder();
+            }
+            return linked.get();
         } catch (IOException e) {
             throw failure(name, "cannot create " + name + " in " + folder + ": " + reason(e) + advice(e), e);
         } finally {
@@ -312,6 +300,33 @@ public final class FilesystemStorage implements BackupStorage {
         }
     }
 
+    /**
+     * {@code link(2)} from {@code target} to {@code source}, which fails when {@code target} exists:
+     * true when linked, false when {@code target} exists, empty when this file system has no hard
+     * links (then they are not tried again and the caller falls back).
+     */
+    private Optional<Boolean> linkExclusively(Path target, Path source) throws IOException {
+        try {
+            Files.createLink(target, source);
+            return Optional.of(true);
+        } catch (FileAlreadyExistsException e) {
+            return Optional.of(false);
+        } catch (UnsupportedOperationException | IOException e) {
+            if (Files.exists(target)) {
+                return Optional.of(false);
+            }
+            if (e instanceof IOException io && !linksUnsupported(io)) {
+                throw io;
+            }
+            LOG.warn(
+                    "{} does not support hard links ({}); falling back to exclusive create and rename",
+                    folder,
+                    e.toString());
+            hardLinks = false;
+            return Optional.empty();
+        }
+    }
+
     /** Whether a failed {@code link(2)} means the file system has no hard links (FAT, some SMB shares). */
     private static boolean linksUnsupported(IOException e) {
         String text = String.valueOf(e instanceof FileSystemException fse ? fse.getReason() : e.getMessage())
@@ -322,19 +337,9 @@ public final class FilesystemStorage implements BackupStorage {
     /** Moves {@code tombstone} back to {@code target} unless that exists; false when it did. */
     private boolean putBack(Path tombstone, Path target) throws IOException {
         if (hardLinks) {
-            try {
-                Files.createLink(target, tombstone); // link(2): exclusive
-                return true;
-            } catch (FileAlreadyExistsException e) {
-                return false;
-            } catch (UnsupportedOperationException | IOException e) {
-                if (Files.exists(target)) {
-                    return false;
-                }
-                if (e instanceof IOException io && !linksUnsupported(io)) {
-                    throw io;
-                }
-                hardLinks = false;
+            Optional<Boolean> linked = linkExclusively(target, tombstone);
+            if (linked.isPresent()) {
+                return linked.get();
             }
         }
         // without hard links: a check, then rename(2); a create in between is the only loser
