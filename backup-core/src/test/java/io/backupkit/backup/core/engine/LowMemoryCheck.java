@@ -59,7 +59,7 @@ public final class LowMemoryCheck {
         try (BackupManager backups = f.builder().build()) {
             BackupInfo info = backups.create().backup();
             long t1 = System.nanoTime();
-            f.sql("DELETE FROM item WHERE id % 2 = 0", "CREATE TABLE later (x INT)");
+            f.sql("DELETE FROM item WHERE id % 97 = 0", "CREATE TABLE later (x INT)");
             f.write("later.bin", 1000, 1);
             backups.restore(RestoreOptions.of(info.id().value()).withSafetyBackup(false));
             long t2 = System.nanoTime();
