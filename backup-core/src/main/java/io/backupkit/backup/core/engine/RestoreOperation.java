@@ -104,10 +104,15 @@ final class RestoreOperation {
                 media = CompletableFuture.runAsync(
                         () -> extractVerified(mediaArtifact.get(), backup.media(), target), pool);
             }
-            Path dump = dbArtifact.map(a -> verifiedDump(a, work)).orElse(null);
             // a safety backup comes after everything is verified (a corrupt backup leaves no
-            // pre-restore backup behind); without one, a gating dumper starts at once
-            boolean gated = dump != null && settings.dumper().gatesCommit() && !options.safetyBackup();
+            // pre-restore backup behind); without one, a gating dumper starts at once, and a local
+            // dump is checked at its commit gate from the same read instead of in a pass of its own
+            boolean gated = dbArtifact.isPresent() && settings.dumper().gatesCommit() && !options.safetyBackup();
+            Optional<Path> local = dbArtifact.flatMap(a -> ArtifactReader.localFile(storage, a));
+            boolean verifyAtGate = gated && local.isPresent();
+            Path dump = verifyAtGate
+                    ? local.get()
+                    : dbArtifact.map(a -> verifiedDump(a, work)).orElse(null);
             if (!gated) {
                 join(media);
             }
@@ -130,6 +135,7 @@ final class RestoreOperation {
             // still being verified and swaps it in at its commit gate, just before it commits
             CompletableFuture<Void> mediaDone = media;
             Runnable swapMedia = () -> {
+                steps.gateReached = true;
                 join(mediaDone);
                 if (steps.staging != null && steps.swap == null) {
                     listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
@@ -144,14 +150,15 @@ final class RestoreOperation {
                     swapMedia.run();
                 }
                 listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
-                settings.dumper()
-                        .restore(new SpoolDumpSource(
-                                settings,
-                                dbArtifact.get(),
-                                dump,
-                                work,
-                                backup.database(),
-                                gated ? swapMedia : () -> {}));
+                steps.source = new SpoolDumpSource(
+                        settings,
+                        dbArtifact.get(),
+                        dump,
+                        work,
+                        backup.database(),
+                        gated ? swapMedia : () -> {},
+                        verifyAtGate);
+                settings.dumper().restore(steps.source);
                 listener.phaseFinished(Phase.DATABASE_RESTORE);
             }
             swapMedia.run();
@@ -161,7 +168,7 @@ final class RestoreOperation {
             return new RestoreResult(
                     backup, safety, dump != null, mediaArtifact.isPresent(), Duration.ofNanos(System.nanoTime() - t0));
         } catch (RuntimeException failure) {
-            RuntimeException e = rootCause(failure, media);
+            RuntimeException e = rootCause(failure, media, steps);
             MediaSwap swap = steps.swap;
             if (swap != null) {
                 try {
@@ -395,6 +402,34 @@ final class RestoreOperation {
      * What to report: when the media archive failed its verification, that is the cause (a dumper
      * refused at its commit gate wraps it, or fails for its own reasons meanwhile).
      */
+    private static RuntimeException rootCause(RuntimeException failure, CompletableFuture<Void> media, Steps steps) {
+        CorruptBackupException corruptDump = findCorrupt(failure);
+        if (corruptDump == null && !steps.gateReached && steps.source != null && steps.source.verifiesAtGate()) {
+            try {
+                steps.source.verify(); // did the dumper fail because the dump is damaged?
+            } catch (CorruptBackupException damaged) {
+                corruptDump = damaged;
+            }
+        }
+        if (steps.gateReached || corruptDump == null) {
+            return rootCause(failure, media);
+        }
+        // the dump failed its check at the commit gate: the dumper rolled back; say why
+        if (corruptDump != failure) {
+            corruptDump.addSuppressed(failure);
+        }
+        return corruptDump;
+    }
+
+    private static CorruptBackupException findCorrupt(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CorruptBackupException corrupt) {
+                return corrupt;
+            }
+        }
+        return null;
+    }
+
     private static RuntimeException rootCause(RuntimeException failure, CompletableFuture<Void> media) {
         if (media.isCompletedExceptionally()) {
             try {
@@ -425,6 +460,10 @@ final class RestoreOperation {
     private static final class Steps {
         volatile Path staging;
         volatile MediaSwap swap;
+        /** Set once the commit gate let the dump's own check pass (then the media is awaited). */
+        volatile boolean gateReached;
+
+        volatile SpoolDumpSource source;
     }
 
     private static void deleteQuietly(Path dir) {

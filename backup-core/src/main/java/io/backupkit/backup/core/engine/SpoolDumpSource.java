@@ -2,7 +2,9 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupSettings;
+import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.DatabaseInfo;
+import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.DumpSource;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -11,7 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** A verified dump file (in the spool, or the local storage's own file), decoded on the fly. */
+/**
+ * A dump file (in the spool, or the local storage's own file), decoded on the fly. Either it was
+ * verified before the restore started, or ({@code verifyAtGate}) its SHA-256 is computed while the
+ * dumper reads it and checked at the commit gate: a mismatch refuses the gate, so the dumper rolls
+ * back. That spares a full read of the dump before a gating dumper starts.
+ */
 final class SpoolDumpSource implements DumpSource {
     private final BackupSettings settings;
     private final ArtifactInfo artifact;
@@ -19,26 +26,65 @@ final class SpoolDumpSource implements DumpSource {
     private final Path workDir;
     private final DatabaseInfo info;
     private final Runnable gate;
+    private final boolean verifyAtGate;
+    private volatile HashingInputStream lastOpened;
     private Path plain;
 
     SpoolDumpSource(
-            BackupSettings settings, ArtifactInfo artifact, Path file, Path workDir, DatabaseInfo info, Runnable gate) {
+            BackupSettings settings,
+            ArtifactInfo artifact,
+            Path file,
+            Path workDir,
+            DatabaseInfo info,
+            Runnable gate,
+            boolean verifyAtGate) {
         this.settings = settings;
         this.artifact = artifact;
         this.file = file;
         this.workDir = workDir;
         this.info = info;
         this.gate = gate;
+        this.verifyAtGate = verifyAtGate;
     }
 
     @Override
     public void beforeCommit() {
+        if (verifyAtGate) {
+            verify();
+        }
         gate.run();
+    }
+
+    boolean verifiesAtGate() {
+        return verifyAtGate;
+    }
+
+    /** Checks the dump read last, if it was read whole; otherwise reads the file once more to check it. */
+    void verify() {
+        HashingInputStream read = lastOpened;
+        lastOpened = null; // checked once; a later call reads the file again
+        if (read != null && read.count() == artifact.size()) {
+            ArtifactReader.check(artifact, read);
+            return;
+        }
+        try (HashingInputStream whole = new HashingInputStream(Files.newInputStream(file))) {
+            whole.drain();
+            ArtifactReader.check(artifact, whole);
+        } catch (IOException e) {
+            throw new CorruptBackupException(
+                    artifact.name(), "cannot read " + file + " to check it: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public InputStream open() throws IOException {
-        return ArtifactReader.decode(settings, artifact, new BufferedInputStream(Files.newInputStream(file), 1 << 20));
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 20);
+        if (verifyAtGate) {
+            HashingInputStream hashed = new HashingInputStream(raw);
+            lastOpened = hashed;
+            raw = hashed;
+        }
+        return ArtifactReader.decode(settings, artifact, raw);
     }
 
     @Override

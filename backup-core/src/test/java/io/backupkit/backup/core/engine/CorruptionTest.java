@@ -97,6 +97,28 @@ class CorruptionTest {
         f.assertUnchanged(db, media);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"zstd", "none"})
+    void t7_damagedDumpCheckedAtTheCommitGateIsRefusedWithTheDatabaseUntouched(String compression) throws Exception {
+        // without a safety backup the dump is not read in a pass of its own: its digest is checked
+        // from the dumper's own read, at the commit gate
+        try (BackupManager gated = f.builder()
+                .compression(io.backupkit.backup.Compression.parse(compression))
+                .build()) {
+            BackupInfo b = gated.create().backup();
+            ArtifactInfo dump = b.artifact("database").orElseThrow();
+            f.flipByte(dump.name());
+            f.sql("INSERT INTO part (name, price) VALUES ('after', 4)");
+            String changed = f.databaseState();
+            Map<String, String> mediaNow = f.mediaState();
+            assertThatThrownBy(() ->
+                            gated.restore(RestoreOptions.of(b.id().value()).withSafetyBackup(false)))
+                    .isInstanceOf(CorruptBackupException.class)
+                    .hasMessageContaining(dump.name());
+            f.assertUnchanged(changed, mediaNow);
+        }
+    }
+
     @Test
     void t7_mediaCorruptionFoundAfterTheDatabaseRestoreRanRollsTheDatabaseBack() throws Exception {
         // a large, uncompressed media archive with a flipped byte near its end: the database restore
