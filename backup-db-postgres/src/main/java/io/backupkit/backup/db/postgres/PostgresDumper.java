@@ -85,6 +85,11 @@ public final class PostgresDumper implements DatabaseDumper {
 
     private record Resolved(PgVersion server, PgTools.Toolset toolset) {}
 
+    /** The restore tools found for dumps of one pg_dump version (restore probes them once, not twice). */
+    private volatile RestoreTools restoreToolsCache;
+
+    private record RestoreTools(String dumpToolVersion, PgTools.Toolset toolset) {}
+
     PostgresDumper(DatabaseConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = PostgresOptions.from(config.options());
@@ -257,7 +262,14 @@ public final class PostgresDumper implements DatabaseDumper {
                 ? "the backup does not say which pg_dump wrote it"
                 : "the backup was written by pg_dump " + dumpTool
                         + ", and pg_restore cannot read archives written by a newer pg_dump";
-        return tools.find(List.of("pg_restore", "psql"), dumpTool, why);
+        String key = String.valueOf(info.toolVersion());
+        RestoreTools cached = restoreToolsCache;
+        if (cached != null && cached.dumpToolVersion().equals(key)) {
+            return cached.toolset(); // checkRestorable found them moments ago: no second probe
+        }
+        PgTools.Toolset set = tools.find(List.of("pg_restore", "psql"), dumpTool, why);
+        restoreToolsCache = new RestoreTools(key, set);
+        return set;
     }
 
     // ---------------------------------------------------------------- restore
