@@ -13,6 +13,7 @@ import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.BooleanSupplier;
 
 /**
  * Streams one artifact into the storage: source -> compressor -> (encryptor) -> SHA-256 + count ->
@@ -28,7 +29,13 @@ final class ArtifactWriter {
     private ArtifactWriter() {}
 
     static ArtifactInfo write(
-            BackupSettings settings, String kind, String name, Phase phase, BackupListener listener, Body body)
+            BackupSettings settings,
+            String kind,
+            String name,
+            Phase phase,
+            BackupListener listener,
+            BooleanSupplier cancelled,
+            Body body)
             throws IOException {
         Encryption encryption = settings.encryption();
         try (ObjectWrite write = settings.storage().openWrite(name)) {
@@ -39,7 +46,7 @@ final class ArtifactWriter {
                     settings.compression(), settings.compressionLevel(), settings.compressionWorkers(), encrypted);
             boolean finished = false;
             try {
-                ProgressOutputStream source = new ProgressOutputStream(compressed, phase, listener::progress);
+                ProgressOutputStream source = new ProgressOutputStream(compressed, phase, listener::progress, cancelled);
                 body.writeTo(source);
                 source.flush();
                 listener.progress(phase, source.count());

@@ -43,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +59,12 @@ final class CreateOperation {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicInteger THREADS = new AtomicInteger();
 
+    /** How long the other parts get to stop by themselves before they are interrupted. */
+    static final Duration COOPERATIVE_STOP = Duration.ofSeconds(10);
+
     private final BackupSettings settings;
     private final BackupListener listener;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
 
     CreateOperation(BackupSettings settings) {
         this.settings = settings;
@@ -119,6 +124,7 @@ final class CreateOperation {
                                 dbName,
                                 Phase.DATABASE_DUMP,
                                 listener,
+                                cancelled::get,
                                 dumper::dump))));
             }
             if (withMedia) {
@@ -134,6 +140,7 @@ final class CreateOperation {
                                 mediaName,
                                 Phase.MEDIA_ARCHIVE,
                                 listener,
+                                cancelled::get,
                                 out -> mediaInfo[0] = archiver.write(out)))));
             }
             List<ArtifactInfo> artifacts = awaitAll(pool, parts, futures);
@@ -209,14 +216,30 @@ final class CreateOperation {
         return out;
     }
 
-    private static void stop(ExecutorService pool, List<Future<ArtifactInfo>> futures) {
-        futures.forEach(f -> f.cancel(true));
-        pool.shutdownNow();
+    /**
+     * Stops the other parts after a failure or a cancellation, and waits until they have aborted
+     * their writes. First cooperatively (their next write fails): an in-process database such as H2
+     * must not be interrupted inside its own file I/O, which would close its store. Only a part that
+     * has not stopped after {@link #COOPERATIVE_STOP} (e.g. blocked reading a dump tool that writes
+     * nothing) is interrupted, which makes the dumper kill its tool.
+     */
+    private void stop(ExecutorService pool, List<Future<ArtifactInfo>> futures) {
+        cancelled.set(true);
+        pool.shutdown();
+        boolean interrupted = false;
         try {
-            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.error("a backup task did not stop within 60 s after cancellation");
+            if (!pool.awaitTermination(COOPERATIVE_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                futures.forEach(f -> f.cancel(true));
+                pool.shutdownNow();
+                if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.error("a backup task did not stop within 60 s after cancellation");
+                }
             }
         } catch (InterruptedException e) {
+            interrupted = true;
+            pool.shutdownNow();
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

@@ -5,35 +5,49 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.function.BooleanSupplier;
 import java.util.function.ObjLongConsumer;
 
 /**
  * Counts source bytes and reports them about every MiB; fails with {@link InterruptedIOException}
- * once its thread is interrupted, so a cancelled create stops writing promptly.
+ * at the next write once {@code cancelled} says so (or its thread is interrupted), so a cancelled
+ * create stops its producer cooperatively: an in-process database such as H2 must not be
+ * interrupted in the middle of its own file I/O.
  */
 public final class ProgressOutputStream extends FilterOutputStream {
     private static final long STEP = 1 << 20;
     private final Phase phase;
     private final ObjLongConsumer<Phase> progress;
+    private final BooleanSupplier cancelled;
     private long count;
     private long reported;
 
-    public ProgressOutputStream(OutputStream target, Phase phase, ObjLongConsumer<Phase> progress) {
+    public ProgressOutputStream(
+            OutputStream target, Phase phase, ObjLongConsumer<Phase> progress, BooleanSupplier cancelled) {
         super(target);
         this.phase = phase;
         this.progress = progress;
+        this.cancelled = cancelled;
     }
 
     @Override
     public void write(int b) throws IOException {
+        checkCancelled();
         out.write(b);
         advance(1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        checkCancelled();
         out.write(b, off, len);
         advance(len);
+    }
+
+    private void checkCancelled() throws InterruptedIOException {
+        if (cancelled.getAsBoolean()) {
+            throw new InterruptedIOException("the backup was cancelled");
+        }
     }
 
     private void advance(long n) throws InterruptedIOException {
@@ -41,7 +55,7 @@ public final class ProgressOutputStream extends FilterOutputStream {
         if (count - reported >= STEP) {
             reported = count;
             if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedIOException("cancelled");
+                throw new InterruptedIOException("the backup was cancelled");
             }
             progress.accept(phase, count);
         }
