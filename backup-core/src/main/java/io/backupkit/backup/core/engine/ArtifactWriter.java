@@ -46,7 +46,8 @@ final class ArtifactWriter {
                     settings.compression(), settings.compressionLevel(), settings.compressionWorkers(), encrypted);
             boolean finished = false;
             try {
-                ProgressOutputStream source = new ProgressOutputStream(compressed, phase, listener::progress, cancelled);
+                ProgressOutputStream source =
+                        new ProgressOutputStream(compressed, phase, listener::progress, cancelled);
                 body.writeTo(source);
                 source.flush();
                 listener.progress(phase, source.count());

@@ -28,8 +28,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -196,7 +198,28 @@ final class DefaultBackupManager implements BackupManager {
     private PruneResult plan(RetentionPolicy policy, boolean dryRun) {
         Instant now = settings.clock().instant();
         Catalog.Scan scan = catalog.scan();
-        RetentionPlanner.Plan plan = RetentionPlanner.plan(scan.complete(), policy, now);
+        // only backups whose artifacts are all there count: one with a missing or short artifact
+        // must not take an intact backup's place under a keep rule (T12); it is kept and reported
+        Map<String, Long> sizes = new HashMap<>();
+        scan.objects().forEach(o -> sizes.put(o.name(), o.size()));
+        List<BackupInfo> intact = new ArrayList<>();
+        List<BackupInfo> broken = new ArrayList<>();
+        for (BackupInfo b : scan.complete()) {
+            boolean whole =
+                    b.artifacts().stream().allMatch(a -> Long.valueOf(a.size()).equals(sizes.get(a.name())));
+            (whole ? intact : broken).add(b);
+        }
+        for (BackupInfo b : broken) {
+            String msg = "backup " + b.id() + " is incomplete (an artifact is missing or has the wrong size): prune "
+                    + "neither counts nor deletes it; check it with 'backup verify " + b.id() + "'";
+            LOG.warn(msg);
+            Events.warn(settings.listener(), msg);
+        }
+        RetentionPlanner.Plan retention = RetentionPlanner.plan(intact, policy, now);
+        List<BackupInfo> keep = new ArrayList<>(retention.keep());
+        keep.addAll(broken);
+        keep.sort(Catalog.NEWEST_FIRST);
+        RetentionPlanner.Plan plan = new RetentionPlanner.Plan(keep, retention.delete());
         Set<String> protectedIds = new HashSet<>();
         scan.complete().forEach(b -> protectedIds.add(b.id().value()));
         for (String unreadable : scan.unreadableManifests()) {
