@@ -38,6 +38,9 @@ public final class ManifestCodec {
 
     private static final String FORMAT = "backupkit-manifest";
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** What every storage accepts as an object name. */
+    private static final Pattern ARTIFACT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ManifestCodec() {}
@@ -223,14 +226,16 @@ public final class ManifestCodec {
             } catch (RuntimeException e) {
                 throw corrupt(objectName, "has an unknown compression for " + name);
             }
+            String encryption = text(objectName, a, "encryption", false);
+            if (!ARTIFACT_NAME.matcher(name).matches()
+                    || !name.equals(expectedName(id, kind, database, compression, encryption, name))) {
+                throw corrupt(
+                        objectName,
+                        "names an artifact '" + name + "' that does not match its kind, format,"
+                                + " compression and encryption");
+            }
             artifacts.add(new ArtifactInfo(
-                    kind,
-                    name,
-                    size,
-                    sha,
-                    compression,
-                    text(objectName, a, "encryption", false),
-                    text(objectName, a, "key_id", false)));
+                    kind, name, size, sha, compression, encryption, text(objectName, a, "key_id", false)));
         }
         if ((database != null) != artifacts.stream().anyMatch(a -> a.kind().equals(ArtifactInfo.DATABASE))
                 || (media != null) != artifacts.stream().anyMatch(a -> a.kind().equals(ArtifactInfo.MEDIA))) {
@@ -265,6 +270,26 @@ public final class ManifestCodec {
     /** Parses and re-encodes: the canonical bytes of a manifest, for comparisons. */
     public static String toText(BackupInfo info) {
         return new String(write(info), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The name the writer gives an artifact of this kind, format, compression and encryption: a
+     * manifest whose compression or encryption field was edited no longer matches its names.
+     */
+    private static String expectedName(
+            BackupId id, String kind, DatabaseInfo database, Compression compression, String encryption, String name) {
+        String extension = null;
+        if (encryption != null) {
+            int dot = name.lastIndexOf('.');
+            extension = dot < 0 ? "" : name.substring(dot + 1);
+            if (!extension.matches("[a-z0-9]{1,16}")) {
+                return "";
+            }
+        }
+        if (kind.equals(ArtifactInfo.DATABASE)) {
+            return database == null ? "" : ObjectNames.database(id, database.format(), compression, extension);
+        }
+        return ObjectNames.media(id, compression, extension);
     }
 
     private static JsonNode object(String objectName, JsonNode parent, String field) {

@@ -162,6 +162,23 @@ class CorruptionTest {
         f.assertUnchanged(db, media);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"compression\" : \"none\"", "\"encryption\" : \"openpgp\""})
+    void t25_manifestWhoseArtifactFieldsNoLongerMatchTheirNamesIsRefused(String edit) throws Exception {
+        Path manifest = f.backups.resolve(info.id() + ".manifest.json");
+        String text = Files.readString(manifest);
+        String field = edit.substring(0, edit.indexOf(':') + 1);
+        String original = field.startsWith("\"compression\"") ? field + " \"zstd\"" : field + " null";
+        assertThat(text).contains(original);
+        Files.writeString(manifest, text.replaceFirst(java.util.regex.Pattern.quote(original), edit));
+        assertThatThrownBy(() -> backups.verify(info.id().value(), true))
+                .isInstanceOf(CorruptBackupException.class)
+                .hasMessageContaining("does not match its kind, format, compression and encryption");
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
+                .isInstanceOf(CorruptBackupException.class);
+        f.assertUnchanged(db, media);
+    }
+
     @Test
     void t9_manifestSwappedBetweenBackupsIsRefused() throws Exception {
         BackupInfo second = backups.create().backup();
