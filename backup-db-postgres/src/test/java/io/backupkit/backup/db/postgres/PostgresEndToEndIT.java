@@ -137,6 +137,56 @@ class PostgresEndToEndIT {
     }
 
     @Test
+    void t24_aPgDumpKilledDuringCreateLeavesNoBackup() throws Exception {
+        Path backupsDir = dir.resolve("backups");
+        try (BackupManager backups = BackupManager.builder()
+                        .storage("filesystem", backupsDir.toString(), Map.of())
+                        .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
+                        .build();
+                java.sql.Connection locker = db.connect()) {
+            // hold pg_dump at its table locks so it is surely running when it is killed
+            locker.setAutoCommit(false);
+            try (java.sql.Statement st = locker.createStatement()) {
+                st.execute("CREATE TABLE held (x int)");
+                locker.commit();
+                st.execute("LOCK TABLE held IN ACCESS EXCLUSIVE MODE");
+            }
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread create = new Thread(() -> {
+                try {
+                    backups.create();
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            create.start();
+            ProcessHandle pgDump = null;
+            for (int i = 0; i < 200 && pgDump == null; i++) {
+                pgDump = ProcessHandle.current()
+                        .descendants()
+                        .filter(p -> p.info()
+                                .command()
+                                .map(c -> c.endsWith("/pg_dump"))
+                                .orElse(false))
+                        .findFirst()
+                        .orElse(null);
+                Thread.sleep(50);
+            }
+            assertThat(pgDump).as("pg_dump was started").isNotNull();
+            assertThat(pgDump.destroyForcibly()).isTrue(); // SIGKILL
+            create.join(60_000);
+            locker.rollback();
+            assertThat(create.isAlive()).isFalse();
+            assertThat(failure.get()).isInstanceOf(io.backupkit.backup.BackupException.class);
+            assertThat(backups.list()).isEmpty();
+            try (var files = Files.list(backupsDir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".manifest.json"));
+            }
+        }
+    }
+
+    @Test
     void aMissingPgDumpFailsTheBackupAndListsNothing() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty-bin"));
         try (BackupManager backups = BackupManager.builder()
