@@ -83,7 +83,9 @@ class ListenerEventsTest {
                     .contains("phase DATABASE_DUMP", "phase MEDIA_ARCHIVE", "phase MANIFEST")
                     .endsWith("succeeded");
             backups.restore(RestoreOptions.latest().withSafetyBackup(false));
-            assertThat(recorder.events).contains("restore started", "phase DOWNLOAD_VERIFY").endsWith("restore succeeded");
+            assertThat(recorder.events)
+                    .contains("restore started", "phase DOWNLOAD_VERIFY")
+                    .endsWith("restore succeeded");
         }
     }
 
@@ -92,8 +94,10 @@ class ListenerEventsTest {
         EngineFixture f = new EngineFixture(tmp);
         f.createDatabase();
         Recorder recorder = new Recorder();
-        try (BackupManager backups =
-                f.builder().mediaDir(tmp.resolve("no-such-folder")).listener(recorder).build()) {
+        try (BackupManager backups = f.builder()
+                .mediaDir(tmp.resolve("no-such-folder"))
+                .listener(recorder)
+                .build()) {
             assertThatThrownBy(backups::create).isInstanceOf(BackupException.class);
             assertThat(recorder.events).startsWith("started [manual]").endsWith("failed");
             assertThat(recorder.failed).hasMessageContaining("BACKUP_MEDIA_DIR");
