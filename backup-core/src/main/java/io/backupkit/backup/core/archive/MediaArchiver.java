@@ -16,6 +16,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -242,7 +243,15 @@ public final class MediaArchiver {
             SafeListener.checkCancelled("Archiving the media folder");
             String name = folder.names().next();
             String rel = folder.rel().isEmpty() ? name : folder.rel() + "/" + name;
-            Path path = folder.path().resolve(name);
+            Path path;
+            try {
+                path = folder.path().resolve(name);
+            } catch (InvalidPathException e) {
+                throw new UnableToArchiveMediaException(
+                        "Cannot read the name of " + folder.path() + "/" + name + ": "
+                                + (FileNameEncoding.isUtf8() ? e.getMessage() : FileNameEncoding.advice()),
+                        e);
+            }
             if (excluded.relative().contains(rel) || isExcluded(rel)) {
                 continue;
             }

@@ -360,6 +360,13 @@ public final class MediaExtractor {
             try {
                 dest = root.resolve(rel).normalize();
             } catch (InvalidPathException e) {
+                if (!FileNameEncoding.isUtf8()) {
+                    // the archive is fine; this JVM cannot write such names
+                    throw new UnableToRestoreMediaException(
+                            "Cannot create " + rel + " from " + artifact + ": " + FileNameEncoding.advice()
+                                    + ". Nothing was changed",
+                            e);
+                }
                 throw unsafe(name, "the name is not a valid path here (" + e.getMessage() + ")");
             }
             if (!dest.startsWith(root)
