@@ -1,0 +1,210 @@
+package io.backupkit.backup.core.matrix;
+
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The real parts of the matrix tests: an H2 file database and a media folder in a temp folder, a
+ * filesystem backup folder, and ways to snapshot and compare their state. No mocks.
+ */
+final class MatrixFixture {
+    final Path root;
+    final Path backups;
+    final Path media;
+    final Path spool;
+    final String url;
+    final String user;
+    final Secret password;
+
+    MatrixFixture(Path root) throws IOException {
+        this(root, "sa", null);
+    }
+
+    /** A fixture whose database is created by (and owned by) {@code user} with {@code password}. */
+    MatrixFixture(Path root, String user, Secret password) throws IOException {
+        this.root = root;
+        this.backups = root.resolve("backups");
+        this.media = root.resolve("media");
+        this.spool = root.resolve("spool");
+        this.url = "jdbc:h2:file:" + root.resolve("db/app").toAbsolutePath();
+        this.user = user;
+        this.password = password;
+        Files.createDirectories(media);
+    }
+
+    /** A builder on the filesystem storage in {@link #backups}, without fsync (tests only). */
+    BackupManager.Builder builder() {
+        return BackupManager.builder()
+                .storage("filesystem", backups.toString(), Map.of("fsync", false))
+                .database(url, user, password)
+                .mediaDir(media)
+                .spoolDir(spool)
+                .hostApplication("matrix-app", "1.0.0");
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, user, password == null ? "" : password.reveal());
+    }
+
+    void sql(String... statements) throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    /** A small schema with text, binary, unicode and NULLs; {@code rows} rows of about 600 bytes each. */
+    void createDatabase(int rows) throws SQLException {
+        sql(
+                "CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(200) NOT NULL, note CLOB, data VARBINARY(600))",
+                "CREATE TABLE \"größe\" (id INT PRIMARY KEY, item_id INT REFERENCES item(id), v DECIMAL(10,2))",
+                "INSERT INTO item SELECT X, 'item ' || X || ' ✓', CASE WHEN MOD(X, 7) = 0 THEN NULL ELSE 'note ' || X END,"
+                        + " CAST(RANDOM_UUID() AS VARBINARY) || SECURE_RAND(256) FROM SYSTEM_RANGE(1, " + rows + ")",
+                "INSERT INTO \"größe\" VALUES (1, 1, 1.50)");
+    }
+
+    /** {@code files} files of {@code size} incompressible bytes each, in two folders, seeded. */
+    void createMedia(int files, int size, long seed) throws IOException {
+        Random random = new Random(seed);
+        for (int i = 0; i < files; i++) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            write((i % 2 == 0 ? "attachments/" : "images/Übersicht/") + "file-" + i + ".bin", data);
+        }
+        write("empty.txt", new byte[0]);
+        Files.setPosixFilePermissions(
+                write("bin/run.sh", "#!/bin/sh\necho hi\n".getBytes()), PosixFilePermissions.fromString("rwxr-x---"));
+    }
+
+    Path write(String rel, byte[] data) throws IOException {
+        Path p = media.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.write(p, data);
+        return p;
+    }
+
+    /** Changes both database and media so that a restore of an earlier backup would be visible. */
+    void changeState() throws Exception {
+        sql("INSERT INTO item (id, name) VALUES (-1, 'newer than the backup')");
+        write("newer.txt", "added after the backup".getBytes());
+    }
+
+    /** The database state as H2's own script, for exact comparison. */
+    String databaseState() throws SQLException {
+        StringBuilder sb = new StringBuilder();
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SCRIPT NOPASSWORDS NOSETTINGS")) {
+            while (rs.next()) {
+                sb.append(rs.getString(1)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Every path under the media folder with type, size, digest, mtime (seconds) and permissions. */
+    Map<String, String> mediaState() throws IOException {
+        Map<String, String> state = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(media)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                String rel = media.relativize(p).toString();
+                if (rel.isEmpty()) {
+                    continue;
+                }
+                String perms =
+                        PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    state.put(rel, "dir " + perms);
+                } else {
+                    state.put(
+                            rel,
+                            "file " + Files.size(p) + " " + sha256(p) + " "
+                                    + Files.getLastModifiedTime(p).toMillis() / 1000 + " " + perms);
+                }
+            }
+        }
+        return state;
+    }
+
+    /** Both states at once. */
+    State state() throws Exception {
+        return new State(databaseState(), mediaState());
+    }
+
+    record State(String database, Map<String, String> media) {}
+
+    /** Names of the files in the backup folder, hidden ones included. */
+    Set<String> backupFolder() throws IOException {
+        Set<String> names = new TreeSet<>();
+        if (!Files.isDirectory(backups)) {
+            return names;
+        }
+        try (Stream<Path> list = Files.list(backups)) {
+            list.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        return names;
+    }
+
+    /** Names in a folder, hidden ones included. */
+    static Set<String> listNames(Path folder) throws IOException {
+        Set<String> names = new TreeSet<>();
+        try (Stream<Path> list = Files.list(folder)) {
+            list.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        return names;
+    }
+
+    /** The objects a complete backup consists of: its manifest and its artifacts. */
+    static Set<String> objectsOf(BackupInfo info) {
+        Set<String> names = new TreeSet<>();
+        names.add(info.id().value() + ".manifest.json");
+        info.artifacts().forEach(a -> names.add(a.name()));
+        return names;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The class path of the running tests, for child JVMs. */
+    static String classPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
