@@ -15,7 +15,6 @@ import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.HostInfo;
 import io.backupkit.backup.IncompatibleBackupException;
 import io.backupkit.backup.MediaInfo;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -254,22 +253,6 @@ public final class ManifestCodec {
                 media,
                 artifacts,
                 Duration.ofMillis(Math.max(0, durationMs)));
-    }
-
-    /** The JSON of a backup for scripts ({@code list --json}): the manifest's own fields plus {@code size}. */
-    public static ObjectNode summary(BackupInfo info) {
-        try {
-            ObjectNode node = (ObjectNode) JSON.readTree(write(info));
-            node.put("size", info.size());
-            return node;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Parses and re-encodes: the canonical bytes of a manifest, for comparisons. */
-    public static String toText(BackupInfo info) {
-        return new String(write(info), StandardCharsets.UTF_8);
     }
 
     /**
