@@ -17,17 +17,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -579,35 +573,9 @@ public abstract class BackupStorageContract {
 
     // ---------------------------------------------------------------- helpers
 
-    /** A task run by one of the racing threads; {@code i} is the thread's index. */
-    @FunctionalInterface
-    protected interface RaceTask<T> {
-        T run(int i) throws Exception;
-    }
-
     /** Runs {@code task} on {@link #threads()} threads released at once; results by thread index. */
-    protected final <T> List<T> race(RaceTask<T> task) throws Exception {
-        int n = threads();
-        CyclicBarrier start = new CyclicBarrier(n);
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> call = () -> {
-                    start.await(30, TimeUnit.SECONDS);
-                    return task.run(index);
-                };
-                futures.add(pool.submit(call));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(90, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
+    protected final <T> List<T> race(Race.Task<T> task) throws Exception {
+        return Race.run(threads(), task);
     }
 
     /** Writes and commits an object. */

@@ -9,6 +9,7 @@ import io.backupkit.backup.core.storage.MemoryStorage;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.tck.Race;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,16 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -208,7 +202,7 @@ class StorageLeaseTest {
         BackupStorage storage = new FilesystemStorage(temp.resolve("race"));
         for (int round = 0; round < 3; round++) {
             List<Optional<StorageLease>> results =
-                    race(8, i -> StorageLease.tryAcquire(storage, NAME, "thread-" + i, TTL, clock));
+                    Race.run(8, i -> StorageLease.tryAcquire(storage, NAME, "thread-" + i, TTL, clock));
             List<StorageLease> winners =
                     results.stream().flatMap(Optional::stream).toList();
             assertThat(winners).as("holders in round " + round).hasSize(1);
@@ -224,7 +218,7 @@ class StorageLeaseTest {
             StorageLease.acquire(storage, NAME, "dead-" + round, TTL, clock);
             clock.advance(TTL.plusSeconds(1));
             List<Optional<StorageLease>> results =
-                    race(8, i -> StorageLease.tryAcquire(storage, NAME, "thread-" + i, TTL, clock));
+                    Race.run(8, i -> StorageLease.tryAcquire(storage, NAME, "thread-" + i, TTL, clock));
             List<StorageLease> winners =
                     results.stream().flatMap(Optional::stream).toList();
             assertThat(winners).as("takeovers in round " + round).hasSize(1);
@@ -251,33 +245,6 @@ class StorageLeaseTest {
     private static String read(BackupStorage storage) throws IOException {
         try (InputStream in = storage.openRead(NAME)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private interface Task<T> {
-        T run(int i) throws Exception;
-    }
-
-    private static <T> List<T> race(int n, Task<T> task) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(n);
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> call = () -> {
-                    start.await(30, TimeUnit.SECONDS);
-                    return task.run(index);
-                };
-                futures.add(pool.submit(call));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
         }
     }
 
