@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param media the media part, or {@code null} when it was skipped
  * @param artifacts the stored objects, database first
  * @param duration how long the backup took
+ * @param seal the manifest's seal: {@code sha256:<hex>} of its content, or {@code
+ *     hmac-sha256:<hex>} keyed by the seal key inside the encrypted artifacts; {@code null} before
+ *     it is sealed and in format 1 manifests
  */
 public record BackupInfo(
         int formatVersion,
@@ -34,7 +37,8 @@ public record BackupInfo(
         DatabaseInfo database,
         MediaInfo media,
         List<ArtifactInfo> artifacts,
-        Duration duration) {
+        Duration duration,
+        String seal) {
     public BackupInfo {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(created, "created");
@@ -43,6 +47,56 @@ public record BackupInfo(
         host = host == null ? HostInfo.UNKNOWN : host;
         artifacts = List.copyOf(artifacts);
         duration = duration == null ? Duration.ZERO : duration;
+    }
+
+    /** A backup not sealed yet. */
+    public BackupInfo(
+            int formatVersion,
+            BackupId id,
+            Instant created,
+            List<String> labels,
+            Map<String, String> attributes,
+            HostInfo host,
+            String libraryVersion,
+            DatabaseInfo database,
+            MediaInfo media,
+            List<ArtifactInfo> artifacts,
+            Duration duration) {
+        this(
+                formatVersion,
+                id,
+                created,
+                labels,
+                attributes,
+                host,
+                libraryVersion,
+                database,
+                media,
+                artifacts,
+                duration,
+                null);
+    }
+
+    /** The same backup with another seal. */
+    public BackupInfo withSeal(String seal) {
+        return new BackupInfo(
+                formatVersion,
+                id,
+                created,
+                labels,
+                attributes,
+                host,
+                libraryVersion,
+                database,
+                media,
+                artifacts,
+                duration,
+                seal);
+    }
+
+    /** Whether any artifact is encrypted. */
+    public boolean encrypted() {
+        return artifacts.stream().anyMatch(ArtifactInfo::encrypted);
     }
 
     /** Bytes stored for this backup (artifacts only). */

@@ -115,6 +115,7 @@ public interface BackupManager extends AutoCloseable {
         private int compressionWorkers;
         private String encryptionId;
         private EncryptionConfig encryptionConfig;
+        private PassphraseCallback passphraseCallback;
         private Encryption encryption;
         private HostInfo host = HostInfo.UNKNOWN;
         private Path spoolDir;
@@ -217,6 +218,15 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Asked for a passphrase the configuration does not hold, when a restore or deep verify
+         * needs one (see {@link PassphraseCallback}); applies to encryption by provider id.
+         */
+        public Builder passphraseCallback(PassphraseCallback callback) {
+            this.passphraseCallback = callback;
+            return this;
+        }
+
         public Builder encryption(Encryption encryption) {
             this.encryption = encryption;
             this.encryptionId = null;
@@ -289,7 +299,11 @@ public interface BackupManager extends AutoCloseable {
             }
             Encryption theEncryption = encryption;
             if (theEncryption == null && encryptionId != null) {
-                theEncryption = registry.encryption(encryptionId).create(encryptionConfig);
+                theEncryption = registry.encryption(encryptionId)
+                        .create(
+                                passphraseCallback == null
+                                        ? encryptionConfig
+                                        : encryptionConfig.withPassphraseCallback(passphraseCallback));
             }
             Path spool = spoolDir != null ? spoolDir : Path.of(System.getProperty("java.io.tmpdir"));
             BackupSettings settings = new BackupSettings(

@@ -22,12 +22,17 @@ public interface Encryption {
 
     /**
      * Wraps {@code target}; closing the returned stream finishes the encryption but does not close
-     * {@code target}. {@code objectName} is bound into the ciphertext so a swapped artifact is detected.
+     * {@code target}. {@code objectName} and {@code sealKey} are bound into the ciphertext
+     * (confidential and integrity-protected): the name so a swapped artifact is detected, the seal
+     * key so {@link #decrypt} can give it back to authenticate the manifest.
      */
-    OutputStream encrypt(OutputStream target, String objectName) throws IOException;
+    OutputStream encrypt(OutputStream target, String objectName, SealKey sealKey) throws IOException;
 
-    /** Opens the plaintext of {@code source}; checks that it was encrypted for {@code objectName}. */
-    InputStream decrypt(InputStream source, String objectName) throws IOException;
+    /**
+     * Opens the plaintext of {@code source}; checks that it was encrypted for {@code objectName} and
+     * returns the seal key bound into it. Reading the result to its end checks the integrity.
+     */
+    DecryptedStream decrypt(InputStream source, String objectName) throws IOException;
 
     /** Whether a secret key or passphrase is configured, so {@link #decrypt} can work. */
     boolean canDecrypt();

@@ -185,7 +185,7 @@ public final class BackupConfigLoader {
         Path spoolDir = r.path(ConfigKey.SPOOL_DIR);
         Path recipientKey = r.path(ConfigKey.ENCRYPTION_RECIPIENT_KEY);
         Path secretKey = r.path(ConfigKey.ENCRYPTION_SECRET_KEY);
-        Secret passphrase = r.secretPair(null, ConfigKey.ENCRYPTION_PASSPHRASE_FILE);
+        Secret passphrase = r.secretPair(ConfigKey.ENCRYPTION_PASSPHRASE, ConfigKey.ENCRYPTION_PASSPHRASE_FILE);
         String hostApp = r.string(ConfigKey.HOST_APP, null);
         String hostVersion = r.string(ConfigKey.HOST_VERSION, null);
         Map<String, Object> schedule = r.map(ConfigKey.SCHEDULE);
@@ -697,9 +697,9 @@ public final class BackupConfigLoader {
                 origins.put(inline, inlineRaw.origin());
                 if (inlineRaw.source() == Source.FILE) {
                     LOG.warn(
-                            "{} holds a password inline; prefer {}.password_file with a 0600 file",
+                            "{} holds a secret inline; prefer {} with a 0600 file",
                             inlineRaw.display(),
-                            "database");
+                            fileKey.yamlKey());
                 }
                 Object v = inlineRaw.value();
                 if (v instanceof Map || v instanceof List) {

@@ -36,6 +36,11 @@ public enum ConfigKey {
             "BACKUP_ENCRYPTION_RECIPIENT_KEY", "encryption.recipient_key", null, "public key file to encrypt to"),
     ENCRYPTION_SECRET_KEY(
             "BACKUP_ENCRYPTION_SECRET_KEY", "encryption.secret_key", null, "secret key file to restore with"),
+    ENCRYPTION_PASSPHRASE(
+            "BACKUP_ENCRYPTION_PASSPHRASE",
+            "encryption.passphrase",
+            null,
+            "the passphrase inline (prefer the file; for hosts whose secrets arrive in the environment)"),
     ENCRYPTION_PASSPHRASE_FILE(
             "BACKUP_ENCRYPTION_PASSPHRASE_FILE",
             "encryption.passphrase_file",

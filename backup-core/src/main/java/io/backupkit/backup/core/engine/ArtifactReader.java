@@ -1,13 +1,16 @@
 package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.core.manifest.ManifestSeal;
 import io.backupkit.backup.core.pipeline.Compressors;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.DecryptedStream;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.BufferedInputStream;
@@ -35,12 +38,23 @@ final class ArtifactReader {
         return new BufferedInputStream(in, Compressors.BUFFER);
     }
 
-    /** The decoded content of {@code raw}; closing it closes {@code raw}. */
-    static InputStream decode(BackupSettings settings, ArtifactInfo artifact, InputStream raw) throws IOException {
+    /**
+     * The decoded content of {@code raw}; closing it closes {@code raw}. An encrypted artifact is
+     * first matched to the manifest of {@code backup} by its seal key.
+     */
+    static InputStream decode(BackupSettings settings, BackupInfo backup, ArtifactInfo artifact, InputStream raw)
+            throws IOException {
         InputStream plain = raw;
         if (artifact.encrypted()) {
             Encryption enc = requireDecryption(settings, artifact);
-            plain = enc.decrypt(raw, artifact.name());
+            DecryptedStream decrypted = enc.decrypt(raw, artifact.name());
+            try {
+                ManifestSeal.verify(backup, artifact, decrypted.sealKey());
+            } catch (RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+            plain = decrypted;
         }
         InputStream decoded = Compressors.decompress(artifact.compression(), plain);
         InputStream encrypted = plain;
@@ -60,6 +74,24 @@ final class ArtifactReader {
                 }
             }
         };
+    }
+
+    /**
+     * Matches an encrypted artifact to its manifest without reading its content (only the
+     * encryption header), so that a restore refuses an edited manifest before it changes anything.
+     */
+    static void authenticate(BackupSettings settings, BackupInfo backup, ArtifactInfo artifact) {
+        try (InputStream raw = settings.storage().openRead(artifact.name());
+                InputStream ignored = decode(settings, backup, artifact, raw)) {
+            // opening it checked the seal
+        } catch (IOException e) {
+            throw new UnableToStoreException(
+                    settings.storage().describe(),
+                    artifact.name(),
+                    "cannot read " + artifact.name() + " from "
+                            + settings.storage().describe() + ": " + e.getMessage() + "; nothing was changed",
+                    e);
+        }
     }
 
     static Encryption requireDecryption(BackupSettings settings, ArtifactInfo artifact) {

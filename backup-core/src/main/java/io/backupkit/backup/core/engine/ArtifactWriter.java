@@ -10,6 +10,7 @@ import io.backupkit.backup.core.pipeline.HashingOutputStream;
 import io.backupkit.backup.core.pipeline.ProgressOutputStream;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.ObjectWrite;
+import io.backupkit.backup.spi.SealKey;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,6 +33,7 @@ final class ArtifactWriter {
             BackupSettings settings,
             String kind,
             String name,
+            SealKey sealKey,
             Phase phase,
             BackupListener listener,
             BooleanSupplier cancelled,
@@ -41,7 +43,7 @@ final class ArtifactWriter {
         try (ObjectWrite write = settings.storage().openWrite(name)) {
             SinkGuard sink = new SinkGuard(write.stream());
             HashingOutputStream hashed = new HashingOutputStream(sink);
-            OutputStream encrypted = encryption == null ? hashed : encryption.encrypt(hashed, name);
+            OutputStream encrypted = encryption == null ? hashed : encryption.encrypt(hashed, name, sealKey);
             OutputStream compressed = Compressors.compress(
                     settings.compression(), settings.compressionLevel(), settings.compressionWorkers(), encrypted);
             boolean finished = false;

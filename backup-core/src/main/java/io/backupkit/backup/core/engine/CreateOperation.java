@@ -19,11 +19,13 @@ import io.backupkit.backup.UnableToDumpDatabaseException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.archive.MediaArchiver;
 import io.backupkit.backup.core.manifest.ManifestCodec;
+import io.backupkit.backup.core.manifest.ManifestSeal;
 import io.backupkit.backup.core.manifest.ObjectNames;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.ObjectWrite;
+import io.backupkit.backup.spi.SealKey;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -102,6 +104,7 @@ final class CreateOperation {
         String dbName =
                 dumper == null ? null : ObjectNames.database(id, dumper.format(), settings.compression(), encExt);
         String mediaName = withMedia ? ObjectNames.media(id, settings.compression(), encExt) : null;
+        SealKey sealKey = settings.encryption() == null ? null : SealKey.random();
 
         List<String> written = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
@@ -122,6 +125,7 @@ final class CreateOperation {
                                 settings,
                                 ArtifactInfo.DATABASE,
                                 dbName,
+                                sealKey,
                                 Phase.DATABASE_DUMP,
                                 listener,
                                 cancelled::get,
@@ -138,6 +142,7 @@ final class CreateOperation {
                                 settings,
                                 ArtifactInfo.MEDIA,
                                 mediaName,
+                                sealKey,
                                 Phase.MEDIA_ARCHIVE,
                                 listener,
                                 cancelled::get,
@@ -157,18 +162,20 @@ final class CreateOperation {
             HostInfo host = options.schemaVersion() == null
                     ? settings.host()
                     : settings.host().withSchemaVersion(options.schemaVersion());
-            BackupInfo info = new BackupInfo(
-                    ManifestCodec.FORMAT_VERSION,
-                    id,
-                    started,
-                    options.labels(),
-                    options.attributes(),
-                    host,
-                    LibraryVersion.get(),
-                    database,
-                    mediaInfo[0],
-                    artifacts,
-                    Duration.ofMillis((System.nanoTime() - t0) / 1_000_000));
+            BackupInfo info = ManifestSeal.seal(
+                    new BackupInfo(
+                            ManifestCodec.FORMAT_VERSION,
+                            id,
+                            started,
+                            options.labels(),
+                            options.attributes(),
+                            host,
+                            LibraryVersion.get(),
+                            database,
+                            mediaInfo[0],
+                            artifacts,
+                            Duration.ofMillis((System.nanoTime() - t0) / 1_000_000)),
+                    sealKey);
             listener.phaseStarted(Phase.MANIFEST, -1);
             writeManifest(info);
             listener.phaseFinished(Phase.MANIFEST);

@@ -118,7 +118,7 @@ final class DefaultBackupManager implements BackupManager {
         for (ArtifactInfo a : backup.artifacts()) {
             Optional<String> problem = ArtifactReader.presence(storage, a);
             if (problem.isEmpty() && deep) {
-                problem = deepCheck(a);
+                problem = deepCheck(backup, a);
             }
             problem.ifPresent(problems::add);
         }
@@ -126,7 +126,7 @@ final class DefaultBackupManager implements BackupManager {
     }
 
     /** Reads the artifact once: digest of the stored bytes, and it decodes to its end. */
-    private Optional<String> deepCheck(ArtifactInfo a) {
+    private Optional<String> deepCheck(BackupInfo backup, ArtifactInfo a) {
         settings.listener().phaseStarted(Phase.DOWNLOAD_VERIFY, a.size());
         try (InputStream raw = ArtifactReader.openRaw(storage, a);
                 HashingInputStream hashed = new HashingInputStream(raw)) {
@@ -134,10 +134,11 @@ final class DefaultBackupManager implements BackupManager {
                     || (settings.encryption() != null && settings.encryption().canDecrypt());
             String decodeProblem = null;
             if (decodable) {
-                try (InputStream decoded = ArtifactReader.decode(settings, a, new java.io.FilterInputStream(hashed) {
-                    @Override
-                    public void close() {}
-                })) {
+                try (InputStream decoded =
+                        ArtifactReader.decode(settings, backup, a, new java.io.FilterInputStream(hashed) {
+                            @Override
+                            public void close() {}
+                        })) {
                     decoded.transferTo(OutputStream.nullOutputStream());
                 } catch (IOException | CorruptBackupException | UnableToDecryptException e) {
                     decodeProblem = a.name() + ": cannot be decoded (" + e.getMessage() + ")";

@@ -101,8 +101,7 @@ final class RestoreOperation {
             if (mediaArtifact.isPresent()) {
                 steps.staging = stagingFolder(backup);
                 Path target = steps.staging;
-                media = CompletableFuture.runAsync(
-                        () -> extractVerified(mediaArtifact.get(), backup.media(), target), pool);
+                media = CompletableFuture.runAsync(() -> extractVerified(backup, mediaArtifact.get(), target), pool);
             }
             // a safety backup comes after everything is verified (a corrupt backup leaves no
             // pre-restore backup behind); without one, a gating dumper starts at once, and a local
@@ -151,13 +150,7 @@ final class RestoreOperation {
                 }
                 listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
                 steps.source = new SpoolDumpSource(
-                        settings,
-                        dbArtifact.get(),
-                        dump,
-                        work,
-                        backup.database(),
-                        gated ? swapMedia : () -> {},
-                        verifyAtGate);
+                        settings, dbArtifact.get(), dump, work, backup, gated ? swapMedia : () -> {}, verifyAtGate);
                 settings.dumper().restore(steps.source);
                 listener.phaseFinished(Phase.DATABASE_RESTORE);
             }
@@ -250,6 +243,7 @@ final class RestoreOperation {
                     && (db.filter(a::equals).isPresent()
                             || media.filter(a::equals).isPresent())) {
                 ArtifactReader.requireDecryption(settings, a);
+                ArtifactReader.authenticate(settings, backup, a); // an edited manifest is refused here (T9)
             }
         }
     }
@@ -290,11 +284,11 @@ final class RestoreOperation {
     }
 
     /** Extracts the media archive into {@code staging} while checking its digest; changes nothing else. */
-    private void extractVerified(ArtifactInfo artifact, MediaInfo media, Path staging) {
+    private void extractVerified(BackupInfo backup, ArtifactInfo artifact, Path staging) {
         try (InputStream raw = ArtifactReader.openRaw(storage, artifact);
                 HashingInputStream hashed = new HashingInputStream(raw)) {
-            try (InputStream decoded = ArtifactReader.decode(settings, artifact, new NonClosing(hashed))) {
-                new MediaExtractor(limits(media), listener).extract(decoded, staging, artifact.name());
+            try (InputStream decoded = ArtifactReader.decode(settings, backup, artifact, new NonClosing(hashed))) {
+                new MediaExtractor(limits(backup.media()), listener).extract(decoded, staging, artifact.name());
                 decoded.transferTo(OutputStream.nullOutputStream()); // to the end: compression and encryption trailers
             }
             hashed.drain();

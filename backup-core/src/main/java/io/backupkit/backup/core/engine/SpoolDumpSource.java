@@ -1,6 +1,7 @@
 package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.DatabaseInfo;
@@ -25,6 +26,7 @@ final class SpoolDumpSource implements DumpSource {
     private final Path file;
     private final Path workDir;
     private final DatabaseInfo info;
+    private final BackupInfo backup;
     private final Runnable gate;
     private final boolean verifyAtGate;
     private volatile HashingInputStream lastOpened;
@@ -35,14 +37,15 @@ final class SpoolDumpSource implements DumpSource {
             ArtifactInfo artifact,
             Path file,
             Path workDir,
-            DatabaseInfo info,
+            BackupInfo backup,
             Runnable gate,
             boolean verifyAtGate) {
         this.settings = settings;
         this.artifact = artifact;
         this.file = file;
         this.workDir = workDir;
-        this.info = info;
+        this.backup = backup;
+        this.info = backup.database();
         this.gate = gate;
         this.verifyAtGate = verifyAtGate;
     }
@@ -84,7 +87,7 @@ final class SpoolDumpSource implements DumpSource {
             lastOpened = hashed;
             raw = hashed;
         }
-        return ArtifactReader.decode(settings, artifact, raw);
+        return ArtifactReader.decode(settings, backup, artifact, raw);
     }
 
     @Override

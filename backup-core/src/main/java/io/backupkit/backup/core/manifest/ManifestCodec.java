@@ -30,8 +30,11 @@ import java.util.regex.Pattern;
  * of that id only (a manifest copied to another backup's name is refused).
  */
 public final class ManifestCodec {
-    /** The manifest format this version writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The manifest format this version writes; it reads this one and the ones before. 2: sealed
+     * ({@link ManifestSeal}), attributes in key order.
+     */
+    public static final int FORMAT_VERSION = 2;
     /** Manifests larger than this are refused unread. */
     public static final int MAX_BYTES = 1 << 20;
 
@@ -44,7 +47,29 @@ public final class ManifestCodec {
 
     private ManifestCodec() {}
 
+    /** The manifest's bytes, with its seal when it has one. */
     public static byte[] write(BackupInfo info) {
+        ObjectNode root = tree(info);
+        if (info.seal() != null) {
+            root.put("seal", info.seal());
+        }
+        return bytes(root);
+    }
+
+    /** What the seal covers: every field the library reads, written the one way {@link #write} writes them. */
+    static byte[] canonical(BackupInfo info) {
+        return bytes(tree(info));
+    }
+
+    private static byte[] bytes(ObjectNode root) {
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a manifest", e);
+        }
+    }
+
+    private static ObjectNode tree(BackupInfo info) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("format_version", info.formatVersion());
@@ -53,7 +78,7 @@ public final class ManifestCodec {
         ArrayNode labels = root.putArray("labels");
         info.labels().forEach(labels::add);
         ObjectNode attributes = root.putObject("attributes");
-        info.attributes().forEach(attributes::put);
+        new java.util.TreeMap<>(info.attributes()).forEach(attributes::put);
         ObjectNode host = root.putObject("host");
         host.put("application", info.host().application());
         host.put("version", info.host().version());
@@ -94,11 +119,7 @@ public final class ManifestCodec {
             n.put("key_id", a.keyId());
         }
         root.put("duration_ms", info.duration().toMillis());
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a manifest", e);
-        }
+        return root;
     }
 
     /**
@@ -241,7 +262,7 @@ public final class ManifestCodec {
             throw corrupt(objectName, "does not list the artifacts its parts need");
         }
         long durationMs = root.has("duration_ms") ? number(objectName, root, "duration_ms") : 0;
-        return new BackupInfo(
+        BackupInfo info = new BackupInfo(
                 version,
                 id,
                 created,
@@ -252,7 +273,10 @@ public final class ManifestCodec {
                 database,
                 media,
                 artifacts,
-                Duration.ofMillis(Math.max(0, durationMs)));
+                Duration.ofMillis(Math.max(0, durationMs)),
+                text(objectName, root, "seal", false));
+        ManifestSeal.checkOnRead(objectName, info);
+        return info;
     }
 
     /**
@@ -326,7 +350,7 @@ public final class ManifestCodec {
         return out;
     }
 
-    private static CorruptBackupException corrupt(String objectName, String what) {
+    static CorruptBackupException corrupt(String objectName, String what) {
         return new CorruptBackupException(
                 objectName, null, null, "manifest " + objectName + " " + what + "; the backup cannot be used");
     }

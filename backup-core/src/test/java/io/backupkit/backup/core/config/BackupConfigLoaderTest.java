@@ -379,6 +379,27 @@ class BackupConfigLoaderTest {
     }
 
     @Test
+    void theEncryptionPassphraseInlineInTheEnvironmentOrAsAFileButNotBoth() throws IOException {
+        BackupConfig inline =
+                env("BACKUP_DIR", "d", "BACKUP_ENCRYPTION_PASSPHRASE", SECRET).load();
+        assertThat(inline.encryptionEnabled()).isTrue();
+        assertThat(inline.encryptionPassphrase()).isEqualTo(Secret.of(SECRET));
+        assertThat(inline.toString()).doesNotContain(SECRET);
+        Path pass = tmp.resolve("pass");
+        Files.writeString(pass, "fromfile\n");
+        BackupConfigurationException both = configError(env(
+                "BACKUP_DIR",
+                "d",
+                "BACKUP_ENCRYPTION_PASSPHRASE",
+                SECRET,
+                "BACKUP_ENCRYPTION_PASSPHRASE_FILE",
+                pass.toString()));
+        assertThat(both.getMessage()).contains("set only one of").doesNotContain(SECRET);
+        Path file = yaml("backup_dir: d\nencryption:\n  passphrase_file: " + pass + "\n");
+        assertThat(env().configFile(file).load().encryptionPassphrase()).isEqualTo(Secret.of("fromfile"));
+    }
+
+    @Test
     void aMissingPasswordFileIsNamedWithoutContent() {
         BackupConfigurationException e = configError(env(
                 "BACKUP_DIR",

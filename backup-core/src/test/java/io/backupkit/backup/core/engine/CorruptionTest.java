@@ -11,6 +11,8 @@ import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.IncompatibleBackupException;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.core.manifest.ManifestCodec;
+import io.backupkit.backup.core.manifest.TestManifests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,8 @@ class CorruptionTest {
     BackupInfo info;
     String db;
     Map<String, String> media;
+    String dbAtBackup;
+    Map<String, String> mediaAtBackup;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -42,6 +46,8 @@ class CorruptionTest {
         f.createMedia();
         backups = f.builder().build();
         info = backups.create().backup();
+        dbAtBackup = f.databaseState();
+        mediaAtBackup = f.mediaState();
         // the state a failed restore must leave alone
         f.sql("INSERT INTO part (name, price) VALUES ('newer', 2)");
         f.write("newer.txt", 10, 3);
@@ -92,6 +98,7 @@ class CorruptionTest {
         f.truncate(a.name(), cut);
         Path manifest = f.backups.resolve(info.id() + ".manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replace("\"size\" : " + a.size(), "\"size\" : " + cut));
+        TestManifests.reseal(manifest);
         assertThat(backups.verify("latest", true).ok()).isFalse();
         assertThatThrownBy(() -> backups.restore(RestoreOptions.latest())).isInstanceOf(CorruptBackupException.class);
         f.assertUnchanged(db, media);
@@ -153,6 +160,16 @@ class CorruptionTest {
         String sha = artifact("database").sha256();
         String flipped = (sha.charAt(0) == 'a' ? "b" : "a") + sha.substring(1);
         Files.writeString(manifest, text.replace(sha, flipped));
+        assertThatThrownBy(() -> backups.verify(info.id().value(), false))
+                .isInstanceOf(CorruptBackupException.class)
+                .hasMessageContaining("does not match its own checksum");
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
+                .isInstanceOf(CorruptBackupException.class);
+        assertThat(backups.list())
+                .as("a manifest failing its checksum is not listed")
+                .isEmpty();
+        // with a checksum that fits the edit, the artifact's digest still refuses it
+        TestManifests.reseal(manifest);
         assertThat(backups.verify(info.id().value(), true).ok()).isFalse();
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
                 .isInstanceOf(CorruptBackupException.class);
@@ -177,6 +194,45 @@ class CorruptionTest {
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
                 .isInstanceOf(CorruptBackupException.class);
         f.assertUnchanged(db, media);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"manua", "\"created\" : \"20", "\"total_bytes\" : ", "\"library_version\" : \""})
+    void t7_anEditOfADescriptiveFieldFailsTheManifestsChecksum(String field) throws Exception {
+        Path manifest = f.backups.resolve(info.id() + ".manifest.json");
+        String text = Files.readString(manifest);
+        int at = text.indexOf(field);
+        assertThat(at).as(field).isNotNegative();
+        int digit = at + field.length();
+        while (!Character.isLetterOrDigit(text.charAt(digit))) {
+            digit++;
+        }
+        char c = text.charAt(digit);
+        char other = Character.isDigit(c) ? (char) ('0' + (c - '0' + 1) % 10) : (c == 'a' ? 'b' : 'a');
+        Files.writeString(manifest, text.substring(0, digit) + other + text.substring(digit + 1));
+        assertThatThrownBy(() -> backups.get(info.id().value()))
+                .isInstanceOf(CorruptBackupException.class)
+                .hasMessageContaining("does not match its own checksum");
+        assertThat(backups.list()).isEmpty();
+        assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
+                .isInstanceOf(CorruptBackupException.class);
+        f.assertUnchanged(db, media);
+    }
+
+    @Test
+    void t11_aManifestOfTheOlderFormatWithoutASealIsStillRestored() throws Exception {
+        Path manifest = f.backups.resolve(info.id() + ".manifest.json");
+        Files.write(manifest, TestManifests.asFormat1(Files.readAllBytes(manifest)));
+        assertThat(Files.readString(manifest))
+                .contains("\"format_version\" : 1")
+                .doesNotContain("seal");
+        BackupInfo old = backups.get(info.id().value());
+        assertThat(old.formatVersion()).isEqualTo(1);
+        assertThat(old.seal()).isNull();
+        assertThat(backups.verify(info.id().value(), true).ok()).isTrue();
+        backups.restore(RestoreOptions.of(info.id().value()).withSafetyBackup(false));
+        assertThat(f.databaseState()).isEqualTo(dbAtBackup);
+        assertThat(f.mediaState()).isEqualTo(mediaAtBackup);
     }
 
     @Test
@@ -211,7 +267,9 @@ class CorruptionTest {
     void t11_manifestOfANewerFormatIsRefusedClearly() throws Exception {
         Path manifest = f.backups.resolve(info.id() + ".manifest.json");
         Files.writeString(
-                manifest, Files.readString(manifest).replace("\"format_version\" : 1", "\"format_version\" : 99"));
+                manifest,
+                Files.readString(manifest)
+                        .replace("\"format_version\" : " + ManifestCodec.FORMAT_VERSION, "\"format_version\" : 99"));
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
                 .isInstanceOf(IncompatibleBackupException.class)
                 .hasMessageContaining("newer version");

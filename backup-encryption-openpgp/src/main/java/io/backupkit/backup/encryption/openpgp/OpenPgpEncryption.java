@@ -2,9 +2,13 @@ package io.backupkit.backup.encryption.openpgp;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.PassphraseCallback;
+import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.spi.DecryptedStream;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.EncryptionConfig;
+import io.backupkit.backup.spi.SealKey;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +21,9 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPCompressedData;
@@ -58,16 +65,23 @@ final class OpenPgpEncryption implements Encryption {
     private static final Pattern BACKUP_OBJECT =
             Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16}\\..*");
     private static final int BUFFER = 1 << 16;
+    /** Separates the object name from the seal key in the literal data packet's file name. */
+    static final String SEAL = "#seal=";
+    /** The key id of symmetric (passphrase) encryption. */
+    private static final String PASSPHRASE = "passphrase";
 
     private final PGPPublicKey recipient;
     private final PGPSecretKeyRingCollection secretKeys;
     private final char[] passphrase;
+    private final PassphraseCallback callback;
+    private final Map<String, Optional<char[]>> answers = new ConcurrentHashMap<>();
     private final String keyId;
 
     OpenPgpEncryption(EncryptionConfig config) {
         this.passphrase = config.passphrase() == null
                 ? null
                 : config.passphrase().reveal().toCharArray();
+        this.callback = config.passphraseCallback();
         this.secretKeys = config.secretKey() == null ? null : readSecretKeys(config.secretKey());
         PGPPublicKey key = null;
         if (config.recipientKey() != null) {
@@ -77,11 +91,11 @@ final class OpenPgpEncryption implements Encryption {
             key = encryptionKeyOf(secretKeys, config.secretKey());
         }
         this.recipient = key;
-        if (recipient == null && passphrase == null) {
+        if (recipient == null && passphrase == null && callback == null) {
             throw new BackupConfigurationException(
                     "BACKUP_ENCRYPTION_PASSPHRASE_FILE", "no recipient key and no passphrase to encrypt with");
         }
-        this.keyId = recipient == null ? "passphrase" : hex(recipient.getKeyID());
+        this.keyId = recipient == null ? PASSPHRASE : hex(recipient.getKeyID());
     }
 
     @Override
@@ -101,11 +115,11 @@ final class OpenPgpEncryption implements Encryption {
 
     @Override
     public boolean canDecrypt() {
-        return recipient == null ? passphrase != null : secretKeys != null;
+        return recipient == null ? passphrase != null || callback != null : secretKeys != null;
     }
 
     @Override
-    public OutputStream encrypt(OutputStream target, String objectName) throws IOException {
+    public OutputStream encrypt(OutputStream target, String objectName, SealKey sealKey) throws IOException {
         PGPEncryptedDataGenerator generator =
                 new PGPEncryptedDataGenerator(new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
                         .setWithIntegrityPacket(true)
@@ -113,12 +127,24 @@ final class OpenPgpEncryption implements Encryption {
         if (recipient != null) {
             generator.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(recipient));
         } else {
-            generator.addMethod(new BcPBEKeyEncryptionMethodGenerator(passphrase));
+            char[] p = passphraseFor(PASSPHRASE);
+            if (p == null) {
+                throw new BackupConfigurationException(
+                        "BACKUP_ENCRYPTION_PASSPHRASE_FILE",
+                        "no passphrase to encrypt with: the passphrase callback gave none; set "
+                                + "BACKUP_ENCRYPTION_PASSPHRASE_FILE or BACKUP_ENCRYPTION_RECIPIENT_KEY");
+            }
+            generator.addMethod(new BcPBEKeyEncryptionMethodGenerator(p));
         }
         try {
             OutputStream encrypted = generator.open(new NonClosing(target), new byte[BUFFER]);
             OutputStream literal = new PGPLiteralDataGenerator()
-                    .open(encrypted, PGPLiteralData.BINARY, objectName, new Date(), new byte[BUFFER]);
+                    .open(
+                            encrypted,
+                            PGPLiteralData.BINARY,
+                            embeddedName(objectName, sealKey),
+                            new Date(),
+                            new byte[BUFFER]);
             return new java.io.FilterOutputStream(literal) {
                 private boolean closed;
 
@@ -142,7 +168,7 @@ final class OpenPgpEncryption implements Encryption {
     }
 
     @Override
-    public InputStream decrypt(InputStream source, String objectName) throws IOException {
+    public DecryptedStream decrypt(InputStream source, String objectName) throws IOException {
         try {
             BcPGPObjectFactory factory = new BcPGPObjectFactory(PGPUtil.getDecoderStream(source));
             Object o = factory.nextObject();
@@ -165,11 +191,11 @@ final class OpenPgpEncryption implements Encryption {
                         clear = pk.getDataStream(new BcPublicKeyDataDecryptorFactory(key));
                         chosen = ed;
                     }
-                } else if (ed instanceof PGPPBEEncryptedData pbe && passphrase != null) {
+                } else if (ed instanceof PGPPBEEncryptedData pbe && passphraseFor(PASSPHRASE) != null) {
                     recipients.append(recipients.length() == 0 ? "" : ", ").append("passphrase");
                     try {
-                        clear = pbe.getDataStream(
-                                new BcPBEDataDecryptorFactory(passphrase, new BcPGPDigestCalculatorProvider()));
+                        clear = pbe.getDataStream(new BcPBEDataDecryptorFactory(
+                                passphraseFor(PASSPHRASE), new BcPGPDigestCalculatorProvider()));
                         chosen = ed;
                     } catch (PGPException e) {
                         throw new UnableToDecryptException(
@@ -204,6 +230,17 @@ final class OpenPgpEncryption implements Encryption {
                 throw new CorruptBackupException(objectName, null, null, objectName + " holds no literal data packet");
             }
             String embedded = literal.getFileName();
+            SealKey sealKey = null;
+            int seal = embedded.indexOf(SEAL);
+            if (seal >= 0) {
+                try {
+                    sealKey = SealKey.decode(embedded.substring(seal + SEAL.length()));
+                } catch (IllegalArgumentException e) {
+                    throw new CorruptBackupException(
+                            objectName, null, null, objectName + " holds a malformed seal key; refusing it");
+                }
+                embedded = embedded.substring(0, seal);
+            }
             if (BACKUP_OBJECT.matcher(embedded).matches() && !embedded.equals(objectName)) {
                 throw new CorruptBackupException(
                         objectName,
@@ -212,7 +249,7 @@ final class OpenPgpEncryption implements Encryption {
                         objectName + " holds the encrypted content of " + embedded
                                 + " (an artifact was swapped); refusing it, nothing was changed");
             }
-            return new Verified(literal.getInputStream(), chosen, objectName);
+            return new DecryptedStream(new Verified(literal.getInputStream(), chosen, objectName), sealKey);
         } catch (PGPException e) {
             throw new CorruptBackupException(objectName, objectName + " cannot be decrypted: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
@@ -222,6 +259,15 @@ final class OpenPgpEncryption implements Encryption {
             throw new CorruptBackupException(
                     objectName, objectName + " is not readable OpenPGP data: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The literal data packet's file name: the object name, and the seal key after {@value #SEAL}.
+     * It is encrypted and covered by the integrity packet like the content; gpg shows it with
+     * {@code --list-packets} and {@code gpg --decrypt} ignores it unless told to use it.
+     */
+    private static String embeddedName(String objectName, SealKey sealKey) {
+        return sealKey == null ? objectName : objectName + SEAL + sealKey.encoded();
     }
 
     private PGPPrivateKey privateKey(long keyId) {
@@ -238,15 +284,56 @@ final class OpenPgpEncryption implements Encryption {
             return null;
         }
         try {
-            return key.extractPrivateKey(new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider())
-                    .build(passphrase == null ? new char[0] : passphrase));
+            return unlock(key, passphrase == null ? new char[0] : passphrase);
         } catch (PGPException e) {
+            char[] asked = passphrase == null ? passphraseFor(hex(keyId)) : null;
+            if (asked != null) {
+                try {
+                    return unlock(key, asked);
+                } catch (PGPException again) {
+                    e = again;
+                }
+            }
             throw new UnableToDecryptException(
                     hex(keyId),
                     "the secret key " + hex(keyId) + " cannot be unlocked: set its "
                             + "passphrase in BACKUP_ENCRYPTION_PASSPHRASE_FILE (or check it); nothing was changed",
                     e);
         }
+    }
+
+    private static PGPPrivateKey unlock(PGPSecretKey key, char[] passphrase) throws PGPException {
+        return key.extractPrivateKey(
+                new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider()).build(passphrase));
+    }
+
+    /**
+     * The configured passphrase, or the host callback's answer for {@code forKey} (asked once; a
+     * scheduled run's callback answers empty rather than block).
+     */
+    private char[] passphraseFor(String forKey) {
+        if (passphrase != null) {
+            return passphrase;
+        }
+        if (callback == null) {
+            return null;
+        }
+        return answers.computeIfAbsent(forKey, k -> {
+                    Optional<Secret> answer;
+                    try {
+                        answer = callback.passphrase(k);
+                    } catch (RuntimeException e) {
+                        throw new UnableToDecryptException(
+                                k,
+                                "the passphrase callback failed for key " + k + " ("
+                                        + e.getClass().getSimpleName() + "); nothing was changed",
+                                e);
+                    }
+                    return answer == null
+                            ? Optional.empty()
+                            : answer.map(s -> s.reveal().toCharArray());
+                })
+                .orElse(null);
     }
 
     private static PGPPublicKeyRingCollection readPublicKeys(Path file) {

@@ -11,7 +11,8 @@ import java.util.Set;
  * machine that backs up needs no secret), or, without a recipient, to the passphrase in {@code
  * BACKUP_ENCRYPTION_PASSPHRASE_FILE}. Restoring needs the secret key ({@code
  * BACKUP_ENCRYPTION_SECRET_KEY}, its passphrase in the passphrase file if it has one) or the
- * passphrase.
+ * passphrase; a passphrase not configured is asked of the host's {@link
+ * io.backupkit.backup.PassphraseCallback}.
  */
 public final class OpenPgpEncryptionProvider implements EncryptionProvider {
     @Override
@@ -22,7 +23,10 @@ public final class OpenPgpEncryptionProvider implements EncryptionProvider {
     @Override
     public Encryption create(EncryptionConfig config) {
         config.options().requireOnly(Set.of());
-        if (config.recipientKey() == null && config.secretKey() == null && config.passphrase() == null) {
+        if (config.recipientKey() == null
+                && config.secretKey() == null
+                && config.passphrase() == null
+                && config.passphraseCallback() == null) {
             throw new BackupConfigurationException(
                     "BACKUP_ENCRYPTION_RECIPIENT_KEY",
                     "encryption is on but no key is given: set "

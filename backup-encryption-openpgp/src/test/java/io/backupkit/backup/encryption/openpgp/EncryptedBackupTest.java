@@ -7,6 +7,7 @@ import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.spi.EncryptionConfig;
 import java.nio.file.Files;
@@ -14,7 +15,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,14 +44,17 @@ class EncryptedBackupTest {
     }
 
     BackupManager manager(Path recipient, Path secret) {
+        return builder(new EncryptionConfig(recipient, secret, null, null)).build();
+    }
+
+    BackupManager.Builder builder(EncryptionConfig encryption) {
         String url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
         return BackupManager.builder()
                 .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
                 .database(url, "sa", null)
                 .mediaDir(tmp.resolve("media"))
                 .spoolDir(tmp.resolve("spool"))
-                .encryption("openpgp", new EncryptionConfig(recipient, secret, null, null))
-                .build();
+                .encryption("openpgp", encryption);
     }
 
     void sql(String s) throws Exception {
@@ -110,5 +117,75 @@ class EncryptedBackupTest {
                 "--decrypt",
                 tmp.resolve("backups").resolve(media.name()).toString());
         assertThat(Files.size(tarZst)).isPositive();
+    }
+
+    @Test
+    void aPassphraseCallbackUnlocksTheSecretKeyAndAnUnattendedOneIsRefusedNamingTheKey() throws Exception {
+        Gpg.Keys carol = gpg.generateProtected("carol@example.com", "carol's passphrase");
+        Files.createDirectories(tmp.resolve("media"));
+        sql("CREATE TABLE t (id INT)");
+        sql("INSERT INTO t VALUES (1)");
+        BackupInfo info;
+        try (BackupManager publicOnly = manager(carol.publicKey(), null)) {
+            info = publicOnly.create().backup();
+        }
+        String keyId = info.artifacts().get(0).keyId();
+        sql("INSERT INTO t VALUES (2)");
+        EncryptionConfig secretOnly = new EncryptionConfig(null, carol.secretKey(), null, null);
+        List<String> asked = new CopyOnWriteArrayList<>();
+        try (BackupManager unattended = builder(secretOnly)
+                .passphraseCallback(k -> {
+                    asked.add(k);
+                    return Optional.empty();
+                })
+                .build()) {
+            assertThatThrownBy(() -> unattended.restore(RestoreOptions.latest().withSafetyBackup(false)))
+                    .isInstanceOf(UnableToDecryptException.class)
+                    .hasMessageContaining(keyId)
+                    .hasMessageContaining("nothing was changed");
+        }
+        assertThat(asked).containsExactly(keyId);
+        assertThat(count()).isEqualTo(2);
+        asked.clear();
+        try (BackupManager attended = builder(secretOnly)
+                .passphraseCallback(k -> {
+                    asked.add(k);
+                    return Optional.of(Secret.of("carol's passphrase"));
+                })
+                .build()) {
+            assertThat(attended.verify(info.id().value(), true).ok()).isTrue();
+            attended.restore(RestoreOptions.of(info.id().value()).withSafetyBackup(false));
+        }
+        assertThat(asked).as("asked once for the key the manifest names").containsExactly(keyId);
+        assertThat(count()).isEqualTo(1);
+    }
+
+    @Test
+    void aSymmetricBackupWhosePassphraseComesFromTheCallback() throws Exception {
+        Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(tmp.resolve("media/doc.txt"), "v1");
+        sql("CREATE TABLE t (id INT)");
+        EncryptionConfig none = new EncryptionConfig(null, null, null, null);
+        BackupInfo info;
+        try (BackupManager backups = builder(none)
+                .passphraseCallback(k -> Optional.of(Secret.of("from the vault")))
+                .build()) {
+            info = backups.create().backup();
+        }
+        assertThat(info.artifacts()).allMatch(a -> "passphrase".equals(a.keyId()));
+        Files.writeString(tmp.resolve("media/doc.txt"), "v2");
+        try (BackupManager wrong = builder(none)
+                .passphraseCallback(k -> Optional.of(Secret.of("guess")))
+                .build()) {
+            assertThatThrownBy(() -> wrong.restore(RestoreOptions.latest().withSafetyBackup(false)))
+                    .isInstanceOf(UnableToDecryptException.class)
+                    .hasMessageContaining("passphrase");
+        }
+        assertThat(Files.readString(tmp.resolve("media/doc.txt"))).isEqualTo("v2");
+        try (BackupManager right = builder(new EncryptionConfig(null, null, Secret.of("from the vault"), null))
+                .build()) {
+            right.restore(RestoreOptions.latest().withSafetyBackup(false));
+        }
+        assertThat(Files.readString(tmp.resolve("media/doc.txt"))).isEqualTo("v1");
     }
 }

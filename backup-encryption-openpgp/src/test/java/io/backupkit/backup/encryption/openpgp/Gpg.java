@@ -52,24 +52,32 @@ final class Gpg {
 
     /** Generates a key without passphrase and exports its public and secret parts. */
     Keys generate(String email, String... extra) throws Exception {
+        return create(email, "", extra.length > 0 ? "1d" : "never", extra);
+    }
+
+    /** Generates a key whose secret part is protected by {@code passphrase}. */
+    Keys generateProtected(String email, String passphrase) throws Exception {
+        return create(email, passphrase, "never");
+    }
+
+    private Keys create(String email, String passphrase, String expiry, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of(extra));
         args.addAll(List.of(
                 "--passphrase",
-                "",
+                passphrase,
                 "--quick-generate-key",
                 "Backup Test <" + email + ">",
                 "rsa3072",
                 "sign,encrypt",
-                "never"));
-        if (extra.length > 0) {
-            args.set(args.size() - 1, "1d");
-        }
+                expiry));
         run(args.toArray(String[]::new));
         Path pub = home.resolveSibling(email + ".pub.asc");
         Path sec = home.resolveSibling(email + ".sec.asc");
         Files.writeString(pub, run("--armor", "--export", email), StandardCharsets.ISO_8859_1);
         Files.writeString(
-                sec, run("--passphrase", "", "--armor", "--export-secret-keys", email), StandardCharsets.ISO_8859_1);
+                sec,
+                run("--passphrase", passphrase, "--armor", "--export-secret-keys", email),
+                StandardCharsets.ISO_8859_1);
         return new Keys(email, pub, sec);
     }
 

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.spi.DecryptedStream;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.EncryptionConfig;
 import io.backupkit.backup.spi.ProviderRegistry;
+import io.backupkit.backup.spi.SealKey;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -55,7 +57,7 @@ class GpgInteropTest {
         Encryption e = openpgp(alice.publicKey(), null, null);
         assertThat(e.canDecrypt()).as("the backing-up machine needs no secret").isFalse();
         try (OutputStream out = Files.newOutputStream(cipher);
-                OutputStream enc = e.encrypt(out, "a.bin.gpg")) {
+                OutputStream enc = e.encrypt(out, "a.bin.gpg", SealKey.random())) {
             Files.copy(plain, enc);
         }
         Path decrypted = tmp.resolve("a.out");
@@ -76,9 +78,49 @@ class GpgInteropTest {
                 cipher.toString(),
                 "--encrypt",
                 plain.toString());
-        try (InputStream in =
+        try (DecryptedStream in =
                 openpgp(null, alice.secretKey(), null).decrypt(Files.newInputStream(cipher), "b.bin.gpg")) {
             assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(plain));
+            assertThat(in.sealKey()).as("gpg embeds no seal key").isEmpty();
+        }
+    }
+
+    /**
+     * Re-encrypting an artifact to another key with gpg (key rotation) keeps it restorable when the
+     * embedded file name, which carries the seal key, is kept with {@code --set-filename}.
+     */
+    @Test
+    void gpgReEncryptionThatKeepsTheEmbeddedNameKeepsTheSealKey() throws Exception {
+        Path plain = plainFile("e.bin", 300_000);
+        Path ours = tmp.resolve("e.gpg");
+        SealKey key = SealKey.random();
+        Encryption toAlice = openpgp(alice.publicKey(), null, null);
+        try (OutputStream out = Files.newOutputStream(ours);
+                OutputStream enc = toAlice.encrypt(out, "e.gpg", key)) {
+            Files.copy(plain, enc);
+        }
+        String packets = gpg.run("--passphrase", "", "--list-packets", ours.toString());
+        java.util.regex.Matcher name =
+                java.util.regex.Pattern.compile("name=\"([^\"]*)\"").matcher(packets);
+        assertThat(name.find()).as(packets).isTrue();
+        Path clear = tmp.resolve("e.clear");
+        gpg.run("--passphrase", "", "--output", clear.toString(), "--decrypt", ours.toString());
+        Path rotated = tmp.resolve("e.bob.gpg");
+        gpg.run(
+                "--trust-model",
+                "always",
+                "--recipient",
+                bob.email(),
+                "--set-filename",
+                name.group(1),
+                "--output",
+                rotated.toString(),
+                "--encrypt",
+                clear.toString());
+        try (DecryptedStream in =
+                openpgp(null, bob.secretKey(), null).decrypt(Files.newInputStream(rotated), "e.gpg")) {
+            assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(plain));
+            assertThat(in.sealKey()).contains(key);
         }
     }
 
@@ -88,7 +130,7 @@ class GpgInteropTest {
         Path passFile = Files.writeString(tmp.resolve("pass.txt"), "s3cret phrase");
         Path ours = tmp.resolve("c.ours.gpg");
         try (OutputStream out = Files.newOutputStream(ours);
-                OutputStream enc = openpgp(null, null, "s3cret phrase").encrypt(out, "c.ours.gpg")) {
+                OutputStream enc = openpgp(null, null, "s3cret phrase").encrypt(out, "c.ours.gpg", SealKey.random())) {
             Files.copy(plain, enc);
         }
         Path decrypted = tmp.resolve("c.out");
@@ -122,7 +164,7 @@ class GpgInteropTest {
         Encryption toAlice = openpgp(alice.publicKey(), null, null);
         Path cipher = tmp.resolve("d.gpg");
         try (OutputStream out = Files.newOutputStream(cipher);
-                OutputStream enc = toAlice.encrypt(out, "d.gpg")) {
+                OutputStream enc = toAlice.encrypt(out, "d.gpg", SealKey.random())) {
             enc.write(new byte[100]);
         }
         assertThatThrownBy(() -> openpgp(null, bob.secretKey(), null).decrypt(Files.newInputStream(cipher), "d.gpg"))

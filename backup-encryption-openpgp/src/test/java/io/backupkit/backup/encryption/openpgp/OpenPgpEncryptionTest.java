@@ -7,9 +7,11 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.spi.DecryptedStream;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.EncryptionConfig;
 import io.backupkit.backup.spi.ProviderRegistry;
+import io.backupkit.backup.spi.SealKey;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -43,8 +45,12 @@ class OpenPgpEncryptionTest {
     }
 
     static byte[] encrypt(Encryption e, byte[] plain, String name) throws Exception {
+        return encrypt(e, plain, name, SealKey.random());
+    }
+
+    static byte[] encrypt(Encryption e, byte[] plain, String name, SealKey sealKey) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream enc = e.encrypt(out, name)) {
+        try (OutputStream enc = e.encrypt(out, name, sealKey)) {
             for (int i = 0; i < plain.length; i += 7777) {
                 enc.write(plain, i, Math.min(7777, plain.length - i));
             }
@@ -68,6 +74,24 @@ class OpenPgpEncryptionTest {
         assertThat(decrypt(e, cipher, NAME)).isEqualTo(plain);
         assertThat(e.keyId()).isEqualTo("passphrase");
         assertThat(e.canDecrypt()).isTrue();
+    }
+
+    @Test
+    void theSealKeyComesBackFromInsideTheArtifact() throws Exception {
+        Encryption e = passphrase("p");
+        SealKey key = SealKey.random();
+        byte[] cipher = encrypt(e, data(1000), NAME, key);
+        assertThat(new String(cipher, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("the key is encrypted, not visible in the artifact")
+                .doesNotContain(key.encoded());
+        try (DecryptedStream in = e.decrypt(new ByteArrayInputStream(cipher), NAME)) {
+            assertThat(in.sealKey()).contains(key);
+            assertThat(in.readAllBytes()).isEqualTo(data(1000));
+        }
+        byte[] unsealed = encrypt(e, data(10), NAME, null);
+        try (DecryptedStream in = e.decrypt(new ByteArrayInputStream(unsealed), NAME)) {
+            assertThat(in.sealKey()).isEmpty();
+        }
     }
 
     @Test

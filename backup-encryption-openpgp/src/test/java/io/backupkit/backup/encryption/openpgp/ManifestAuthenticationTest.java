@@ -1,0 +1,263 @@
+package io.backupkit.backup.encryption.openpgp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.Secret;
+import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.core.manifest.ManifestCodec;
+import io.backupkit.backup.core.manifest.ManifestSeal;
+import io.backupkit.backup.spi.Encryption;
+import io.backupkit.backup.spi.EncryptionConfig;
+import io.backupkit.backup.spi.SealKey;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * T9: the manifest of an encrypted backup is authenticated. Its HMAC is keyed by a seal key that
+ * lives only inside the encrypted artifacts, so someone who can write the storage (and holds the
+ * public key, which is not secret) but cannot decrypt cannot edit the manifest, nor replace an
+ * artifact and reseal the manifest with a key of their own: restore refuses before anything
+ * changes, deep verify reports it.
+ */
+class ManifestAuthenticationTest {
+    @TempDir
+    static Path keysDir;
+
+    @TempDir
+    Path tmp;
+
+    static Gpg.Keys alice;
+
+    BackupInfo info;
+    Path manifest;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        Gpg.requireGpg();
+        alice = new Gpg(keysDir).generate("alice@example.com");
+    }
+
+    BackupManager manager(EncryptionConfig encryption) {
+        return BackupManager.builder()
+                .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
+                .database("jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", null)
+                .mediaDir(tmp.resolve("media"))
+                .spoolDir(tmp.resolve("spool"))
+                .encryption("openpgp", encryption)
+                .safetyBackup(false)
+                .build();
+    }
+
+    BackupManager publicOnly() {
+        return manager(new EncryptionConfig(alice.publicKey(), null, null, null));
+    }
+
+    BackupManager withSecret() {
+        return manager(new EncryptionConfig(alice.publicKey(), alice.secretKey(), null, null));
+    }
+
+    void sql(String s) throws Exception {
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "")) {
+            c.createStatement().execute(s);
+        }
+    }
+
+    long rows() throws Exception {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "");
+                ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @BeforeEach
+    void backupThenChange() throws Exception {
+        Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(tmp.resolve("media/doc.txt"), "as backed up");
+        sql("CREATE TABLE t (id INT)");
+        sql("INSERT INTO t VALUES (1)");
+        try (BackupManager backups = publicOnly()) {
+            info = backups.create().backup();
+        }
+        assertThat(info.seal()).startsWith("hmac-sha256:");
+        manifest = tmp.resolve("backups").resolve(info.id() + ".manifest.json");
+        // the state a refused restore must leave alone
+        sql("INSERT INTO t VALUES (2)");
+        Files.writeString(tmp.resolve("media/doc.txt"), "changed since");
+    }
+
+    void assertNothingChanged() throws Exception {
+        assertThat(rows()).isEqualTo(2);
+        assertThat(Files.readString(tmp.resolve("media/doc.txt"))).isEqualTo("changed since");
+        assertThat(tmp.resolve("media"))
+                .isDirectoryNotContaining(p -> !p.getFileName().toString().equals("doc.txt"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a label | \"manual\" | \"daily\"",
+                "the created time | \"created\" : \"20 | \"created\" : \"19",
+                "a media count | \"file_count\" : 1 | \"file_count\" : 2",
+                "an artifact's digest | \"sha256\" : \" | \"sha256\" : \"0",
+            })
+    void t9_anEditedManifestIsRefusedBeforeAnythingChanges(String what, String from, String to) throws Exception {
+        String text = Files.readString(manifest);
+        assertThat(text).contains(from);
+        String edited = text.replaceFirst(java.util.regex.Pattern.quote(from), to);
+        if (what.contains("digest")) {
+            // keep it 64 hex digits: drop the last one
+            int at = edited.indexOf(to) + to.length() + 63;
+            edited = edited.substring(0, at) + edited.substring(at + 1);
+        }
+        Files.writeString(manifest, edited);
+        try (BackupManager backups = withSecret()) {
+            VerifyResult deep = backups.verify(info.id().value(), true);
+            assertThat(deep.ok()).isFalse();
+            assertThat(deep.problems()).anyMatch(p -> p.contains("does not match the seal inside"));
+            assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
+                    .isInstanceOf(CorruptBackupException.class)
+                    .hasMessageContaining("manifest was edited")
+                    .hasMessageContaining("nothing was changed");
+        }
+        assertNothingChanged();
+    }
+
+    @Test
+    void t9_anArtifactReplacedAndTheManifestResealedWithAnAttackersKeyIsRefused() throws Exception {
+        // all the attacker has: write access to the storage and the public key
+        ArtifactInfo media = info.artifact(ArtifactInfo.MEDIA).orElseThrow();
+        Encryption attacker =
+                new OpenPgpEncryptionProvider().create(new EncryptionConfig(alice.publicKey(), null, null, null));
+        SealKey theirs = SealKey.random();
+        byte[] content = new byte[5000];
+        new Random(9).nextBytes(content);
+        ByteArrayOutputStream forged = new ByteArrayOutputStream();
+        try (OutputStream enc = attacker.encrypt(forged, media.name(), theirs)) {
+            enc.write(content);
+        }
+        Files.write(tmp.resolve("backups").resolve(media.name()), forged.toByteArray());
+        BackupInfo read = ManifestCodec.read(manifest.getFileName().toString(), Files.readAllBytes(manifest));
+        List<ArtifactInfo> artifacts = new ArrayList<>();
+        for (ArtifactInfo a : read.artifacts()) {
+            artifacts.add(
+                    a.equals(media)
+                            ? new ArtifactInfo(
+                                    a.kind(),
+                                    a.name(),
+                                    forged.size(),
+                                    HexFormat.of()
+                                            .formatHex(MessageDigest.getInstance("SHA-256")
+                                                    .digest(forged.toByteArray())),
+                                    a.compression(),
+                                    a.encryption(),
+                                    a.keyId())
+                            : a);
+        }
+        BackupInfo resealed = ManifestSeal.seal(
+                new BackupInfo(
+                        read.formatVersion(),
+                        read.id(),
+                        read.created(),
+                        read.labels(),
+                        read.attributes(),
+                        read.host(),
+                        read.libraryVersion(),
+                        read.database(),
+                        read.media(),
+                        artifacts,
+                        read.duration()),
+                theirs);
+        Files.write(manifest, ManifestCodec.write(resealed));
+
+        try (BackupManager backups = withSecret()) {
+            ArtifactInfo dump = info.artifact(ArtifactInfo.DATABASE).orElseThrow();
+            VerifyResult deep = backups.verify(info.id().value(), true);
+            assertThat(deep.problems()).anyMatch(p -> p.contains(dump.name()) && p.contains("seal"));
+            assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
+                    .isInstanceOf(CorruptBackupException.class)
+                    .hasMessageContaining(dump.name())
+                    .hasMessageContaining("nothing was changed");
+        }
+        assertNothingChanged();
+    }
+
+    @Test
+    void t9_anEncryptedBackupsManifestStrippedOfItsSealIsRefusedWhenRead() throws Exception {
+        String text = Files.readString(manifest);
+        String stripped = text.replaceAll(",\\s*\"seal\" : \"[^\"]*\"", "");
+        assertThat(stripped).doesNotContain("seal");
+        for (String version : List.of("2", "1")) {
+            Files.writeString(
+                    manifest,
+                    stripped.replace(
+                            "\"format_version\" : " + ManifestCodec.FORMAT_VERSION, "\"format_version\" : " + version));
+            try (BackupManager backups = publicOnly()) {
+                assertThat(backups.list()).as("format %s", version).isEmpty();
+                assertThatThrownBy(() -> backups.get(info.id().value()))
+                        .isInstanceOf(CorruptBackupException.class)
+                        .hasMessageContaining("seal");
+            }
+            try (BackupManager backups = withSecret()) {
+                assertThatThrownBy(() ->
+                                backups.restore(RestoreOptions.of(info.id().value())))
+                        .isInstanceOf(CorruptBackupException.class);
+            }
+        }
+        assertNothingChanged();
+    }
+
+    @Test
+    void t9_withAPassphraseAnEditedManifestIsRefusedAndTheIntactOneRestores() throws Exception {
+        Path pass = Files.writeString(tmp.resolve("pass.txt"), "correct horse battery");
+        EncryptionConfig passphrase =
+                new EncryptionConfig(null, null, Secret.of(Files.readString(pass, StandardCharsets.UTF_8)), null);
+        BackupInfo symmetric;
+        try (BackupManager backups = manager(passphrase)) {
+            symmetric = backups.create().backup();
+        }
+        assertThat(symmetric.artifacts()).allMatch(a -> "passphrase".equals(a.keyId()));
+        Path file = tmp.resolve("backups").resolve(symmetric.id() + ".manifest.json");
+        byte[] intact = Files.readAllBytes(file);
+        Files.writeString(file, new String(intact, StandardCharsets.UTF_8).replace("\"manual\"", "\"pre-upgrade\""));
+        try (BackupManager backups = manager(passphrase)) {
+            assertThatThrownBy(() ->
+                            backups.restore(RestoreOptions.of(symmetric.id().value())))
+                    .isInstanceOf(CorruptBackupException.class)
+                    .hasMessageContaining("manifest was edited");
+            assertNothingChanged();
+            Files.write(file, intact);
+            assertThat(backups.verify(symmetric.id().value(), true).ok()).isTrue();
+            backups.restore(RestoreOptions.of(symmetric.id().value()));
+        }
+        assertThat(rows()).isEqualTo(2);
+        assertThat(Files.readString(tmp.resolve("media/doc.txt"))).isEqualTo("changed since");
+    }
+}
