@@ -360,23 +360,25 @@ final class OpenPgpEncryption implements Encryption {
         }
     }
 
-    /** The usable encryption key of the first key ring that has one; expired and revoked keys are refused. */
+    /**
+     * The usable encryption key of the first key ring that has one. A revoked or expired key is
+     * refused, and so is every subkey of a revoked or expired primary key.
+     */
     private static PGPPublicKey encryptionKey(PGPPublicKeyRingCollection rings, Path file, String setting) {
         String problem = "it holds no encryption key";
         for (PGPPublicKeyRing ring : rings) {
+            String primary = unusable(ring.getPublicKey());
+            if (primary != null) {
+                problem = "its key " + primary;
+                continue;
+            }
             for (PGPPublicKey key : ring) {
                 if (!key.isEncryptionKey()) {
                     continue;
                 }
-                if (key.hasRevocation()) {
-                    problem = "its encryption key " + hex(key.getKeyID()) + " is revoked";
-                    continue;
-                }
-                long valid = key.getValidSeconds();
-                if (valid > 0
-                        && key.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now())) {
-                    problem = "its encryption key " + hex(key.getKeyID()) + " expired on "
-                            + key.getCreationTime().toInstant().plusSeconds(valid);
+                String why = unusable(key);
+                if (why != null) {
+                    problem = "its encryption key " + why;
                     continue;
                 }
                 return key;
@@ -386,6 +388,19 @@ final class OpenPgpEncryption implements Encryption {
                 setting,
                 "cannot encrypt to the key in " + file + ": " + problem
                         + "; give a current public key with an encryption (sub)key");
+    }
+
+    /** Why {@code key} must not be used ("ID is revoked", "ID expired on ..."), or null. */
+    private static String unusable(PGPPublicKey key) {
+        if (key.hasRevocation()) {
+            return hex(key.getKeyID()) + " is revoked";
+        }
+        long valid = key.getValidSeconds();
+        Instant expiry = key.getCreationTime().toInstant().plusSeconds(valid);
+        if (valid > 0 && expiry.isBefore(Instant.now())) {
+            return hex(key.getKeyID()) + " expired on " + expiry;
+        }
+        return null;
     }
 
     private static PGPPublicKey encryptionKeyOf(PGPSecretKeyRingCollection secrets, Path file) {

@@ -13,6 +13,7 @@ import io.backupkit.backup.spi.ProviderRegistry;
 import io.backupkit.backup.spi.SealKey;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -179,5 +180,28 @@ class GpgInteropTest {
         assertThatThrownBy(() -> openpgp(expired.publicKey(), null, null))
                 .isInstanceOf(BackupConfigurationException.class)
                 .hasMessageContaining("expired");
+    }
+
+    @Test
+    void revokedKeyIsRefusedWhenConfiguredNamingTheKeyId() throws Exception {
+        Gpg g = new Gpg(Files.createDirectories(tmp.resolve("rev")));
+        // as gpg makes keys by default: a primary key that signs, a subkey that encrypts
+        g.run("--passphrase", "", "--quick-generate-key", "Revoked <rev@example.com>", "default", "default", "never");
+        Path pub = tmp.resolve("rev.pub.asc");
+        Files.writeString(pub, g.run("--armor", "--export", "rev@example.com"), StandardCharsets.ISO_8859_1);
+        assertThat(openpgp(pub, null, null).keyId()).hasSize(16);
+
+        Path cert;
+        try (var revs = Files.list(g.home.resolve("openpgp-revocs.d"))) {
+            cert = revs.findFirst().orElseThrow();
+        }
+        Path armored = tmp.resolve("rev.asc");
+        Files.writeString(armored, Files.readString(cert).replace(":-----BEGIN", "-----BEGIN"));
+        g.run("--import", armored.toString());
+        Files.writeString(pub, g.run("--armor", "--export", "rev@example.com"), StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> openpgp(pub, null, null))
+                .isInstanceOf(BackupConfigurationException.class)
+                .hasMessageContaining("revoked")
+                .hasMessageMatching("(?s).*\\b[0-9A-F]{16}\\b.*");
     }
 }
