@@ -1,6 +1,7 @@
 package io.backupkit.backup.storage.dropbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupInfo;
@@ -39,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * KiB chunks (each artifact is an upload session: start, appends, finish), in a loop until it is
  * killed with SIGKILL. Two kills are placed from the server side: as soon as a session is open with
  * one append acknowledged, and with ten. Four more are seeded random delays over 0.1 to 1.4 create
- * durations.
+ * durations. After each kill a fresh manager lists only complete backups (both parts, every object
+ * visible, deep verify OK); a prune tried at once is turned away while the dead holder's lease (TTL
+ * 3 s, renewed every TTL/3) is live; the prune after the TTL leaves exactly the listed backups.
  *
  * <p>What this cannot show: Dropbox has no API to list or cancel unfinished upload sessions, so the
  * killed child's session stays open in the fake (as it would on Dropbox, until Dropbox discards it
@@ -51,7 +54,7 @@ class DropboxKillDuringCreateIT {
     private static final long SEED = 20261128L;
     private static final int RANDOM_KILLS = 4;
     private static final int CHUNK = 256 * 1024;
-    private static final Duration LEASE_TTL = Duration.ofSeconds(2);
+    private static final Duration LEASE_TTL = Duration.ofSeconds(3);
     private static final String FOLDER = "/Apps/backupkit/kill";
     private static final RetentionPolicy SWEEP_ONLY = new RetentionPolicy(0, 0, 0, 0, null, 0, Duration.ZERO);
     private static final String APPENDED = "upload_session/append_v2 200";
@@ -66,11 +69,12 @@ class DropboxKillDuringCreateIT {
     private final Set<String> verified = new HashSet<>();
 
     /** What one kill left and what prune did about it. */
-    private record Kill(String step, int sessionsLeft, List<String> leftovers) {
+    private record Kill(String step, int sessionsLeft, List<String> leftovers, boolean pruneRefusedWhileLeaseLive) {
         @Override
         public String toString() {
-            return step + ": " + sessionsLeft + " unfinished upload session(s) left by this kill, prune removed "
-                    + leftovers;
+            return step + ": " + sessionsLeft + " unfinished upload session(s) left by this kill"
+                    + (pruneRefusedWhileLeaseLive ? ", an early prune was turned away (lease live)" : "")
+                    + ", prune after the TTL removed " + leftovers;
         }
     }
 
@@ -176,10 +180,19 @@ class DropboxKillDuringCreateIT {
         }
         String step = child.lastStep();
         child.kill(); // SIGKILL
+        long killedAt = System.nanoTime();
         int sessions = fake.openSessions();
         Set<String> beforePrune = visible();
 
         try (BackupManager fresh = manager()) {
+            // while the dead child's lease is live, prune is turned away and deletes nothing
+            boolean refusedEarly = false;
+            if (beforePrune.contains("backup.lease") && System.nanoTime() - killedAt < LEASE_TTL.toNanos() / 3) {
+                assertThat(catchThrowable(() -> fresh.prune(SWEEP_ONLY, false)))
+                        .isInstanceOf(BackupInProgressException.class);
+                assertThat(visible()).isEqualTo(beforePrune);
+                refusedEarly = true;
+            }
             List<BackupInfo> listed = fresh.list();
             assertThat(listed).extracting(b -> b.id().value()).contains(baseline);
             for (BackupInfo b : listed) {
@@ -208,7 +221,7 @@ class DropboxKillDuringCreateIT {
                     .isEqualTo(expected);
             // the unfinished session cannot be listed or cancelled: it stays on the server, unseen
             assertThat(fake.openSessions()).isEqualTo(sessions);
-            return new Kill(step, sessions - sessionsBefore, pruned.leftovers());
+            return new Kill(step, sessions - sessionsBefore, pruned.leftovers(), refusedEarly);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.backupkit.backup.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupInfo;
@@ -42,16 +43,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * SIGKILL. Two kills are placed from the server side: as soon as {@code ListMultipartUploads} /
  * {@code ListParts} show one part stored, and three parts stored. Four more are seeded random
  * delays over 0.1 to 1.4 create durations. After each kill a fresh {@link BackupManager} lists only
- * complete backups (every object present, deep verify OK), a prune is refused while the dead
- * holder's lease (TTL 2 s) is live, and the prune after it leaves exactly the listed backups'
- * objects and no multipart upload.
+ * complete backups (every object present, deep verify OK), a prune tried at once is turned away
+ * while the dead holder's lease (TTL 3 s, renewed every TTL/3) is live and aborts nothing, and the
+ * prune after the TTL leaves exactly the listed backups' objects and no multipart upload.
  */
 @Timeout(180)
 class S3KillDuringCreateIT {
     private static final long SEED = 20261128L;
     private static final int RANDOM_KILLS = 4;
     private static final int MIB = 1024 * 1024;
-    private static final Duration LEASE_TTL = Duration.ofSeconds(2);
+    private static final Duration LEASE_TTL = Duration.ofSeconds(3);
     private static final String PREFIX = "kill";
     private static final RetentionPolicy SWEEP_ONLY = new RetentionPolicy(0, 0, 0, 0, null, 0, Duration.ZERO);
 
@@ -68,11 +69,19 @@ class S3KillDuringCreateIT {
     private final Set<String> verified = new HashSet<>();
 
     /** What one kill left and what prune did about it. */
-    private record Kill(String step, int uploadsLeft, int partsStored, List<String> leftovers, boolean leaseHeld) {
+    private record Kill(
+            String step,
+            int uploadsLeft,
+            int partsStored,
+            List<String> leftovers,
+            boolean leaseHeld,
+            boolean pruneRefusedWhileLeaseLive) {
         @Override
         public String toString() {
             return step + ": " + uploadsLeft + " multipart upload(s) with " + partsStored
-                    + " part(s) left, lease held by the dead child: " + leaseHeld + ", prune removed " + leftovers;
+                    + " part(s) left, lease held by the dead child: " + leaseHeld
+                    + (pruneRefusedWhileLeaseLive ? " (an early prune was turned away, nothing touched)" : "")
+                    + ", prune after the TTL removed " + leftovers;
         }
     }
 
@@ -182,12 +191,23 @@ class S3KillDuringCreateIT {
         }
         String step = child.lastStep();
         child.kill(); // SIGKILL
+        long killedAt = System.nanoTime();
         List<MultipartUpload> uploads = SERVER.uploads(bucket);
         int parts = partsStored();
         Set<String> beforePrune = objects();
         boolean leaseHeld = beforePrune.contains("backup.lease");
 
         try (BackupManager fresh = manager()) {
+            // while the dead child's lease is live, prune is turned away and aborts no upload: it cannot
+            // tell a dead writer from a slow one (renewed every TTL/3, so live for 2/3 TTL after the kill)
+            boolean refusedEarly = false;
+            if (leaseHeld && System.nanoTime() - killedAt < LEASE_TTL.toNanos() / 3) {
+                assertThat(catchThrowable(() -> fresh.prune(SWEEP_ONLY, false)))
+                        .isInstanceOf(BackupInProgressException.class);
+                assertThat(SERVER.uploads(bucket)).hasSameSizeAs(uploads);
+                assertThat(objects()).isEqualTo(beforePrune);
+                refusedEarly = true;
+            }
             // nothing incomplete is listed: every listed backup has both parts, all objects, and verifies deep
             List<BackupInfo> listed = fresh.list();
             assertThat(listed).extracting(b -> b.id().value()).contains(baseline);
@@ -219,7 +239,7 @@ class S3KillDuringCreateIT {
             assertThat(after)
                     .as("after a kill %s; before prune: %s; prune: %s", step, beforePrune, pruned.leftovers())
                     .isEqualTo(expected);
-            return new Kill(step, uploads.size(), parts, pruned.leftovers(), leaseHeld);
+            return new Kill(step, uploads.size(), parts, pruned.leftovers(), leaseHeld, refusedEarly);
         }
     }
 
