@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * DropboxKillChildMain}) backs up a real H2 database and a 6 MiB incompressible media folder in 256
  * KiB chunks (each artifact is an upload session: start, appends, finish), in a loop until it is
  * killed with SIGKILL. Two kills are placed from the server side: as soon as a session is open with
- * one append acknowledged, and with ten. Four more are seeded random delays over 0.1 to 1.4 create
- * durations. After each kill a fresh manager lists only complete backups (both parts, every object
+ * one append acknowledged, and with ten. The child reaches the fake through a {@link
+ * ThrottledRelay} (4 MiB/s per connection), so the kill lands well before the session is finished.
+ * Four more are seeded random delays over 0.1 to 1.4 create durations. After each kill a fresh manager lists only complete backups (both parts, every object
  * visible, deep verify OK); a prune tried at once is turned away while the dead holder's lease (TTL
  * 3 s, renewed every TTL/3) is live; the prune after the TTL leaves exactly the listed backups.
  *
@@ -56,6 +57,8 @@ class DropboxKillDuringCreateIT {
     private static final int CHUNK = 256 * 1024;
     private static final Duration LEASE_TTL = Duration.ofSeconds(3);
     private static final String FOLDER = "/Apps/backupkit/kill";
+    private static final long SETTLE_MILLIS = 300;
+    private static final long UPLINK_BYTES_PER_SECOND = 4L * 1024 * 1024;
     private static final RetentionPolicy SWEEP_ONLY = new RetentionPolicy(0, 0, 0, 0, null, 0, Duration.ZERO);
     private static final String APPENDED = "upload_session/append_v2 200";
 
@@ -67,6 +70,7 @@ class DropboxKillDuringCreateIT {
     private Path media;
     private Path spool;
     private final Set<String> verified = new HashSet<>();
+    private ThrottledRelay relay;
 
     /** What one kill left and what prune did about it. */
     private record Kill(String step, int sessionsLeft, List<String> leftovers, boolean pruneRefusedWhileLeaseLive) {
@@ -79,7 +83,10 @@ class DropboxKillDuringCreateIT {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
+        if (relay != null) {
+            relay.close();
+        }
         if (fake != null) {
             fake.close();
         }
@@ -90,6 +97,8 @@ class DropboxKillDuringCreateIT {
             throws Exception {
         long t0 = System.nanoTime();
         fake = TestDropbox.fake();
+        // the child's uplink: 4 MiB/s per connection, so that a 256 KiB append takes about 60 ms
+        relay = new ThrottledRelay(fake.port(), UPLINK_BYTES_PER_SECOND);
         url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
         media = Files.createDirectories(tmp.resolve("media"));
         spool = Files.createDirectories(tmp.resolve("spool"));
@@ -147,7 +156,7 @@ class DropboxKillDuringCreateIT {
     private ChildJvm child(String mode) throws Exception {
         return ChildJvm.start(
                 DropboxKillChildMain.class,
-                String.valueOf(fake.port()),
+                String.valueOf(relay.endpoint().getPort()),
                 FOLDER,
                 String.valueOf(CHUNK),
                 url,
@@ -181,6 +190,9 @@ class DropboxKillDuringCreateIT {
         String step = child.lastStep();
         child.kill(); // SIGKILL
         long killedAt = System.nanoTime();
+        // a request the child sent whole before it died (e.g. an upload_session/finish) may still be
+        // carried out by the server: let those settle before looking
+        Thread.sleep(SETTLE_MILLIS);
         int sessions = fake.openSessions();
         Set<String> beforePrune = visible();
 

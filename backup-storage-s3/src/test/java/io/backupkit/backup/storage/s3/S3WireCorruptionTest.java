@@ -45,15 +45,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@code BACKUP_STORAGE=s3} on a real H2 database (its dump, about 3.3 MB, is one PutObject) and a
  * media folder (its 11 MiB archive is a multipart upload of three 5 MiB parts).
  *
- * <p>What is true, found by these tests: on the way down the SDK does not notice a flipped byte (it
- * validates no checksum of these objects: multipart objects have only a composite checksum, and
- * S3Proxy returns none); the core's SHA-256 does, so deep verify reports the artifact and restore
- * refuses with {@link CorruptBackupException} before anything changes. On the way up, over plain
+ * <p>What is true, found by these tests: on the way down the SDK does not notice a flipped byte
+ * (S3Proxy sends no {@code x-amz-checksum-*} header, and the storage's GETs do not ask for checksum
+ * mode; a CRC32 header added by the relay, right or wrong, was ignored too when this was explored);
+ * the core's SHA-256 does, so deep verify reports the artifact and restore refuses with {@link
+ * CorruptBackupException} before anything changes. On the way up, over plain
  * HTTP the SDK signs the payload ({@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER}, with a CRC32
  * trailer), and S3Proxy refuses an altered body with 403 {@code SignatureDoesNotMatch}; the SDK does
  * not retry that answer (only when it arrives as a broken connection), so the storage sends the
  * part again from its buffer; the stored object is whole. Over HTTPS the SDK sends an unsigned
- * payload with the CRC32 trailer, which Amazon S3 checks ({@code BadDigest}); that answer is sent
+ * payload by default, only the CRC32 trailer, which Amazon S3 checks ({@code BadDigest}); that answer is sent
  * again the same way, but S3Proxy cannot produce it, so it is not shown here.
  */
 @Timeout(180)
