@@ -176,10 +176,11 @@ final class S3Errors {
                     e);
         }
         if (e instanceof SdkException || e instanceof IOException) {
+            // a connection reset or broken pipe (the SDK's retries used up) may pass: transient
             return new UnableToStoreException(
                     storage,
                     object,
-                    e instanceof IOException,
+                    find(e, IOException.class) != null,
                     "cannot " + what + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
                     e);
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -240,6 +241,7 @@ final class S3ObjectWrite implements ObjectWrite {
         }
         try {
             uploadId = storage.client().createMultipartUpload(req.build()).uploadId();
+            storage.signatureAccepted();
         } catch (RuntimeException e) {
             throw storage.errors().translate("start the upload of", name, e);
         }
@@ -258,7 +260,9 @@ final class S3ObjectWrite implements ObjectWrite {
         }
         RequestBody body = RequestBody.fromContentProvider(
                 () -> new ByteArrayInputStream(data, 0, size), size, "application/octet-stream");
-        UploadPartResponse response = storage.client().uploadPart(req.build(), body);
+        UploadPartRequest request = req.build();
+        UploadPartResponse response = resendingAlteredBodies(
+                "part " + partNumber + " of " + name, () -> storage.client().uploadPart(request, body));
         parts.put(
                 partNumber,
                 CompletedPart.builder()
@@ -267,6 +271,42 @@ final class S3ObjectWrite implements ObjectWrite {
                         .checksumCRC32(response.checksumCRC32())
                         .build());
         LOG.debug("uploaded part {} ({} bytes) of {}", partNumber, size, name);
+    }
+
+    /**
+     * Runs an upload whose body is replayed from its buffer, sending it again when the store answers
+     * that the bytes arrived altered (T5: a bit flipped on the wire is refused by the store's checksum
+     * or payload-signature check; the SDK does not retry these answers). At most {@code max_attempts}
+     * sends; when every one is refused, a transient {@link UnableToStoreException} says so.
+     */
+    private <T> T resendingAlteredBodies(String what, Supplier<T> upload) {
+        int max = Math.max(1, settings.maxAttempts());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return upload.get();
+            } catch (RuntimeException e) {
+                if (!storage.bodyArrivedAltered(e)) {
+                    throw e;
+                }
+                String code = S3Errors.code(e);
+                if (attempt >= max) {
+                    throw new UnableToStoreException(
+                            storage.describe(),
+                            name,
+                            true,
+                            "cannot store " + what + " in " + storage.describe() + ": the store refused its bytes "
+                                    + attempt + " times as altered in transit (HTTP " + S3Errors.status(e) + " " + code
+                                    + "); nothing was stored. Check the network path to the store (proxies, NICs)",
+                            e);
+                }
+                LOG.warn(
+                        "the store refused the bytes of {} as altered in transit ({}); sending them again ({} of {})",
+                        what,
+                        code,
+                        attempt + 1,
+                        max);
+            }
+        }
     }
 
     private void ensureWritable() {
@@ -350,10 +390,10 @@ final class S3ObjectWrite implements ObjectWrite {
         final int size = length;
         PutObjectResponse response;
         try {
-            response = storage.putSmall(
-                    req.build(),
-                    RequestBody.fromContentProvider(
-                            () -> new ByteArrayInputStream(data, 0, size), size, "application/octet-stream"));
+            PutObjectRequest request = req.build();
+            RequestBody body = RequestBody.fromContentProvider(
+                    () -> new ByteArrayInputStream(data, 0, size), size, "application/octet-stream");
+            response = resendingAlteredBodies(name, () -> storage.putSmall(request, body));
         } catch (RuntimeException e) {
             throw storage.errors().translate("store", name, e);
         }

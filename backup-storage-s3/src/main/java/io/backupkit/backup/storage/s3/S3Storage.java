@@ -92,6 +92,8 @@ public final class S3Storage implements BackupStorage {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean warnedConditionalDelete = new AtomicBoolean();
     private volatile int listPageSize = 1000;
+    /** Set once the store accepted a signed request of this storage: the credentials are right. */
+    private volatile boolean signatureAccepted;
 
     /** An abort that failed (store unreachable) and is retried later. */
     record PendingAbort(String key, String uploadId) {}
@@ -255,6 +257,7 @@ public final class S3Storage implements BackupStorage {
                     .bucket(settings.bucket())
                     .key(key(name))
                     .build());
+            signatureAccepted = true;
             return Optional.of(new StoredObject(
                     name,
                     head.contentLength() == null ? 0 : head.contentLength(),
@@ -300,6 +303,7 @@ public final class S3Storage implements BackupStorage {
         } catch (RuntimeException e) {
             throw errors.translate("list", null, e);
         }
+        signatureAccepted = true;
         return result;
     }
 
@@ -341,6 +345,7 @@ public final class S3Storage implements BackupStorage {
         for (int attempt = 1; ; attempt++) {
             try {
                 client.putObject(request, RequestBody.fromBytes(content));
+                signatureAccepted = true;
                 LOG.debug("created {}{} (if absent)", describe(), name);
                 return true;
             } catch (RuntimeException e) {
@@ -515,7 +520,30 @@ public final class S3Storage implements BackupStorage {
     }
 
     PutObjectResponse putSmall(PutObjectRequest request, RequestBody body) {
-        return client.putObject(request, body);
+        PutObjectResponse response = client.putObject(request, body);
+        signatureAccepted = true;
+        return response;
+    }
+
+    /** Records that the store accepted a signed request (e.g. the start of a multipart upload). */
+    void signatureAccepted() {
+        signatureAccepted = true;
+    }
+
+    /**
+     * Whether the store's answer to a request with a body says the bytes arrived altered: a checksum
+     * mismatch ({@code BadDigest}, {@code InvalidDigest}, {@code XAmzContentSHA256Mismatch}), or a
+     * {@code SignatureDoesNotMatch} once the store has accepted this storage's signature before (over
+     * plain HTTP the SDK signs the payload, so an altered byte breaks the signature; with wrong
+     * credentials no request is ever accepted and this stays false).
+     */
+    boolean bodyArrivedAltered(Throwable e) {
+        String code = S3Errors.code(e);
+        return switch (code) {
+            case "BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch" -> true;
+            case "SignatureDoesNotMatch" -> signatureAccepted;
+            default -> false;
+        };
     }
 
     void ensureOpen() {
