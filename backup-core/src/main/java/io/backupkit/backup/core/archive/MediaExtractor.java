@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -47,10 +48,11 @@ import org.slf4j.LoggerFactory;
  * would leave the target after normalisation (compared by path segments, so {@code /x/media-evil} is not
  * inside {@code /x/media}), symbolic and hard links, character and block devices, FIFOs, sparse and every
  * other entry type that is neither a regular file nor a folder, duplicate entries, an entry whose path runs
- * through a link or a file found in the target, and archives beyond the {@link ExtractLimits} (entry count,
- * total bytes, bytes per entry, name length, depth). Files are created with {@code CREATE_NEW} and {@code
- * NOFOLLOW_LINKS} and every parent is checked to be a real folder, so nothing is ever written outside the
- * target. Setuid, setgid and sticky bits are never applied; owners are ignored.
+ * through a link or a file found in the target, a name segment longer than 255 bytes, and archives beyond
+ * the {@link ExtractLimits} (entry count, total bytes, bytes per entry, name length, depth). Files are
+ * created with {@code CREATE_NEW} and {@code NOFOLLOW_LINKS} and every parent is checked to be a real
+ * folder, so nothing is ever written outside the target. Setuid, setgid and sticky bits are never applied;
+ * owners are ignored.
  *
  * <p>Kept: file content, modification times, permission bits (with at least {@code u+rw} on files and {@code
  * u+rwx} on folders so the result is usable). Folder times and permissions are set after their contents.
@@ -72,6 +74,12 @@ public final class MediaExtractor {
      * how deep the parser recurses through chained extension headers (at most 128 records).
      */
     static final long MAX_HEADER_BYTES = 64L << 10;
+
+    /**
+     * Bytes of one path segment (NAME_MAX of Linux, macOS and common file systems): a longer one cannot be
+     * created, and no archive this library writes holds one.
+     */
+    static final int MAX_SEGMENT_BYTES = 255;
 
     private final ExtractLimits limits;
     private final BackupListener listener;
@@ -346,6 +354,10 @@ public final class MediaExtractor {
                 }
                 if (part.equals("..")) {
                     throw unsafe(name, "the name contains a '..' segment");
+                }
+                if (part.length() > MAX_SEGMENT_BYTES / 3
+                        && part.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                    throw unsafe(name, "a segment of the name is longer than " + MAX_SEGMENT_BYTES + " bytes");
                 }
                 segments.add(part);
             }

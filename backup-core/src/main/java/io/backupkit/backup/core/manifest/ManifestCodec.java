@@ -145,7 +145,7 @@ public final class ManifestCodec {
         if (!FORMAT.equals(text(objectName, root, "format", true))) {
             throw corrupt(objectName, "is not a backupkit manifest");
         }
-        int version = (int) number(objectName, root, "format_version");
+        long version = number(objectName, root, "format_version"); // not cast before the range check
         if (version > FORMAT_VERSION) {
             throw new IncompatibleBackupException(
                     "backup manifest " + objectName + " has format version " + version + "; this library reads up to "
@@ -263,7 +263,7 @@ public final class ManifestCodec {
         }
         long durationMs = root.has("duration_ms") ? number(objectName, root, "duration_ms") : 0;
         BackupInfo info = new BackupInfo(
-                version,
+                (int) version,
                 id,
                 created,
                 labels,

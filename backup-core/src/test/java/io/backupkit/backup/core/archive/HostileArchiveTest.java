@@ -317,6 +317,18 @@ class HostileArchiveTest {
     }
 
     @Test
+    void refusesANameSegmentLongerThanFileSystemsAllow() {
+        // found by ArchiveJqwikTest (shrunk to this): a 256-byte segment failed late, as an unwritable
+        // target (UnableToRestoreMediaException "check free space and permissions"), not as a hostile entry
+        byte[] ascii = new TarBuilder().file("n".repeat(256), "x").build();
+        assertThat(refused(ascii, ExtractLimits.defaults()).getMessage()).contains("longer than 255 bytes");
+        byte[] utf8 = new TarBuilder().file("d/" + "é".repeat(128) + "/f", "x").build(); // 256 bytes, 128 chars
+        assertThat(refused(utf8, ExtractLimits.defaults()).getMessage()).contains("longer than 255 bytes");
+        byte[] fits = new TarBuilder().file("n".repeat(255), "x").build();
+        assertThat(ArchiveTestSupport.extract(fits, target).fileCount()).isEqualTo(1);
+    }
+
+    @Test
     void refusesANonEmptyTargetWithoutTouchingIt() throws IOException {
         write(target.resolve("existing.txt"), "mine");
         byte[] tar = new TarBuilder().file("new.txt", "x").build();

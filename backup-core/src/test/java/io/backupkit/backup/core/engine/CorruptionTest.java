@@ -276,6 +276,24 @@ class CorruptionTest {
         f.assertUnchanged(db, media);
     }
 
+    /** Found by fuzzing: the version was cast to int before its range check, so 2^32 + 1 read as 1. */
+    @Test
+    void t25_aFormatVersionBeyondIntIsNotReadAsAnotherVersion() throws Exception {
+        Path manifest = f.backups.resolve(info.id() + ".manifest.json");
+        byte[] format1 = TestManifests.asFormat1(Files.readAllBytes(manifest));
+        assertThat(ManifestCodec.read(manifest.getFileName().toString(), format1)
+                        .formatVersion())
+                .isEqualTo(1);
+        String text = new String(format1, StandardCharsets.UTF_8);
+        for (long version : new long[] {(1L << 32) + 1, -(1L << 32) + 1, (1L << 32) + 2, Long.MIN_VALUE + 1}) {
+            byte[] edited = text.replace("\"format_version\" : 1", "\"format_version\" : " + version)
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> ManifestCodec.read(manifest.getFileName().toString(), edited))
+                    .as("version %d", version)
+                    .isInstanceOfAny(CorruptBackupException.class, IncompatibleBackupException.class);
+        }
+    }
+
     @Test
     void unknownIdIsATypedErrorThatSaysWhatToDo() {
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of("backup-20200101T000000Z-abcd")))
