@@ -537,6 +537,13 @@ public final class MediaExtractor {
             if (SafeListener.isCancellation(e)) {
                 return new BackupCancelledException("Extracting " + artifact + " was cancelled", e);
             }
+            String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : null;
+            if (reason != null && reason.contains("File name too long")) {
+                return new UnableToRestoreMediaException(
+                        "Cannot write " + path + " while extracting " + artifact + ": the path is longer than this"
+                                + " file system allows; restore into a media folder with a shorter path than " + root,
+                        e);
+            }
             return new UnableToRestoreMediaException(
                     "Cannot write " + path + " while extracting " + artifact + ": " + e
                             + "; check free space and permissions of " + root,

@@ -329,6 +329,20 @@ class HostileArchiveTest {
     }
 
     @Test
+    void aPathLongerThanTheFileSystemAllowsSaysSoInsteadOfBlamingSpace() {
+        // within the name limits (4,096 characters) but over PATH_MAX once under the target
+        String deep = String.join("/", java.util.Collections.nCopies(20, "s".repeat(203))) + "/f";
+        assertThat(deep.length()).isLessThanOrEqualTo(4096);
+        byte[] tar = new TarBuilder().file(deep, "x").build();
+        UnableToRestoreMediaException e = catchThrowableOfType(
+                UnableToRestoreMediaException.class, () -> ArchiveTestSupport.extract(tar, target));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage())
+                .contains("longer than this file system allows")
+                .doesNotContain("free space");
+    }
+
+    @Test
     void refusesANonEmptyTargetWithoutTouchingIt() throws IOException {
         write(target.resolve("existing.txt"), "mine");
         byte[] tar = new TarBuilder().file("new.txt", "x").build();
