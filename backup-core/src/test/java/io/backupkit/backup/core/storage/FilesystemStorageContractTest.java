@@ -21,7 +21,7 @@ class FilesystemStorageContractTest extends BackupStorageContract {
     @TempDir
     Path temp;
 
-    private Path folder;
+    Path folder;
 
     @Override
     protected BackupStorage createStorage() {
@@ -31,7 +31,7 @@ class FilesystemStorageContractTest extends BackupStorageContract {
 
     @AfterEach
     void noLeftoversInTheFolder() throws IOException {
-        if (!Files.isDirectory(folder)) {
+        if (folder == null || !Files.isDirectory(folder)) {
             return;
         }
         try (Stream<Path> files = Files.list(folder)) {

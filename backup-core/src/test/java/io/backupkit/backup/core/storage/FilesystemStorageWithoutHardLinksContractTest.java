@@ -1,22 +1,18 @@
 package io.backupkit.backup.core.storage;
 
 import io.backupkit.backup.spi.BackupStorage;
-import io.backupkit.backup.tck.BackupStorageContract;
-import java.nio.file.Path;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The storage contract on {@link FilesystemStorage} with its fallbacks for file systems without hard
  * links: {@code createIfAbsent} by exclusive create, the put-back of {@code deleteIfUnchanged} by
- * check-then-rename.
+ * check-then-rename. Like the test it extends, it checks after each case that no temp file or
+ * tombstone is left.
  */
-class FilesystemStorageWithoutHardLinksContractTest extends BackupStorageContract {
-    @TempDir
-    Path temp;
-
+class FilesystemStorageWithoutHardLinksContractTest extends FilesystemStorageContractTest {
     @Override
     protected BackupStorage createStorage() {
-        return FilesystemStorage.withoutHardLinks(temp.resolve("backups"));
+        folder = temp.resolve("backups");
+        return FilesystemStorage.withoutHardLinks(folder);
     }
 
     @Override

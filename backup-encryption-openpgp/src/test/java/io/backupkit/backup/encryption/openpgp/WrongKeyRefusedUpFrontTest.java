@@ -1,0 +1,85 @@
+package io.backupkit.backup.encryption.openpgp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupListener;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.Phase;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.spi.EncryptionConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * T10: a backup encrypted to another key is refused before the restore starts any phase, also
+ * without a safety backup (where an H2 restore would otherwise start at once and read the dump
+ * while it runs).
+ */
+class WrongKeyRefusedUpFrontTest {
+    @TempDir
+    static Path keysDir;
+
+    @TempDir
+    Path tmp;
+
+    static Gpg.Keys alice;
+    static Gpg.Keys bob;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        Gpg.requireGpg();
+        Gpg gpg = new Gpg(keysDir);
+        alice = gpg.generate("alice@example.com");
+        bob = gpg.generate("bob@example.com");
+    }
+
+    BackupManager.Builder builder(Path recipient, Path secret) {
+        return BackupManager.builder()
+                .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
+                .database("jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", null)
+                .mediaDir(tmp.resolve("media"))
+                .spoolDir(tmp.resolve("spool"))
+                .encryption("openpgp", new EncryptionConfig(recipient, secret, null, null));
+    }
+
+    @Test
+    void t10_aWrongKeyIsRefusedBeforeAnyRestorePhaseStarts() throws Exception {
+        Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(tmp.resolve("media/doc.txt"), "confidential");
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "")) {
+            c.createStatement().execute("CREATE TABLE t (id INT)");
+        }
+        BackupInfo info;
+        try (BackupManager publicOnly = builder(alice.publicKey(), null).build()) {
+            info = publicOnly.create().backup();
+        }
+        List<Phase> phases = new CopyOnWriteArrayList<>();
+        BackupListener recording = new BackupListener() {
+            @Override
+            public void phaseStarted(Phase phase, long expectedBytes) {
+                phases.add(phase);
+            }
+        };
+        try (BackupManager wrongKey =
+                builder(null, bob.secretKey()).listener(recording).build()) {
+            assertThatThrownBy(() -> wrongKey.restore(RestoreOptions.latest().withSafetyBackup(false)))
+                    .isInstanceOf(UnableToDecryptException.class)
+                    .hasMessageContaining(info.artifacts().get(0).keyId());
+        }
+        assertThat(phases)
+                .as("no restore phase may start with a key that cannot decrypt")
+                .isEmpty();
+    }
+}
