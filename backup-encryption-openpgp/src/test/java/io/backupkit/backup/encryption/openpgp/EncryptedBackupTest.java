@@ -12,11 +12,7 @@ import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.spi.EncryptionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,33 +40,19 @@ class EncryptedBackupTest {
     }
 
     BackupManager manager(Path recipient, Path secret) {
-        return builder(new EncryptionConfig(recipient, secret, null, null)).build();
+        return new EncryptedApp(tmp).builder(recipient, secret).build();
     }
 
     BackupManager.Builder builder(EncryptionConfig encryption) {
-        String url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
-        return BackupManager.builder()
-                .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
-                .database(url, "sa", null)
-                .mediaDir(tmp.resolve("media"))
-                .spoolDir(tmp.resolve("spool"))
-                .encryption("openpgp", encryption);
+        return new EncryptedApp(tmp).builder(encryption);
     }
 
     void sql(String s) throws Exception {
-        try (Connection c = DriverManager.getConnection(
-                "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "")) {
-            c.createStatement().execute(s);
-        }
+        new EncryptedApp(tmp).sql(s);
     }
 
     long count() throws Exception {
-        try (Connection c = DriverManager.getConnection(
-                        "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "");
-                ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return new EncryptedApp(tmp).rows();
     }
 
     @Test

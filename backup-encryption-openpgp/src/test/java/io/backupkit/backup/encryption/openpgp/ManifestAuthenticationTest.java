@@ -21,13 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,14 +58,7 @@ class ManifestAuthenticationTest {
     }
 
     BackupManager manager(EncryptionConfig encryption) {
-        return BackupManager.builder()
-                .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
-                .database("jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", null)
-                .mediaDir(tmp.resolve("media"))
-                .spoolDir(tmp.resolve("spool"))
-                .encryption("openpgp", encryption)
-                .safetyBackup(false)
-                .build();
+        return new EncryptedApp(tmp).builder(encryption).safetyBackup(false).build();
     }
 
     BackupManager publicOnly() {
@@ -81,19 +70,11 @@ class ManifestAuthenticationTest {
     }
 
     void sql(String s) throws Exception {
-        try (Connection c = DriverManager.getConnection(
-                "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "")) {
-            c.createStatement().execute(s);
-        }
+        new EncryptedApp(tmp).sql(s);
     }
 
     long rows() throws Exception {
-        try (Connection c = DriverManager.getConnection(
-                        "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "");
-                ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return new EncryptedApp(tmp).rows();
     }
 
     @BeforeEach

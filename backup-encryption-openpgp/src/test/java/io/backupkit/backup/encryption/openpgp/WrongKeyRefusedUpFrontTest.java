@@ -9,13 +9,9 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.UnableToDecryptException;
-import io.backupkit.backup.spi.EncryptionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,22 +41,14 @@ class WrongKeyRefusedUpFrontTest {
     }
 
     BackupManager.Builder builder(Path recipient, Path secret) {
-        return BackupManager.builder()
-                .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
-                .database("jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", null)
-                .mediaDir(tmp.resolve("media"))
-                .spoolDir(tmp.resolve("spool"))
-                .encryption("openpgp", new EncryptionConfig(recipient, secret, null, null));
+        return new EncryptedApp(tmp).builder(recipient, secret);
     }
 
     @Test
     void t10_aWrongKeyIsRefusedBeforeAnyRestorePhaseStarts() throws Exception {
         Files.createDirectories(tmp.resolve("media"));
         Files.writeString(tmp.resolve("media/doc.txt"), "confidential");
-        try (Connection c = DriverManager.getConnection(
-                "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath(), "sa", "")) {
-            c.createStatement().execute("CREATE TABLE t (id INT)");
-        }
+        new EncryptedApp(tmp).sql("CREATE TABLE t (id INT)");
         BackupInfo info;
         try (BackupManager publicOnly = builder(alice.publicKey(), null).build()) {
             info = publicOnly.create().backup();

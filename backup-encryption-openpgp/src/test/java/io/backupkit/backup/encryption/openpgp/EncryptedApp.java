@@ -1,0 +1,47 @@
+package io.backupkit.backup.encryption.openpgp;
+
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.spi.EncryptionConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.Map;
+
+/**
+ * The application the encrypted-backup tests back up, under one temp folder: an H2 database (the
+ * tests use a table {@code t}), the media folder {@code media}, backups in {@code backups}.
+ */
+record EncryptedApp(Path root) {
+    String url() {
+        return "jdbc:h2:file:" + root.resolve("db/app").toAbsolutePath();
+    }
+
+    BackupManager.Builder builder(EncryptionConfig encryption) {
+        return BackupManager.builder()
+                .storage("filesystem", root.resolve("backups").toString(), Map.of())
+                .database(url(), "sa", null)
+                .mediaDir(root.resolve("media"))
+                .spoolDir(root.resolve("spool"))
+                .encryption("openpgp", encryption);
+    }
+
+    BackupManager.Builder builder(Path recipientKey, Path secretKey) {
+        return builder(new EncryptionConfig(recipientKey, secretKey, null, null));
+    }
+
+    void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection(url(), "sa", "")) {
+            c.createStatement().execute(statement);
+        }
+    }
+
+    /** Rows in table {@code t}. */
+    long rows() throws Exception {
+        try (Connection c = DriverManager.getConnection(url(), "sa", "");
+                ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
