@@ -26,10 +26,12 @@
 #   --report-only       write the report again from the last results in DIR (no measurement), e.g.
 #                       after editing benchmarks/NOTES.md or running the other scale.
 #
-# Every round measures, each with `/usr/bin/time -f '%e %M'` (wall seconds, peak RSS in KiB of the
-# largest process in the tree):
-#   create   library: ./backup create (java -jar backup-cli.jar, JAVA_OPTS=-Xmx64m, filesystem
-#            storage, zstd) of the PostgreSQL database plus the media folder;
+# Every round measures, each with `/usr/bin/time -f '%e %M %U %S'` (wall seconds, peak RSS in KiB of
+# the largest process in the tree; user and system CPU seconds of the tree, in the results file and
+# the log only):
+#   create   library: ./backup create (the launcher on a snapshot of backup-cli.jar, with its
+#            class-data archive, JAVA_OPTS=-Xmx64m, filesystem storage, zstd) of the PostgreSQL
+#            database plus the media folder;
 #            native:  pg_dump -Fc -Z0 | zstd -T0  concurrently with  tar -I 'zstd -T0' -cf
 #   restore  library: ./backup restore latest --yes --no-safety-backup (same heap) over the live
 #            database and media folder (verify-before-apply included);
@@ -42,7 +44,9 @@
 # restore or a check makes the script exit non-zero.
 #
 # Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres; trust or ~/.pgpass), PG_BIN
-# (default: /usr/lib/postgresql/<server major>/bin when present), JAVA (java), BENCH_XMX (64m).
+# (default: /usr/lib/postgresql/<server major>/bin when present), JAVA (java), BENCH_XMX (64m),
+# BENCH_CDS (on; off runs without the launcher's class-data archives), BENCH_JVM_EXTRA (more JVM
+# options for the library's runs).
 # Needs: psql, pg_dump, pg_restore, zstd, GNU tar, /usr/bin/time (Debian package `time`), java 17.
 set -euo pipefail
 
@@ -105,6 +109,7 @@ else
 fi
 DATA_SPEC="v1 scale=$SCALE items=$PG_ITEMS attach=$PG_ATTACH files=$MEDIA_FILES mb=$MEDIA_MB h2=$H2_ROWS"
 XMX="${BENCH_XMX:-64m}"
+CDS="${BENCH_CDS:-on}"
 JAVA="${JAVA:-java}"
 JAR="$ROOT/backup-cli/target/backup-cli.jar"
 
@@ -141,6 +146,8 @@ install_if_missing() { # command package
 install_if_missing zstd zstd
 install_if_missing psql postgresql-client
 command -v "$JAVA" >/dev/null 2>&1 || die "java is missing (JDK 17 needed); set JAVA"
+# the launcher runs $JAVA_HOME/bin/java
+JAVA_HOME_OF_JAVA="$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")"
 tar --version 2>/dev/null | grep -q 'GNU tar' || die "GNU tar is needed"
 
 psql_q() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -w "$@"; }
@@ -182,13 +189,17 @@ if [ "$REPORT_ONLY" = 0 ]; then
 fi
 JAR="$SNAPSHOT"
 
+# The timed runs go through the ./backup launcher, as users run the tool (its JVM flags and its
+# class-data archives, made beside the snapshot jar by warm_up below), but on the snapshot jar
+# (BACKUP_CLI_JAR: no staleness check, no build).
 cli() { # store-dir db-url db-user args...
   local store="$1" url="$2" user="$3"
   shift 3
   env BACKUP_STORAGE=filesystem BACKUP_DIR="$store" BACKUP_DATABASE_URL="$url" \
-    BACKUP_DATABASE_USER="$user" BACKUP_MEDIA_DIR="$MEDIA" BACKUP_SPOOL_DIR="$RUN/spool" \
-    BACKUP_COMPRESSION=zstd \
-    "$JAVA" "-Xmx$XMX" ${BENCH_JVM_EXTRA:-} -jar "$JAR" --quiet "$@"
+    BACKUP_DATABASE_USER="$user" BACKUP_MEDIA_DIR="${BENCH_MEDIA:-$MEDIA}" BACKUP_SPOOL_DIR="$RUN/spool" \
+    BACKUP_COMPRESSION=zstd BACKUP_CLI_JAR="$JAR" BACKUP_CDS="$CDS" \
+    JAVA_HOME="$JAVA_HOME_OF_JAVA" JAVA_OPTS="-Xmx$XMX ${BENCH_JVM_EXTRA:-}" \
+    "$ROOT/backup" --quiet "$@"
 }
 PG_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
 
@@ -398,14 +409,15 @@ measure() {
   local tf="$RUN/logs/$name-$ROUND.time" lf="$RUN/logs/$name-$ROUND.log"
   log "round $ROUND: $name"
   # the commands are shell functions: exported (export -f) and run by a child bash
-  if ! /usr/bin/time -f '%e %M' -o "$tf" bash -c '"$@"' _ "$@" >"$lf" 2>&1; then
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$tf" bash -c '"$@"' _ "$@" >"$lf" 2>&1; then
     tail -n 40 "$lf" >&2 || true
     die "$name failed in round $ROUND (log: $lf)"
   fi
-  local secs rss
-  read -r secs rss < <(tail -n 1 "$tf")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$SCALE" "$ROUND" "$name" "$secs" "$rss" "$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS.partial"
-  log "round $ROUND: $name ${secs}s, peak RSS $((rss / 1024)) MiB"
+  local secs rss usr sys
+  read -r secs rss usr sys < <(tail -n 1 "$tf")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SCALE" "$ROUND" "$name" "$secs" "$rss" "$(cut -d' ' -f1 /proc/loadavg)" \
+    "$usr" "$sys" >> "$RESULTS.partial"
+  log "round $ROUND: $name ${secs}s (CPU ${usr}s user + ${sys}s sys), peak RSS $((rss / 1024)) MiB"
 }
 
 native_create() { # out-dir
@@ -449,6 +461,31 @@ lib_create_pg() { cli "$RUN/store-pg" "$PG_URL" "$PGUSER" create --json; }
 lib_restore_pg() { cli "$RUN/store-pg" "$PG_URL" "$PGUSER" restore latest --yes --no-safety-backup; }
 lib_create_h2() { cli "$RUN/store-h2" "$H2_URL" sa create --json; }
 lib_restore_h2() { cli "$RUN/store-h2" "$H2_URL" sa restore latest --yes --no-safety-backup; }
+
+# One create and one restore of a tiny database and media folder before the timed rounds: the
+# launcher writes its class-data archives for the snapshot jar on a command's first successful run
+# (about 0.5 s once), so every timed run measures the steady state a user has from the second run on.
+DB_WARM="${DB}_warm"
+warm_up() {
+  [ "$CDS" = off ] && return 0
+  log "warm-up: the launcher's class-data archives for create and restore"
+  drop_db "$DB_WARM"
+  psql_q -d postgres -c "CREATE DATABASE \"$DB_WARM\"" >/dev/null
+  psql_q -d "$DB_WARM" -c "CREATE TABLE t (id bigint PRIMARY KEY, v text, j jsonb, b bytea);
+    INSERT INTO t SELECT g, md5(g::text), jsonb_build_object('g', g), '\\x00ff' FROM generate_series(1, 100) g" >/dev/null
+  rm -rf "$RUN/warm-store" "$RUN/warm-media"
+  mkdir -p "$RUN/warm-store" "$RUN/warm-media/sub"
+  printf 'warm\n' > "$RUN/warm-media/sub/a.txt"
+  head -c 100000 /dev/urandom > "$RUN/warm-media/b.bin"
+  local url="jdbc:postgresql://$PGHOST:$PGPORT/$DB_WARM"
+  BENCH_MEDIA="$RUN/warm-media" cli "$RUN/warm-store" "$url" "$PGUSER" create --json >/dev/null \
+    && BENCH_MEDIA="$RUN/warm-media" cli "$RUN/warm-store" "$url" "$PGUSER" restore latest --yes --no-safety-backup >/dev/null \
+    || die "warm-up create/restore failed"
+  drop_db "$DB_WARM"
+  rm -rf "$RUN/warm-store" "$RUN/warm-media"
+  ls "$WORK/$(basename "$JAR" .jar)".create.*.jsa "$WORK/$(basename "$JAR" .jar)".restore.*.jsa >/dev/null 2>&1 \
+    || die "the launcher wrote no class-data archive for $JAR (see ./backup)"
+}
 
 round_create() {
   rm -rf "$RUN/store-pg" "$RUN/native"
@@ -512,7 +549,7 @@ round_h2() {
 }
 
 export -f cli lib_create_pg lib_restore_pg lib_create_h2 lib_restore_h2 native_create native_restore
-export ROOT RUN MEDIA JAVA XMX JAR PG_URL H2_URL PG_BIN DB
+export ROOT RUN MEDIA JAVA XMX JAR PG_URL H2_URL PG_BIN DB CDS JAVA_HOME_OF_JAVA
 
 # ---------------------------------------------------------------------------------------------
 # Report
@@ -558,7 +595,7 @@ write_report() {
     echo "- Command: \`$COMMAND_LINE\` (started $START_DATE, finished $END_DATE)"
     local dirty=""
     [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -v ' benchmarks/' | grep -v ' BENCHMARKS.md' | head -n 1)" ] && dirty=" plus uncommitted changes"
-    echo "- Library: backupkit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$dirty, \`java -Xmx$XMX -jar backup-cli.jar\` ($CLI_VERSION, jar built $CLI_STAMP; $("$JAVA" -version 2>&1 | head -n 1)), filesystem storage, zstd level 3 (default workers)"
+    echo "- Library: backupkit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$dirty, \`./backup\` with \`JAVA_OPTS=-Xmx$XMX\` (class-data archives: $CDS; $CLI_VERSION, jar built $CLI_STAMP; $("$JAVA" -version 2>&1 | head -n 1)), filesystem storage, zstd level 3 (default workers)"
     echo "- Machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB memory, disk: $(df -h "$WORK" | awk 'NR == 2 { print $1 " (" $2 ", " $5 " used)" }')$(lsblk -d -n -o ROTA "$(df "$WORK" | awk 'NR == 2 { print $1 }')" 2>/dev/null | awk '{ print ", lsblk ROTA=" $1 }'); the data fits in the page cache"
     echo "- Tools: PostgreSQL $(psql_q -d postgres -Atc 'show server_version' | cut -d' ' -f1), $("$PG_BIN/pg_dump" --version), $(zstd --version | sed 's/^\*\*\* //; s/, by.*//'), $(tar --version | head -n 1)"
     echo "- Load: load average $LOAD_START at the start, $LOAD_END at the end; 1-minute load after each measurement $(awk -F'\t' 'NR == 1 || $6 < lo { lo = $6 } $6 > hi { hi = $6 } END { print lo " to " hi }' "$r"). Other processes using CPU at the start: $BUSY_START"
@@ -633,12 +670,14 @@ cleanup() {
   if [ "$CLEAN" = 1 ]; then
     log "cleaning up"
     drop_db "$DB_NATIVE" || true
+    drop_db "$DB_WARM" || true
     rm -rf "$RUN"
     if [ "$KEEP_DATA" = 0 ]; then
       drop_db "$DB" || true
       # only what this script wrote; DIR itself goes only when that leaves it empty
       rm -rf "$DATA" "$RESULTS" "$RESULTS.partial" "$WORK/sizes-$SCALE.tsv" "$WORK/meta-$SCALE.sh" \
-        "$WORK/backup-cli-$SCALE.jar" "$WORK/backup-cli-$SCALE.jar.tmp"
+        "$WORK/backup-cli-$SCALE.jar" "$WORK/backup-cli-$SCALE.jar.tmp" "$WORK/backup-cli-$SCALE".*.jsa
+      find "$WORK" -maxdepth 1 -name ".backup-cli-$SCALE.*" -delete 2>/dev/null || true
       rmdir "$WORK" 2>/dev/null || true
     fi
   fi
@@ -666,6 +705,7 @@ prepare_data
 psql_q -d "$DB" -c 'VACUUM (FREEZE, ANALYZE)' >/dev/null
 rm -rf "$RUN"
 mkdir -p "$RUN/logs" "$RUN/spool"
+warm_up
 : > "$RESULTS.partial"
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
   round_create

@@ -9,8 +9,12 @@ import io.backupkit.backup.core.config.ConfigKey;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,15 +29,6 @@ import picocli.CommandLine.ScopeType;
         description = {
             "Backs up and restores an application's database and media folder.",
             "Configuration: flags > environment (BACKUP_*, or <PREFIX>BACKUP_* first) > --config file > defaults."
-        },
-        subcommands = {
-            CreateCommand.class,
-            ListCommand.class,
-            VerifyCommand.class,
-            RestoreCommand.class,
-            PruneCommand.class,
-            ScheduleCommand.class,
-            CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -132,6 +127,7 @@ public final class BackupCli implements Callable<Integer> {
         Terminal terminal = new Terminal(env, out, err, interactive, in);
         BackupCli root = new BackupCli(terminal);
         CommandLine cmd = new CommandLine(root);
+        addSubcommands(cmd, args);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setParameterExceptionHandler((ex, badArgs) -> {
@@ -148,6 +144,59 @@ public final class BackupCli implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /** The subcommands, in the order {@code --help} lists them. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("create", CreateCommand::new);
+        m.put("list", ListCommand::new);
+        m.put("verify", VerifyCommand::new);
+        m.put("restore", RestoreCommand::new);
+        m.put("prune", PruneCommand::new);
+        m.put("schedule", ScheduleCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The global options that take a value (the word after them is no command). */
+    private static final Set<String> VALUE_OPTIONS =
+            Set.of("--config", "--env-prefix", "--storage", "--dir", "--media-dir", "--database-url");
+
+    /**
+     * Registers the subcommand the arguments name, or all of them when they name none (help, usage
+     * errors, {@code --version}). picocli builds each command's model by reflection when it is
+     * registered, which was most of the CPU of a short run before the real work (issue 10).
+     */
+    static void addSubcommands(CommandLine cmd, String[] args) {
+        String word = commandWord(args);
+        for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
+            if (word == null || word.equals(e.getKey())) {
+                cmd.addSubcommand(e.getKey(), e.getValue().get());
+            }
+        }
+    }
+
+    /** The first word of {@code args} that is not an option or an option's value, if it names a command other than help. */
+    static String commandWord(String[] args) {
+        boolean valueNext = false;
+        for (String a : args) {
+            if (valueNext) {
+                valueNext = false;
+                if (SUBCOMMANDS.containsKey(a)) {
+                    return null; // picocli refuses a command name as an option's value: all, for its error
+                }
+            } else if ("--".equals(a)) {
+                return null;
+            } else if (a.startsWith("-")) {
+                valueNext = VALUE_OPTIONS.contains(a);
+            } else {
+                return SUBCOMMANDS.containsKey(a) && !"help".equals(a) ? a : null;
+            }
+        }
+        return null;
     }
 
     /** Prints one line for a failure (a stack trace too with --verbose) and returns its exit code. */

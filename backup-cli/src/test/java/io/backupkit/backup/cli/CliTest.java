@@ -52,6 +52,29 @@ class CliTest {
         return run(env, false, "", args);
     }
 
+    @Test
+    void onlyTheNamedSubcommandIsRegisteredAndTheRestGetAll() {
+        assertThat(BackupCli.commandWord(new String[] {"-q", "list", "--json"})).isEqualTo("list");
+        assertThat(BackupCli.commandWord(new String[] {"--dir", "/b", "--progress", "create"}))
+                .isEqualTo("create");
+        assertThat(BackupCli.commandWord(new String[] {"--dir=/b", "restore", "latest"}))
+                .isEqualTo("restore");
+        assertThat(BackupCli.commandWord(new String[] {"--dir", "create", "list"}))
+                .isNull();
+        assertThat(BackupCli.commandWord(new String[] {"help", "create"})).isNull();
+        assertThat(BackupCli.commandWord(new String[] {"--version"})).isNull();
+        assertThat(BackupCli.commandWord(new String[] {"crate"})).isNull();
+        assertThat(BackupCli.commandWord(new String[] {"--", "create"})).isNull();
+        // the same messages as with every subcommand registered
+        assertThat(run(Map.of(), "--dir", "create", "list").err())
+                .contains("Expected parameter for option '--dir' but found 'create'");
+        assertThat(run(Map.of(), "list", "--bogus").err()).contains("backup list --help");
+        assertThat(run(Map.of(), "--help").out())
+                .contains("create")
+                .contains("schedule")
+                .contains("help");
+    }
+
     private static void assertOneErrorLine(Run r) {
         assertThat(r.err()).startsWith("backup: error: ");
         assertThat(r.err().strip().lines()).hasSize(1);

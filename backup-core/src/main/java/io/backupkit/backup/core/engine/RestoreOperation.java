@@ -27,9 +27,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,7 +41,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -465,10 +467,34 @@ final class RestoreOperation {
             return;
         }
         try {
-            PathUtils.deleteDirectory(dir);
+            deleteTree(dir);
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", dir, e.getMessage());
         }
+    }
+
+    /**
+     * Deletes a folder and everything in it, links not followed. A plain walk: commons-io's
+     * PathUtils.deleteDirectory took about 60% more CPU for the 2,000 files of the benchmark's media
+     * folder (the old one is deleted after every restore, in its critical path; issue 10, F4).
+     */
+    static void deleteTree(Path dir) throws IOException {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** A stream whose close() does not close the source (so its digest can still be drained). */

@@ -9,12 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +75,7 @@ final class PgTools {
         String primary = tools.get(0);
         List<String> rejected = new ArrayList<>();
         Toolset newest = null;
-        for (Path dir : candidates(minimum)) {
+        for (Path dir : candidatesLazily(minimum)) {
             if (!tools.stream().allMatch(t -> isExecutable(dir.resolve(t)))) {
                 if (configuredBinDir != null) {
                     List<String> missing = tools.stream()
@@ -141,15 +145,70 @@ final class PgTools {
 
     /** The folders to look in, in order, without duplicates. */
     List<Path> candidates(PgVersion minimum) {
+        List<Path> all = new ArrayList<>();
+        candidatesLazily(minimum).forEach(all::add);
+        return List.copyOf(all);
+    }
+
+    /**
+     * {@link #candidates(PgVersion)}, made while iterated: {@code pg_config --bindir} (a process) is
+     * asked only when the folders before it hold no suitable tools (start-up time, issue 10).
+     */
+    private Iterable<Path> candidatesLazily(PgVersion minimum) {
         if (configuredBinDir != null) {
             return List.of(configuredBinDir);
         }
-        Set<Path> out = new LinkedHashSet<>();
-        versionedDirs(debianRoot, "", minimum).forEach(d -> out.add(d.resolve("bin")));
-        versionedDirs(rhelRoot, "pgsql-", minimum).forEach(d -> out.add(d.resolve("bin")));
-        out.add(Path.of("/usr/local/pgsql/bin"));
-        pgConfigBinDir().ifPresent(out::add);
+        List<Supplier<List<Path>>> groups = List.of(
+                () -> versionedDirs(debianRoot, "", minimum).stream()
+                        .map(d -> d.resolve("bin"))
+                        .toList(),
+                () -> versionedDirs(rhelRoot, "pgsql-", minimum).stream()
+                        .map(d -> d.resolve("bin"))
+                        .toList(),
+                () -> List.of(Path.of("/usr/local/pgsql/bin")),
+                () -> pgConfigBinDir().stream().toList(),
+                PgTools::pathDirs);
+        return () -> new Iterator<>() {
+            private final Iterator<Supplier<List<Path>>> group = groups.iterator();
+            private final Set<Path> seen = new HashSet<>();
+            private Iterator<Path> current = Collections.emptyIterator();
+            private Path next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null) {
+                    if (current.hasNext()) {
+                        Path p = current.next();
+                        if (Files.isDirectory(p)) {
+                            Path dir = p.toAbsolutePath().normalize();
+                            if (seen.add(dir)) {
+                                next = dir;
+                            }
+                        }
+                    } else if (group.hasNext()) {
+                        current = group.next().get().iterator(); // the next group is made only now
+                    } else {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public Path next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Path p = next;
+                next = null;
+                return p;
+            }
+        };
+    }
+
+    private static List<Path> pathDirs() {
         String path = System.getenv("PATH");
+        List<Path> out = new ArrayList<>();
         if (path != null) {
             for (String p : path.split(java.io.File.pathSeparator)) {
                 if (!p.isBlank()) {
@@ -157,13 +216,7 @@ final class PgTools {
                 }
             }
         }
-        List<Path> existing = new ArrayList<>();
-        for (Path p : out) {
-            if (Files.isDirectory(p)) {
-                existing.add(p.toAbsolutePath().normalize());
-            }
-        }
-        return List.copyOf(new LinkedHashSet<>(existing));
+        return out;
     }
 
     /** {@code root/<prefix><major>} folders with a major of at least {@code minimum}, oldest first. */
