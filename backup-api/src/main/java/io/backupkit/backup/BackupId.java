@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * The id of a backup set: {@code <name>-<yyyyMMdd'T'HHmmss'Z'>-<random hex>}, for example {@code
- * backup-20261127T014130Z-3f9a}. Ids sort by time and are unique within one second; listing still
- * orders by the manifest's {@code created} time, never by parsing ids.
+ * backup-20261127T014130Z-3f9a}. Ids are unique within one second. Listing orders by the manifest's
+ * {@code created} time, which a manifest must place within the second its id names; {@code latest}
+ * uses that to read only the newest manifests.
  */
 public record BackupId(String value) implements Comparable<BackupId> {
     /** Allowed backup names: lowercase letters, digits, dot, dash and underscore, 1 to 40 characters. */
@@ -41,6 +42,12 @@ public record BackupId(String value) implements Comparable<BackupId> {
                             + "' is not allowed: use 1-40 of [a-z0-9._-], starting with a letter or digit");
         }
         return new BackupId(name + "-" + STAMP.format(time) + "-" + suffix);
+    }
+
+    /** The second the id was made in (UTC), from its {@code yyyyMMdd'T'HHmmss'Z'} part. */
+    public Instant time() {
+        int end = value.lastIndexOf('-');
+        return Instant.from(STAMP.parse(value.substring(end - 16, end)));
     }
 
     @Override

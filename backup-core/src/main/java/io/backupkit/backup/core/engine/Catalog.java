@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,13 +49,11 @@ final class Catalog {
             if (ObjectNames.manifestId(o.name()).isEmpty()) {
                 continue;
             }
-            try {
-                complete.add(read(o.name()));
-            } catch (CorruptBackupException | IncompatibleBackupException | StoredObjectNotFoundException e) {
+            Optional<BackupInfo> info = readQuietly(o.name());
+            if (info.isPresent()) {
+                complete.add(info.get());
+            } else {
                 unreadable.add(o.name());
-                String msg = "skipping " + o.name() + ": " + e.getMessage();
-                LOG.warn(msg);
-                Events.warn(listener, msg);
             }
         }
         complete.sort(NEWEST_FIRST);
@@ -68,11 +67,9 @@ final class Catalog {
     /** A backup by id or {@code latest}; a corrupt manifest is thrown as such, not hidden. */
     BackupInfo get(String idOrLatest) {
         if (idOrLatest == null || idOrLatest.isBlank() || RestoreOptions.LATEST.equals(idOrLatest)) {
-            return list().stream()
-                    .findFirst()
-                    .orElseThrow(() -> new BackupNotFoundException(
-                            RestoreOptions.LATEST,
-                            "there is no complete backup in " + storage.describe() + "; run 'backup create' first"));
+            return latest().orElseThrow(() -> new BackupNotFoundException(
+                    RestoreOptions.LATEST,
+                    "there is no complete backup in " + storage.describe() + "; run 'backup create' first"));
         }
         if (!BackupId.isValid(idOrLatest)) {
             throw new BackupNotFoundException(
@@ -91,8 +88,49 @@ final class Catalog {
         }
     }
 
+    /**
+     * The newest readable backup, reading only the newest manifests: a manifest's {@code created}
+     * lies within the second its id names ({@link ManifestCodec#read}), so the newest backup is
+     * among the manifests of the newest id second that has a readable one.
+     */
     Optional<BackupInfo> latest() {
-        return list().stream().findFirst();
+        TreeMap<java.time.Instant, List<String>> bySecond = new TreeMap<>(Comparator.reverseOrder());
+        for (StoredObject o : listAll()) {
+            Optional<BackupId> id = ObjectNames.manifestId(o.name());
+            if (id.isEmpty()) {
+                continue;
+            }
+            java.time.Instant second;
+            try {
+                second = id.get().time();
+            } catch (java.time.DateTimeException e) {
+                second = java.time.Instant.MIN; // unreadable anyway; read last, warned about there
+            }
+            bySecond.computeIfAbsent(second, k -> new ArrayList<>()).add(o.name());
+        }
+        for (List<String> names : bySecond.values()) {
+            List<BackupInfo> readable = new ArrayList<>();
+            for (String name : names) {
+                readQuietly(name).ifPresent(readable::add);
+            }
+            if (!readable.isEmpty()) {
+                readable.sort(NEWEST_FIRST);
+                return Optional.of(readable.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The manifest, or empty (with a warning) when it cannot be used. */
+    private Optional<BackupInfo> readQuietly(String name) {
+        try {
+            return Optional.of(read(name));
+        } catch (CorruptBackupException | IncompatibleBackupException | StoredObjectNotFoundException e) {
+            String msg = "skipping " + name + ": " + e.getMessage();
+            LOG.warn(msg);
+            Events.warn(listener, msg);
+            return Optional.empty();
+        }
     }
 
     private BackupInfo read(String name) {

@@ -276,6 +276,16 @@ public final class ManifestCodec {
                 Duration.ofMillis(Math.max(0, durationMs)),
                 text(objectName, root, "seal", false));
         ManifestSeal.checkOnRead(objectName, info);
+        Instant second;
+        try {
+            second = id.time();
+        } catch (java.time.DateTimeException e) {
+            throw corrupt(objectName, "has an id whose time is not a real date");
+        }
+        if (created.isBefore(second) || !created.isBefore(second.plusSeconds(1))) {
+            // the writer takes both from one clock reading: this binds listing order to the ids
+            throw corrupt(objectName, "has a created time " + created + " outside the second its id names");
+        }
         return info;
     }
 

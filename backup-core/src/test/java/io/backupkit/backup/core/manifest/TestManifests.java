@@ -37,11 +37,19 @@ public final class TestManifests {
         } catch (RuntimeException | IOException e) {
             return edited;
         }
+        return sealed(info, info.created());
+    }
+
+    /**
+     * The manifest of {@code info} (unencrypted) in the current format with a fitting checksum, with
+     * {@code created} in place of its created time.
+     */
+    public static byte[] sealed(BackupInfo info, java.time.Instant created) {
         return ManifestCodec.write(ManifestSeal.seal(
                 new BackupInfo(
                         ManifestCodec.FORMAT_VERSION,
                         info.id(),
-                        info.created(),
+                        created,
                         info.labels(),
                         info.attributes(),
                         info.host(),
