@@ -8,6 +8,16 @@
  *   <li>{@link io.backupkit.backup.tck.FaultInjectingStorage}: a storage decorator that injects
  *       write, commit and read faults for failure tests.
  *   <li>{@code DatabaseDumperContract}: the same for database dumpers.
+ *   <li>{@link io.backupkit.backup.tck.KillDuringCreate}: the T1 check that a process killed with
+ *       {@code kill -9} in {@code create()} leaves nothing listed that is incomplete, and that prune
+ *       removes its leftovers once its lease expired; run it from a failsafe {@code *IT} with a
+ *       child main that calls {@code KillDuringCreate.runChild}.
+ *   <li>{@link io.backupkit.backup.tck.ChildJvm}: a JVM started on the test class path, its output
+ *       read line by line (wait for a readiness line, kill it with SIGKILL).
+ *   <li>{@link io.backupkit.backup.tck.TcpRelay}: a loopback TCP relay in front of a local server
+ *       (a throttled uplink, a cut response, or a handler of one's own) for failure tests on the
+ *       wire.
+ *   <li>{@code Race}, {@code DumpFiles}: smaller helpers for lease races and dump files.
  * </ul>
  */
 package io.backupkit.backup.tck;

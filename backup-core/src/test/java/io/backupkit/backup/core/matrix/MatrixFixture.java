@@ -3,6 +3,7 @@ package io.backupkit.backup.core.matrix;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.tck.KillDuringCreate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -179,10 +180,7 @@ final class MatrixFixture {
 
     /** The objects a complete backup consists of: its manifest and its artifacts. */
     static Set<String> objectsOf(BackupInfo info) {
-        Set<String> names = new TreeSet<>();
-        names.add(info.id().value() + ".manifest.json");
-        info.artifacts().forEach(a -> names.add(a.name()));
-        return names;
+        return KillDuringCreate.objectsOf(info);
     }
 
     static String sha256(Path file) throws IOException {
@@ -196,15 +194,5 @@ final class MatrixFixture {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The class path of the running tests, for child JVMs. */
-    static String classPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-    }
-
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -12,6 +12,7 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.ProviderOptions;
+import io.backupkit.backup.tck.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.InputStream;
@@ -226,12 +227,12 @@ class SecretsTest {
     void atTraceLevelTheLogsStillNeverShowThePassword() throws Exception {
         Path log = tmp.resolve("child.log");
         Process p = new ProcessBuilder(List.of(
-                        MatrixFixture.java(),
+                        ChildJvm.java(),
                         "-Xmx128m",
                         "-XX:TieredStopAtLevel=1",
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
                         "-cp",
-                        MatrixFixture.classPath(),
+                        ChildJvm.classPath(),
                         SecretsChildMain.class.getName(),
                         f.root.toString(),
                         f.url))

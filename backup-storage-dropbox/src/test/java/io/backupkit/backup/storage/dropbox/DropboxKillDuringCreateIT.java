@@ -1,15 +1,16 @@
 package io.backupkit.backup.storage.dropbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.backupkit.backup.BackupInProgressException;
-import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.PruneResult;
-import io.backupkit.backup.RetentionPolicy;
-import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.tck.ChildJvm;
+import io.backupkit.backup.tck.KillDuringCreate;
+import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
+import io.backupkit.backup.tck.KillDuringCreate.Killed;
+import io.backupkit.backup.tck.KillDuringCreate.Outcome;
+import io.backupkit.backup.tck.TcpRelay;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +18,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -39,11 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  * DropboxKillChildMain}) backs up a real H2 database and a 6 MiB incompressible media folder in 256
  * KiB chunks (each artifact is an upload session: start, appends, finish), in a loop until it is
  * killed with SIGKILL. Two kills are placed from the server side: as soon as a session is open with
- * one append acknowledged, and with ten. The child reaches the fake through a {@link
- * ThrottledRelay} (4 MiB/s per connection), so the kill lands well before the session is finished.
- * Four more are seeded random delays over 0.1 to 1.4 create durations. After each kill a fresh manager lists only complete backups (both parts, every object
- * visible, deep verify OK); a prune tried at once is turned away while the dead holder's lease (TTL
- * 3 s, renewed every TTL/3) is live; the prune after the TTL leaves exactly the listed backups.
+ * one append acknowledged, and with ten. The child reaches the fake through a {@linkplain
+ * TcpRelay#throttled throttled relay} (4 MiB/s per connection), so the kill lands well before the
+ * session is finished. Four more are seeded random delays over 0.1 to 1.4 create durations. After
+ * each kill a fresh manager lists only complete backups (both parts, every object visible, deep
+ * verify OK); a prune tried at once is turned away while the dead holder's lease (TTL 3 s, renewed
+ * every TTL/3) is live; the prune after the TTL leaves exactly the listed backups. The kills and the
+ * checks after each are the TCK's {@link KillDuringCreate}.
  *
  * <p>What this cannot show: Dropbox has no API to list or cancel unfinished upload sessions, so the
  * killed child's session stays open in the fake (as it would on Dropbox, until Dropbox discards it
@@ -59,7 +61,6 @@ class DropboxKillDuringCreateIT {
     private static final String FOLDER = "/Apps/backupkit/kill";
     private static final long SETTLE_MILLIS = 300;
     private static final long UPLINK_BYTES_PER_SECOND = 4L * 1024 * 1024;
-    private static final RetentionPolicy SWEEP_ONLY = new RetentionPolicy(0, 0, 0, 0, null, 0, Duration.ZERO);
     private static final String APPENDED = "upload_session/append_v2 200";
 
     @TempDir
@@ -69,16 +70,18 @@ class DropboxKillDuringCreateIT {
     private String url;
     private Path media;
     private Path spool;
-    private final Set<String> verified = new HashSet<>();
-    private ThrottledRelay relay;
+    private TcpRelay relay;
+    private KillDuringCreate kills;
 
     /** What one kill left and what prune did about it. */
-    private record Kill(String step, int sessionsLeft, List<String> leftovers, boolean pruneRefusedWhileLeaseLive) {
+    private record Kill(Outcome outcome, int sessionsLeft) {
+        String step() {
+            return outcome.step();
+        }
+
         @Override
         public String toString() {
-            return step + ": " + sessionsLeft + " unfinished upload session(s) left by this kill"
-                    + (pruneRefusedWhileLeaseLive ? ", an early prune was turned away (lease live)" : "")
-                    + ", prune after the TTL removed " + leftovers;
+            return sessionsLeft + " unfinished upload session(s) left by this kill; " + outcome;
         }
     }
 
@@ -98,7 +101,7 @@ class DropboxKillDuringCreateIT {
         long t0 = System.nanoTime();
         fake = TestDropbox.fake();
         // the child's uplink: 4 MiB/s per connection, so that a 256 KiB append takes about 60 ms
-        relay = new ThrottledRelay(fake.port(), UPLINK_BYTES_PER_SECOND);
+        relay = TcpRelay.throttled(fake.port(), UPLINK_BYTES_PER_SECOND);
         url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
         media = Files.createDirectories(tmp.resolve("media"));
         spool = Files.createDirectories(tmp.resolve("spool"));
@@ -107,15 +110,15 @@ class DropboxKillDuringCreateIT {
         Files.write(media.resolve("photo-2.raw"), TestDropbox.random(3 * 1024 * 1024, 8));
         Files.writeString(media.resolve("note.txt"), "hello");
 
-        ChildJvm calibration = child("once");
-        assertThat(calibration.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        calibration.reader.join(5000);
-        String created = calibration.lines.stream()
-                .filter(l -> l.startsWith("CREATED "))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("the child did not create a backup:\n" + calibration.output()));
-        String baseline = created.split(" ")[1];
-        long createMillis = Math.max(300, Long.parseLong(created.split(" ")[2]));
+        kills = KillDuringCreate.builder(this::child)
+                .storedNames(this::visible)
+                .leaseTtl(LEASE_TTL)
+                .settle(Duration.ofMillis(SETTLE_MILLIS))
+                .pruneRefusedWhileLeaseLive(true)
+                .build();
+        KillDuringCreate.Created created = kills.calibrate();
+        String baseline = created.id();
+        long createMillis = Math.max(300, created.millis());
         assertThat(fake.openSessions())
                 .as("a finished create leaves no session")
                 .isZero();
@@ -153,7 +156,7 @@ class DropboxKillDuringCreateIT {
         assertThat(took).isLessThan(Duration.ofSeconds(120));
     }
 
-    private ChildJvm child(String mode) throws Exception {
+    private ChildJvm child(String mode, String pauseAt) throws IOException {
         return ChildJvm.start(
                 DropboxKillChildMain.class,
                 String.valueOf(relay.endpoint().getPort()),
@@ -163,7 +166,8 @@ class DropboxKillDuringCreateIT {
                 media.toString(),
                 spool.toString(),
                 String.valueOf(LEASE_TTL.toMillis()),
-                mode);
+                mode,
+                pauseAt);
     }
 
     private BackupManager manager() {
@@ -177,77 +181,21 @@ class DropboxKillDuringCreateIT {
                 .build();
     }
 
+    /**
+     * Starts a child creating backups in a loop, SIGKILLs it once {@code point} holds (polled every
+     * 2 ms), then checks what the kill left ({@link KillDuringCreate#check}) and, on Dropbox: the
+     * unfinished session cannot be listed or cancelled, so it stays on the server, unseen.
+     */
     private Kill killAndCheck(String baseline, BooleanSupplier point) throws Exception {
         int sessionsBefore = fake.openSessions();
-        ChildJvm child = child("loop");
-        assertThat(child.awaitLine("READY", 60_000)).as(child.output()).isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!point.getAsBoolean()) {
-            assertThat(child.process.isAlive()).as(child.output()).isTrue();
-            assertThat(System.nanoTime()).as("kill point reached in time").isLessThan(deadline);
-            Thread.sleep(2);
-        }
-        String step = child.lastStep();
-        child.kill(); // SIGKILL
-        long killedAt = System.nanoTime();
-        // a request the child sent whole before it died (e.g. an upload_session/finish) may still be
-        // carried out by the server: let those settle before looking
-        Thread.sleep(SETTLE_MILLIS);
+        Killed killed = kills.kill(KillPoint.when(point, Duration.ofMillis(2)));
         int sessions = fake.openSessions();
-        Set<String> beforePrune = visible();
-
         try (BackupManager fresh = manager()) {
-            // while the dead child's lease is live, prune is turned away and deletes nothing
-            boolean refusedEarly = false;
-            if (beforePrune.contains("backup.lease") && System.nanoTime() - killedAt < LEASE_TTL.toNanos() / 3) {
-                assertThat(catchThrowable(() -> fresh.prune(SWEEP_ONLY, false)))
-                        .isInstanceOf(BackupInProgressException.class);
-                assertThat(visible()).isEqualTo(beforePrune);
-                refusedEarly = true;
-            }
-            List<BackupInfo> listed = fresh.list();
-            assertThat(listed).extracting(b -> b.id().value()).contains(baseline);
-            for (BackupInfo b : listed) {
-                assertThat(b.artifacts())
-                        .as("parts of listed backup %s", b.id())
-                        .hasSize(2);
-                assertThat(b.database()).isNotNull();
-                assertThat(b.media()).isNotNull();
-                assertThat(beforePrune).containsAll(objectsOf(b));
-                if (verified.add(b.id().value())) {
-                    VerifyResult v = fresh.verify(b.id().value(), true);
-                    assertThat(v.problems())
-                            .as("listed backup %s after a kill %s", b.id(), step)
-                            .isEmpty();
-                }
-            }
-
-            PruneResult pruned = pruneWhenLeaseIsFree(fresh);
-            assertThat(pruned.deleted()).isEmpty();
-            Set<String> expected = new TreeSet<>();
-            fresh.list().forEach(b -> expected.addAll(objectsOf(b)));
-            Set<String> after = visible();
-            after.remove("backup.lease");
-            assertThat(after)
-                    .as("after a kill %s; before prune: %s; prune: %s", step, beforePrune, pruned.leftovers())
-                    .isEqualTo(expected);
-            // the unfinished session cannot be listed or cancelled: it stays on the server, unseen
-            assertThat(fake.openSessions()).isEqualTo(sessions);
-            return new Kill(step, sessions - sessionsBefore, pruned.leftovers(), refusedEarly);
-        }
-    }
-
-    private static PruneResult pruneWhenLeaseIsFree(BackupManager backups) throws InterruptedException {
-        long end = System.currentTimeMillis() + 4 * LEASE_TTL.toMillis() + 2000;
-        while (true) {
-            try {
-                return backups.prune(SWEEP_ONLY, false);
-            } catch (BackupInProgressException e) {
-                if (System.currentTimeMillis() > end) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
+            Outcome outcome = kills.check(
+                    fresh, killed, baseline, KillDuringCreate.Check.none(), () -> assertThat(fake.openSessions())
+                            .as("unfinished sessions after prune")
+                            .isEqualTo(sessions));
+            return new Kill(outcome, sessions - sessionsBefore);
         }
     }
 
@@ -259,13 +207,6 @@ class DropboxKillDuringCreateIT {
                 names.add(o.name());
             }
         }
-        return names;
-    }
-
-    private static Set<String> objectsOf(BackupInfo info) {
-        Set<String> names = new TreeSet<>();
-        names.add(info.id().value() + ".manifest.json");
-        info.artifacts().forEach(a -> names.add(a.name()));
         return names;
     }
 

@@ -1,12 +1,10 @@
 package io.backupkit.backup.storage.s3;
 
+import io.backupkit.backup.tck.TcpRelay;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * byte. Each request gets its own connection ({@code Connection: close} is set on the way in; the
  * SigV4 signature does not cover that header), so a message body runs to the end of its connection.
  * A request body in {@code aws-chunked} encoding (the SDK's checksum trailers) is decoded on the fly
- * so that the flip lands in the payload, never in the chunk framing.
+ * so that the flip lands in the payload, never in the chunk framing. Accepting and connecting are
+ * the TCK's {@link TcpRelay}.
  */
 final class CorruptingProxy implements AutoCloseable {
     enum Where {
@@ -37,24 +36,18 @@ final class CorruptingProxy implements AutoCloseable {
      */
     record Rule(String method, String uriPart, Where where, long offset, int times) {}
 
-    private final ServerSocket server;
-    private final int targetPort;
+    private final TcpRelay relay;
     private final AtomicReference<Rule> armed = new AtomicReference<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> flips = Collections.synchronizedList(new ArrayList<>());
-    private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
     private final List<String> heads = Collections.synchronizedList(new ArrayList<>());
 
     CorruptingProxy(int targetPort) throws IOException {
-        this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "corrupting-proxy");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.relay = TcpRelay.start(targetPort, "corrupting-proxy", (r, client) -> handle(client));
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        return relay.endpoint();
     }
 
     /** Arms one flip (replacing one not yet done). */
@@ -92,24 +85,10 @@ final class CorruptingProxy implements AutoCloseable {
         }
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket client = server.accept();
-                sockets.add(client);
-                Thread t = new Thread(() -> handle(client), "corrupting-proxy-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
     private void handle(Socket client) {
         try (client) {
             InputStream fromClient = new BufferedInputStream(client.getInputStream());
-            byte[] head = readHead(fromClient);
+            byte[] head = TcpRelay.readHttpHead(fromClient);
             if (head == null) {
                 return;
             }
@@ -154,16 +133,13 @@ final class CorruptingProxy implements AutoCloseable {
                                                     rule.times() - 1)))) {
                 mine = rule;
             }
-            try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
-                sockets.add(upstream);
+            try (Socket upstream = relay.connectUpstream()) {
                 upstream.getOutputStream().write(rewritten.toString().getBytes(StandardCharsets.ISO_8859_1));
                 final Rule requestFlip = mine != null && mine.where() == Where.REQUEST_BODY ? mine : null;
                 final boolean chunked = awsChunked;
                 final String what = method + " " + uri;
-                Thread up = new Thread(
-                        () -> pumpRequest(fromClient, upstream, requestFlip, chunked, what), "corrupting-proxy-up");
-                up.setDaemon(true);
-                up.start();
+                TcpRelay.daemon(
+                        "corrupting-proxy-up", () -> pumpRequest(fromClient, upstream, requestFlip, chunked, what));
                 Rule responseFlip = mine != null && mine.where() == Where.RESPONSE_BODY ? mine : null;
                 String status = pumpResponse(upstream.getInputStream(), client.getOutputStream(), responseFlip, what);
                 requests.add(what + " -> " + status);
@@ -171,23 +147,6 @@ final class CorruptingProxy implements AutoCloseable {
         } catch (IOException e) {
             // a side went away
         }
-    }
-
-    /** The bytes up to and including the blank line, or null at end of stream. */
-    private static byte[] readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int state = 0;
-        int b;
-        while ((b = in.read()) >= 0) {
-            head.write(b);
-            state = (b == '\r' && (state == 0 || state == 2))
-                    ? state + 1
-                    : (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
-            if (state == 4) {
-                return head.toByteArray();
-            }
-        }
-        return head.size() == 0 ? null : head.toByteArray();
     }
 
     private void pumpRequest(InputStream in, Socket upstream, Rule flip, boolean awsChunked, String what) {
@@ -222,7 +181,7 @@ final class CorruptingProxy implements AutoCloseable {
         in = new BufferedInputStream(in);
         String status;
         while (true) {
-            byte[] head = readHead(in);
+            byte[] head = TcpRelay.readHttpHead(in);
             if (head == null) {
                 return "no answer";
             }
@@ -297,15 +256,6 @@ final class CorruptingProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.close();
-        synchronized (sockets) {
-            for (Socket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // closing
-                }
-            }
-        }
+        relay.close();
     }
 }

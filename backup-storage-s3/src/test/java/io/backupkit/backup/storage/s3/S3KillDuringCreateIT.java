@@ -1,14 +1,15 @@
 package io.backupkit.backup.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.backupkit.backup.BackupInProgressException;
-import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.PruneResult;
-import io.backupkit.backup.RetentionPolicy;
-import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.tck.ChildJvm;
+import io.backupkit.backup.tck.KillDuringCreate;
+import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
+import io.backupkit.backup.tck.KillDuringCreate.Killed;
+import io.backupkit.backup.tck.KillDuringCreate.Outcome;
+import io.backupkit.backup.tck.TcpRelay;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,14 +17,12 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,14 +41,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * S3KillChildMain}) backs up a real H2 database and an 18 MiB incompressible media folder with 5
  * MiB parts (the media archive is a multipart upload of 4 parts), in a loop until it is killed with
  * SIGKILL. Two kills are placed from the server side: as soon as {@code ListMultipartUploads} /
- * {@code ListParts} show one part stored, and two. The child reaches S3Proxy through a {@link
- * ThrottledRelay} (8 MiB/s per connection, so a part takes about 0.6 s): without it the test saw the
+ * {@code ListParts} show one part stored, and two. The child reaches S3Proxy through a {@linkplain
+ * TcpRelay#throttled throttled relay} (8 MiB/s per connection, so a part takes about 0.6 s): without it the test saw the
  * last parts and the CompleteMultipartUpload land before the kill did (a request sent whole before
  * the kill is still carried out by the server). Four more are seeded random
  * delays over 0.1 to 1.4 create durations. After each kill a fresh {@link BackupManager} lists only
  * complete backups (every object present, deep verify OK), a prune tried at once is turned away
  * while the dead holder's lease (TTL 3 s, renewed every TTL/3) is live and aborts nothing, and the
- * prune after the TTL leaves exactly the listed backups' objects and no multipart upload.
+ * prune after the TTL leaves exactly the listed backups' objects and no multipart upload. The kills
+ * and the checks after each are the TCK's {@link KillDuringCreate}; this test adds what S3 shows of
+ * multipart uploads.
  */
 @Timeout(180)
 class S3KillDuringCreateIT {
@@ -60,7 +61,6 @@ class S3KillDuringCreateIT {
     private static final String PREFIX = "kill";
     private static final long SETTLE_MILLIS = 300;
     private static final long UPLINK_BYTES_PER_SECOND = 8L * 1024 * 1024;
-    private static final RetentionPolicy SWEEP_ONLY = new RetentionPolicy(0, 0, 0, 0, null, 0, Duration.ZERO);
 
     @RegisterExtension
     static final S3ProxyServer SERVER = new S3ProxyServer();
@@ -72,23 +72,22 @@ class S3KillDuringCreateIT {
     private String url;
     private Path media;
     private Path spool;
-    private final Set<String> verified = new HashSet<>();
-    private ThrottledRelay relay;
+    private TcpRelay relay;
+    private KillDuringCreate kills;
 
     /** What one kill left and what prune did about it. */
-    private record Kill(
-            String step,
-            int uploadsLeft,
-            int partsStored,
-            List<String> leftovers,
-            boolean leaseHeld,
-            boolean pruneRefusedWhileLeaseLive) {
+    private record Kill(Outcome outcome, int uploadsLeft, int partsStored) {
+        String step() {
+            return outcome.step();
+        }
+
+        List<String> leftovers() {
+            return outcome.leftovers();
+        }
+
         @Override
         public String toString() {
-            return step + ": " + uploadsLeft + " multipart upload(s) with " + partsStored
-                    + " part(s) left, lease held by the dead child: " + leaseHeld
-                    + (pruneRefusedWhileLeaseLive ? " (an early prune was turned away, nothing touched)" : "")
-                    + ", prune after the TTL removed " + leftovers;
+            return uploadsLeft + " multipart upload(s) with " + partsStored + " part(s) left; " + outcome;
         }
     }
 
@@ -97,7 +96,7 @@ class S3KillDuringCreateIT {
             throws Exception {
         long t0 = System.nanoTime();
         // the child's uplink: 8 MiB/s per connection, so that a 5 MiB part takes about 0.6 s
-        relay = new ThrottledRelay(SERVER.port(), UPLINK_BYTES_PER_SECOND);
+        relay = TcpRelay.throttled(SERVER.port(), UPLINK_BYTES_PER_SECOND);
         bucket = SERVER.newBucket();
         url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
         media = Files.createDirectories(tmp.resolve("media"));
@@ -112,21 +111,21 @@ class S3KillDuringCreateIT {
         Files.writeString(media.resolve("note.txt"), "hello");
 
         // calibration, and the baseline backup every kill must leave listed: one create in a child JVM
-        ChildJvm calibration = child("once");
-        assertThat(calibration.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        calibration.reader.join(5000);
-        String created = calibration.lines.stream()
-                .filter(l -> l.startsWith("CREATED "))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("the child did not create a backup:\n" + calibration.output()));
-        String baseline = created.split(" ")[1];
-        long createMillis = Math.max(300, Long.parseLong(created.split(" ")[2]));
+        kills = KillDuringCreate.builder(this::child)
+                .storedNames(this::objects)
+                .leaseTtl(LEASE_TTL)
+                .settle(Duration.ofMillis(SETTLE_MILLIS))
+                .pruneRefusedWhileLeaseLive(true)
+                .build();
+        KillDuringCreate.Created created = kills.calibrate();
+        String baseline = created.id();
+        long createMillis = Math.max(300, created.millis());
 
         List<String> report = new ArrayList<>();
         // kills placed from the server side: a multipart upload is in progress with 1, then 2 of its 4
         // parts stored (parts 3 and 4 are then on their way, two at a time)
         for (int parts : List.of(1, 2)) {
-            Kill k = killAndCheck(baseline, () -> partsStored() >= parts);
+            Kill k = killAndCheck(baseline, KillPoint.when(() -> partsStored() >= parts));
             assertThat(k.uploadsLeft())
                     .as("kill with %d part(s) stored leaves an in-progress multipart upload: %s", parts, k)
                     .isPositive();
@@ -140,7 +139,7 @@ class S3KillDuringCreateIT {
         for (int i = 0; i < RANDOM_KILLS; i++) {
             long delay = (long) (createMillis * (0.1 + 1.3 * (i + random.nextDouble()) / RANDOM_KILLS));
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            Kill k = killAndCheck(baseline, () -> System.nanoTime() >= end);
+            Kill k = killAndCheck(baseline, KillPoint.when(() -> System.nanoTime() >= end));
             steps.add(k.step());
             withUploads += k.uploadsLeft() > 0 ? 1 : 0;
             report.add("after " + delay + " ms: " + k);
@@ -166,7 +165,7 @@ class S3KillDuringCreateIT {
         }
     }
 
-    private ChildJvm child(String mode) throws Exception {
+    private ChildJvm child(String mode, String pauseAt) throws IOException {
         return ChildJvm.start(
                 S3KillChildMain.class,
                 relay.endpoint().toString(),
@@ -176,7 +175,8 @@ class S3KillDuringCreateIT {
                 media.toString(),
                 spool.toString(),
                 String.valueOf(LEASE_TTL.toMillis()),
-                mode);
+                mode,
+                pauseAt);
     }
 
     private BackupManager manager() {
@@ -194,91 +194,31 @@ class S3KillDuringCreateIT {
     }
 
     /**
-     * Starts a child creating backups in a loop, SIGKILLs it when {@code point} holds, then checks
-     * what the kill left: only complete backups listed; after the lease TTL, nothing else at all.
+     * Starts a child creating backups in a loop, SIGKILLs it at {@code point}, then checks what the
+     * kill left ({@link KillDuringCreate#check}) and, on S3: a prune turned away while the lease is
+     * live aborts no multipart upload; the prune after the TTL leaves none.
      */
-    private Kill killAndCheck(String baseline, BooleanSupplier point) throws Exception {
-        ChildJvm child = child("loop");
-        assertThat(child.awaitLine("READY", 60_000)).as(child.output()).isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!point.getAsBoolean()) {
-            assertThat(child.process.isAlive()).as(child.output()).isTrue();
-            assertThat(System.nanoTime()).as("kill point reached in time").isLessThan(deadline);
-            Thread.sleep(5);
-        }
-        String step = child.lastStep();
-        child.kill(); // SIGKILL
-        long killedAt = System.nanoTime();
-        // a request the child sent whole before it died (e.g. a CompleteMultipartUpload) may still be
-        // carried out by the server: let those settle before looking
-        Thread.sleep(SETTLE_MILLIS);
+    private Kill killAndCheck(String baseline, KillPoint point) throws Exception {
+        Killed killed = kills.kill(point);
         List<MultipartUpload> uploads = SERVER.uploads(bucket);
         int parts = partsStored();
-        Set<String> beforePrune = objects();
-        boolean leaseHeld = beforePrune.contains("backup.lease");
-
         try (BackupManager fresh = manager()) {
-            // while the dead child's lease is live, prune is turned away and aborts no upload: it cannot
-            // tell a dead writer from a slow one (renewed every TTL/3, so live for 2/3 TTL after the kill)
-            boolean refusedEarly = false;
-            if (leaseHeld && System.nanoTime() - killedAt < LEASE_TTL.toNanos() / 3) {
-                assertThat(catchThrowable(() -> fresh.prune(SWEEP_ONLY, false)))
-                        .isInstanceOf(BackupInProgressException.class);
-                assertThat(SERVER.uploads(bucket))
-                        .as("uploads after a refused prune (objects before %s, now %s)", beforePrune, objects())
-                        .extracting(MultipartUpload::uploadId)
-                        .containsExactlyInAnyOrderElementsOf(
-                                uploads.stream().map(MultipartUpload::uploadId).toList());
-                assertThat(objects()).isEqualTo(beforePrune);
-                refusedEarly = true;
-            }
-            // nothing incomplete is listed: every listed backup has both parts, all objects, and verifies deep
-            List<BackupInfo> listed = fresh.list();
-            assertThat(listed).extracting(b -> b.id().value()).contains(baseline);
-            for (BackupInfo b : listed) {
-                assertThat(b.artifacts())
-                        .as("parts of listed backup %s", b.id())
-                        .hasSize(2);
-                assertThat(b.database()).isNotNull();
-                assertThat(b.media()).isNotNull();
-                assertThat(beforePrune).containsAll(objectsOf(b));
-                if (verified.add(b.id().value())) {
-                    VerifyResult v = fresh.verify(b.id().value(), true);
-                    assertThat(v.problems())
-                            .as("listed backup %s after a kill %s", b.id(), step)
-                            .isEmpty();
-                }
-            }
-
-            // the next prune, once the dead child's lease expired, removes every leftover
-            PruneResult pruned = pruneWhenLeaseIsFree(fresh);
-            assertThat(pruned.deleted()).isEmpty();
-            assertThat(SERVER.uploads(bucket))
-                    .as("multipart uploads after prune (before: %s)", uploads)
-                    .isEmpty();
-            Set<String> expected = new TreeSet<>();
-            fresh.list().forEach(b -> expected.addAll(objectsOf(b)));
-            Set<String> after = objects();
-            after.remove("backup.lease");
-            assertThat(after)
-                    .as("after a kill %s; before prune: %s; prune: %s", step, beforePrune, pruned.leftovers())
-                    .isEqualTo(expected);
-            return new Kill(step, uploads.size(), parts, pruned.leftovers(), leaseHeld, refusedEarly);
-        }
-    }
-
-    /** Prune with zero grace, waiting for a killed process's lease to expire (a few TTLs at most). */
-    private static PruneResult pruneWhenLeaseIsFree(BackupManager backups) throws InterruptedException {
-        long end = System.currentTimeMillis() + 4 * LEASE_TTL.toMillis() + 2000;
-        while (true) {
-            try {
-                return backups.prune(SWEEP_ONLY, false);
-            } catch (BackupInProgressException e) {
-                if (System.currentTimeMillis() > end) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
+            Outcome outcome = kills.check(
+                    fresh,
+                    killed,
+                    baseline,
+                    () -> assertThat(SERVER.uploads(bucket))
+                            .as(
+                                    "uploads after a refused prune (objects before %s, now %s)",
+                                    killed.beforePrune(), objects())
+                            .extracting(MultipartUpload::uploadId)
+                            .containsExactlyInAnyOrderElementsOf(uploads.stream()
+                                    .map(MultipartUpload::uploadId)
+                                    .toList()),
+                    () -> assertThat(SERVER.uploads(bucket))
+                            .as("multipart uploads after prune (before: %s)", uploads)
+                            .isEmpty());
+            return new Kill(outcome, uploads.size(), parts);
         }
     }
 
@@ -303,13 +243,6 @@ class S3KillDuringCreateIT {
                 names.add(o.key().substring(PREFIX.length() + 1));
             }
         }
-        return names;
-    }
-
-    private static Set<String> objectsOf(BackupInfo info) {
-        Set<String> names = new TreeSet<>();
-        names.add(info.id().value() + ".manifest.json");
-        info.artifacts().forEach(a -> names.add(a.name()));
         return names;
     }
 
