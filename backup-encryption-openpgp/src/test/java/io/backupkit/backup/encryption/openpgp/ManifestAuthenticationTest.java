@@ -105,7 +105,7 @@ class ManifestAuthenticationTest {
             delimiter = '|',
             value = {
                 "a label | \"manual\" | \"daily\"",
-                "the created time | \"created\" : \"20 | \"created\" : \"19",
+                "the host application | \"application\" : null | \"application\" : \"other\"",
                 "a media count | \"file_count\" : 1 | \"file_count\" : 2",
                 "an artifact's digest | \"sha256\" : \" | \"sha256\" : \"0",
             })
