@@ -408,6 +408,9 @@ measure() {
   shift
   local tf="$RUN/logs/$name-$ROUND.time" lf="$RUN/logs/$name-$ROUND.log"
   log "round $ROUND: $name"
+  # the previous measurement's written data (about 0.8 GB at full scale) would otherwise be flushed
+  # to disk during this one, by the kernel's writeback, and slow whichever side runs next
+  sync
   # the commands are shell functions: exported (export -f) and run by a child bash
   if ! /usr/bin/time -f '%e %M %U %S' -o "$tf" bash -c '"$@"' _ "$@" >"$lf" 2>&1; then
     tail -n 40 "$lf" >&2 || true
