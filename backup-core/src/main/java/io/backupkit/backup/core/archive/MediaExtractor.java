@@ -15,13 +15,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -563,21 +561,7 @@ public final class MediaExtractor {
         /** Removes what this run extracted, never following links; keeps the first failure as the cause. */
         private void removeExtracted(boolean createdRoot) {
             try {
-                Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                        Files.deleteIfExists(file);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                        if (createdRoot || !dir.equals(root)) {
-                            Files.deleteIfExists(dir);
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
+                FileTrees.delete(root, !createdRoot);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Could not remove the partly extracted media in {}; delete it by hand", root, e);
             }
