@@ -75,7 +75,15 @@ final class DumpTail {
         return total;
     }
 
-    /** The offset of the first byte that is not valid UTF-8, or -1. */
+    /**
+     * The offset of the first byte seen so far that is not valid UTF-8, or -1. A character still
+     * unfinished is not counted: the next bytes may finish it (see {@link #invalidUtf8At()}).
+     */
+    long invalidSoFar() {
+        return invalidAt;
+    }
+
+    /** The offset of the first byte that is not valid UTF-8, or -1; at the end of the dump. */
     long invalidUtf8At() {
         if (invalidAt < 0 && pending > 0) {
             return total;

@@ -535,10 +535,9 @@ public final class MysqlDumper implements DatabaseDumper {
                     break;
                 }
                 tail.update(buf, 0, n);
-                if (tail.invalidUtf8At() >= 0) {
+                if (tail.invalidSoFar() >= 0) { // a character cut by this read is finished by the next
                     p.kill();
-                    throw new IOException(what + " is damaged: byte " + tail.invalidUtf8At()
-                            + " is not valid UTF-8 (a dump written with utf8mb4 and --hex-blob always is)");
+                    throw notUtf8(what, tail.invalidSoFar());
                 }
                 try {
                     stdin.write(buf, 0, n);
@@ -546,6 +545,10 @@ public final class MysqlDumper implements DatabaseDumper {
                     writeFailure = e; // the client stopped reading: its exit code and stderr say why
                     break;
                 }
+            }
+            if (writeFailure == null && tail.invalidUtf8At() >= 0) {
+                p.kill();
+                throw notUtf8(what, tail.invalidUtf8At());
             }
             if (writeFailure == null && !tail.completed()) {
                 p.kill();
@@ -1171,5 +1174,10 @@ public final class MysqlDumper implements DatabaseDumper {
     @Override
     public String toString() {
         return "MysqlDumper[" + config.safeUrl() + ", user=" + user + "]";
+    }
+
+    private static IOException notUtf8(String what, long at) {
+        return new IOException(what + " is damaged: byte " + at
+                + " is not valid UTF-8 (a dump written with utf8mb4 and --hex-blob always is)");
     }
 }

@@ -36,6 +36,7 @@ class MysqlFailedRestoreIT {
     private Path dump;
     private DatabaseInfo info;
     private String changed;
+    private String dumped;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -45,6 +46,7 @@ class MysqlFailedRestoreIT {
         dumper = MariaDbServer.dumper(db);
         dump = DumpFiles.dumpTo(dumper, dir.resolve("db.sql"));
         info = DumpFiles.infoOf(dumper);
+        dumped = MysqlSnapshots.of(db);
         RichFixture.change(db);
         changed = MysqlSnapshots.of(db);
     }
@@ -52,6 +54,44 @@ class MysqlFailedRestoreIT {
     @AfterEach
     void tearDown() throws Exception {
         MariaDbServer.dropDatabase(db);
+    }
+
+    /**
+     * Reads that end inside a multi-byte character (the fixture's utf8mb4 text and emoji) are no
+     * damage: the next read finishes the character. Each read here returns at most 7 bytes.
+     */
+    @Test
+    void aDumpReadInPiecesThatCutCharactersRestores() throws Exception {
+        assertThat(Files.readString(dump, StandardCharsets.UTF_8)).matches("(?s).*[^\\x00-\\x7F].*");
+        DumpSource whole = DumpFiles.source(dump, info);
+        DumpSource inPieces = new DumpSource() {
+            @Override
+            public InputStream open() throws IOException {
+                return new FilterInputStream(whole.open()) {
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        return super.read(b, off, Math.min(len, 7));
+                    }
+                };
+            }
+
+            @Override
+            public Path toFile() throws IOException {
+                return whole.toFile();
+            }
+
+            @Override
+            public Path workDir() {
+                return whole.workDir();
+            }
+
+            @Override
+            public DatabaseInfo info() {
+                return whole.info();
+            }
+        };
+        dumper.restore(inPieces);
+        assertThat(MysqlSnapshots.of(db)).isEqualTo(dumped);
     }
 
     @Test
