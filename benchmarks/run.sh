@@ -177,14 +177,13 @@ SNAPSHOT="$WORK/backup-cli-$SCALE.jar"
 [ "$REPORT_ONLY" = 1 ] || for attempt in 1 2 3 4 5 6 7 8 9 10 11 12; do
   cp "$JAR" "$SNAPSHOT.tmp" 2>/dev/null \
     && "$JAVA" -cp "$SNAPSHOT.tmp" org.h2.tools.Shell -help >/dev/null 2>&1 \
-    && "$JAVA" -jar "$SNAPSHOT.tmp" --version >/dev/null 2>&1 && break
+    && CLI_VERSION="$("$JAVA" -jar "$SNAPSHOT.tmp" --version 2>/dev/null | head -n 1)" && break
   [ "$attempt" = 12 ] && die "$JAR is not a complete command line jar (is a build running?)"
   log "$JAR looks incomplete (a build running?); retrying in 5 s"
   sleep 5
 done
 if [ "$REPORT_ONLY" = 0 ]; then
   mv "$SNAPSHOT.tmp" "$SNAPSHOT"
-  CLI_VERSION="$("$JAVA" -jar "$SNAPSHOT" --version 2>/dev/null | head -n 1)"
   CLI_STAMP="$(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC')"
 fi
 JAR="$SNAPSHOT"
@@ -586,7 +585,6 @@ write_report() {
   cl=$(median create-lib "$r"); cn=$(median create-native "$r")
   rl=$(median restore-lib "$r"); rn=$(median restore-native "$r")
   hc=$(median h2-create-lib "$r"); hr=$(median h2-restore-lib "$r")
-  local sizes
   read -r db_mb media_mb media_files h2_mb < <(data_sizes "$SCALE")
   {
     echo "# Benchmarks"

@@ -16,7 +16,9 @@ public record BackupId(String value) implements Comparable<BackupId> {
     /** Allowed backup names: lowercase letters, digits, dot, dash and underscore, 1 to 40 characters. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}");
 
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16}");
+    /** What a backup id looks like. */
+    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16}");
+
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 

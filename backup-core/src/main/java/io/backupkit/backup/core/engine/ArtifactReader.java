@@ -45,18 +45,19 @@ final class ArtifactReader {
     static InputStream decode(BackupSettings settings, BackupInfo backup, ArtifactInfo artifact, InputStream raw)
             throws IOException {
         InputStream plain = raw;
-        if (artifact.encrypted()) {
-            Encryption enc = requireDecryption(settings, artifact);
-            DecryptedStream decrypted = enc.decrypt(raw, artifact.name());
-            try {
+        InputStream decoded;
+        try {
+            if (artifact.encrypted()) {
+                Encryption enc = requireDecryption(settings, artifact);
+                DecryptedStream decrypted = enc.decrypt(raw, artifact.name());
                 ManifestSeal.verify(backup, artifact, decrypted.sealKey());
-            } catch (RuntimeException e) {
-                raw.close();
-                throw e;
+                plain = decrypted;
             }
-            plain = decrypted;
+            decoded = Compressors.decompress(artifact.compression(), plain);
+        } catch (IOException | RuntimeException e) {
+            raw.close(); // the caller gets no stream to close
+            throw e;
         }
-        InputStream decoded = Compressors.decompress(artifact.compression(), plain);
         InputStream encrypted = plain;
         return new FilterInputStream(decoded) {
             @Override
@@ -109,11 +110,19 @@ final class ArtifactReader {
     }
 
     /**
+     * What a quick check found wrong with an artifact.
+     *
+     * @param text what is wrong, for a person
+     * @param missing whether the artifact is not there at all (else: it has another size)
+     */
+    record Problem(String text, boolean missing) {}
+
+    /**
      * Quick check of one artifact: present, and of the size the manifest says.
      *
      * @return the problem, or empty when the artifact looks right
      */
-    static Optional<String> presence(BackupStorage storage, ArtifactInfo artifact) {
+    static Optional<Problem> presence(BackupStorage storage, ArtifactInfo artifact) {
         Optional<StoredObject> stored;
         try {
             stored = storage.stat(artifact.name());
@@ -125,11 +134,13 @@ final class ArtifactReader {
                     e);
         }
         if (stored.isEmpty()) {
-            return Optional.of(artifact.name() + ": missing (the backup is incomplete)");
+            return Optional.of(new Problem(artifact.name() + ": missing (the backup is incomplete)", true));
         }
         if (stored.get().size() != artifact.size()) {
-            return Optional.of(artifact.name() + ": " + stored.get().size() + " bytes stored, the manifest says "
-                    + artifact.size());
+            return Optional.of(new Problem(
+                    artifact.name() + ": " + stored.get().size() + " bytes stored, the manifest says "
+                            + artifact.size(),
+                    false));
         }
         return Optional.empty();
     }

@@ -289,6 +289,14 @@ final class CreateOperation {
 
     /** Folders inside the media folder that must not be archived: the backup folder, the spool. */
     private List<Path> excludedDirs(Path mediaDir) {
+        return foldersInside(settings, mediaDir);
+    }
+
+    /**
+     * The folders of this library that lie inside the media folder (or are it): the local backup
+     * folder and the spool folder, absolute. A backup leaves them out; a restore keeps them.
+     */
+    static List<Path> foldersInside(BackupSettings settings, Path mediaDir) {
         List<Path> out = new ArrayList<>();
         Path media = mediaDir.toAbsolutePath().normalize();
         settings.storage()

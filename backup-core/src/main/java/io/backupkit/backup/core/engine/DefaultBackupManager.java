@@ -2,6 +2,7 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.io.input.CloseShieldInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +48,8 @@ import org.slf4j.LoggerFactory;
 final class DefaultBackupManager implements BackupManager {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultBackupManager.class);
     /** Artifact names of backups: used only to find leftovers (objects whose manifest is missing). */
-    private static final Pattern ARTIFACT = Pattern.compile(
-            "([a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16})\\.(db\\.|media\\.tar|manifest\\.json).*");
+    private static final Pattern ARTIFACT =
+            Pattern.compile("(" + BackupId.ID.pattern() + ")\\.(db\\.|media\\.tar|manifest\\.json).*");
 
     private final BackupSettings settings;
     private final BackupStorage storage;
@@ -116,7 +118,7 @@ final class DefaultBackupManager implements BackupManager {
         BackupInfo backup = catalog.get(idOrLatest);
         List<String> problems = new ArrayList<>();
         for (ArtifactInfo a : backup.artifacts()) {
-            Optional<String> problem = ArtifactReader.presence(storage, a);
+            Optional<String> problem = ArtifactReader.presence(storage, a).map(ArtifactReader.Problem::text);
             if (problem.isEmpty() && deep) {
                 problem = deepCheck(backup, a);
             }
@@ -135,10 +137,7 @@ final class DefaultBackupManager implements BackupManager {
             String decodeProblem = null;
             if (decodable) {
                 try (InputStream decoded =
-                        ArtifactReader.decode(settings, backup, a, new java.io.FilterInputStream(hashed) {
-                            @Override
-                            public void close() {}
-                        })) {
+                        ArtifactReader.decode(settings, backup, a, CloseShieldInputStream.wrap(hashed))) {
                     decoded.transferTo(OutputStream.nullOutputStream());
                 } catch (IOException | CorruptBackupException | UnableToDecryptException e) {
                     decodeProblem = a.name() + ": cannot be decoded (" + e.getMessage() + ")";

@@ -39,6 +39,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.input.CloseShieldInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +112,7 @@ final class RestoreOperation {
             boolean verifyAtGate = gated && local.isPresent();
             Path dump = verifyAtGate
                     ? local.get()
-                    : dbArtifact.map(a -> verifiedDump(a, work)).orElse(null);
+                    : dbArtifact.map(a -> verifiedDump(a, local, work)).orElse(null);
             if (!gated) {
                 join(media);
             }
@@ -224,24 +225,21 @@ final class RestoreOperation {
                             + " holds a media archive but no media folder is configured: set BACKUP_MEDIA_DIR (or restore the database only)");
         }
         for (ArtifactInfo a : backup.artifacts()) {
-            boolean restoring =
-                    db.filter(a::equals).isPresent() || media.filter(a::equals).isPresent();
-            if (restoring) {
-                ArtifactReader.presence(storage, a).ifPresent(problem -> {
-                    throw problem.contains("missing")
-                            ? new IncompleteBackupException(
-                                    a.name(),
-                                    "backup " + backup.id() + " is incomplete: " + problem + "; nothing was changed")
-                            : new CorruptBackupException(
-                                    a.name(),
-                                    String.valueOf(a.size()),
-                                    null,
-                                    "backup " + backup.id() + " is corrupt: " + problem + "; nothing was changed");
-                });
+            if (db.filter(a::equals).isEmpty() && media.filter(a::equals).isEmpty()) {
+                continue;
             }
-            if (a.encrypted()
-                    && (db.filter(a::equals).isPresent()
-                            || media.filter(a::equals).isPresent())) {
+            ArtifactReader.presence(storage, a).ifPresent(problem -> {
+                throw problem.missing()
+                        ? new IncompleteBackupException(
+                                a.name(),
+                                "backup " + backup.id() + " is incomplete: " + problem.text() + "; nothing was changed")
+                        : new CorruptBackupException(
+                                a.name(),
+                                String.valueOf(a.size()),
+                                null,
+                                "backup " + backup.id() + " is corrupt: " + problem.text() + "; nothing was changed");
+            });
+            if (a.encrypted()) {
                 ArtifactReader.requireDecryption(settings, a);
                 ArtifactReader.authenticate(settings, backup, a); // an edited manifest is refused here (T9)
             }
@@ -255,9 +253,8 @@ final class RestoreOperation {
     }
 
     /** The dump, verified: the local storage's own file, or a spooled copy. */
-    private Path verifiedDump(ArtifactInfo artifact, Path work) {
+    private Path verifiedDump(ArtifactInfo artifact, Optional<Path> local, Path work) {
         try {
-            Optional<Path> local = ArtifactReader.localFile(storage, artifact);
             if (local.isEmpty()) {
                 requireSpace(work, artifact.size(), "the spool folder (BACKUP_SPOOL_DIR)");
             }
@@ -265,7 +262,7 @@ final class RestoreOperation {
             try (InputStream raw = ArtifactReader.openRaw(storage, artifact);
                     HashingInputStream hashed = new HashingInputStream(raw)) {
                 if (local.isPresent()) {
-                    hashed.transferTo(OutputStream.nullOutputStream());
+                    hashed.drain();
                 } else {
                     Files.copy(hashed, spooled);
                 }
@@ -287,7 +284,8 @@ final class RestoreOperation {
     private void extractVerified(BackupInfo backup, ArtifactInfo artifact, Path staging) {
         try (InputStream raw = ArtifactReader.openRaw(storage, artifact);
                 HashingInputStream hashed = new HashingInputStream(raw)) {
-            try (InputStream decoded = ArtifactReader.decode(settings, backup, artifact, new NonClosing(hashed))) {
+            try (InputStream decoded =
+                    ArtifactReader.decode(settings, backup, artifact, CloseShieldInputStream.wrap(hashed))) {
                 new MediaExtractor(limits(backup.media()), listener).extract(decoded, staging, artifact.name());
                 decoded.transferTo(OutputStream.nullOutputStream()); // to the end: compression and encryption trailers
             }
@@ -335,16 +333,10 @@ final class RestoreOperation {
     /** Folders inside the media folder that are not part of it (the local backup folder, the spool). */
     private java.util.List<Path> preservedInside(Path mediaDir) {
         Path media = mediaDir.toAbsolutePath().normalize();
-        java.util.List<Path> out = new java.util.ArrayList<>();
-        storage.localFolder()
-                .map(p -> p.toAbsolutePath().normalize())
-                .filter(p -> p.startsWith(media) && !p.equals(media))
-                .ifPresent(p -> out.add(media.relativize(p)));
-        Path spool = settings.spoolDir().toAbsolutePath().normalize();
-        if (spool.startsWith(media) && !spool.equals(media)) {
-            out.add(media.relativize(spool));
-        }
-        return out;
+        return CreateOperation.foldersInside(settings, mediaDir).stream()
+                .filter(p -> !p.equals(media))
+                .map(media::relativize)
+                .toList();
     }
 
     private Path createWorkDir(BackupInfo backup) {
@@ -469,16 +461,6 @@ final class RestoreOperation {
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", dir, e.getMessage());
         }
-    }
-
-    /** A stream whose close() does not close the source (so its digest can still be drained). */
-    private static final class NonClosing extends java.io.FilterInputStream {
-        NonClosing(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {}
     }
 
     /** Replaces the media folder by the staging folder with renames, and can undo that. */

@@ -145,7 +145,7 @@ public record ScheduleSettings(
                 nonNegative(r, "keep_daily"),
                 nonNegative(r, "keep_weekly"),
                 nonNegative(r, "keep_monthly"),
-                r.has("max_age") ? r.duration("max_age", null) : null,
+                r.duration("max_age", null),
                 nonNegative(r, "keep_pre_upgrade"),
                 r.duration("leftover_grace", RetentionPolicy.DEFAULT_GRACE));
         if (policy.isEmpty() && policy.keepPreUpgrade() > 0) {

@@ -272,7 +272,7 @@ public final class MysqlDumper implements DatabaseDumper {
             }
         }
         ProductVersion.ofServer(info.serverVersion()).ifPresent(v -> {
-            if (v.major() > t.server.major() || (v.major() == t.server.major() && v.minor() > t.server.minor())) {
+            if (!t.server.atLeast(v.major(), v.minor())) {
                 LOG.warn(
                         "the backup comes from {} {}, the server at {} is older ({}); the restore may fail on"
                                 + " features the older server lacks (it is rolled back if it does)",

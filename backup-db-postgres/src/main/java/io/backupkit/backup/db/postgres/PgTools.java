@@ -143,15 +143,9 @@ final class PgTools {
         throw new DatabaseToolException(primary, msg.toString());
     }
 
-    /** The folders to look in, in order, without duplicates. */
-    List<Path> candidates(PgVersion minimum) {
-        List<Path> all = new ArrayList<>();
-        candidatesLazily(minimum).forEach(all::add);
-        return List.copyOf(all);
-    }
-
     /**
-     * {@link #candidates(PgVersion)}, made while iterated: {@code pg_config --bindir} (a process) is
+     * The folders to look in, in order, without duplicates, made while iterated: {@code pg_config
+     * --bindir} (a process) is
      * asked only when the folders before it hold no suitable tools (start-up time, issue 10).
      */
     private Iterable<Path> candidatesLazily(PgVersion minimum) {

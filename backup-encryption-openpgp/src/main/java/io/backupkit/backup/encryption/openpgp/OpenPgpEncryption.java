@@ -1,6 +1,7 @@
 package io.backupkit.backup.encryption.openpgp;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.BackupId;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.PassphraseCallback;
 import io.backupkit.backup.Secret;
@@ -20,9 +21,9 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
@@ -62,8 +63,7 @@ import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenera
  * {@link CorruptBackupException}.
  */
 final class OpenPgpEncryption implements Encryption {
-    private static final Pattern BACKUP_OBJECT =
-            Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}-\\d{8}T\\d{6}Z-[0-9a-f]{4,16}\\..*");
+    private static final Pattern BACKUP_OBJECT = Pattern.compile(BackupId.ID.pattern() + "\\..*");
     private static final int BUFFER = 1 << 16;
     /** Separates the object name from the seal key in the literal data packet's file name. */
     static final String SEAL = "#seal=";
@@ -91,10 +91,6 @@ final class OpenPgpEncryption implements Encryption {
             key = encryptionKeyOf(secretKeys, config.secretKey());
         }
         this.recipient = key;
-        if (recipient == null && passphrase == null && callback == null) {
-            throw new BackupConfigurationException(
-                    "BACKUP_ENCRYPTION_PASSPHRASE_FILE", "no recipient key and no passphrase to encrypt with");
-        }
         this.keyId = recipient == null ? PASSPHRASE : hex(recipient.getKeyID());
     }
 
@@ -180,36 +176,36 @@ final class OpenPgpEncryption implements Encryption {
             }
             PGPEncryptedData chosen = null;
             InputStream clear = null;
-            StringBuilder recipients = new StringBuilder();
+            StringJoiner recipients = new StringJoiner(", ").setEmptyValue("unknown");
             for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext() && clear == null; ) {
                 PGPEncryptedData ed = it.next();
                 if (ed instanceof PGPPublicKeyEncryptedData pk) {
-                    String id = hex(pk.getKeyID());
-                    recipients.append(recipients.length() == 0 ? "" : ", ").append(id);
+                    recipients.add(hex(pk.getKeyID()));
                     PGPPrivateKey key = privateKey(pk.getKeyID());
                     if (key != null) {
                         clear = pk.getDataStream(new BcPublicKeyDataDecryptorFactory(key));
                         chosen = ed;
                     }
-                } else if (ed instanceof PGPPBEEncryptedData pbe && passphraseFor(PASSPHRASE) != null) {
-                    recipients.append(recipients.length() == 0 ? "" : ", ").append("passphrase");
-                    try {
-                        clear = pbe.getDataStream(new BcPBEDataDecryptorFactory(
-                                passphraseFor(PASSPHRASE), new BcPGPDigestCalculatorProvider()));
-                        chosen = ed;
-                    } catch (PGPException e) {
-                        throw new UnableToDecryptException(
-                                "passphrase",
-                                objectName + " cannot be decrypted with the configured "
-                                        + "passphrase (wrong passphrase?); nothing was changed",
-                                e);
+                } else if (ed instanceof PGPPBEEncryptedData pbe) {
+                    recipients.add(PASSPHRASE);
+                    char[] p = passphraseFor(PASSPHRASE);
+                    if (p != null) {
+                        try {
+                            clear = pbe.getDataStream(
+                                    new BcPBEDataDecryptorFactory(p, new BcPGPDigestCalculatorProvider()));
+                            chosen = ed;
+                        } catch (PGPException e) {
+                            throw new UnableToDecryptException(
+                                    PASSPHRASE,
+                                    objectName + " cannot be decrypted with the configured "
+                                            + "passphrase (wrong passphrase?); nothing was changed",
+                                    e);
+                        }
                     }
-                } else if (ed instanceof PGPPBEEncryptedData) {
-                    recipients.append(recipients.length() == 0 ? "" : ", ").append("passphrase");
                 }
             }
             if (clear == null) {
-                String to = recipients.length() == 0 ? "unknown" : recipients.toString();
+                String to = recipients.toString();
                 throw new UnableToDecryptException(
                         to,
                         objectName + " is encrypted to " + to + " but no matching secret key or "
@@ -418,10 +414,7 @@ final class OpenPgpEncryption implements Encryption {
     }
 
     static String hex(long keyId) {
-        return HexFormat.of()
-                .withUpperCase()
-                .formatHex(java.nio.ByteBuffer.allocate(8).putLong(keyId).array())
-                .toUpperCase(Locale.ROOT);
+        return HexFormat.of().withUpperCase().toHexDigits(keyId);
     }
 
     /** Plaintext that checks the integrity packet when it reaches its end. */
@@ -482,6 +475,9 @@ final class OpenPgpEncryption implements Encryption {
 
         @Override
         public long skip(long n) throws IOException {
+            if (n <= 0) {
+                return 0;
+            }
             byte[] buf = new byte[(int) Math.min(n, 8192)];
             long done = 0;
             while (done < n) {

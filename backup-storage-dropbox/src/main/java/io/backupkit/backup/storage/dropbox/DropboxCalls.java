@@ -78,10 +78,7 @@ final class DropboxCalls {
                 throw authFailure(action, object, e);
             } catch (DbxOAuthException e) {
                 throw refreshFailure(action, object, e);
-            } catch (RateLimitException e) {
-                failure = e;
-                wait = Math.max(e.getBackoffMillis(), backoff);
-            } catch (RetryException e) {
+            } catch (RetryException e) { // also RateLimitException (429), whose Retry-After is honoured below
                 failure = e;
                 wait = Math.max(e.getBackoffMillis(), backoff);
             } catch (NetworkIOException e) {

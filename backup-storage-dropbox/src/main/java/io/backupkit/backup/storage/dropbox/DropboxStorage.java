@@ -200,18 +200,7 @@ public final class DropboxStorage implements BackupStorage {
 
     @Override
     public Optional<StoredObject> stat(String name) {
-        String path = path(name);
-        try {
-            Metadata md = calls.execute("stat", name, attempt -> client.files().getMetadata(path));
-            return md instanceof FileMetadata f ? Optional.of(toStoredObject(f)) : Optional.empty();
-        } catch (GetMetadataErrorException e) {
-            if (e.errorValue.isPath() && e.errorValue.getPathValue().isNotFound()) {
-                return Optional.empty();
-            }
-            throw lookupFailure("stat", name, e.errorValue.isPath() ? e.errorValue.getPathValue() : null, e);
-        } catch (DbxApiException e) {
-            throw calls.permanent("stat", name, e.getMessage(), e);
-        }
+        return metadata(name, path(name)).map(DropboxStorage::toStoredObject);
     }
 
     @Override
