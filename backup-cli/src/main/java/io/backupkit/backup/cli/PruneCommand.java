@@ -79,28 +79,26 @@ final class PruneCommand implements Callable<Integer> {
                     "prune needs a policy: give --keep-last N (and/or --keep-daily, --keep-weekly, --keep-monthly)");
         }
         Terminal t = root.terminal;
-        if (!dryRun && !yes && !t.interactive()) {
-            throw new UsageException(
-                    "prune deletes backups: add --yes to confirm, or --dry-run to see what would go (there is no terminal to ask on)");
+        if (!dryRun && !yes && (json || !t.interactive())) {
+            throw new UsageException("prune deletes backups: add --yes to confirm, or --dry-run to see what would go ("
+                    + (json ? "--json does not ask" : "there is no terminal to ask on") + ")");
         }
         PruneResult result;
         try (ProgressListener listener = root.listener(json);
                 BackupManager manager = root.manager(listener)) {
-            boolean dry = dryRun;
-            if (!dry && !yes && t.interactive() && !json) {
+            if (!dryRun && !yes) {
                 PruneResult plan = manager.prune(policy, true);
+                print(plan);
                 if (plan.deleted().isEmpty() && plan.leftovers().isEmpty()) {
-                    print(plan);
                     return ExitCodes.OK;
                 }
-                print(plan);
                 if (!t.confirm("Delete " + plan.deleted().size() + " backup(s) and "
                         + plan.leftovers().size() + " leftover object(s)?")) {
                     t.err().println("backup: prune cancelled, nothing deleted");
                     return ExitCodes.FAILED;
                 }
             }
-            result = manager.prune(policy, dry);
+            result = manager.prune(policy, dryRun);
         }
         print(result);
         return ExitCodes.OK;
@@ -128,7 +126,7 @@ final class PruneCommand implements Callable<Integer> {
             t.err()
                     .println((result.dryRun() ? "dry run: " : "") + "kept "
                             + result.kept().size() + " backup(s), "
-                            + (result.dryRun() ? "would delete " : "deleted ")
+                            + verb
                             + result.deleted().size() + " backup(s) and "
                             + result.leftovers().size() + " leftover object(s)");
         }

@@ -221,6 +221,26 @@ class CliTest {
 
     /** On a terminal, restore asks; "n" changes nothing, "y" restores. */
     @Test
+    void pruneWithJsonDoesNotDeleteWithoutYesEvenOnATerminal() throws Exception {
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "one");
+        Map<String, String> env = new HashMap<>();
+        env.put("BACKUP_DIR", tmp.resolve("backups").toString());
+        env.put("BACKUP_MEDIA_DIR", media.toString());
+        assertThat(run(env, "create", "--quiet").code()).isZero();
+        assertThat(run(env, "create", "--quiet").code()).isZero();
+        Run refused = run(env, true, "y\n", "prune", "--keep-last", "1", "--json");
+        assertThat(refused.code()).as(refused.err()).isEqualTo(2);
+        assertThat(refused.err()).contains("--yes").contains("--json does not ask");
+        assertThat(run(env, "list", "--quiet").out().lines().filter(l -> l.startsWith("backup-")))
+                .hasSize(2);
+        Run confirmed = run(env, "prune", "--keep-last", "1", "--json", "--yes");
+        assertThat(confirmed.code()).as(confirmed.err()).isZero();
+        assertThat(run(env, "list", "--quiet").out().lines().filter(l -> l.startsWith("backup-")))
+                .hasSize(1);
+    }
+
+    @Test
     void restoreAsksOnATerminal() throws Exception {
         Path media = Files.createDirectories(tmp.resolve("media"));
         Files.writeString(media.resolve("a.txt"), "one");
