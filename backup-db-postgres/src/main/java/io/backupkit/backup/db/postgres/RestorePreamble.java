@@ -69,10 +69,7 @@ final class RestorePreamble {
                     .append(") HAVING pg_catalog.count(*) > 0 \\gexec\n");
         }
         if (whole) {
-            s.append("SELECT pg_catalog.format('DROP EVENT TRIGGER IF EXISTS %I', e.evtname)"
-                            + " FROM pg_catalog.pg_event_trigger e WHERE ")
-                    .append(notInExtension("pg_catalog.pg_event_trigger", "e.oid"))
-                    .append(" \\gexec\n");
+            dropEach(s, "DROP EVENT TRIGGER IF EXISTS %I", "e.evtname", "pg_catalog.pg_event_trigger", "e", "");
             s.append("SELECT pg_catalog.format('DROP PUBLICATION IF EXISTS %I', p.pubname)"
                     + " FROM pg_catalog.pg_publication p \\gexec\n");
             s.append("SELECT pg_catalog.format('DROP EXTENSION IF EXISTS %I CASCADE', x.extname)"
@@ -112,27 +109,35 @@ final class RestorePreamble {
             }
         }
         if (whole) {
-            s.append(
-                            "SELECT pg_catalog.format('DROP CAST IF EXISTS (%s AS %s) CASCADE', c.castsource::pg_catalog.regtype,"
-                                    + " c.casttarget::pg_catalog.regtype) FROM pg_catalog.pg_cast c WHERE c.oid >= 16384 AND ")
-                    .append(notInExtension("pg_catalog.pg_cast", "c.oid"))
-                    .append(" \\gexec\n");
-            s.append("SELECT pg_catalog.format('DROP SERVER IF EXISTS %I CASCADE', s.srvname)"
-                            + " FROM pg_catalog.pg_foreign_server s WHERE ")
-                    .append(notInExtension("pg_catalog.pg_foreign_server", "s.oid"))
-                    .append(" \\gexec\n");
-            s.append("SELECT pg_catalog.format('DROP FOREIGN DATA WRAPPER IF EXISTS %I CASCADE', w.fdwname)"
-                            + " FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.oid >= 16384 AND ")
-                    .append(notInExtension("pg_catalog.pg_foreign_data_wrapper", "w.oid"))
-                    .append(" \\gexec\n");
-            s.append("SELECT pg_catalog.format('DROP LANGUAGE IF EXISTS %I CASCADE', l.lanname)"
-                            + " FROM pg_catalog.pg_language l WHERE l.oid >= 16384 AND l.lanname <> 'plpgsql' AND ")
-                    .append(notInExtension("pg_catalog.pg_language", "l.oid"))
-                    .append(" \\gexec\n");
-            s.append("SELECT pg_catalog.format('DROP ACCESS METHOD IF EXISTS %I CASCADE', a.amname)"
-                            + " FROM pg_catalog.pg_am a WHERE a.oid >= 16384 AND ")
-                    .append(notInExtension("pg_catalog.pg_am", "a.oid"))
-                    .append(" \\gexec\n");
+            dropEach(
+                    s,
+                    "DROP CAST IF EXISTS (%s AS %s) CASCADE",
+                    "c.castsource::pg_catalog.regtype, c.casttarget::pg_catalog.regtype",
+                    "pg_catalog.pg_cast",
+                    "c",
+                    "c.oid >= 16384 AND ");
+            dropEach(s, "DROP SERVER IF EXISTS %I CASCADE", "s.srvname", "pg_catalog.pg_foreign_server", "s", "");
+            dropEach(
+                    s,
+                    "DROP FOREIGN DATA WRAPPER IF EXISTS %I CASCADE",
+                    "w.fdwname",
+                    "pg_catalog.pg_foreign_data_wrapper",
+                    "w",
+                    "w.oid >= 16384 AND ");
+            dropEach(
+                    s,
+                    "DROP LANGUAGE IF EXISTS %I CASCADE",
+                    "l.lanname",
+                    "pg_catalog.pg_language",
+                    "l",
+                    "l.oid >= 16384 AND l.lanname <> 'plpgsql' AND ");
+            dropEach(
+                    s,
+                    "DROP ACCESS METHOD IF EXISTS %I CASCADE",
+                    "a.amname",
+                    "pg_catalog.pg_am",
+                    "a",
+                    "a.oid >= 16384 AND ");
         }
         if (includeSchemas.isEmpty()) {
             // pg_restore -n skips large objects; otherwise they are all replaced
@@ -186,6 +191,26 @@ final class RestorePreamble {
                     .append(")");
         }
         return s.toString();
+    }
+
+    /**
+     * Drops every object of {@code catalog} (alias {@code alias}) that {@code filter} selects and no
+     * extension owns: {@code SELECT format(drop, args) FROM catalog alias WHERE filter ... \\gexec}.
+     */
+    private static void dropEach(
+            StringBuilder s, String drop, String args, String catalog, String alias, String filter) {
+        s.append("SELECT pg_catalog.format('")
+                .append(drop)
+                .append("', ")
+                .append(args)
+                .append(") FROM ")
+                .append(catalog)
+                .append(' ')
+                .append(alias)
+                .append(" WHERE ")
+                .append(filter)
+                .append(notInExtension(catalog, alias + ".oid"))
+                .append(" \\gexec\n");
     }
 
     private static String notInExtension(String catalog, String oidExpr) {
