@@ -288,11 +288,11 @@ public final class MediaExtractor {
             }
             String rel = String.join("/", segments);
             Path dest = resolve(name, rel);
-            Path parent = ensureParents(name, segments);
+            ensureParents(name, segments);
             if (directory) {
                 directory(name, rel, dest, mtime, permissions);
             } else {
-                file(name, dest, parent, size, mtime, permissions);
+                file(name, dest, size, mtime, permissions);
             }
         }
 
@@ -398,7 +398,7 @@ public final class MediaExtractor {
         }
 
         /** Creates or checks every parent of the entry: each must be a real folder inside the target. */
-        private Path ensureParents(String name, List<String> segments) {
+        private void ensureParents(String name, List<String> segments) {
             Path current = root;
             for (int i = 0; i < segments.size() - 1; i++) {
                 current = current.resolve(segments.get(i));
@@ -420,7 +420,6 @@ public final class MediaExtractor {
                                     + "', which is a link or not a folder in the target");
                 }
             }
-            return current;
         }
 
         private void directory(String name, String rel, Path dest, FileTime mtime, int permissions) {
@@ -443,7 +442,7 @@ public final class MediaExtractor {
             directoryCount++;
         }
 
-        private void file(String name, Path dest, Path parent, long size, FileTime mtime, int permissions) {
+        private void file(String name, Path dest, long size, FileTime mtime, int permissions) {
             FileChannel channel;
             try {
                 channel = FileChannel.open(
