@@ -256,6 +256,20 @@ class CorruptionTest {
     }
 
     @Test
+    void t11_aShortArtifactIsCorruptNotIncompleteWhateverTheBackupIsNamed() throws Exception {
+        // the kind of problem must not be guessed from its text, which holds the backup's name
+        try (BackupManager named = f.builder().name("nightly-missing").build()) {
+            BackupInfo b = named.create().backup();
+            ArtifactInfo media = b.artifact("media").orElseThrow();
+            f.truncate(media.name(), media.size() - 1);
+            assertThatThrownBy(() -> named.restore(RestoreOptions.of(b.id().value())))
+                    .isInstanceOf(CorruptBackupException.class)
+                    .isNotInstanceOf(io.backupkit.backup.IncompleteBackupException.class)
+                    .hasMessageContaining("bytes stored");
+        }
+    }
+
+    @Test
     void t11_zeroLengthArtifactIsReported() throws Exception {
         f.truncate(artifact("database").name(), 0);
         assertThat(backups.verify("latest", false).ok()).isFalse();
