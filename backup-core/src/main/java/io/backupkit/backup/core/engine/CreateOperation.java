@@ -99,8 +99,6 @@ final class CreateOperation {
             throw new UnableToArchiveMediaException(
                     "the media folder " + mediaDir + " does not exist or is not a folder; check BACKUP_MEDIA_DIR");
         }
-        // Checks that can fail before anything is written: the server, the dump tool (T21).
-        DatabaseDescription description = dumper == null ? null : dumper.describe();
         String dbName =
                 dumper == null ? null : ObjectNames.database(id, dumper.format(), settings.compression(), encExt);
         String mediaName = withMedia ? ObjectNames.media(id, settings.compression(), encExt) : null;
@@ -116,21 +114,6 @@ final class CreateOperation {
             ExecutorCompletionService<ArtifactInfo> parts = new ExecutorCompletionService<>(pool);
             List<Future<ArtifactInfo>> futures = new ArrayList<>();
             MediaInfo[] mediaInfo = new MediaInfo[1];
-            if (dumper != null) {
-                futures.add(parts.submit(task(
-                        Phase.DATABASE_DUMP,
-                        dbName,
-                        written,
-                        () -> ArtifactWriter.write(
-                                settings,
-                                ArtifactInfo.DATABASE,
-                                dbName,
-                                sealKey,
-                                Phase.DATABASE_DUMP,
-                                listener,
-                                cancelled::get,
-                                dumper::dump))));
-            }
             if (withMedia) {
                 MediaArchiver archiver =
                         new MediaArchiver(mediaDir, settings.mediaExcludes(), excludedDirs(mediaDir), listener);
@@ -147,6 +130,31 @@ final class CreateOperation {
                                 listener,
                                 cancelled::get,
                                 out -> mediaInfo[0] = archiver.write(out)))));
+            }
+            // The media archive starts first: the dumper's checks below (connecting to the server,
+            // probing the dump tool) then run while it works, not on an otherwise idle core. When a
+            // check fails (T21), the archive is stopped and deleted: nothing is committed.
+            DatabaseDescription description = null;
+            if (dumper != null) {
+                try {
+                    description = dumper.describe();
+                } catch (RuntimeException e) {
+                    stop(pool, futures);
+                    throw e;
+                }
+                futures.add(parts.submit(task(
+                        Phase.DATABASE_DUMP,
+                        dbName,
+                        written,
+                        () -> ArtifactWriter.write(
+                                settings,
+                                ArtifactInfo.DATABASE,
+                                dbName,
+                                sealKey,
+                                Phase.DATABASE_DUMP,
+                                listener,
+                                cancelled::get,
+                                dumper::dump))));
             }
             List<ArtifactInfo> artifacts = awaitAll(pool, parts, futures);
 

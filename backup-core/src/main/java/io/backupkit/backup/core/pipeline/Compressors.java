@@ -21,8 +21,8 @@ public final class Compressors {
     /** Buffer between a producer and the compressor: large, so the compressor gets big blocks. */
     public static final int BUFFER = 1 << 20;
 
-    /** zstd job size per worker. */
-    static final int JOB_SIZE = 1 << 20;
+    /** zstd job size per worker (see {@link #compress}). */
+    static final int JOB_SIZE = 4 << 20;
 
     private Compressors() {}
 
@@ -42,8 +42,9 @@ public final class Compressors {
                 if (n > 1) {
                     z.setWorkers(n);
                     // zstd's default job (4x the window, 8 MiB at level 3) holds several jobs of
-                    // native buffers per stream; 1 MiB jobs cut peak RSS by ~100 MiB with two
-                    // streams and save CPU, at the same ratio within 0.1% (BENCHMARKS.md, F1)
+                    // native buffers per stream (about 60 MiB RSS each); 1 MiB jobs hold 13 MiB
+                    // but cost 15-25% more wall time (more jobs, each re-reading its overlap);
+                    // 4 MiB jobs are as fast as the default at about 33 MiB (BENCHMARKS.md, F1, F7)
                     z.setJobSize(JOB_SIZE);
                 }
                 yield new BufferedOutputStream(z, BUFFER);

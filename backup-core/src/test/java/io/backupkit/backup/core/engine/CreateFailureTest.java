@@ -7,6 +7,7 @@ import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.DatabaseInfo;
+import io.backupkit.backup.DatabaseToolException;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.UnableToStoreException;
@@ -165,6 +166,53 @@ class CreateFailureTest {
             assertThat(backups.list()).isEmpty();
         }
         assertNothingListedAndPruneCleansUp();
+    }
+
+    /**
+     * The media archive starts before the dumper's checks (they run while it works); a check that
+     * fails then stops the archive, whether it is still being written or already stored, and
+     * nothing is left (T21).
+     */
+    @Test
+    void t21_aDumperCheckFailingWhileTheMediaIsArchivedLeavesNothing() throws Exception {
+        f.write("large.bin", 48 << 20, 12); // about half a second of archiving: the check fails midway
+        for (boolean stored : new boolean[] {false, true}) {
+            DatabaseDumper refusing = new FailingDumper(realDumper(), Long.MAX_VALUE) {
+                @Override
+                public DatabaseDescription describe() {
+                    // fail once the media archive is being written (its temp file), or once it is stored
+                    awaitFile(n -> n.contains(".media.tar") && (!stored || !n.startsWith(".")));
+                    throw new DatabaseToolException("pg_dump", "no pg_dump here");
+                }
+            };
+            try (BackupManager backups = f.builder().database(refusing).build()) {
+                assertThatThrownBy(backups::create)
+                        .as(stored ? "media already stored" : "media being written")
+                        .isInstanceOf(DatabaseToolException.class)
+                        .hasMessageContaining("no pg_dump here");
+                assertThat(backups.list()).isEmpty();
+            }
+            try (Stream<Path> left = Files.list(f.backups)) {
+                assertThat(left.map(p -> p.getFileName().toString()).filter(n -> !n.equals("backup.lease")))
+                        .as("files left when the media was " + (stored ? "stored" : "being written"))
+                        .isEmpty();
+            }
+        }
+    }
+
+    private void awaitFile(java.util.function.Predicate<String> name) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.list(f.backups)) {
+                if (files.map(p -> p.getFileName().toString()).anyMatch(name)) {
+                    return;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the media archive did not start within 20 s");
     }
 
     private DatabaseDumper realDumper() {
