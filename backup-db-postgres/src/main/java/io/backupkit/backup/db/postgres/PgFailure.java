@@ -51,6 +51,14 @@ enum PgFailure {
         return fromText(msg);
     }
 
+    /** The tool could not log in: nothing it was given was run. */
+    boolean loginFailed() {
+        return switch (this) {
+            case WRONG_PASSWORD, NO_PASSWORD, UNKNOWN_DATABASE, UNKNOWN_ROLE, NOT_ALLOWED_BY_HBA, SERVER_DOWN -> true;
+            case NO_PERMISSION, TOOL_VERSION_MISMATCH, OTHER -> false;
+        };
+    }
+
     /** From a native tool's stderr. */
     static PgFailure fromToolOutput(String stderr) {
         return fromText(stderr == null ? "" : stderr.toLowerCase(Locale.ROOT));

@@ -283,10 +283,13 @@ public final class PostgresDumper implements DatabaseDumper {
     public void restore(DumpSource source) {
         Objects.requireNonNull(source, "source");
         PgTools.Toolset set = restoreTools(source.info());
-        PgVersion server = serverVersion(true);
+        // The preamble is written for the server the dump came from, which the backup names; only
+        // a backup that does not is a reason to ask the server first (a connection is not free:
+        // the JDBC driver's start and a login, on the restore's critical path). An unreachable
+        // server or a refused login is reported by psql, before anything changed.
         int sourceMajor = PgVersion.parse(source.info().serverVersion())
                 .map(PgVersion::major)
-                .orElse(server.major());
+                .orElseGet(() -> serverVersion(true).major());
         String preamble = RestorePreamble.sql(options.schemas(), options.excludeSchemas(), options.role(), sourceMajor);
         List<String> restoreArgv =
                 new ArrayList<>(List.of(set.tool("pg_restore").toString(), "--single-transaction", "--file=-"));
@@ -420,7 +423,12 @@ public final class PostgresDumper implements DatabaseDumper {
                 " The restore ran in one transaction that was not committed: the database was left as it" + " was.";
         String cause;
         boolean restoreFailedByItself = restoreExit != 0 && !pump.killedProducer && feeder.readError == null;
-        if (feeder.readError != null) {
+        PgFailure login = psqlExit == 0 ? PgFailure.OTHER : PgFailure.fromToolOutput(psql.stderrTail());
+        if (login.loginFailed()) {
+            // psql could not log in (the server is not asked beforehand): the first cause of all
+            cause = login.explain(connection) + " (psql " + exitText(psqlExit) + "). psql said: "
+                    + shorten(psql.stderrTail());
+        } else if (feeder.readError != null) {
             cause = "reading the dump failed: " + feeder.readError.getMessage();
         } else if (restoreFailedByItself) {
             cause = "pg_restore could not turn the dump into SQL (" + exitText(restoreExit) + "): "

@@ -167,7 +167,7 @@ class PostgresFailedRestoreIT {
         assertThat(thrown)
                 .isInstanceOf(UnableToRestoreDatabaseException.class)
                 .hasMessageContaining("cannot connect to PostgreSQL at 127.0.0.1:" + port)
-                .hasMessageContaining("Nothing was changed");
+                .hasMessageContaining("left as it was");
         assertThat(db.snapshot()).isEqualTo(before);
     }
 
