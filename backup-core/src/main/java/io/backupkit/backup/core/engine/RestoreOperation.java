@@ -452,12 +452,15 @@ final class RestoreOperation {
         volatile SpoolDumpSource source;
     }
 
+    /** Threads that unlink the old media folder after the commit, in the restore's critical path. */
+    private static final int DELETE_THREADS = 4;
+
     private static void deleteQuietly(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
         try {
-            FileTrees.delete(dir);
+            FileTrees.delete(dir, DELETE_THREADS);
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", dir, e.getMessage());
         }
