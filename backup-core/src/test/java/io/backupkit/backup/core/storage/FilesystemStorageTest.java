@@ -342,4 +342,55 @@ class FilesystemStorageTest {
             }
         }
     }
+
+    /** A large write goes to disk while it is written; the commit's fsync and the content are as before. */
+    @Test
+    void aLargeWriteIsWrittenBackWhileItIsWrittenAndCommitsWhole() throws IOException {
+        FilesystemStorage storage = new FilesystemStorage(temp.resolve("big"));
+        byte[] block = new byte[1 << 20];
+        java.security.MessageDigest sha = sha256();
+        long size = 3 * FilesystemStorage.WRITEBACK_STEP + 12345;
+        StoredObject stored;
+        int writebacks;
+        try (ObjectWrite w = storage.openWrite("big.bin")) {
+            java.util.Random random = new java.util.Random(7);
+            for (long left = size; left > 0; ) {
+                random.nextBytes(block);
+                int n = (int) Math.min(left, block.length - (left % 3)); // uneven writes
+                w.stream().write(block, 0, n);
+                sha.update(block, 0, n);
+                left -= n;
+            }
+            writebacks = FilesystemStorage.writebacks(w);
+            stored = w.commit();
+        }
+        assertThat(writebacks).as("writebacks started while writing").isBetween(1, 3);
+        assertThat(stored.size()).isEqualTo(size);
+        try (InputStream in = storage.openRead("big.bin")) {
+            java.security.MessageDigest back = sha256();
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                back.update(buf, 0, n);
+            }
+            assertThat(back.digest()).isEqualTo(sha.digest());
+        }
+    }
+
+    @Test
+    void withoutFsyncNothingIsWrittenBackEarly() throws IOException {
+        FilesystemStorage storage = new FilesystemStorage(temp.resolve("nosync"), false, null);
+        try (ObjectWrite w = storage.openWrite("big.bin")) {
+            w.stream().write(new byte[(int) FilesystemStorage.WRITEBACK_STEP + 1]);
+            assertThat(FilesystemStorage.writebacks(w)).isZero();
+            w.commit();
+        }
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
 }
