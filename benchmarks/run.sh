@@ -564,6 +564,15 @@ median() { # name file -> median seconds and max rss
 max_rss_mib() { awk -F'\t' -v n="$1" '$3 == n && $5 > m { m = $5 } END { if (m) printf "%d\n", m / 1024; else print "-" }' "$2"; }
 all_secs() { awk -F'\t' -v n="$1" '$3 == n { printf "%s%s", sep, $4; sep = ", " }' "$2"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2fx\n", a / b }'; }
+# round_ratio LIB NATIVE FILE: the median (and range) of the ratios of the two runs of each round,
+# which ran one after the other and so on a machine of about the same speed
+round_ratio() {
+  awk -F'\t' -v l="$1" -v n="$2" '$3 == l { a[$2] = $4 } $3 == n { b[$2] = $4 }
+    END { for (r in a) if ((r in b) && b[r] > 0) print a[r] / b[r] }' "$3" | sort -g | awk '
+    { v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
+      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "%.2fx (%.2f-%.2f)\n", m, v[1], v[NR] }'
+}
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1000000 }'; }
 
 data_sizes() { # scale -> "db_mb media_mb files"
@@ -608,12 +617,12 @@ write_report() {
     echo
     echo "## Results ($SCALE scale, rounds: $ROUNDS, medians)"
     echo
-    echo "| Operation | backupkit (s) | native (s) | ratio | target | backupkit peak RSS (MiB) | native peak RSS (MiB) | -Xmx | all runs, backupkit / native (s) |"
-    echo "|---|---:|---:|---:|---|---:|---:|---|---|"
-    echo "| create: PostgreSQL + media | $cl | $cn | $(ratio "$cl" "$cn") | <= 1.10x | $(max_rss_mib create-lib "$r") | $(max_rss_mib create-native "$r") | $XMX | $(all_secs create-lib "$r") / $(all_secs create-native "$r") |"
-    echo "| restore: PostgreSQL + media | $rl | $rn | $(ratio "$rl" "$rn") | <= 1.10x | $(max_rss_mib restore-lib "$r") | $(max_rss_mib restore-native "$r") | $XMX | $(all_secs restore-lib "$r") / $(all_secs restore-native "$r") |"
-    echo "| create: H2 + media (embedded default) | $hc | - | - | - | $(max_rss_mib h2-create-lib "$r") | - | $XMX | $(all_secs h2-create-lib "$r") |"
-    echo "| restore: H2 + media (embedded default) | $hr | - | - | - | $(max_rss_mib h2-restore-lib "$r") | - | $XMX | $(all_secs h2-restore-lib "$r") |"
+    echo "| Operation | backupkit (s) | native (s) | ratio | per round: median (range) | target | backupkit peak RSS (MiB) | native peak RSS (MiB) | -Xmx | all runs, backupkit / native (s) |"
+    echo "|---|---:|---:|---:|---|---|---:|---:|---|---|"
+    echo "| create: PostgreSQL + media | $cl | $cn | $(ratio "$cl" "$cn") | $(round_ratio create-lib create-native "$r") | <= 1.10x | $(max_rss_mib create-lib "$r") | $(max_rss_mib create-native "$r") | $XMX | $(all_secs create-lib "$r") / $(all_secs create-native "$r") |"
+    echo "| restore: PostgreSQL + media | $rl | $rn | $(ratio "$rl" "$rn") | $(round_ratio restore-lib restore-native "$r") | <= 1.10x | $(max_rss_mib restore-lib "$r") | $(max_rss_mib restore-native "$r") | $XMX | $(all_secs restore-lib "$r") / $(all_secs restore-native "$r") |"
+    echo "| create: H2 + media (embedded default) | $hc | - | - | - | - | $(max_rss_mib h2-create-lib "$r") | - | $XMX | $(all_secs h2-create-lib "$r") |"
+    echo "| restore: H2 + media (embedded default) | $hr | - | - | - | - | $(max_rss_mib h2-restore-lib "$r") | - | $XMX | $(all_secs h2-restore-lib "$r") |"
     echo
     echo "Peak RSS is GNU time's \`%M\`: the largest single process of the tree (for backupkit the JVM,"
     echo "which also runs pg_dump / pg_restore / psql as children; for native the largest of pg_dump,"
@@ -622,6 +631,9 @@ write_report() {
     echo "concurrently with \`tar -I zstd -xf\` into a fresh folder. backupkit restore: \`restore latest --yes"
     echo "--no-safety-backup\` over the live database and media folder, verify-before-apply included."
     echo "Every restore was checked: row counts and md5 of every row of every table, md5 of every media file."
+    echo "\"ratio\" is the ratio of the medians (the targets' measure); \"per round\" is the median and range of"
+    echo "the ratios of the two runs of each round, which ran one after the other (on a shared VM whose"
+    echo "speed drifts, neighbouring runs are the fairer pair)."
     echo
     # scale notes: every scale with results in this work folder
     local s n=0
