@@ -182,9 +182,16 @@ SNAPSHOT="$WORK/backup-cli-$SCALE.jar"
   log "$JAR looks incomplete (a build running?); retrying in 5 s"
   sleep 5
 done
+# the revision measured, recorded now: a later --report-only must not name whatever is checked out then
+lib_rev() {
+  local dirty=""
+  [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -v ' benchmarks/' | grep -v ' BENCHMARKS.md' | head -n 1)" ] && dirty=" plus uncommitted changes"
+  echo "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$dirty"
+}
 if [ "$REPORT_ONLY" = 0 ]; then
   mv "$SNAPSHOT.tmp" "$SNAPSHOT"
   CLI_STAMP="$(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC')"
+  LIB_REV="$(lib_rev)"
 fi
 JAR="$SNAPSHOT"
 
@@ -603,9 +610,7 @@ write_report() {
     echo "## Run"
     echo
     echo "- Command: \`$COMMAND_LINE\` (started $START_DATE, finished $END_DATE)"
-    local dirty=""
-    [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -v ' benchmarks/' | grep -v ' BENCHMARKS.md' | head -n 1)" ] && dirty=" plus uncommitted changes"
-    echo "- Library: backupkit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$dirty, \`./backup\` with \`JAVA_OPTS=-Xmx$XMX\` (class-data archives: $CDS; $CLI_VERSION, jar built $CLI_STAMP; $("$JAVA" -version 2>&1 | head -n 1)), filesystem storage, zstd level 3 (default workers)"
+    echo "- Library: backupkit ${LIB_REV:-$(lib_rev) (recorded at report time)}, \`./backup\` with \`JAVA_OPTS=-Xmx$XMX\` (class-data archives: $CDS; $CLI_VERSION, jar built $CLI_STAMP; $("$JAVA" -version 2>&1 | head -n 1)), filesystem storage, zstd level 3 (default workers)"
     echo "- Machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB memory, disk: $(df -h "$WORK" | awk 'NR == 2 { print $1 " (" $2 ", " $5 " used)" }')$(lsblk -d -n -o ROTA "$(df "$WORK" | awk 'NR == 2 { print $1 }')" 2>/dev/null | awk '{ print ", lsblk ROTA=" $1 }'); the data fits in the page cache"
     echo "- Tools: PostgreSQL $(psql_q -d postgres -Atc 'show server_version' | cut -d' ' -f1), $("$PG_BIN/pg_dump" --version), $(zstd --version | sed 's/^\*\*\* //; s/, by.*//'), $(tar --version | head -n 1)"
     echo "- Load: load average $LOAD_START at the start, $LOAD_END at the end; 1-minute load after each measurement $(awk -F'\t' 'NR == 1 || $6 < lo { lo = $6 } $6 > hi { hi = $6 } END { print lo " to " hi }' "$r"). Other processes using CPU at the start: $BUSY_START"
@@ -728,7 +733,7 @@ done
 mv "$RESULTS.partial" "$RESULTS"
 END_DATE="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
-declare -p COMMAND_LINE START_DATE END_DATE LOAD_START LOAD_END BUSY_START CLI_VERSION CLI_STAMP ROUNDS XMX \
+declare -p COMMAND_LINE START_DATE END_DATE LOAD_START LOAD_END BUSY_START CLI_VERSION CLI_STAMP LIB_REV ROUNDS XMX \
   | sed 's/^declare -- /declare -g /' > "$WORK/meta-$SCALE.sh"
 write_report
 log "done: create $(median create-lib "$RESULTS") s vs $(median create-native "$RESULTS") s native; restore $(median restore-lib "$RESULTS") s vs $(median restore-native "$RESULTS") s native; H2 create $(median h2-create-lib "$RESULTS") s, restore $(median h2-restore-lib "$RESULTS") s"
