@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -38,12 +39,14 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,9 +79,12 @@ import org.slf4j.LoggerFactory;
  * {@code .<name>.<random>.tomb}: only one caller can move a given file away. The tombstone's
  * version is then compared: if it is the expected one it is deleted ({@code true}); if not, a fresh
  * object had been created meanwhile, and it is put back with an exclusive {@code link(2)} and
- * {@code false} is returned. While it is away (microseconds) another caller could create the name;
- * that object then wins and the put-back is dropped with a warning. The lease's renewal detects the
- * loss. A version check before the rename makes this path rare.
+ * {@code false} is returned. {@link #createIfAbsent} and {@code deleteIfUnchanged} of a name both
+ * hold a lock on the hidden file {@code .<name>.lock} (an {@code fcntl} lock, across processes on
+ * the file system, released by the kernel when a process dies), so no create can slip in while an
+ * object is away: of several processes taking over the same stale lease, exactly one wins. Only on
+ * a file system without file locks (logged once) could a create slip into those microseconds; the
+ * put-back is then dropped with a warning and the lease's renewal detects the loss.
  *
  * <p><b>Permissions.</b> On POSIX file systems objects are created with {@code rw-------} by default
  * (a backup holds the whole database) and a missing folder with the matching {@code rwx------};
@@ -90,6 +96,7 @@ import org.slf4j.LoggerFactory;
 public final class FilesystemStorage implements BackupStorage {
     static final String PARTIAL_SUFFIX = ".partial";
     static final String TOMBSTONE_SUFFIX = ".tomb";
+    static final String LOCK_SUFFIX = ".lock";
     private static final Pattern LEFTOVER = Pattern.compile("\\..+\\.[0-9a-f]{16}(\\.partial|\\.tomb)");
     private static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
     private static final int BUFFER_SIZE = 64 * 1024;
@@ -237,6 +244,13 @@ public final class FilesystemStorage implements BackupStorage {
         if (Files.exists(target)) {
             return false;
         }
+        return exclusively(name, () -> createIfAbsentLocked(name, target, content));
+    }
+
+    private boolean createIfAbsentLocked(String name, Path target, byte[] content) throws IOException {
+        if (Files.exists(target)) {
+            return false;
+        }
         if (!hardLinks) {
             return createExclusive(name, target, content);
         }
@@ -275,6 +289,10 @@ public final class FilesystemStorage implements BackupStorage {
         if (current.isEmpty() || !object.version().equals(current.get().version())) {
             return false;
         }
+        return exclusively(name, () -> deleteIfUnchangedLocked(object, name));
+    }
+
+    private boolean deleteIfUnchangedLocked(StoredObject object, String name) throws IOException {
         Path target = folder.resolve(name);
         Path tombstone = tempPath(name, TOMBSTONE_SUFFIX);
         try {
@@ -302,6 +320,64 @@ public final class FilesystemStorage implements BackupStorage {
             return false;
         } catch (IOException e) {
             throw failure(name, "cannot delete " + name + " in " + folder + ": " + reason(e), e);
+        }
+    }
+
+    /** A body that may throw {@link IOException}. */
+    @FunctionalInterface
+    private interface IoBody<T> {
+        T run() throws IOException;
+    }
+
+    /** The threads of this JVM that hold a name's lock file (a file lock is per process). */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS_IN_THIS_JVM = new ConcurrentHashMap<>();
+
+    private static volatile boolean fileLocksUnsupportedLogged;
+
+    /**
+     * Runs {@code body} holding the name's lock: a lock on {@code .<name>.lock} in the folder
+     * ({@code fcntl}: across processes, released by the kernel when a process dies) and, because
+     * such a lock belongs to the whole process, a lock among this JVM's threads. {@link
+     * #createIfAbsent} and {@link #deleteIfUnchanged} both take it, so the instant in which
+     * deleteIfUnchanged has moved an object aside cannot be seen by a create. On a file system
+     * without file locks the body runs without (logged once).
+     */
+    private <T> T exclusively(String name, IoBody<T> body) throws IOException {
+        ensureFolder();
+        Path lockFile = folder.resolve("." + name + LOCK_SUFFIX);
+        ReentrantLock inJvm = LOCKS_IN_THIS_JVM.computeIfAbsent(lockFile, p -> new ReentrantLock());
+        inJvm.lock();
+        try {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(
+                        lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), fileAttributes());
+            } catch (IOException e) {
+                throw failure(name, "cannot lock " + name + " in " + folder + ": " + reason(e) + advice(e), e);
+            }
+            try (channel) {
+                FileLock lock = null;
+                try {
+                    lock = channel.lock();
+                } catch (IOException e) {
+                    if (!fileLocksUnsupportedLogged) {
+                        fileLocksUnsupportedLogged = true;
+                        LOG.warn(
+                                "{} offers no file locks ({}); the lease relies on its atomic operations alone",
+                                folder,
+                                e.toString());
+                    }
+                }
+                try {
+                    return body.run();
+                } finally {
+                    if (lock != null) {
+                        lock.release();
+                    }
+                }
+            }
+        } finally {
+            inJvm.unlock();
         }
     }
 

@@ -214,7 +214,9 @@ class StorageLeaseTest {
     @Test
     void racingTakeoversOfAStaleLeaseOnTheFilesystemExactlyOneWins() throws Exception {
         BackupStorage storage = new FilesystemStorage(temp.resolve("stale-race"));
-        for (int round = 0; round < 3; round++) {
+        // many rounds: without the name's lock file, a create could slip in while another
+        // process's deleteIfUnchanged had the fresh lease moved aside (two winners, rarely)
+        for (int round = 0; round < 100; round++) {
             StorageLease.acquire(storage, NAME, "dead-" + round, TTL, clock);
             clock.advance(TTL.plusSeconds(1));
             List<Optional<StorageLease>> results =

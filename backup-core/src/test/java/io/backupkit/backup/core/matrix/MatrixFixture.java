@@ -157,14 +157,19 @@ final class MatrixFixture {
 
     record State(String database, Map<String, String> media) {}
 
-    /** Names of the files in the backup folder, hidden ones included. */
+    /**
+     * Names of the files in the backup folder, hidden ones included, but for the lease's lock file
+     * (empty, kept for good: see {@code FilesystemStorage#exclusively}).
+     */
     Set<String> backupFolder() throws IOException {
         Set<String> names = new TreeSet<>();
         if (!Files.isDirectory(backups)) {
             return names;
         }
         try (Stream<Path> list = Files.list(backups)) {
-            list.forEach(p -> names.add(p.getFileName().toString()));
+            list.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals(".backup.lease.lock"))
+                    .forEach(names::add);
         }
         return names;
     }
