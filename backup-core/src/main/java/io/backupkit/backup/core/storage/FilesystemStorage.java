@@ -11,8 +11,10 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -346,38 +348,54 @@ public final class FilesystemStorage implements BackupStorage {
         ensureFolder();
         Path lockFile = folder.resolve("." + name + LOCK_SUFFIX);
         ReentrantLock inJvm = LOCKS_IN_THIS_JVM.computeIfAbsent(lockFile, p -> new ReentrantLock());
+        // A FileChannel closes at once on an interrupted thread; a cancelled operation must still
+        // release its lease, so the wait is not interruptible (it is microseconds) and the thread's
+        // interrupt is kept for its caller.
+        boolean interrupted = Thread.interrupted();
         inJvm.lock();
         try {
-            FileChannel channel;
-            try {
-                channel = FileChannel.open(
-                        lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), fileAttributes());
-            } catch (IOException e) {
-                throw failure(name, "cannot lock " + name + " in " + folder + ": " + reason(e) + advice(e), e);
-            }
-            try (channel) {
-                FileLock lock = null;
+            for (int attempt = 0; ; attempt++) {
+                FileChannel channel;
                 try {
-                    lock = channel.lock();
+                    channel = FileChannel.open(
+                            lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), fileAttributes());
                 } catch (IOException e) {
-                    if (!fileLocksUnsupportedLogged) {
-                        fileLocksUnsupportedLogged = true;
-                        LOG.warn(
-                                "{} offers no file locks ({}); the lease relies on its atomic operations alone",
-                                folder,
-                                e.toString());
-                    }
+                    throw failure(name, "cannot lock " + name + " in " + folder + ": " + reason(e) + advice(e), e);
                 }
-                try {
-                    return body.run();
-                } finally {
-                    if (lock != null) {
-                        lock.release();
+                try (channel) {
+                    FileLock lock = null;
+                    try {
+                        lock = channel.lock();
+                    } catch (ClosedChannelException | FileLockInterruptionException e) {
+                        // interrupted while it waited: clear it, wait again on a new channel
+                        interrupted |= Thread.interrupted();
+                        if (attempt < 3) {
+                            continue;
+                        }
+                        throw new InterruptedIOException("interrupted while waiting for the lock of " + name);
+                    } catch (IOException e) {
+                        if (!fileLocksUnsupportedLogged) {
+                            fileLocksUnsupportedLogged = true;
+                            LOG.warn(
+                                    "{} offers no file locks ({}); the lease relies on its atomic operations alone",
+                                    folder,
+                                    e.toString());
+                        }
+                    }
+                    try {
+                        return body.run();
+                    } finally {
+                        if (lock != null) {
+                            lock.release();
+                        }
                     }
                 }
             }
         } finally {
             inJvm.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
