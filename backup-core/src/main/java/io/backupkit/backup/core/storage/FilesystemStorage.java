@@ -385,9 +385,7 @@ public final class FilesystemStorage implements BackupStorage {
                     try {
                         return body.run();
                     } finally {
-                        if (lock != null) {
-                            lock.release();
-                        }
+                        releaseQuietly(lock);
                     }
                 }
             }
@@ -396,6 +394,18 @@ public final class FilesystemStorage implements BackupStorage {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Releases {@code lock}; should that fail (an interrupt closed the channel), closing it releases it. */
+    private static void releaseQuietly(FileLock lock) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            lock.release();
+        } catch (IOException e) {
+            LOG.debug("releasing {} failed: {}; the channel's close releases it", lock, e.toString());
         }
     }
 
