@@ -146,28 +146,6 @@ public final class StorageLease implements AutoCloseable {
         }
     }
 
-    /**
-     * The version of the lease object this process just created. A racer taking over the stale
-     * lease it replaced may hold it aside for an instant (a storage's {@code deleteIfUnchanged} that
-     * compares after moving, as the filesystem storage does); it puts it back, since the version is
-     * not the stale one, so a missing object is looked at again for a moment before it counts as
-     * removed.
-     */
-    private static Optional<StoredObject> statCreated(BackupStorage storage, String name) throws IOException {
-        for (int i = 0; ; i++) {
-            Optional<StoredObject> mine = storage.stat(name);
-            if (mine.isPresent() || i == 50) {
-                return mine;
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return mine;
-            }
-        }
-    }
-
     private static Attempt attempt(BackupStorage storage, String name, String owner, Duration ttl, Clock clock) {
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(name, "name");
@@ -186,7 +164,7 @@ public final class StorageLease implements AutoCloseable {
                 Instant expires = now.plus(ttl);
                 byte[] content = encode(owner, token, now, expires);
                 if (storage.createIfAbsent(name, content)) {
-                    Optional<StoredObject> mine = statCreated(storage, name);
+                    Optional<StoredObject> mine = storage.stat(name);
                     if (mine.isPresent()) {
                         LOG.debug("took the lease {} on {} until {}", name, storage.describe(), expires);
                         return new Attempt(
@@ -285,7 +263,7 @@ public final class StorageLease implements AutoCloseable {
                 if (!storage.deleteIfUnchanged(current) || !storage.createIfAbsent(name, content)) {
                     throw lost(storage.stat(name));
                 }
-                Optional<StoredObject> renewed = statCreated(storage, name);
+                Optional<StoredObject> renewed = storage.stat(name);
                 if (renewed.isEmpty()) {
                     throw lost(renewed);
                 }

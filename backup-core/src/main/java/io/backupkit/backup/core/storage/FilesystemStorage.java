@@ -84,7 +84,9 @@ import org.slf4j.LoggerFactory;
  * {@code false} is returned. {@link #createIfAbsent} and {@code deleteIfUnchanged} of a name both
  * hold a lock on the hidden file {@code .<name>.lock} (an {@code fcntl} lock, across processes on
  * the file system, released by the kernel when a process dies), so no create can slip in while an
- * object is away: of several processes taking over the same stale lease, exactly one wins. Only on
+ * object is away, and the version is compared again under the lock before anything is moved: an
+ * object created since the caller's {@code stat} is never moved aside. Of several processes taking
+ * over the same stale lease, exactly one wins. Only on
  * a file system without file locks (logged once) could a create slip into those microseconds; the
  * put-back is then dropped with a warning and the lease's renewal detects the loss.
  *
@@ -295,6 +297,12 @@ public final class FilesystemStorage implements BackupStorage {
     }
 
     private boolean deleteIfUnchangedLocked(StoredObject object, String name) throws IOException {
+        // looked at again under the lock: a racer that replaced the object since the check above is
+        // seen here, and its object is never moved aside (a reader would find it missing meanwhile)
+        Optional<StoredObject> current = stat(name);
+        if (current.isEmpty() || !object.version().equals(current.get().version())) {
+            return false;
+        }
         Path target = folder.resolve(name);
         Path tombstone = tempPath(name, TOMBSTONE_SUFFIX);
         try {
