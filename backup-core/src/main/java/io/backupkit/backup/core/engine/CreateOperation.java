@@ -117,19 +117,13 @@ final class CreateOperation {
             if (withMedia) {
                 MediaArchiver archiver =
                         new MediaArchiver(mediaDir, settings.mediaExcludes(), excludedDirs(mediaDir), listener);
-                futures.add(parts.submit(task(
+                futures.add(parts.submit(part(
+                        ArtifactInfo.MEDIA,
                         Phase.MEDIA_ARCHIVE,
                         mediaName,
+                        sealKey,
                         written,
-                        () -> ArtifactWriter.write(
-                                settings,
-                                ArtifactInfo.MEDIA,
-                                mediaName,
-                                sealKey,
-                                Phase.MEDIA_ARCHIVE,
-                                listener,
-                                cancelled::get,
-                                out -> mediaInfo[0] = archiver.write(out)))));
+                        out -> mediaInfo[0] = archiver.write(out))));
             }
             // The media archive starts first: the dumper's checks below (connecting to the server,
             // probing the dump tool) then run while it works, not on an otherwise idle core. When a
@@ -142,19 +136,8 @@ final class CreateOperation {
                     stop(pool, futures);
                     throw e;
                 }
-                futures.add(parts.submit(task(
-                        Phase.DATABASE_DUMP,
-                        dbName,
-                        written,
-                        () -> ArtifactWriter.write(
-                                settings,
-                                ArtifactInfo.DATABASE,
-                                dbName,
-                                sealKey,
-                                Phase.DATABASE_DUMP,
-                                listener,
-                                cancelled::get,
-                                dumper::dump))));
+                futures.add(parts.submit(
+                        part(ArtifactInfo.DATABASE, Phase.DATABASE_DUMP, dbName, sealKey, written, dumper::dump)));
             }
             List<ArtifactInfo> artifacts = awaitAll(pool, parts, futures);
 
@@ -196,10 +179,12 @@ final class CreateOperation {
         }
     }
 
-    private Callable<ArtifactInfo> task(Phase phase, String name, List<String> written, Callable<ArtifactInfo> body) {
+    /** One artifact written by {@code body} into the storage, its phase reported, its name noted in {@code written}. */
+    private Callable<ArtifactInfo> part(
+            String kind, Phase phase, String name, SealKey sealKey, List<String> written, ArtifactWriter.Body body) {
         return () -> {
             listener.phaseStarted(phase, -1);
-            ArtifactInfo a = body.call();
+            ArtifactInfo a = ArtifactWriter.write(settings, kind, name, sealKey, phase, listener, cancelled::get, body);
             synchronized (written) {
                 written.add(name);
             }
