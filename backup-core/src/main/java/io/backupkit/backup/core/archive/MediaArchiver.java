@@ -7,7 +7,7 @@ import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.UnableToArchiveMediaException;
-import java.io.BufferedOutputStream;
+import io.backupkit.backup.core.pipeline.CompressionHints;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -32,8 +32,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.io.output.CloseShieldOutputStream;
 
 /**
  * Writes the media folder as a POSIX/PAX tar to a stream, with bounded memory (one copy buffer plus the
@@ -60,12 +58,20 @@ import org.apache.commons.io.output.CloseShieldOutputStream;
  * read, is reported as {@code "changed while read: <path>"} in {@link MediaInfo#skipped()} and through
  * {@link BackupListener#warning}. Such an entry is in the archive but its content must not be trusted.
  *
+ * <p>Compression: when the stream takes {@link CompressionHints} (zstd), the first block read of each file
+ * of at least {@value #HINTED_SIZE} bytes is offered as a sample before its content, so that content that
+ * does not compress (photos, video, archives) is stored as it is; smaller files and headers go with the
+ * file before them.
+ *
  * <p>Failures: a missing, non-folder or unreadable media folder, or an unreadable file or folder inside it,
  * throw {@link UnableToArchiveMediaException} naming the path. Not thread-safe: one {@code write} at a time.
  */
 public final class MediaArchiver {
     /** How many skipped entries {@link MediaInfo#skipped()} lists at most. */
     static final int MAX_SKIPPED_LISTED = 200;
+
+    /** Files from this size on get a compression hint of their own. */
+    static final int HINTED_SIZE = 64 << 10;
 
     private static final byte[] ZEROS = new byte[TarFormat.BUFFER_SIZE];
 
@@ -82,6 +88,7 @@ public final class MediaArchiver {
     private long directoryCount;
     private long totalBytes;
     private boolean posix = true;
+    private CompressionHints hints;
 
     /**
      * @param mediaDir the media folder ({@code BACKUP_MEDIA_DIR})
@@ -136,15 +143,13 @@ public final class MediaArchiver {
         listener.reset();
         Path root = checkRoot();
         ExcludedDirs excluded = excludedDirs(root);
-        BufferedOutputStream buffered =
-                new BufferedOutputStream(CloseShieldOutputStream.wrap(out), TarFormat.BUFFER_SIZE);
-        TarArchiveOutputStream tar = TarFormat.newOutput(buffered);
+        hints = CompressionHints.of(out);
+        TarWriter tar = new TarWriter(out);
         try {
             if (!excluded.everything()) {
                 walk(root, excluded, tar);
             }
             tar.finish();
-            buffered.flush();
         } catch (IOException e) {
             if (SafeListener.isCancellation(e)) {
                 throw new BackupCancelledException("Archiving the media folder " + mediaDir + " was cancelled", e);
@@ -231,7 +236,7 @@ public final class MediaArchiver {
 
     private record Folder(Path path, String rel, Iterator<String> names) {}
 
-    private void walk(Path root, ExcludedDirs excluded, TarArchiveOutputStream tar) throws IOException {
+    private void walk(Path root, ExcludedDirs excluded, TarWriter tar) throws IOException {
         Deque<Folder> stack = new ArrayDeque<>();
         stack.push(new Folder(root, "", list(root, true)));
         while (!stack.isEmpty()) {
@@ -271,8 +276,8 @@ public final class MediaArchiver {
                     skip("vanished while archived: " + rel);
                     continue;
                 }
-                tar.putArchiveEntry(TarFormat.directoryEntry(rel, attrs.lastModifiedTime(), permissions(attrs)));
-                tar.closeArchiveEntry();
+                tar.putEntry(TarFormat.directoryEntry(rel, attrs.lastModifiedTime(), permissions(attrs)));
+                tar.closeEntry();
                 directoryCount++;
                 stack.push(new Folder(path, rel, names));
             } else if (attrs.isRegularFile()) {
@@ -345,8 +350,7 @@ public final class MediaArchiver {
         return attrs.isDirectory() ? 0755 : 0644;
     }
 
-    private void writeFile(TarArchiveOutputStream tar, Path path, String rel, BasicFileAttributes before)
-            throws IOException {
+    private void writeFile(TarWriter tar, Path path, String rel, BasicFileAttributes before) throws IOException {
         FileChannel channel;
         try {
             channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -374,7 +378,7 @@ public final class MediaArchiver {
                 before = again != null ? again : before;
             }
             boolean changed = size != before.size();
-            tar.putArchiveEntry(TarFormat.fileEntry(rel, size, before.lastModifiedTime(), permissions(before)));
+            tar.putEntry(TarFormat.fileEntry(rel, size, before.lastModifiedTime(), permissions(before)));
             long done = 0;
             ByteBuffer bb = ByteBuffer.wrap(buffer);
             while (done < size) {
@@ -384,6 +388,9 @@ public final class MediaArchiver {
                     break;
                 }
                 SafeListener.checkCancelled("Archiving the media folder");
+                if (done == 0 && hints != null && size >= HINTED_SIZE) {
+                    hints.nextLike(buffer, 0, n);
+                }
                 tar.write(buffer, 0, n);
                 done += n;
                 totalBytes += n;
@@ -404,7 +411,7 @@ public final class MediaArchiver {
                     changed = true;
                 }
             }
-            tar.closeArchiveEntry();
+            tar.closeEntry();
             fileCount++;
             BasicFileAttributes after = stat(path);
             if (after == null

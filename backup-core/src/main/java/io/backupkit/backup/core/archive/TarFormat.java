@@ -24,7 +24,12 @@ final class TarFormat {
 
     /** A tar writer with long names, big numbers and non-ASCII names written as PAX headers. */
     static TarArchiveOutputStream newOutput(OutputStream out) {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(out, TarConstants.DEFAULT_BLKSIZE, ENCODING);
+        return newOutput(out, TarConstants.DEFAULT_BLKSIZE);
+    }
+
+    /** The same, writing blocks of {@code blockSize} bytes. */
+    static TarArchiveOutputStream newOutput(OutputStream out, int blockSize) {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out, blockSize, ENCODING);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);

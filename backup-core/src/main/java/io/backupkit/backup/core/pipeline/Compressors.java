@@ -1,7 +1,7 @@
 package io.backupkit.backup.core.pipeline;
 
 import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import io.backupkit.backup.Compression;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -35,7 +35,8 @@ public final class Compressors {
     private Compressors() {}
 
     /**
-     * Wraps {@code target} in a compressor.
+     * Wraps {@code target} in a compressor. The zstd one takes {@link CompressionHints}: what is
+     * hinted not worth compressing is stored in raw zstd frames.
      *
      * @param level 0 for the compressor's default
      * @param workers zstd worker threads; 0 for the number of processors
@@ -45,7 +46,7 @@ public final class Compressors {
         OutputStream shielded = CloseShieldOutputStream.wrap(target);
         return switch (compression) {
             case ZSTD -> {
-                ZstdOutputStream z = new ZstdOutputStream(shielded, level == 0 ? 3 : level);
+                ZstdOutputStreamNoFinalizer z = new ZstdOutputStreamNoFinalizer(shielded, level == 0 ? 3 : level);
                 int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
                 if (n > 1) {
                     z.setWorkers(n);
@@ -55,7 +56,7 @@ public final class Compressors {
                     // 4 MiB jobs are as fast as the default at about 33 MiB (BENCHMARKS.md, F1, F7)
                     z.setJobSize(JOB_SIZE);
                 }
-                yield new BufferedOutputStream(z, BUFFER);
+                yield new ZstdStoringOutputStream(shielded, z, BUFFER);
             }
             case GZIP -> new BufferedOutputStream(new GzipLevelOutputStream(shielded, level == 0 ? 6 : level), BUFFER);
             case NONE -> new BufferedOutputStream(shielded, BUFFER);

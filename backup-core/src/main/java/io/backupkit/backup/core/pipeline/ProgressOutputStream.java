@@ -44,6 +44,11 @@ public final class ProgressOutputStream extends FilterOutputStream {
         advance(len);
     }
 
+    /** The hints of the target, which this stream writes to without buffering; or {@code null}. */
+    CompressionHints hints() {
+        return CompressionHints.of(out);
+    }
+
     private void checkCancelled() throws InterruptedIOException {
         if (cancelled.getAsBoolean()) {
             throw new InterruptedIOException("the backup was cancelled");

@@ -10,13 +10,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.github.luben.zstd.ZstdInputStream;
 import io.backupkit.backup.BackupListener;
+import io.backupkit.backup.Compression;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.core.archive.ArchiveTestSupport.RecordingListener;
+import io.backupkit.backup.core.pipeline.Compressors;
+import io.backupkit.backup.core.pipeline.ZstdFrames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,6 +189,45 @@ class MediaArchiveRoundTripTest {
 
         Path gnuOut = Files.createDirectory(tmp.resolve("gnu"));
         run(List.of(gnuTar.toString(), "-xf", file.toString(), "-C", gnuOut.toString()), tmp);
+        assertThat(tree(gnuOut)).isEqualTo(tree(media));
+    }
+
+    @Test
+    void contentThatDoesNotCompressIsStoredInRawZstdFramesAndGnuTarStillExtractsTheArchive() throws Exception {
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; log.length() < 300_000; i++) {
+            log.append("line ")
+                    .append(i)
+                    .append(": stock moved to bin ")
+                    .append(i % 97)
+                    .append('\n');
+        }
+        write(media.resolve("notes/log.txt"), log.toString());
+        Path file = tmp.resolve("media.tar.zst");
+        try (OutputStream out = Files.newOutputStream(file);
+                OutputStream zstd = Compressors.compress(Compression.ZSTD, 3, 2, out)) {
+            new MediaArchiver(media, List.of(), List.of(), BackupListener.NONE).write(zstd);
+        }
+        byte[] z = Files.readAllBytes(file);
+        List<String> frames = ZstdFrames.describe(z);
+        // the names before the photo and the log compress; the photo and what follows it are stored
+        assertThat(frames).hasSize(2).first().isEqualTo("zstd");
+        assertThat(Long.parseLong(frames.get(1).substring("raw ".length())))
+                .isBetween((long) big.length, big.length + 20_000L);
+        assertThat(z.length).isLessThan(big.length + 100_000);
+
+        byte[] tar;
+        try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(z))) {
+            tar = in.readAllBytes();
+        }
+        extract(tar, tmp.resolve("ours"));
+        assertThat(tree(tmp.resolve("ours"))).isEqualTo(tree(media));
+
+        Path gnuTar = Path.of("/usr/bin/tar");
+        assumeTrue(
+                Files.isExecutable(gnuTar) && Files.isExecutable(Path.of("/usr/bin/zstd")), "GNU tar or zstd missing");
+        Path gnuOut = Files.createDirectory(tmp.resolve("gnu"));
+        run(List.of(gnuTar.toString(), "-I", "zstd", "-xf", file.toString(), "-C", gnuOut.toString()), tmp);
         assertThat(tree(gnuOut)).isEqualTo(tree(media));
     }
 

@@ -1,0 +1,81 @@
+package io.backupkit.backup.core.archive;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Writes the media tar straight into the artifact stream. The header records of each entry (PAX
+ * headers included) are made by commons-compress ({@link TarFormat#newOutput}); content, padding and
+ * the end of the archive are written here, unbuffered: file content goes out in the blocks it was
+ * read in (commons-compress copied every byte into 10 KiB blocks first), and a {@link
+ * io.backupkit.backup.core.pipeline.CompressionHints compression hint} given before the content
+ * applies to exactly that content. The output is the same tar as commons-compress writes: records of
+ * 512 bytes, two zero records at the end, padded to a 10 KiB block.
+ */
+final class TarWriter {
+    private static final int RECORD = TarConstants.DEFAULT_RCDSIZE;
+    private static final int BLOCK = TarConstants.DEFAULT_BLKSIZE;
+    private static final byte[] ZEROS = new byte[BLOCK];
+
+    private final OutputStream out;
+    private final ByteArrayOutputStream header = new ByteArrayOutputStream(2 * RECORD);
+    private long position;
+    private long remaining;
+    private String entryName;
+
+    TarWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    /** Writes the header records of {@code entry}; a file's content follows with {@link #write}. */
+    void putEntry(TarArchiveEntry entry) throws IOException {
+        if (entryName != null) {
+            throw new IllegalStateException("the tar entry " + entryName + " is not closed");
+        }
+        header.reset();
+        // a fresh writer per entry, never finished: only its header records are wanted
+        TarArchiveOutputStream records = TarFormat.newOutput(header, RECORD);
+        records.putArchiveEntry(entry);
+        header.writeTo(out);
+        position += header.size();
+        remaining = entry.isDirectory() ? 0 : entry.getSize();
+        entryName = entry.getName();
+    }
+
+    /** Content of the current entry; never more than its header's size. */
+    void write(byte[] b, int off, int len) throws IOException {
+        if (len > remaining) {
+            throw new IllegalStateException("more content than the size in the header of " + entryName);
+        }
+        out.write(b, off, len);
+        position += len;
+        remaining -= len;
+    }
+
+    /** Pads the content to a whole record; all of it must have been written. */
+    void closeEntry() throws IOException {
+        if (remaining != 0) {
+            throw new IllegalStateException(remaining + " bytes of " + entryName + " were not written");
+        }
+        zeros((int) (-position & (RECORD - 1)));
+        entryName = null;
+    }
+
+    /** The end-of-archive records, padded to a whole block. */
+    void finish() throws IOException {
+        if (entryName != null) {
+            throw new IllegalStateException("the tar entry " + entryName + " is not closed");
+        }
+        zeros(2 * RECORD);
+        zeros((int) ((BLOCK - position % BLOCK) % BLOCK));
+    }
+
+    private void zeros(int n) throws IOException {
+        out.write(ZEROS, 0, n);
+        position += n;
+    }
+}
