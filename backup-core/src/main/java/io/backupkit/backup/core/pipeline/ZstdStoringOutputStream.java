@@ -14,8 +14,8 @@ import java.io.OutputStream;
  * concatenated frames (RFC 8878, section 3.1), which {@code zstd -d}, {@code tar -I zstd} and
  * zstd-jni decode as usual.
  *
- * <p>{@link #nextLike} compresses the middle {@value #SAMPLE} bytes of its sample at zstd's fastest
- * level and stores what follows when that saves less than 3%: random-looking data (JPEG, PNG, zip,
+ * <p>{@link #nextLike} compresses the middle {@value #SAMPLE} bytes of its sample at zstd level 1
+ * and stores what follows when that saves less than about 3%: random-looking data (JPEG, PNG, zip,
  * video) saves nothing, text and tables save 50-80%. Each switch between the two ends a frame; a
  * switch from compressing ends the zstd frame, which waits for its workers, so callers hint per run
  * of content (a file), not per block. Closing finishes the stream but never closes the target.
