@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class ToolProcesses {
     private ToolProcesses() {}
 
-    /** The running child process whose executable is named {@code tool}. */
+    /** The running child process whose executable is named {@code tool}, not a {@code --version} probe. */
     static ProcessHandle child(String tool) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
@@ -29,6 +29,10 @@ final class ToolProcesses {
                     .filter(ProcessHandle::isAlive)
                     .filter(p ->
                             p.info().command().map(c -> c.endsWith("/" + tool)).orElse(false))
+                    .filter(p -> !p.info()
+                            .arguments()
+                            .map(a -> List.of(a).contains("--version"))
+                            .orElse(false))
                     .findFirst();
             if (found.isPresent()) {
                 return found.get();
