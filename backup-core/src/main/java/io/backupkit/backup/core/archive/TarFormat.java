@@ -22,14 +22,12 @@ final class TarFormat {
 
     private TarFormat() {}
 
-    /** A tar writer with long names, big numbers and non-ASCII names written as PAX headers. */
+    /**
+     * A tar writer with long names, big numbers and non-ASCII names written as PAX headers, passing
+     * each 512-byte record on as it is written ({@link TarWriter} takes its header records from it).
+     */
     static TarArchiveOutputStream newOutput(OutputStream out) {
-        return newOutput(out, TarConstants.DEFAULT_BLKSIZE);
-    }
-
-    /** The same, writing blocks of {@code blockSize} bytes. */
-    static TarArchiveOutputStream newOutput(OutputStream out, int blockSize) {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(out, blockSize, ENCODING);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out, TarConstants.DEFAULT_RCDSIZE, ENCODING);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);

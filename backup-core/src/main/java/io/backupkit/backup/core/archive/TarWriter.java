@@ -38,7 +38,7 @@ final class TarWriter {
         }
         header.reset();
         // a fresh writer per entry, never finished: only its header records are wanted
-        TarArchiveOutputStream records = TarFormat.newOutput(header, RECORD);
+        TarArchiveOutputStream records = TarFormat.newOutput(header);
         records.putArchiveEntry(entry);
         header.writeTo(out);
         position += header.size();

@@ -25,7 +25,7 @@ final class ZstdStoringOutputStream extends OutputStream implements CompressionH
     private static final byte[] RAW_FRAME_HEADER = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 0x00, 0x38};
 
     /** The largest block a 128 KiB window allows. */
-    static final int MAX_RAW_BLOCK = 1 << 17;
+    private static final int MAX_RAW_BLOCK = 1 << 17;
 
     /** The header of an empty raw block that ends a frame (Last_Block = 1, Raw_Block, size 0). */
     private static final byte[] LAST_EMPTY_BLOCK = {1, 0, 0};

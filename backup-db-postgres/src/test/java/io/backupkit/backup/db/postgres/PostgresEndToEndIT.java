@@ -10,7 +10,6 @@ import io.backupkit.backup.DatabaseToolException;
 import io.backupkit.backup.RestoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -162,23 +161,7 @@ class PostgresEndToEndIT {
                 }
             });
             create.start();
-            // the dump itself, not the short-lived `pg_dump --version` probe before it
-            ProcessHandle pgDump = null;
-            for (int i = 0; i < 200 && pgDump == null; i++) {
-                pgDump = ProcessHandle.current()
-                        .descendants()
-                        .filter(p -> p.info()
-                                        .command()
-                                        .map(c -> c.endsWith("/pg_dump"))
-                                        .orElse(false)
-                                && p.info()
-                                        .arguments()
-                                        .map(a -> List.of(a).contains("--format=custom"))
-                                        .orElse(false))
-                        .findFirst()
-                        .orElse(null);
-                Thread.sleep(50);
-            }
+            ProcessHandle pgDump = ToolProcesses.child("pg_dump"); // the dump, not its --version probe
             assertThat(pgDump).as("pg_dump was started").isNotNull();
             assertThat(pgDump.destroyForcibly()).isTrue(); // SIGKILL
             create.join(60_000);
