@@ -415,7 +415,11 @@ measure() {
   local tf="$RUN/logs/$name-$ROUND.time" lf="$RUN/logs/$name-$ROUND.log"
   log "round $ROUND: $name"
   # the previous measurement's written data (about 0.8 GB at full scale) would otherwise be flushed
-  # to disk during this one, by the kernel's writeback, and slow whichever side runs next
+  # to disk during this one, by the kernel's writeback, and slow whichever side runs next; the same
+  # holds for PostgreSQL's own checkpoint of the previous restore's (or VACUUM's) WAL: a checkpoint
+  # started by the WAL volume spreads its writes over 8-14 s and ran into the next measurement
+  # (NOTES F10). DROP DATABASE, which only the native side's preparation runs, forces one too.
+  psql_q -d postgres -c CHECKPOINT >/dev/null || log "warning: CHECKPOINT failed (needs a superuser or pg_checkpoint)"
   sync
   # the commands are shell functions: exported (export -f) and run by a child bash
   if ! /usr/bin/time -f '%e %M %U %S' -o "$tf" bash -c '"$@"' _ "$@" >"$lf" 2>&1; then
