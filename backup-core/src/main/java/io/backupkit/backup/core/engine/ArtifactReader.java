@@ -8,6 +8,7 @@ import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.manifest.ManifestSeal;
 import io.backupkit.backup.core.pipeline.Compressors;
+import io.backupkit.backup.core.pipeline.FileStreams;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.DecryptedStream;
@@ -34,7 +35,7 @@ final class ArtifactReader {
 
     static InputStream openRaw(BackupStorage storage, ArtifactInfo artifact) throws IOException {
         Optional<Path> local = localFile(storage, artifact);
-        InputStream in = local.isPresent() ? Files.newInputStream(local.get()) : storage.openRead(artifact.name());
+        InputStream in = local.isPresent() ? FileStreams.open(local.get()) : storage.openRead(artifact.name());
         return new BufferedInputStream(in, Compressors.BUFFER);
     }
 

@@ -5,6 +5,7 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.DatabaseInfo;
+import io.backupkit.backup.core.pipeline.FileStreams;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.DumpSource;
 import java.io.BufferedInputStream;
@@ -70,7 +71,7 @@ final class SpoolDumpSource implements DumpSource {
             ArtifactReader.check(artifact, read);
             return;
         }
-        try (HashingInputStream whole = new HashingInputStream(Files.newInputStream(file))) {
+        try (HashingInputStream whole = new HashingInputStream(FileStreams.open(file))) {
             whole.drain();
             ArtifactReader.check(artifact, whole);
         } catch (IOException e) {
@@ -81,7 +82,7 @@ final class SpoolDumpSource implements DumpSource {
 
     @Override
     public InputStream open() throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 20);
+        InputStream raw = new BufferedInputStream(FileStreams.open(file), 1 << 20);
         if (verifyAtGate) {
             HashingInputStream hashed = new HashingInputStream(raw);
             lastOpened = hashed;

@@ -2,6 +2,7 @@ package io.backupkit.backup.core.storage;
 
 import io.backupkit.backup.StoredObjectNotFoundException;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.core.pipeline.FileStreams;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
@@ -10,7 +11,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -170,17 +170,11 @@ public final class FilesystemStorage implements BackupStorage {
         if (Files.isDirectory(file)) {
             throw new StoredObjectNotFoundException(describe(), name); // a folder is not an object
         }
-        FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-            if (offset > 0) {
-                channel.position(offset);
-            }
-            return Channels.newInputStream(channel);
+            return FileStreams.open(file, offset);
         } catch (NoSuchFileException e) {
             throw new StoredObjectNotFoundException(describe(), name);
         } catch (IOException e) {
-            closeQuietly(channel);
             throw failure(name, "cannot read " + name + " in " + folder, e);
         }
     }
