@@ -39,6 +39,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -80,6 +82,15 @@ final class CreateOperation {
      *     the safety backup before restoring onto a new machine)
      */
     CreateResult run(CreateOptions options, boolean skipMissingMedia) {
+        return run(options, skipMissingMedia, null);
+    }
+
+    /**
+     * Runs the backup with the dumper's {@link DatabaseDumper#describe()} already started by {@link
+     * #describeAhead} ({@code null}: called here).
+     */
+    CreateResult run(
+            CreateOptions options, boolean skipMissingMedia, CompletableFuture<DatabaseDescription> described) {
         Instant started = settings.clock().instant();
         long t0 = System.nanoTime();
         BackupStorage storage = settings.storage();
@@ -131,7 +142,7 @@ final class CreateOperation {
             DatabaseDescription description = null;
             if (dumper != null) {
                 try {
-                    description = dumper.describe();
+                    description = described == null ? dumper.describe() : joinDescription(described);
                 } catch (RuntimeException e) {
                     stop(pool, futures);
                     throw e;
@@ -176,6 +187,54 @@ final class CreateOperation {
             throw e;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Starts the dumper's checks ({@link DatabaseDumper#describe()}: for PostgreSQL a connection to
+     * the server and a probe of its pg_dump, 0.1 s) on a thread of their own, so that they run while
+     * the caller takes the storage lease and the media archive starts: the dump then starts sooner
+     * (issue 10). {@code null} without a dumper. A failure is reported where {@code describe()} would
+     * have been called.
+     */
+    static CompletableFuture<DatabaseDescription> describeAhead(DatabaseDumper dumper) {
+        if (dumper == null) {
+            return null;
+        }
+        CompletableFuture<DatabaseDescription> f = new CompletableFuture<>();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        f.complete(dumper.describe());
+                    } catch (Throwable e) {
+                        f.completeExceptionally(e);
+                    }
+                },
+                "backup-describe");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** Waits for {@link #describeAhead}'s thread to end, whatever its outcome (no-op for {@code null}). */
+    static void awaitQuietly(CompletableFuture<DatabaseDescription> described) {
+        if (described != null) {
+            described.handle((d, e) -> null).join();
+        }
+    }
+
+    private static DatabaseDescription joinDescription(CompletableFuture<DatabaseDescription> described) {
+        try {
+            return described.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new UnableToDumpDatabaseException("checking the database failed: " + cause, cause);
         }
     }
 

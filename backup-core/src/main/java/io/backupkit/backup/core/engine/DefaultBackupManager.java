@@ -23,6 +23,7 @@ import io.backupkit.backup.core.manifest.ObjectNames;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.core.retention.RetentionPlanner;
 import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.io.input.CloseShieldInputStream;
@@ -65,8 +67,9 @@ final class DefaultBackupManager implements BackupManager {
     public CreateResult create(CreateOptions options) {
         BackupListener listener = settings.listener();
         Events.fire(listener, l -> l.backupStarted(options));
+        CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
-            CreateResult result = new CreateOperation(settings).run(options, false);
+            CreateResult result = new CreateOperation(settings).run(options, false, described);
             LOG.info(
                     "backup {} created ({} bytes) in {}",
                     result.id(),
@@ -78,6 +81,8 @@ final class DefaultBackupManager implements BackupManager {
             LOG.error("backup failed: {}", e.getMessage());
             Events.fire(listener, l -> l.backupFailed(options, e));
             throw e;
+        } finally {
+            CreateOperation.awaitQuietly(described); // a create that failed first leaves nothing running
         }
     }
 
