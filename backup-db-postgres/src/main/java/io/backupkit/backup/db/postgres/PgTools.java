@@ -14,10 +14,13 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -49,8 +52,14 @@ final class PgTools {
         }
     }
 
+    /** How many folders {@link #prefetch} probes at most. */
+    private static final int PREFETCH_DIRS = 4;
+
     private final Path configuredBinDir;
     private final String binDirKey;
+    /** {@code --version} probes started by {@link #prefetch}, by tool path; each is used once. */
+    private final Map<Path, CompletableFuture<Optional<PgVersion>>> probes = new ConcurrentHashMap<>();
+
     private final Path debianRoot;
     private final Path rhelRoot;
 
@@ -85,7 +94,7 @@ final class PgTools {
                 }
                 continue;
             }
-            Optional<PgVersion> version = version(dir.resolve(primary));
+            Optional<PgVersion> version = probe(dir.resolve(primary));
             if (version.isEmpty()) {
                 rejected.add(dir.resolve(primary) + " did not report a PostgreSQL version");
                 continue;
@@ -141,6 +150,43 @@ final class PgTools {
                     .append(" to their bin folder");
         }
         throw new DatabaseToolException(primary, msg.toString());
+    }
+
+    /**
+     * Starts the {@code --version} probes of {@code tool} in the folders {@link #find} looks in first
+     * (the configured one, else the versioned ones) on threads of their own, so that they run while the
+     * caller asks the server for its version; {@link #find} then waits for them instead of probing
+     * (start-up time of a create, issue 10).
+     */
+    void prefetch(String tool) {
+        List<Path> dirs = configuredBinDir != null
+                ? List.of(configuredBinDir)
+                : Stream.concat(
+                                versionedDirs(debianRoot, "", null).stream(),
+                                versionedDirs(rhelRoot, "pgsql-", null).stream())
+                        .map(d -> d.resolve("bin"))
+                        .limit(PREFETCH_DIRS)
+                        .toList();
+        for (Path dir : dirs) {
+            Path t = dir.toAbsolutePath().normalize().resolve(tool);
+            if (isExecutable(t)) {
+                probes.computeIfAbsent(t, PgTools::probeAhead);
+            }
+        }
+    }
+
+    private static CompletableFuture<Optional<PgVersion>> probeAhead(Path tool) {
+        CompletableFuture<Optional<PgVersion>> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> f.complete(version(tool)), "pg-version-probe");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** The version of {@code tool}: from a probe {@link #prefetch} started, or probed now. */
+    private Optional<PgVersion> probe(Path tool) {
+        CompletableFuture<Optional<PgVersion>> ahead = probes.remove(tool);
+        return ahead != null ? ahead.join() : version(tool);
     }
 
     /**

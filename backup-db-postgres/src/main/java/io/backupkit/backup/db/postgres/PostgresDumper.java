@@ -118,6 +118,7 @@ public final class PostgresDumper implements DatabaseDumper {
     }
 
     private Resolved resolveDumpTools() {
+        tools.prefetch("pg_dump"); // probed while the server is asked for its version
         PgVersion server = serverVersion(false);
         PgTools.Toolset set = tools.find(
                 List.of("pg_dump"), server, "the server at " + connection.where() + " is PostgreSQL " + server);

@@ -77,6 +77,32 @@ class PgToolsTest {
     }
 
     @Test
+    void prefetchedProbesAreWhatFindUsesOnceAndTheChoiceIsTheSame() throws IOException {
+        tool("lib/postgresql/14/bin", "pg_dump", "14.9");
+        Path bin15 = tool("lib/postgresql/15/bin", "pg_dump", "15.4");
+        Path calls = root.resolve("calls");
+        Files.writeString( // the 15 tool also counts its --version calls
+                bin15.resolve("pg_dump"), "#!/bin/sh\necho x >> '" + calls + "'\necho 'pg_dump (PostgreSQL) 15.4'\n");
+        PgTools tools = tools(null);
+        tools.prefetch("pg_dump"); // both folders probed in the background
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(calls) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(calls).as("the prefetched probe ran by itself").exists();
+        PgVersion server = PgVersion.parse("15.2").orElseThrow();
+
+        assertThat(tools.find(List.of("pg_dump"), server, "x").binDir()).isEqualTo(bin15.toAbsolutePath());
+        assertThat(Files.readAllLines(calls))
+                .as("find used the prefetched probe instead of probing again")
+                .hasSize(1);
+        assertThat(tools.find(List.of("pg_dump"), server, "x").version().text()).isEqualTo("15.4");
+        assertThat(Files.readAllLines(calls))
+                .as("a prefetched probe is used once")
+                .hasSize(2);
+    }
+
+    @Test
     void nothingNewEnoughAnywhere() {
         assertThatThrownBy(() -> tools(null)
                         .find(List.of("pg_dump"), PgVersion.parse("99.0").orElseThrow(), "x"))
