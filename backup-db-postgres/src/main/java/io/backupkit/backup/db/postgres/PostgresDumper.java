@@ -501,11 +501,15 @@ public final class PostgresDumper implements DatabaseDumper {
 
     /**
      * Writes the preamble, then pg_restore's script into psql, holding back the last bytes so that the
-     * script's final {@code COMMIT} is only sent once everything else is known to have worked.
+     * script's final {@code COMMIT} is only sent once everything else is known to have worked. The
+     * script's own {@code BEGIN;} line is blanked: the preamble began the transaction, and a second
+     * {@code BEGIN} made the server log a warning ("there is already a transaction in progress") on
+     * every restore.
      */
     static final class ScriptPump implements Runnable {
         static final int KEEP = 64 * 1024;
         private static final byte[] COMMIT = "COMMIT;\n".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] BEGIN = "BEGIN;".getBytes(StandardCharsets.US_ASCII);
 
         private final InputStream in;
         private final OutputStream out;
@@ -545,6 +549,7 @@ public final class PostgresDumper implements DatabaseDumper {
                 killProducer();
                 return;
             }
+            boolean beginSeen = false;
             try (InputStream input = in) {
                 while (true) {
                     int n = input.read(hold, held, hold.length - held);
@@ -553,6 +558,10 @@ public final class PostgresDumper implements DatabaseDumper {
                         break;
                     }
                     held += n;
+                    if (!beginSeen && held >= KEEP) { // before anything of the script is written
+                        blankScriptBegin();
+                        beginSeen = true;
+                    }
                     if (held > 2 * KEEP) {
                         int flush = held - KEEP;
                         try {
@@ -569,6 +578,9 @@ public final class PostgresDumper implements DatabaseDumper {
                 }
             } catch (IOException e) {
                 note("reading pg_restore's output failed: " + e.getMessage());
+            }
+            if (!beginSeen) {
+                blankScriptBegin();
             }
             if (eof) {
                 try {
@@ -593,7 +605,7 @@ public final class PostgresDumper implements DatabaseDumper {
         byte[] tailWithoutCommit() {
             int at = -1;
             for (int i = held - COMMIT.length; i >= 0; i--) {
-                if ((i == 0 || hold[i - 1] == '\n') && regionEquals(i)) {
+                if ((i == 0 || hold[i - 1] == '\n') && regionEquals(i, COMMIT)) {
                     at = i;
                     break;
                 }
@@ -607,9 +619,38 @@ public final class PostgresDumper implements DatabaseDumper {
             return out;
         }
 
-        private boolean regionEquals(int at) {
-            for (int j = 0; j < COMMIT.length; j++) {
-                if (hold[at + j] != COMMIT[j]) {
+        /**
+         * Blanks (with spaces) the first statement of the held script if it is a {@code BEGIN;} line:
+         * pg_restore {@code -1} writes it after its header of comments and psql meta-commands. A
+         * {@code BEGIN} after any other statement, or none, is left as it is.
+         */
+        private void blankScriptBegin() {
+            int line = 0;
+            while (line < held) {
+                int end = line;
+                while (end < held && hold[end] != '\n') {
+                    end++;
+                }
+                if (end == held) {
+                    return; // not a whole line
+                }
+                int len = end - line;
+                if (len == BEGIN.length && regionEquals(line, BEGIN)) {
+                    java.util.Arrays.fill(hold, line, end, (byte) ' ');
+                    return;
+                }
+                boolean header =
+                        len == 0 || hold[line] == '\\' || (len >= 2 && hold[line] == '-' && hold[line + 1] == '-');
+                if (!header) {
+                    return;
+                }
+                line = end + 1;
+            }
+        }
+
+        private boolean regionEquals(int at, byte[] what) {
+            for (int j = 0; j < what.length; j++) {
+                if (hold[at + j] != what[j]) {
                     return false;
                 }
             }

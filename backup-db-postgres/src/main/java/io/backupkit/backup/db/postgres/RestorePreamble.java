@@ -162,7 +162,7 @@ final class RestorePreamble {
         if (role != null) {
             s.append("RESET ROLE;\n");
         }
-        // silences the dump script's own BEGIN ("already a transaction in progress"); it resets this
+        // the notices of the script's first statements (the pump blanks its own BEGIN); it resets this
         s.append("SET client_min_messages = error;\n");
         return s.toString();
     }

@@ -27,7 +27,20 @@ class ScriptPumpTest {
     void holdsBackTheLastCommitOfASmallScript() {
         String[] r = pump("\\restrict k\nBEGIN;\nCOPY t FROM stdin;\nCOMMIT;\n\\.\nCOMMIT;\n\n\\unrestrict k\n");
         assertThat(r[0]).isEqualTo("PRE;\n");
-        assertThat(r[1]).isEqualTo("\\restrict k\nBEGIN;\nCOPY t FROM stdin;\nCOMMIT;\n\\.\n\n\\unrestrict k\n");
+        assertThat(r[1]).isEqualTo("\\restrict k\n      \nCOPY t FROM stdin;\nCOMMIT;\n\\.\n\n\\unrestrict k\n");
+    }
+
+    @Test
+    void theScriptsOwnBeginIsBlankedOnlyWhenItIsItsFirstStatement() {
+        String header = "--\n-- PostgreSQL database dump\n--\n\n\\restrict k\n\n-- Dumped by pg_dump\n\n";
+        String[] r = pump(header + "BEGIN;\n\nSET a = 1;\nBEGIN;\nCOMMIT;\n");
+        assertThat(r[1])
+                .as("the preamble began the transaction: a second BEGIN would make the server warn")
+                .isEqualTo(header + "      \n\nSET a = 1;\nBEGIN;\n");
+        assertThat(pump("SET a = 1;\nBEGIN;\nCOMMIT;\n")[1])
+                .as("a BEGIN after another statement is the script's business")
+                .isEqualTo("SET a = 1;\nBEGIN;\n");
+        assertThat(pump("-- x\nBEGIN; -- not alone\nCOMMIT;\n")[1]).isEqualTo("-- x\nBEGIN; -- not alone\n");
     }
 
     @Test
@@ -36,7 +49,9 @@ class ScriptPumpTest {
         String script = "BEGIN;\n" + body.repeat(5000) + "COMMIT;\n-- done\n";
         String[] r = pump(script);
         assertThat(r[0].length()).isGreaterThan(script.length() - 3 * PostgresDumper.ScriptPump.KEEP);
-        assertThat(r[0] + r[1]).isEqualTo("PRE;\n" + script.replace("COMMIT;\n-- done", "-- done"));
+        assertThat(r[0] + r[1])
+                .isEqualTo(
+                        "PRE;\n" + script.replace("COMMIT;\n-- done", "-- done").replaceFirst("BEGIN;", "      "));
     }
 
     @Test
