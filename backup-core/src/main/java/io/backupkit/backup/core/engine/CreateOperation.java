@@ -201,19 +201,11 @@ final class CreateOperation {
         if (dumper == null) {
             return null;
         }
-        CompletableFuture<DatabaseDescription> f = new CompletableFuture<>();
-        Thread t = new Thread(
-                () -> {
-                    try {
-                        f.complete(dumper.describe());
-                    } catch (Throwable e) {
-                        f.completeExceptionally(e);
-                    }
-                },
-                "backup-describe");
-        t.setDaemon(true);
-        t.start();
-        return f;
+        return CompletableFuture.supplyAsync(dumper::describe, r -> {
+            Thread t = new Thread(r, "backup-describe");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /** Waits for {@link #describeAhead}'s thread to end, whatever its outcome (no-op for {@code null}). */

@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * two methods of 50-60 KB of machine code, 0.2-0.3 CPU-s of compiling in the first two seconds of
  * every restore, when the two cores are busiest (benchmarks/NOTES.md, F10). A {@link
  * FileInputStream} reads and answers {@code available()} with one native call each. Files on another
- * file system provider (an in-memory one in tests) still open with {@link Files#newInputStream}.
+ * file system provider (a zip file system, say) still open with {@link Files#newInputStream}.
  */
 public final class FileStreams {
     private FileStreams() {}

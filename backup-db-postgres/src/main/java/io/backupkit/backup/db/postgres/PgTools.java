@@ -57,11 +57,10 @@ final class PgTools {
 
     private final Path configuredBinDir;
     private final String binDirKey;
-    /** {@code --version} probes started by {@link #prefetch}, by tool path; each is used once. */
-    private final Map<Path, CompletableFuture<Optional<PgVersion>>> probes = new ConcurrentHashMap<>();
-
     private final Path debianRoot;
     private final Path rhelRoot;
+    /** {@code --version} probes started by {@link #prefetch}, by tool path; each is used once. */
+    private final Map<Path, CompletableFuture<Optional<PgVersion>>> probes = new ConcurrentHashMap<>();
 
     PgTools(Path configuredBinDir, String binDirKey) {
         this(configuredBinDir, binDirKey, Path.of("/usr/lib/postgresql"), Path.of("/usr"));
@@ -176,11 +175,11 @@ final class PgTools {
     }
 
     private static CompletableFuture<Optional<PgVersion>> probeAhead(Path tool) {
-        CompletableFuture<Optional<PgVersion>> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> f.complete(version(tool)), "pg-version-probe");
-        t.setDaemon(true);
-        t.start();
-        return f;
+        return CompletableFuture.supplyAsync(() -> version(tool), r -> {
+            Thread t = new Thread(r, "pg-version-probe");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /** The version of {@code tool}: from a probe {@link #prefetch} started, or probed now. */

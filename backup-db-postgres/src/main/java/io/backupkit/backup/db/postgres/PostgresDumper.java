@@ -549,7 +549,7 @@ public final class PostgresDumper implements DatabaseDumper {
                 killProducer();
                 return;
             }
-            boolean beginSeen = false;
+            boolean beginChecked = false;
             try (InputStream input = in) {
                 while (true) {
                     int n = input.read(hold, held, hold.length - held);
@@ -558,9 +558,9 @@ public final class PostgresDumper implements DatabaseDumper {
                         break;
                     }
                     held += n;
-                    if (!beginSeen && held >= KEEP) { // before anything of the script is written
+                    if (!beginChecked && held >= KEEP) { // before anything of the script is written
                         blankScriptBegin();
-                        beginSeen = true;
+                        beginChecked = true;
                     }
                     if (held > 2 * KEEP) {
                         int flush = held - KEEP;
@@ -579,7 +579,7 @@ public final class PostgresDumper implements DatabaseDumper {
             } catch (IOException e) {
                 note("reading pg_restore's output failed: " + e.getMessage());
             }
-            if (!beginSeen) {
+            if (!beginChecked) {
                 blankScriptBegin();
             }
             if (eof) {
