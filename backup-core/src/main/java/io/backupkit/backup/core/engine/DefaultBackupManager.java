@@ -78,7 +78,7 @@ final class DefaultBackupManager implements BackupManager {
             Events.fire(listener, l -> l.backupSucceeded(result));
             return result;
         } catch (BackupException e) {
-            LOG.error("backup failed: {}", e.getMessage());
+            LOG.debug("backup failed (thrown to the caller): {}", e.getMessage());
             Events.fire(listener, l -> l.backupFailed(options, e));
             throw e;
         } finally {
@@ -97,7 +97,7 @@ final class DefaultBackupManager implements BackupManager {
             Events.fire(listener, l -> l.restoreSucceeded(result));
             return result;
         } catch (BackupException e) {
-            LOG.error("restore failed: {}", e.getMessage());
+            LOG.debug("restore failed (thrown to the caller): {}", e.getMessage());
             Events.fire(listener, l -> l.restoreFailed(options.backup(), e));
             throw e;
         }
