@@ -4,6 +4,13 @@ import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -12,14 +19,17 @@ import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
+import org.flywaydb.core.api.configuration.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Takes a {@code pre-upgrade} backup before {@code migrate} runs, when there are pending
- * migrations (and not when there are none). The manifest records the schema version before the
- * upgrade ({@code host.schema_version}) and the attributes {@code from-version} / {@code to-version}
- * (schema versions). If the backup fails, the migration does not start.
+ * migrations. There is none when nothing is pending, and none on a fresh install (no migration
+ * applied yet and no table in the schemas): there is nothing to lose. The manifest records the
+ * schema version before the upgrade ({@code host.schema_version}) and the attributes {@code
+ * from-version} / {@code to-version} (schema versions). If the backup fails, the migration does
+ * not start.
  *
  * <pre>{@code
  * Flyway.configure()
@@ -56,6 +66,10 @@ public final class BackupBeforeMigrate implements Callback {
             LOG.info("no pending migrations: no pre-upgrade backup needed");
             return;
         }
+        if (info.applied().length == 0 && !hasTables(context)) {
+            LOG.info("fresh install (no migration applied, no table yet): no pre-upgrade backup needed");
+            return;
+        }
         String from = info.current() == null || info.current().getVersion() == null
                 ? null
                 : info.current().getVersion().getVersion();
@@ -72,6 +86,32 @@ public final class BackupBeforeMigrate implements Callback {
                     "the pre-upgrade backup failed, so the migration was not started: " + e.getMessage()
                             + ". Fix the backup (or migrate without this callback at your own risk)",
                     e);
+        }
+    }
+
+    /** Whether the migrated schemas hold a table other than Flyway's own history table. */
+    private static boolean hasTables(Context context) {
+        Configuration config = context.getConfiguration();
+        try {
+            Connection connection = context.getConnection();
+            DatabaseMetaData meta = connection.getMetaData();
+            List<String> schemas = config.getSchemas().length > 0
+                    ? Arrays.asList(config.getSchemas())
+                    : Collections.singletonList(connection.getSchema());
+            for (String schema : schemas) {
+                try (ResultSet rs = meta.getTables(connection.getCatalog(), schema, "%", new String[] {"TABLE"})) {
+                    while (rs.next()) {
+                        if (!rs.getString("TABLE_NAME").equalsIgnoreCase(config.getTable())) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        } catch (SQLException e) {
+            // unsure: take the backup, as for any upgrade
+            LOG.debug("could not list the schema's tables, so taking the pre-upgrade backup", e);
+            return true;
         }
     }
 

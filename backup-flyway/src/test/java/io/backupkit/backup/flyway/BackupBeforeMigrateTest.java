@@ -66,18 +66,44 @@ class BackupBeforeMigrateTest {
     }
 
     @Test
+    void freshInstallTakesNoBackup() {
+        try (BackupManager backups = backups()) {
+            migrate(backups);
+            assertThat(backups.list()).isEmpty();
+        }
+    }
+
+    @Test
+    void firstMigrationOfAnExistingSchemaIsBackedUp() throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            c.createStatement().execute("CREATE TABLE legacy (id INT)");
+        }
+        try (BackupManager backups = backups()) {
+            Flyway.configure()
+                    .dataSource(url, "sa", "")
+                    .locations("filesystem:" + migrations)
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .callbacks(new BackupBeforeMigrate(backups))
+                    .load()
+                    .migrate();
+            assertThat(backups.list()).singleElement().satisfies(b -> {
+                assertThat(b.labels()).containsExactly(CreateOptions.PRE_UPGRADE);
+                assertThat(b.attributes()).containsEntry("to-version", "1");
+            });
+        }
+    }
+
+    @Test
     void backupIsTakenBeforePendingMigrationsAndRecordsTheSchemaVersion() throws Exception {
         try (BackupManager backups = backups()) {
             migrate(backups);
-            assertThat(backups.list()).singleElement().satisfies(b -> {
-                assertThat(b.labels()).containsExactly(CreateOptions.PRE_UPGRADE);
-                assertThat(b.attributes()).containsEntry("to-version", "1").doesNotContainKey("from-version");
-            });
+            assertThat(backups.list()).isEmpty();
 
             Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
             migrate(backups);
             BackupInfo before2 = backups.latest().orElseThrow();
-            assertThat(backups.list()).hasSize(2);
+            assertThat(backups.list()).hasSize(1);
             assertThat(before2.host().schemaVersion()).isEqualTo("1");
             assertThat(before2.attributes()).containsEntry("from-version", "1").containsEntry("to-version", "2");
             assertThat(tableExists("supplier")).isTrue();
@@ -90,11 +116,25 @@ class BackupBeforeMigrateTest {
     }
 
     @Test
-    void noBackupWhenNothingIsPending() {
+    void noBackupWhenNothingIsPending() throws Exception {
         try (BackupManager backups = backups()) {
+            migrate(backups);
+            Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
             migrate(backups);
             migrate(backups);
             assertThat(backups.list()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aMediaFolderNotCreatedYetIsBackedUpAsAnEmptyOne() throws Exception {
+        try (BackupManager backups = backups()) {
+            migrate(backups);
+            Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
+            Files.move(media, tmp.resolve("media-not-yet"));
+            migrate(backups);
+            assertThat(tableExists("supplier")).isTrue();
+            assertThat(backups.latest().orElseThrow().media().fileCount()).isZero();
         }
     }
 
@@ -103,12 +143,14 @@ class BackupBeforeMigrateTest {
         try (BackupManager backups = backups()) {
             migrate(backups);
             Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
-            Files.move(media, tmp.resolve("media-gone"));
+            Files.delete(media.resolve("logo.png"));
+            Files.delete(media);
+            Files.writeString(media, "a file where the media folder should be");
             assertThatThrownBy(() -> migrate(backups))
                     .isInstanceOf(FlywayException.class)
                     .hasMessageContaining("migration was not started");
             assertThat(tableExists("supplier")).isFalse();
-            assertThat(backups.list()).hasSize(1);
+            assertThat(backups.list()).isEmpty();
         }
     }
 }

@@ -168,6 +168,12 @@ public final class MediaArchiver {
         return new MediaInfo(fileCount, directoryCount, totalBytes, skipped);
     }
 
+    /** Writes the archive of an empty media folder. */
+    public static MediaInfo writeEmpty(OutputStream out) throws IOException {
+        new TarWriter(out).finish();
+        return new MediaInfo(0, 0, 0, List.of());
+    }
+
     private Path checkRoot() {
         BasicFileAttributes attrs;
         try {

@@ -105,8 +105,11 @@ final class CreateOperation {
                     "nothing to back up: configure a database "
                             + "(BACKUP_DATABASE_URL) and/or a media folder (BACKUP_MEDIA_DIR)");
         }
-        boolean withMedia = mediaDir != null && !(skipMissingMedia && !Files.exists(mediaDir));
-        if (mediaDir != null && withMedia && !Files.isDirectory(mediaDir)) {
+        boolean missingMedia = mediaDir != null && !Files.exists(mediaDir);
+        boolean withMedia = mediaDir != null && !(skipMissingMedia && missingMedia);
+        // before an upgrade a media folder not created yet (a first start) is an empty one
+        boolean emptyMedia = missingMedia && options.labels().contains(CreateOptions.PRE_UPGRADE);
+        if (withMedia && !emptyMedia && !Files.isDirectory(mediaDir)) {
             throw new UnableToArchiveMediaException(
                     "the media folder " + mediaDir + " does not exist or is not a folder; check BACKUP_MEDIA_DIR");
         }
@@ -134,7 +137,7 @@ final class CreateOperation {
                         mediaName,
                         sealKey,
                         written,
-                        out -> mediaInfo[0] = archiver.write(out))));
+                        out -> mediaInfo[0] = emptyMedia ? MediaArchiver.writeEmpty(out) : archiver.write(out))));
             }
             // The media archive starts first: the dumper's checks below (connecting to the server,
             // probing the dump tool) then run while it works, not on an otherwise idle core. When a
