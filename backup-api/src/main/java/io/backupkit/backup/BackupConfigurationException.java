@@ -1,5 +1,6 @@
 package io.backupkit.backup;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,15 +10,39 @@ import java.util.Optional;
 public class BackupConfigurationException extends BackupException {
     private static final long serialVersionUID = 1L;
     private final String key;
+    private final List<String> problems;
 
     public BackupConfigurationException(String key, String message) {
-        super(message);
-        this.key = key;
+        this(key, message, (Throwable) null);
     }
 
     public BackupConfigurationException(String key, String message, Throwable cause) {
         super(message, cause);
         this.key = key;
+        this.problems = List.of(message);
+    }
+
+    /** Several problems found at once, as by {@link BackupManager#check()}; each says what to fix. */
+    public BackupConfigurationException(List<String> problems) {
+        super(summary(problems));
+        this.key = null;
+        this.problems = List.copyOf(problems);
+    }
+
+    private static String summary(List<String> problems) {
+        if (problems.size() == 1) {
+            return problems.get(0);
+        }
+        StringBuilder b = new StringBuilder(problems.size() + " problems:");
+        for (int i = 0; i < problems.size(); i++) {
+            b.append(' ').append(i + 1).append(") ").append(problems.get(i));
+        }
+        return b.toString();
+    }
+
+    /** Every problem found, each a sentence that says what to fix (one for most failures). */
+    public List<String> problems() {
+        return problems;
     }
 
     /** The setting to fix, if the problem lies in one. */

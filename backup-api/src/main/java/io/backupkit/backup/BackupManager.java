@@ -85,6 +85,16 @@ public interface BackupManager extends AutoCloseable {
     /** Applies a retention policy; see {@link RetentionPolicy} for what is never deleted. */
     PruneResult prune(RetentionPolicy policy, boolean dryRun);
 
+    /**
+     * Checks within seconds, without writing a backup, that a backup could run now: connects to the
+     * database and finds a dump tool fit for its server, reads the media folder, writes and deletes
+     * a probe object in the storage. Call it at start-up to fail fast instead of at night.
+     *
+     * @throws BackupConfigurationException listing every problem found ({@link
+     *     BackupConfigurationException#problems()})
+     */
+    CheckResult check();
+
     /** What this manager was built with. */
     BackupSettings settings();
 

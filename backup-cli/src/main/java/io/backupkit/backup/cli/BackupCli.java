@@ -1,5 +1,6 @@
 package io.backupkit.backup.cli;
 
+import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
@@ -108,7 +109,7 @@ public final class BackupCli implements Callable<Integer> {
     public Integer call() {
         terminal.err()
                 .println(
-                        "backup: error: missing command (create, list, verify, restore, prune, schedule); see 'backup --help'");
+                        "backup: error: missing command (create, list, verify, restore, prune, schedule, check); see 'backup --help'");
         return ExitCodes.USAGE;
     }
 
@@ -157,6 +158,7 @@ public final class BackupCli implements Callable<Integer> {
         m.put("restore", RestoreCommand::new);
         m.put("prune", PruneCommand::new);
         m.put("schedule", ScheduleCommand::new);
+        m.put("check", CheckCommand::new);
         m.put("help", CommandLine.HelpCommand::new);
         return Collections.unmodifiableMap(m);
     }
@@ -202,7 +204,11 @@ public final class BackupCli implements Callable<Integer> {
     /** Prints one line for a failure (a stack trace too with --verbose) and returns its exit code. */
     int report(Exception e) {
         PrintWriter err = terminal.err();
-        err.println("backup: error: " + message(e));
+        if (e instanceof BackupConfigurationException c && c.problems().size() > 1) {
+            c.problems().forEach(p -> err.println("backup: error: " + oneLine(p)));
+        } else {
+            err.println("backup: error: " + message(e));
+        }
         if (verbose) {
             e.printStackTrace(err);
         }

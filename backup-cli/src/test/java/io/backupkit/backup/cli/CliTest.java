@@ -288,4 +288,35 @@ class CliTest {
             return rs.getInt(1);
         }
     }
+
+    @Test
+    void checkSaysWhatIsFitOrListsEveryProblem() throws IOException, SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + tmp.resolve("db/app"), "sa", "")) {
+            c.createStatement().execute("CREATE TABLE part (id INT)");
+        }
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Map<String, String> env = new HashMap<>();
+        env.put("BACKUP_DIR", tmp.resolve("backups").toString());
+        env.put("BACKUP_MEDIA_DIR", media.toString());
+        env.put("BACKUP_DATABASE_URL", "jdbc:h2:file:" + tmp.resolve("db/app"));
+        env.put("BACKUP_DATABASE_USER", "sa");
+        Run ok = run(env, "check");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out())
+                .contains("ok database: H2")
+                .contains("ok media folder: ")
+                .contains("ok storage: ");
+
+        Files.writeString(tmp.resolve("not-a-folder"), "x");
+        env.put("BACKUP_MEDIA_DIR", tmp.resolve("not-a-folder").toString());
+        env.put("BACKUP_DATABASE_URL", "jdbc:h2:file:" + tmp.resolve("not-a-folder/app") + ";IFEXISTS=TRUE");
+        Run bad = run(env, "check");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().lines())
+                .anySatisfy(l -> assertThat(l).startsWith("backup: error: database: "))
+                .anySatisfy(l -> assertThat(l).startsWith("backup: error: media folder: "));
+        Run json = run(env, "check", "--json");
+        assertThat(json.code()).isEqualTo(2);
+        assertThat(json.out()).contains("\"ok\" : false").contains("media folder: ");
+    }
 }

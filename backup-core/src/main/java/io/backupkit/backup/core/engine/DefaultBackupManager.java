@@ -7,6 +7,7 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.BackupSettings;
+import io.backupkit.backup.CheckResult;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
@@ -265,6 +266,11 @@ final class DefaultBackupManager implements BackupManager {
     @Override
     public BackupSettings settings() {
         return settings;
+    }
+
+    @Override
+    public CheckResult check() {
+        return new ConfigurationCheck(settings).run();
     }
 
     @Override
