@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * Backs up and restores a host application's database and media folder.
@@ -118,6 +119,7 @@ public interface BackupManager extends AutoCloseable {
         private Map<String, ?> dumperOptions = Map.of();
         private Duration dumpTimeout;
         private DatabaseDumper dumper;
+        private DataSource dataSource;
         private Path mediaDir;
         private final List<String> mediaExcludes = new ArrayList<>();
         private Compression compression = Compression.ZSTD;
@@ -164,6 +166,25 @@ public interface BackupManager extends AutoCloseable {
             this.dbUser = user;
             this.dbPassword = password;
             this.dumper = null;
+            this.dataSource = null;
+            return this;
+        }
+
+        /**
+         * The database the host already connects to: {@link #build()} reads its URL and user from a
+         * connection, and its password from the data source's {@code getPassword()} where it has one
+         * (else give {@link #databasePassword}). The dumper is chosen from the URL.
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.jdbcUrl = null;
+            this.dumper = null;
+            return this;
+        }
+
+        /** The password the native dump tools use, when the {@link #dataSource} does not reveal it. */
+        public Builder databasePassword(Secret password) {
+            this.dbPassword = password;
             return this;
         }
 
@@ -178,6 +199,7 @@ public interface BackupManager extends AutoCloseable {
         public Builder database(DatabaseDumper dumper) {
             this.dumper = Objects.requireNonNull(dumper, "dumper");
             this.jdbcUrl = null;
+            this.dataSource = null;
             return this;
         }
 
@@ -191,6 +213,7 @@ public interface BackupManager extends AutoCloseable {
         public Builder noDatabase() {
             this.jdbcUrl = null;
             this.dumper = null;
+            this.dataSource = null;
             return this;
         }
 
@@ -280,6 +303,12 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        private DatabaseDumper dumper(ProviderRegistry registry, String url, String user, Secret password) {
+            DatabaseConfig config = new DatabaseConfig(
+                    url, user, password, new ProviderOptions("database.options", dumperOptions), dumpTimeout);
+            return registry.dumper(url, dumperId).create(config);
+        }
+
         /**
          * Resolves the providers and creates the manager.
          *
@@ -298,14 +327,11 @@ public interface BackupManager extends AutoCloseable {
                                 storageLocation, new ProviderOptions("backup_options", storageOptions)));
             }
             DatabaseDumper theDumper = dumper;
-            if (theDumper == null && jdbcUrl != null) {
-                DatabaseConfig config = new DatabaseConfig(
-                        jdbcUrl,
-                        dbUser,
-                        dbPassword,
-                        new ProviderOptions("database.options", dumperOptions),
-                        dumpTimeout);
-                theDumper = registry.dumper(jdbcUrl, dumperId).create(config);
+            if (theDumper == null && dataSource != null) {
+                DataSourceDatabase db = DataSourceDatabase.read(dataSource, dbPassword);
+                theDumper = dumper(registry, db.url(), db.user(), db.password());
+            } else if (theDumper == null && jdbcUrl != null) {
+                theDumper = dumper(registry, jdbcUrl, dbUser, dbPassword);
             }
             Encryption theEncryption = encryption;
             if (theEncryption == null && encryptionId != null) {
