@@ -9,6 +9,15 @@ public interface BackupListener {
     /** A listener that does nothing. */
     BackupListener NONE = new BackupListener() {};
 
+    /** One listener that hands every event to each of {@code listeners}, in order. */
+    static BackupListener all(java.util.List<BackupListener> listeners) {
+        return switch (listeners.size()) {
+            case 0 -> NONE;
+            case 1 -> listeners.get(0);
+            default -> new Listeners(listeners);
+        };
+    }
+
     /** A phase started; {@code expectedBytes} is -1 when unknown. */
     default void phaseStarted(Phase phase, long expectedBytes) {}
 

@@ -77,14 +77,29 @@ public interface BackupManager extends AutoCloseable {
      */
     BackupInfo get(String idOrLatest);
 
-    /** Checks a backup: quick (objects present, sizes) or deep (download, digests, decryption). */
-    VerifyResult verify(String idOrLatest, boolean deep);
+    /** A complete backup by id; {@link BackupNotFoundException} when there is none. */
+    default BackupInfo get(BackupId id) {
+        return get(id.value());
+    }
+
+    /** Checks a backup (id or {@code latest}): quick (objects present, sizes) or deep (download, digests, decryption). */
+    VerifyResult verify(String idOrLatest, VerifyMode mode);
+
+    /** Checks a backup by id; see {@link #verify(String, VerifyMode)}. */
+    default VerifyResult verify(BackupId id, VerifyMode mode) {
+        return verify(id.value(), mode);
+    }
 
     /** Deletes one backup set, manifest first. */
     DeleteResult delete(String id);
 
-    /** Applies a retention policy; see {@link RetentionPolicy} for what is never deleted. */
-    PruneResult prune(RetentionPolicy policy, boolean dryRun);
+    /** Deletes one backup set by id, manifest first. */
+    default DeleteResult delete(BackupId id) {
+        return delete(id.value());
+    }
+
+    /** Applies a retention policy (or only reports, {@link PruneMode#DRY_RUN}); see {@link RetentionPolicy} for what is never deleted. */
+    PruneResult prune(RetentionPolicy policy, PruneMode mode);
 
     /**
      * Checks within seconds, without writing a backup, that a backup could run now: connects to the
@@ -133,7 +148,7 @@ public interface BackupManager extends AutoCloseable {
         private Path spoolDir;
         private boolean safetyBackup = true;
         private Duration leaseTtl = Duration.ofMinutes(10);
-        private BackupListener listener = BackupListener.NONE;
+        private final List<BackupListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private ClassLoader classLoader;
 
@@ -287,8 +302,9 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /** Adds a listener; each one added gets every event, in the order they were added. */
         public Builder listener(BackupListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -356,7 +372,7 @@ public interface BackupManager extends AutoCloseable {
                     spool,
                     safetyBackup,
                     leaseTtl,
-                    listener,
+                    BackupListener.all(listeners),
                     clock);
             return registry.engine().create(settings);
         }

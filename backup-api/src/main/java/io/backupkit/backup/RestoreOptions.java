@@ -27,6 +27,10 @@ public record RestoreOptions(String backup, boolean safetyBackup, boolean force,
         return new RestoreOptions(backup, true, false, true, true);
     }
 
+    public static RestoreOptions of(BackupId backup) {
+        return of(backup.value());
+    }
+
     public RestoreOptions withSafetyBackup(boolean on) {
         return new RestoreOptions(backup, on, force, database, media);
     }

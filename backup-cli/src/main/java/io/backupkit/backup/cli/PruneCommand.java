@@ -2,6 +2,7 @@ package io.backupkit.backup.cli;
 
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RetentionPolicy;
 import java.time.Duration;
@@ -87,7 +88,7 @@ final class PruneCommand implements Callable<Integer> {
         try (ProgressListener listener = root.listener(json);
                 BackupManager manager = root.manager(listener)) {
             if (!dryRun && !yes) {
-                PruneResult plan = manager.prune(policy, true);
+                PruneResult plan = manager.prune(policy, PruneMode.DRY_RUN);
                 print(plan);
                 if (plan.deleted().isEmpty() && plan.leftovers().isEmpty()) {
                     return ExitCodes.OK;
@@ -98,7 +99,7 @@ final class PruneCommand implements Callable<Integer> {
                     return ExitCodes.FAILED;
                 }
             }
-            result = manager.prune(policy, dryRun);
+            result = manager.prune(policy, dryRun ? PruneMode.DRY_RUN : PruneMode.APPLY);
         }
         print(result);
         return ExitCodes.OK;

@@ -1,6 +1,7 @@
 package io.backupkit.backup.cli;
 
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class VerifyCommand implements Callable<Integer> {
         VerifyResult result;
         try (ProgressListener listener = root.listener(json);
                 BackupManager manager = root.manager(listener)) {
-            result = manager.verify(backup, deep);
+            result = manager.verify(backup, deep ? VerifyMode.DEEP : VerifyMode.QUICK);
         }
         Terminal t = root.terminal;
         if (json) {

@@ -9,8 +9,10 @@ import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.Phase;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RetentionPolicy;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import java.io.IOException;
 import java.time.Duration;
@@ -308,7 +310,7 @@ public final class KillDuringCreate {
         if (pruneRefusedWhileLeaseLive
                 && killed.leaseHeld()
                 && System.nanoTime() - killed.killedAtNanos() < leaseTtl.toNanos() / 3) {
-            assertThat(catchThrowable(() -> manager.prune(SWEEP_ONLY, false)))
+            assertThat(catchThrowable(() -> manager.prune(SWEEP_ONLY, PruneMode.APPLY)))
                     .as("a prune while the dead child's lease is live")
                     .isInstanceOf(BackupInProgressException.class);
             afterRefusedPrune.run();
@@ -325,7 +327,7 @@ public final class KillDuringCreate {
             assertThat(b.media()).as("media part of %s", b.id()).isNotNull();
             assertThat(beforePrune).containsAll(objectsOf(b));
             if (verified.add(b.id().value())) {
-                VerifyResult v = manager.verify(b.id().value(), true);
+                VerifyResult v = manager.verify(b.id().value(), VerifyMode.DEEP);
                 assertThat(v.problems())
                         .as("listed backup %s after a kill %s", b.id(), step)
                         .isEmpty();
@@ -351,7 +353,7 @@ public final class KillDuringCreate {
         long end = System.currentTimeMillis() + 4 * leaseTtl.toMillis() + 2000;
         while (true) {
             try {
-                return manager.prune(SWEEP_ONLY, false);
+                return manager.prune(SWEEP_ONLY, PruneMode.APPLY);
             } catch (BackupInProgressException e) {
                 if (System.currentTimeMillis() > end) {
                     throw e;

@@ -13,12 +13,14 @@ import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.DeleteResult;
 import io.backupkit.backup.Phase;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.core.manifest.ObjectNames;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
@@ -120,7 +122,8 @@ final class DefaultBackupManager implements BackupManager {
     }
 
     @Override
-    public VerifyResult verify(String idOrLatest, boolean deep) {
+    public VerifyResult verify(String idOrLatest, VerifyMode mode) {
+        boolean deep = mode == VerifyMode.DEEP;
         BackupInfo backup = catalog.get(idOrLatest);
         List<String> problems = new ArrayList<>();
         for (ArtifactInfo a : backup.artifacts()) {
@@ -192,8 +195,8 @@ final class DefaultBackupManager implements BackupManager {
     }
 
     @Override
-    public PruneResult prune(RetentionPolicy policy, boolean dryRun) {
-        if (dryRun) {
+    public PruneResult prune(RetentionPolicy policy, PruneMode mode) {
+        if (mode == PruneMode.DRY_RUN) {
             return plan(policy, true);
         }
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {

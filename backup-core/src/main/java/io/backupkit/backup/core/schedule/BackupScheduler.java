@@ -6,6 +6,7 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.core.lease.StorageLease;
 import java.time.Clock;
@@ -143,7 +144,7 @@ public final class BackupScheduler implements AutoCloseable {
                 lastError = null;
             }
             if (settings.retention() != null) {
-                PruneResult pruned = manager.prune(settings.retention(), false);
+                PruneResult pruned = manager.prune(settings.retention(), PruneMode.APPLY);
                 LOG.info(
                         "retention after the scheduled backup: {} deleted, {} kept",
                         pruned.deleted().size(),

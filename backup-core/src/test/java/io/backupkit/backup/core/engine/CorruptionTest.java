@@ -10,6 +10,7 @@ import io.backupkit.backup.BackupNotFoundException;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.IncompatibleBackupException;
 import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.core.manifest.ManifestCodec;
 import io.backupkit.backup.core.manifest.TestManifests;
@@ -63,10 +64,10 @@ class CorruptionTest {
     @ValueSource(strings = {"database", "media"})
     void t7_flippedByteIsReportedByDeepVerifyAndRefusedByRestore(String kind) throws Exception {
         f.flipByte(artifact(kind).name());
-        assertThat(backups.verify(info.id().value(), false).ok())
+        assertThat(backups.verify(info.id().value(), VerifyMode.QUICK).ok())
                 .as("quick verify only checks sizes")
                 .isTrue();
-        VerifyResult deep = backups.verify(info.id().value(), true);
+        VerifyResult deep = backups.verify(info.id().value(), VerifyMode.DEEP);
         assertThat(deep.ok()).isFalse();
         assertThat(deep.problems()).anyMatch(p -> p.contains(artifact(kind).name()));
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
@@ -84,7 +85,7 @@ class CorruptionTest {
     void t8_truncatedArtifactIsDetected(String kind) throws Exception {
         ArtifactInfo a = artifact(kind);
         f.truncate(a.name(), a.size() - 1);
-        VerifyResult quick = backups.verify("latest", false);
+        VerifyResult quick = backups.verify("latest", VerifyMode.QUICK);
         assertThat(quick.problems()).anyMatch(p -> p.contains(a.name()));
         assertThatThrownBy(() -> backups.restore(RestoreOptions.latest())).isInstanceOf(CorruptBackupException.class);
         f.assertUnchanged(db, media);
@@ -99,7 +100,7 @@ class CorruptionTest {
         Path manifest = f.backups.resolve(info.id() + ".manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replace("\"size\" : " + a.size(), "\"size\" : " + cut));
         TestManifests.reseal(manifest);
-        assertThat(backups.verify("latest", true).ok()).isFalse();
+        assertThat(backups.verify("latest", VerifyMode.DEEP).ok()).isFalse();
         assertThatThrownBy(() -> backups.restore(RestoreOptions.latest())).isInstanceOf(CorruptBackupException.class);
         f.assertUnchanged(db, media);
     }
@@ -160,7 +161,7 @@ class CorruptionTest {
         String sha = artifact("database").sha256();
         String flipped = (sha.charAt(0) == 'a' ? "b" : "a") + sha.substring(1);
         Files.writeString(manifest, text.replace(sha, flipped));
-        assertThatThrownBy(() -> backups.verify(info.id().value(), false))
+        assertThatThrownBy(() -> backups.verify(info.id().value(), VerifyMode.QUICK))
                 .isInstanceOf(CorruptBackupException.class)
                 .hasMessageContaining("does not match its own checksum");
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
@@ -170,11 +171,12 @@ class CorruptionTest {
                 .isEmpty();
         // with a checksum that fits the edit, the artifact's digest still refuses it
         TestManifests.reseal(manifest);
-        assertThat(backups.verify(info.id().value(), true).ok()).isFalse();
+        assertThat(backups.verify(info.id().value(), VerifyMode.DEEP).ok()).isFalse();
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
                 .isInstanceOf(CorruptBackupException.class);
         Files.write(manifest, "{ not json".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> backups.verify(info.id().value(), true)).isInstanceOf(CorruptBackupException.class);
+        assertThatThrownBy(() -> backups.verify(info.id().value(), VerifyMode.DEEP))
+                .isInstanceOf(CorruptBackupException.class);
         assertThat(backups.list()).as("an unreadable manifest is not listed").isEmpty();
         f.assertUnchanged(db, media);
     }
@@ -188,7 +190,7 @@ class CorruptionTest {
         String original = field.startsWith("\"compression\"") ? field + " \"zstd\"" : field + " null";
         assertThat(text).contains(original);
         Files.writeString(manifest, text.replaceFirst(java.util.regex.Pattern.quote(original), edit));
-        assertThatThrownBy(() -> backups.verify(info.id().value(), true))
+        assertThatThrownBy(() -> backups.verify(info.id().value(), VerifyMode.DEEP))
                 .isInstanceOf(CorruptBackupException.class)
                 .hasMessageContaining("does not match its kind, format, compression and encryption");
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
@@ -229,7 +231,7 @@ class CorruptionTest {
         BackupInfo old = backups.get(info.id().value());
         assertThat(old.formatVersion()).isEqualTo(1);
         assertThat(old.seal()).isNull();
-        assertThat(backups.verify(info.id().value(), true).ok()).isTrue();
+        assertThat(backups.verify(info.id().value(), VerifyMode.DEEP).ok()).isTrue();
         backups.restore(RestoreOptions.of(info.id().value()).withSafetyBackup(false));
         assertThat(f.databaseState()).isEqualTo(dbAtBackup);
         assertThat(f.mediaState()).isEqualTo(mediaAtBackup);
@@ -241,7 +243,7 @@ class CorruptionTest {
         Path first = f.backups.resolve(info.id() + ".manifest.json");
         Path other = f.backups.resolve(second.id() + ".manifest.json");
         Files.copy(first, other, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        assertThatThrownBy(() -> backups.verify(second.id().value(), false))
+        assertThatThrownBy(() -> backups.verify(second.id().value(), VerifyMode.QUICK))
                 .isInstanceOf(CorruptBackupException.class)
                 .hasMessageContaining("belongs to backup " + info.id());
     }
@@ -249,7 +251,7 @@ class CorruptionTest {
     @Test
     void t11_missingArtifactMakesTheBackupIncomplete() throws Exception {
         Files.delete(f.backups.resolve(artifact("media").name()));
-        VerifyResult quick = backups.verify("latest", false);
+        VerifyResult quick = backups.verify("latest", VerifyMode.QUICK);
         assertThat(quick.problems()).anyMatch(p -> p.contains("missing"));
         assertThatThrownBy(() -> backups.restore(RestoreOptions.latest())).isInstanceOf(CorruptBackupException.class);
         f.assertUnchanged(db, media);
@@ -272,7 +274,7 @@ class CorruptionTest {
     @Test
     void t11_zeroLengthArtifactIsReported() throws Exception {
         f.truncate(artifact("database").name(), 0);
-        assertThat(backups.verify("latest", false).ok()).isFalse();
+        assertThat(backups.verify("latest", VerifyMode.QUICK).ok()).isFalse();
         assertThatThrownBy(() -> backups.restore(RestoreOptions.latest())).isInstanceOf(CorruptBackupException.class);
         f.assertUnchanged(db, media);
     }
@@ -313,7 +315,8 @@ class CorruptionTest {
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of("backup-20200101T000000Z-abcd")))
                 .isInstanceOf(BackupNotFoundException.class)
                 .hasMessageContaining("backup list");
-        assertThatThrownBy(() -> backups.verify("nonsense", false)).isInstanceOf(BackupNotFoundException.class);
+        assertThatThrownBy(() -> backups.verify("nonsense", VerifyMode.QUICK))
+                .isInstanceOf(BackupNotFoundException.class);
     }
 
     @Test

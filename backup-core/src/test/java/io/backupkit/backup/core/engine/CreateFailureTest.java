@@ -8,6 +8,7 @@ import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.DatabaseToolException;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.UnableToStoreException;
@@ -59,7 +60,7 @@ class CreateFailureTest {
     private void assertNothingListedAndPruneCleansUp() throws IOException {
         try (BackupManager clean = f.builder().build()) {
             assertThat(clean.list()).isEmpty();
-            PruneResult pruned = clean.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), false);
+            PruneResult pruned = clean.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), PruneMode.APPLY);
             assertThat(pruned.deleted()).isEmpty();
         }
         try (Stream<Path> left = Files.list(f.backups)) {
@@ -107,11 +108,12 @@ class CreateFailureTest {
             Files.delete(f.backups.resolve(info.id() + ".manifest.json"));
             assertThat(backups.list()).isEmpty();
             // within the grace period nothing is removed (a create may still be running)
-            PruneResult graceful = backups.prune(RetentionPolicy.keepLast(1), false);
+            PruneResult graceful = backups.prune(RetentionPolicy.keepLast(1), PruneMode.APPLY);
             assertThat(graceful.leftovers()).isEmpty();
             assertThat(Files.exists(f.backups.resolve(info.artifacts().get(0).name())))
                     .isTrue();
-            PruneResult pruned = backups.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), false);
+            PruneResult pruned =
+                    backups.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), PruneMode.APPLY);
             assertThat(pruned.leftovers())
                     .containsExactlyInAnyOrderElementsOf(
                             info.artifacts().stream().map(a -> a.name()).toList());

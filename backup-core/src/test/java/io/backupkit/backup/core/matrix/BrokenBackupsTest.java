@@ -7,9 +7,11 @@ import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RetentionPolicy;
+import io.backupkit.backup.VerifyMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,12 +46,13 @@ class BrokenBackupsTest {
             Files.writeString(unreadableManifest, "{ not json");
 
             // verify and restore say what is wrong
-            assertThat(backups.verify(missingMedia.id().value(), false).problems())
+            assertThat(backups.verify(missingMedia.id().value(), VerifyMode.QUICK)
+                            .problems())
                     .anyMatch(p -> p.contains("missing"));
             assertThatThrownBy(() ->
                             backups.restore(RestoreOptions.of(missingMedia.id().value())))
                     .isInstanceOf(CorruptBackupException.class);
-            assertThatThrownBy(() -> backups.verify(unreadable.id().value(), true))
+            assertThatThrownBy(() -> backups.verify(unreadable.id().value(), VerifyMode.DEEP))
                     .isInstanceOf(CorruptBackupException.class)
                     .hasMessageContaining(unreadable.id().value());
             assertThat(backups.list())
@@ -58,12 +61,12 @@ class BrokenBackupsTest {
 
             // prune: the unreadable backup's objects are never taken for leftovers
             RetentionPolicy keepTwo = new RetentionPolicy(2, 0, 0, 0, null, 0, Duration.ZERO);
-            PruneResult dry = backups.prune(keepTwo, true);
+            PruneResult dry = backups.prune(keepTwo, PruneMode.DRY_RUN);
             assertThat(dry.leftovers())
                     .noneMatch(n -> n.contains(unreadable.id().value()));
             assertThat(dry.kept()).extracting(BackupInfo::id).contains(newest.id());
 
-            PruneResult pruned = backups.prune(RetentionPolicy.keepLast(1), false);
+            PruneResult pruned = backups.prune(RetentionPolicy.keepLast(1), PruneMode.APPLY);
             // the backup with a missing part is neither counted nor deleted: its database dump may
             // be the only copy (a database-only restore still works); prune reports it instead
             assertThat(pruned.kept()).extracting(BackupInfo::id).containsExactly(newest.id(), missingMedia.id());
@@ -75,7 +78,8 @@ class BrokenBackupsTest {
                     .containsAll(MatrixFixture.objectsOf(unreadable));
             assertThat(left).noneMatch(n -> n.startsWith(oldest.id().value()));
             assertThat(left).contains(missingMedia.id().value() + ".manifest.json");
-            assertThat(backups.verify(newest.id().value(), true).ok()).isTrue();
+            assertThat(backups.verify(newest.id().value(), VerifyMode.DEEP).ok())
+                    .isTrue();
         }
     }
 
@@ -95,7 +99,7 @@ class BrokenBackupsTest {
             BackupInfo newest = backups.create().backup();
             Files.delete(f.backups.resolve(
                     broken.artifact(ArtifactInfo.DATABASE).orElseThrow().name()));
-            PruneResult dry = backups.prune(new RetentionPolicy(2, 0, 0, 0, null, 0, Duration.ZERO), true);
+            PruneResult dry = backups.prune(new RetentionPolicy(2, 0, 0, 0, null, 0, Duration.ZERO), PruneMode.DRY_RUN);
             System.out.println("kept " + dry.kept().stream().map(BackupInfo::id).toList() + ", deleted "
                     + dry.deleted().stream().map(BackupInfo::id).toList());
             assertThat(dry.kept()).extracting(BackupInfo::id).contains(newest.id(), older.id());

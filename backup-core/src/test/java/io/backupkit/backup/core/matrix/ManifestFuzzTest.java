@@ -10,6 +10,7 @@ import io.backupkit.backup.BackupNotFoundException;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.IncompatibleBackupException;
 import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.core.manifest.ManifestCodec;
 import io.backupkit.backup.core.manifest.TestManifests;
@@ -149,7 +150,7 @@ class ManifestFuzzTest {
 
                 List<BackupInfo> listed = attempt("list", m, failures, backups::list);
                 BackupInfo got = attempt("get", m, failures, () -> backups.get(id));
-                VerifyResult verified = attempt("verify", m, failures, () -> backups.verify(id, true));
+                VerifyResult verified = attempt("verify", m, failures, () -> backups.verify(id, VerifyMode.DEEP));
                 if (listed != null && !listed.isEmpty()) {
                     assertThat(listed).as(m.how()).containsExactly(got);
                 }
@@ -208,7 +209,7 @@ class ManifestFuzzTest {
         // the real manifest still works afterwards
         Files.write(manifest, manifestBytes);
         try (BackupManager backups = f.builder().build()) {
-            assertThat(backups.verify(id, true).ok()).isTrue();
+            assertThat(backups.verify(id, VerifyMode.DEEP).ok()).isTrue();
         }
     }
 
@@ -286,7 +287,7 @@ class ManifestFuzzTest {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> backups.get(target))
                         .isInstanceOf(CorruptBackupException.class)
                         .hasMessageContaining(other.id().value());
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> backups.verify(target, true))
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> backups.verify(target, VerifyMode.DEEP))
                         .isInstanceOf(CorruptBackupException.class);
                 org.assertj.core.api.Assertions.assertThatThrownBy(
                                 () -> backups.restore(RestoreOptions.of(target).withSafetyBackup(false)))

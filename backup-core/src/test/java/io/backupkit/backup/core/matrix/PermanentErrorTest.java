@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateOptions;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.storage.FilesystemStorage;
@@ -83,8 +84,8 @@ class PermanentErrorTest {
                 .build()) {
             UnableToStoreException e = failsFast(backups::create);
             assertThat(e.getMessage()).contains(belowAFile.toString());
-            UnableToStoreException p =
-                    failsFast(() -> backups.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), false));
+            UnableToStoreException p = failsFast(
+                    () -> backups.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), PruneMode.APPLY));
             assertThat(p.getMessage()).contains(belowAFile.toString());
         } catch (BackupException buildFailure) {
             // a provider may refuse such a folder when it is built: that is as fast and as clear

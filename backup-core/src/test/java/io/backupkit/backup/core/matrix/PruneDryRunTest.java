@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RetentionPolicy;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class PruneDryRunTest {
             Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
             Set<String> before = f.backupFolder();
 
-            PruneResult dry = backups.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), true);
+            PruneResult dry = backups.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), PruneMode.DRY_RUN);
 
             assertThat(dry.dryRun()).isTrue();
             assertThat(dry.deleted()).extracting(BackupInfo::id).containsExactly(older.id());

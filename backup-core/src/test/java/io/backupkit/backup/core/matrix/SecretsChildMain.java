@@ -5,6 +5,7 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.VerifyMode;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ public final class SecretsChildMain {
         String url = args[1];
         try (BackupManager good = builder(root, url, SecretsTest.PASSWORD).build()) {
             BackupInfo info = good.create().backup();
-            good.verify(info.id().value(), true);
+            good.verify(info.id().value(), VerifyMode.DEEP);
             good.restore(RestoreOptions.of(info.id().value()).withSafetyBackup(false));
             System.err.println("settings: " + good.settings());
         }

@@ -10,6 +10,7 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.tck.ChildJvm;
@@ -142,7 +143,7 @@ class SecretsTest {
             log = captured(results, () -> {
                 BackupInfo info = backups.create().backup();
                 backups.list();
-                backups.verify(info.id().value(), true);
+                backups.verify(info.id().value(), VerifyMode.DEEP);
                 backups.restore(RestoreOptions.of(info.id().value()));
                 return info;
             });

@@ -9,6 +9,7 @@ import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.Phase;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RetentionPolicy;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class SingleFlightTest {
                     .hasMessageContaining("Wait for it to finish");
             assertThatThrownBy(() -> second.restore(RestoreOptions.latest()))
                     .isInstanceOf(BackupInProgressException.class);
-            assertThatThrownBy(() -> second.prune(RetentionPolicy.keepLast(1), false))
+            assertThatThrownBy(() -> second.prune(RetentionPolicy.keepLast(1), PruneMode.APPLY))
                     .isInstanceOf(BackupInProgressException.class);
             assertThat(second.list())
                     .as("the running backup is not listed before its manifest")

@@ -8,6 +8,7 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.core.storage.FilesystemStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
 import java.nio.file.Files;
@@ -71,7 +72,8 @@ class StorageFailsOnceTest {
             assertThat(Files.size(file)).as(a.name()).isEqualTo(a.size());
         }
         assertThat(f.backupFolder()).isEqualTo(MatrixFixture.objectsOf(info));
-        assertThat(backups.verify(info.id().value(), true).problems()).isEmpty();
+        assertThat(backups.verify(info.id().value(), VerifyMode.DEEP).problems())
+                .isEmpty();
         return info;
     }
 

@@ -9,6 +9,7 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.core.storage.FilesystemStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
@@ -62,10 +63,10 @@ class TransitCorruptionTest {
     /** What must hold whatever was corrupted on the way: reported, refused, nothing changed. */
     private void assertDetectedAndRefused(ArtifactInfo a) throws Exception {
         int before = storage.injectedFaults();
-        assertThat(backups.verify(info.id().value(), false).ok())
+        assertThat(backups.verify(info.id().value(), VerifyMode.QUICK).ok())
                 .as("quick verify sees the stored sizes: in transit nothing shows")
                 .isTrue();
-        VerifyResult deep = backups.verify(info.id().value(), true);
+        VerifyResult deep = backups.verify(info.id().value(), VerifyMode.DEEP);
         assertThat(deep.ok()).isFalse();
         assertThat(deep.problems()).anyMatch(p -> p.contains(a.name()));
         assertThat(storage.injectedFaults()).as("the read was really corrupted").isGreaterThan(before);
@@ -89,7 +90,8 @@ class TransitCorruptionTest {
         // the stored object was never damaged: without the fault everything is sound
         storage.clearFaults();
         assertThat(MatrixFixture.sha256(f.backups.resolve(a.name()))).isEqualTo(a.sha256());
-        assertThat(backups.verify(info.id().value(), true).problems()).isEmpty();
+        assertThat(backups.verify(info.id().value(), VerifyMode.DEEP).problems())
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "{0} byte {1}")
@@ -132,7 +134,7 @@ class TransitCorruptionTest {
     void aConnectionDroppedDuringTheDownloadFailsTypedAndChangesNothing() throws Exception {
         ArtifactInfo a = artifact(ArtifactInfo.MEDIA);
         storage.onlyFor(a.name()::equals).failReadAfter(a.size() / 2);
-        VerifyResult deep = backups.verify(info.id().value(), true);
+        VerifyResult deep = backups.verify(info.id().value(), VerifyMode.DEEP);
         assertThat(deep.problems()).anyMatch(p -> p.contains(a.name()));
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
                 .isInstanceOf(BackupException.class);
@@ -151,7 +153,8 @@ class TransitCorruptionTest {
         storage.onlyFor(name::equals).flipByteOnRead(position);
 
         assertThat(backups.list()).as("an unreadable manifest is not listed").isEmpty();
-        assertThatThrownBy(() -> backups.verify(info.id().value(), true)).isInstanceOf(CorruptBackupException.class);
+        assertThatThrownBy(() -> backups.verify(info.id().value(), VerifyMode.DEEP))
+                .isInstanceOf(CorruptBackupException.class);
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
                 .isInstanceOf(CorruptBackupException.class);
         assertThat(f.state()).isEqualTo(current);

@@ -7,6 +7,7 @@ import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.DatabaseToolException;
+import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
@@ -207,7 +208,7 @@ class MysqlBackupManagerIT {
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".manifest.json"));
         }
-        PruneResult pruned = backups.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), false);
+        PruneResult pruned = backups.prune(new RetentionPolicy(1, 0, 0, 0, null, 0, Duration.ZERO), PruneMode.APPLY);
         assertThat(pruned.deleted()).isEmpty();
         try (Stream<Path> files = Files.list(folder)) {
             // the lease and the lock file the filesystem storage keeps beside it

@@ -9,6 +9,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.spi.EncryptionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class EncryptedBackupTest {
                 assertThat(a.keyId()).hasSize(16);
             });
             // without the secret key: quick verify works, restore refuses before changing anything (T10)
-            assertThat(publicOnly.verify("latest", false).ok()).isTrue();
+            assertThat(publicOnly.verify("latest", VerifyMode.QUICK).ok()).isTrue();
             sql("INSERT INTO t VALUES (2)");
             assertThatThrownBy(() -> publicOnly.restore(RestoreOptions.latest()))
                     .isInstanceOf(UnableToDecryptException.class)
@@ -84,7 +85,7 @@ class EncryptedBackupTest {
             assertThat(count()).isEqualTo(2);
         }
         try (BackupManager withSecret = manager(alice.publicKey(), alice.secretKey())) {
-            assertThat(withSecret.verify("latest", true).ok()).isTrue();
+            assertThat(withSecret.verify("latest", VerifyMode.DEEP).ok()).isTrue();
             withSecret.restore(RestoreOptions.of(info.id().value()));
             assertThat(count()).isEqualTo(1);
         }
@@ -135,7 +136,7 @@ class EncryptedBackupTest {
                     return Optional.of(Secret.of("carol's passphrase"));
                 })
                 .build()) {
-            assertThat(attended.verify(info.id().value(), true).ok()).isTrue();
+            assertThat(attended.verify(info.id().value(), VerifyMode.DEEP).ok()).isTrue();
             attended.restore(RestoreOptions.of(info.id().value()).withSafetyBackup(false));
         }
         assertThat(asked).as("asked once for the key the manifest names").containsExactly(keyId);

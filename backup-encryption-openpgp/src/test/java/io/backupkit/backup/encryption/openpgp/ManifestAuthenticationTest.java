@@ -9,6 +9,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.core.manifest.ManifestCodec;
 import io.backupkit.backup.core.manifest.ManifestSeal;
@@ -120,7 +121,7 @@ class ManifestAuthenticationTest {
         }
         Files.writeString(manifest, edited);
         try (BackupManager backups = withSecret()) {
-            VerifyResult deep = backups.verify(info.id().value(), true);
+            VerifyResult deep = backups.verify(info.id().value(), VerifyMode.DEEP);
             assertThat(deep.ok()).isFalse();
             assertThat(deep.problems()).anyMatch(p -> p.contains("does not match the seal inside"));
             assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
@@ -180,7 +181,7 @@ class ManifestAuthenticationTest {
 
         try (BackupManager backups = withSecret()) {
             ArtifactInfo dump = info.artifact(ArtifactInfo.DATABASE).orElseThrow();
-            VerifyResult deep = backups.verify(info.id().value(), true);
+            VerifyResult deep = backups.verify(info.id().value(), VerifyMode.DEEP);
             assertThat(deep.problems()).anyMatch(p -> p.contains(dump.name()) && p.contains("seal"));
             assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
                     .isInstanceOf(CorruptBackupException.class)
@@ -235,7 +236,8 @@ class ManifestAuthenticationTest {
                     .hasMessageContaining("manifest was edited");
             assertNothingChanged();
             Files.write(file, intact);
-            assertThat(backups.verify(symmetric.id().value(), true).ok()).isTrue();
+            assertThat(backups.verify(symmetric.id().value(), VerifyMode.DEEP).ok())
+                    .isTrue();
             backups.restore(RestoreOptions.of(symmetric.id().value()));
         }
         assertThat(rows()).isEqualTo(2);

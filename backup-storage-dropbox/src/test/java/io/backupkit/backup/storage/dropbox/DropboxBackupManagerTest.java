@@ -7,6 +7,7 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
@@ -101,7 +102,7 @@ class DropboxBackupManagerTest {
         assertThat(databaseState()).isNotEqualTo(dbBefore);
 
         try (BackupManager backups = manager()) {
-            VerifyResult verified = backups.verify(info.id().toString(), true);
+            VerifyResult verified = backups.verify(info.id().toString(), VerifyMode.DEEP);
             assertThat(verified.problems()).isEmpty();
             backups.restore(RestoreOptions.of(info.id().toString()));
             assertThat(backups.list()).hasSize(2); // the backup and the pre-restore safety backup

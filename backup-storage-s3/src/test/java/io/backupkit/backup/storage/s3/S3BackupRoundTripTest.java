@@ -8,6 +8,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
+import io.backupkit.backup.VerifyMode;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class S3BackupRoundTripTest {
                 assertThat(sha256(bucket, key)).as("SHA-256 of %s", key).isEqualTo(artifact.sha256());
             }
             assertThat(SERVER.uploads(bucket)).as("no multipart upload left").isEmpty();
-            assertThat(backups.verify(info.id().value(), true).ok()).isTrue();
+            assertThat(backups.verify(info.id().value(), VerifyMode.DEEP).ok()).isTrue();
 
             // change both, then restore
             try (Connection c = DriverManager.getConnection(url, "sa", "");

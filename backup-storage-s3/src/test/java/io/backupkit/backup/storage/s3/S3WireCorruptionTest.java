@@ -9,6 +9,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,7 +145,7 @@ class S3WireCorruptionTest {
             List<String> listedBefore = ids(backups.list());
 
             proxy.arm("GET", target.name(), CorruptingProxy.Where.RESPONSE_BODY, target.size() / 2);
-            VerifyResult verified = backups.verify(id, true);
+            VerifyResult verified = backups.verify(id, VerifyMode.DEEP);
             assertThat(proxy.flips()).hasSize(1);
             assertThat(verified.ok()).isFalse();
             assertThat(verified.problems())
@@ -170,7 +171,7 @@ class S3WireCorruptionTest {
 
             // the stored object was never damaged: without the fault it verifies
             proxy.disarm();
-            assertThat(backups.verify(id, true).problems()).isEmpty();
+            assertThat(backups.verify(id, VerifyMode.DEEP).problems()).isEmpty();
         }
     }
 
@@ -249,7 +250,8 @@ class S3WireCorruptionTest {
 
     /** Deep verify passes and the bytes S3Proxy holds (read past the proxy) have the manifest's SHA-256. */
     private void assertStoredExactly(BackupManager backups, BackupInfo info) throws Exception {
-        assertThat(backups.verify(info.id().value(), true).problems()).isEmpty();
+        assertThat(backups.verify(info.id().value(), VerifyMode.DEEP).problems())
+                .isEmpty();
         for (ArtifactInfo a : info.artifacts()) {
             assertThat(storedSha256(a.name())).as("stored %s", a.name()).isEqualTo(a.sha256());
         }
