@@ -111,6 +111,9 @@ public interface BackupManager extends AutoCloseable {
      */
     CheckResult check();
 
+    /** A scheduler that backs up this manager's data on {@code schedule}; call {@link BackupScheduler#start()}. */
+    BackupScheduler scheduler(Schedule schedule);
+
     /** What this manager was built with. */
     BackupSettings settings();
 

@@ -49,6 +49,64 @@ public record RetentionPolicy(
         return new RetentionPolicy(n, 0, 0, 0, null, 0, DEFAULT_GRACE);
     }
 
+    /** A policy built rule by rule: {@code RetentionPolicy.builder().keepDaily(7).keepWeekly(4).build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link RetentionPolicy}; rules left out keep nothing by themselves. */
+    public static final class Builder {
+        private int keepLast;
+        private int keepDaily;
+        private int keepWeekly;
+        private int keepMonthly;
+        private Duration maxAge;
+        private int keepPreUpgrade;
+        private Duration leftoverGrace = DEFAULT_GRACE;
+
+        private Builder() {}
+
+        public Builder keepLast(int n) {
+            this.keepLast = n;
+            return this;
+        }
+
+        public Builder keepDaily(int n) {
+            this.keepDaily = n;
+            return this;
+        }
+
+        public Builder keepWeekly(int n) {
+            this.keepWeekly = n;
+            return this;
+        }
+
+        public Builder keepMonthly(int n) {
+            this.keepMonthly = n;
+            return this;
+        }
+
+        public Builder maxAge(Duration age) {
+            this.maxAge = age;
+            return this;
+        }
+
+        public Builder keepPreUpgrade(int n) {
+            this.keepPreUpgrade = n;
+            return this;
+        }
+
+        public Builder leftoverGrace(Duration grace) {
+            this.leftoverGrace = grace;
+            return this;
+        }
+
+        public RetentionPolicy build() {
+            return new RetentionPolicy(
+                    keepLast, keepDaily, keepWeekly, keepMonthly, maxAge, keepPreUpgrade, leftoverGrace);
+        }
+    }
+
     /** True when no keep rule is set: such a policy deletes no backup (leftovers are still swept). */
     public boolean isEmpty() {
         return keepLast == 0 && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0 && maxAge == null;

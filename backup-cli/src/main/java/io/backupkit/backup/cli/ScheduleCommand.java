@@ -1,9 +1,9 @@
 package io.backupkit.backup.cli;
 
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupScheduler.Outcome;
 import io.backupkit.backup.core.config.BackupConfig;
-import io.backupkit.backup.core.schedule.BackupScheduler;
-import io.backupkit.backup.core.schedule.BackupScheduler.Outcome;
+import io.backupkit.backup.core.schedule.DefaultBackupScheduler;
 import io.backupkit.backup.core.schedule.ScheduleSettings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -37,7 +37,7 @@ final class ScheduleCommand implements Callable<Integer> {
                 ScheduleSettings.from(config.schedule(), config.retention()).withEnabled(true);
         try (ProgressListener listener = root.listener(true);
                 BackupManager manager = config.toBuilder().listener(listener).build()) {
-            BackupScheduler scheduler = new BackupScheduler(manager, settings);
+            DefaultBackupScheduler scheduler = new DefaultBackupScheduler(manager, settings);
             if (once) {
                 Outcome outcome = scheduler.runOnce();
                 if (outcome == Outcome.FAILED) {

@@ -6,6 +6,7 @@ import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupScheduler;
 import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CheckResult;
 import io.backupkit.backup.CorruptBackupException;
@@ -18,6 +19,7 @@ import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
 import io.backupkit.backup.RetentionPolicy;
+import io.backupkit.backup.Schedule;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.VerifyMode;
@@ -25,6 +27,8 @@ import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.core.manifest.ObjectNames;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.core.retention.RetentionPlanner;
+import io.backupkit.backup.core.schedule.DefaultBackupScheduler;
+import io.backupkit.backup.core.schedule.ScheduleSettings;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.StoredObject;
@@ -269,6 +273,11 @@ final class DefaultBackupManager implements BackupManager {
     @Override
     public BackupSettings settings() {
         return settings;
+    }
+
+    @Override
+    public BackupScheduler scheduler(Schedule schedule) {
+        return new DefaultBackupScheduler(this, ScheduleSettings.of(schedule));
     }
 
     @Override

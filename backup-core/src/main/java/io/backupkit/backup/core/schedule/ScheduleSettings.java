@@ -2,6 +2,7 @@ package io.backupkit.backup.core.schedule;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.RetentionPolicy;
+import io.backupkit.backup.Schedule;
 import io.backupkit.backup.spi.ProviderOptions;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -56,6 +57,19 @@ public record ScheduleSettings(
             throw new BackupConfigurationException(
                     "schedule.window", "schedule.window must be 'HH:MM-HH:MM' with two different times");
         }
+    }
+
+    /** A schedule set through the API: switched on. */
+    public static ScheduleSettings of(Schedule s) {
+        return new ScheduleSettings(
+                true,
+                s.interval(),
+                s.windowStart(),
+                s.windowEnd(),
+                s.zone(),
+                s.retryAfter(),
+                s.checkEvery(),
+                s.retention());
     }
 
     /** The same settings, switched on or off. */

@@ -2,13 +2,14 @@ package io.backupkit.examples.inventory;
 
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupScheduler;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
+import io.backupkit.backup.RetentionPolicy;
+import io.backupkit.backup.Schedule;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.core.config.BackupConfigLoader;
-import io.backupkit.backup.core.schedule.BackupScheduler;
-import io.backupkit.backup.core.schedule.ScheduleSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalTime;
 import java.util.Map;
 
 /**
@@ -137,13 +139,18 @@ public final class InventoryApp {
      */
     void serve() throws InterruptedException {
         boolean daily = Boolean.parseBoolean(System.getenv().getOrDefault("INVENTORY_DAILY_BACKUP", "false"));
+        Schedule schedule = Schedule.daily()
+                .window(LocalTime.of(1, 0), LocalTime.of(5, 0))
+                .retention(RetentionPolicy.builder()
+                        .keepDaily(7)
+                        .keepWeekly(4)
+                        .keepPreUpgrade(3)
+                        .build());
         try (BackupManager backups = backups();
-                BackupScheduler scheduler = new BackupScheduler(
-                        backups,
-                        ScheduleSettings.from(
-                                Map.of("enabled", daily, "window", "01:00-05:00"),
-                                Map.of("keep_daily", 7, "keep_weekly", 4, "keep_pre_upgrade", 3)))) {
-            scheduler.start();
+                BackupScheduler scheduler = backups.scheduler(schedule)) {
+            if (daily) {
+                scheduler.start();
+            }
             System.out.println(
                     "serving; daily backups " + (daily ? "on (01:00-05:00 UTC)" : "off") + "; stop with Ctrl-C");
             Thread.currentThread().join();

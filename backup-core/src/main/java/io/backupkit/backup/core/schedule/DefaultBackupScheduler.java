@@ -4,6 +4,7 @@ import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupScheduler;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.PruneMode;
@@ -37,24 +38,13 @@ import org.slf4j.LoggerFactory;
  * {@code backupFailed}); the next attempt waits {@link ScheduleSettings#retryAfter()}. After a
  * successful backup the retention policy, if any, is applied.
  */
-public final class BackupScheduler implements AutoCloseable {
-    /** What one check did. */
-    public enum Outcome {
-        DISABLED,
-        NOT_DUE,
-        OUTSIDE_WINDOW,
-        HELD_OFF,
-        BUSY,
-        CREATED,
-        FAILED
-    }
-
+public final class DefaultBackupScheduler implements BackupScheduler {
     /** The storage lease an instance holds while it decides and backs up. */
     public static final String LEASE = "schedule.lease";
 
     public static final String LABEL = CreateOptions.DAILY;
 
-    private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultBackupScheduler.class);
 
     private final BackupManager manager;
     private final ScheduleSettings settings;
@@ -65,14 +55,15 @@ public final class BackupScheduler implements AutoCloseable {
     private Instant lastFailure;
     private BackupException lastError;
 
-    public BackupScheduler(BackupManager manager, ScheduleSettings settings) {
+    public DefaultBackupScheduler(BackupManager manager, ScheduleSettings settings) {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = manager.settings().clock();
     }
 
     /** Starts checking in the background; does nothing when the schedule is disabled. */
-    public BackupScheduler start() {
+    @Override
+    public DefaultBackupScheduler start() {
         synchronized (lock) {
             if (!settings.enabled()) {
                 LOG.info("scheduled backups are off (schedule.enabled is false)");
@@ -108,6 +99,7 @@ public final class BackupScheduler implements AutoCloseable {
     }
 
     /** Checks once and backs up if due. Used by the background thread, and by tests with their clock. */
+    @Override
     public Outcome runOnce() {
         if (!settings.enabled()) {
             return Outcome.DISABLED;
@@ -164,7 +156,7 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
-    /** Why the last attempt failed, until an attempt succeeds. */
+    @Override
     public Optional<BackupException> lastFailure() {
         synchronized (lock) {
             return Optional.ofNullable(lastError);

@@ -5,16 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupScheduler;
+import io.backupkit.backup.BackupScheduler.Outcome;
+import io.backupkit.backup.RetentionPolicy;
+import io.backupkit.backup.Schedule;
 import io.backupkit.backup.core.lease.StorageLease;
-import io.backupkit.backup.core.schedule.BackupScheduler.Outcome;
 import io.backupkit.backup.core.storage.FilesystemStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The scheduler decides from the storage, at day boundaries, across restarts and instances. */
-class BackupSchedulerTest {
+class DefaultBackupSchedulerTest {
     @TempDir
     Path tmp;
 
@@ -61,7 +66,8 @@ class BackupSchedulerTest {
     @Test
     void offByDefault() {
         try (BackupManager m = manager();
-                BackupScheduler s = new BackupScheduler(m, ScheduleSettings.from(Map.of(), null)).start()) {
+                DefaultBackupScheduler s =
+                        new DefaultBackupScheduler(m, ScheduleSettings.from(Map.of(), null)).start()) {
             assertThat(s.runOnce()).isEqualTo(Outcome.DISABLED);
             assertThat(m.list()).isEmpty();
         }
@@ -70,7 +76,7 @@ class BackupSchedulerTest {
     @Test
     void dailyRunsOncePerDayWithoutDrifting() {
         try (BackupManager m = manager()) {
-            BackupScheduler s = new BackupScheduler(m, daily());
+            DefaultBackupScheduler s = new DefaultBackupScheduler(m, daily());
             assertThat(s.runOnce()).isEqualTo(Outcome.CREATED);
             assertThat(s.runOnce()).isEqualTo(Outcome.NOT_DUE);
             clock.advance(Duration.ofHours(12));
@@ -89,11 +95,11 @@ class BackupSchedulerTest {
     @Test
     void dueCheckSurvivesARestartBecauseItReadsTheStorage() {
         try (BackupManager m = manager()) {
-            assertThat(new BackupScheduler(m, daily()).runOnce()).isEqualTo(Outcome.CREATED);
+            assertThat(new DefaultBackupScheduler(m, daily()).runOnce()).isEqualTo(Outcome.CREATED);
         }
         clock.advance(Duration.ofMinutes(2)); // "restarted two minutes later"
         try (BackupManager m = manager()) {
-            assertThat(new BackupScheduler(m, daily()).runOnce()).isEqualTo(Outcome.NOT_DUE);
+            assertThat(new DefaultBackupScheduler(m, daily()).runOnce()).isEqualTo(Outcome.NOT_DUE);
             assertThat(m.list()).hasSize(1);
         }
     }
@@ -102,7 +108,7 @@ class BackupSchedulerTest {
     void windowIsRespectedAcrossMidnight() {
         ScheduleSettings night = ScheduleSettings.from(Map.of("enabled", "true", "window", "22:00-04:00"), null);
         try (BackupManager m = manager()) {
-            BackupScheduler s = new BackupScheduler(m, night);
+            DefaultBackupScheduler s = new DefaultBackupScheduler(m, night);
             clock.set(Instant.parse("2026-11-27T12:00:00Z"));
             assertThat(s.runOnce()).isEqualTo(Outcome.OUTSIDE_WINDOW);
             clock.set(Instant.parse("2026-11-27T23:30:00Z"));
@@ -118,7 +124,7 @@ class BackupSchedulerTest {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             List<Future<Outcome>> outcomes = new ArrayList<>();
             for (BackupManager m : List.of(a, b)) {
-                BackupScheduler s = new BackupScheduler(m, daily());
+                DefaultBackupScheduler s = new DefaultBackupScheduler(m, daily());
                 outcomes.add(pool.submit((Callable<Outcome>) () -> {
                     start.await();
                     return s.runOnce();
@@ -141,11 +147,11 @@ class BackupSchedulerTest {
             // an instance died holding the schedule lease
             StorageLease.acquire(
                     new FilesystemStorage(backups),
-                    BackupScheduler.LEASE,
+                    DefaultBackupScheduler.LEASE,
                     "dead-host:1:0000",
                     Duration.ofMinutes(10),
                     clock);
-            BackupScheduler s = new BackupScheduler(m, daily());
+            DefaultBackupScheduler s = new DefaultBackupScheduler(m, daily());
             assertThat(s.runOnce()).isEqualTo(Outcome.BUSY);
             clock.advance(Duration.ofMinutes(11));
             assertThat(s.runOnce()).isEqualTo(Outcome.CREATED);
@@ -155,8 +161,7 @@ class BackupSchedulerTest {
     @Test
     void failedAttemptIsRetriedAfterTheHoldOffNotInALoop() throws Exception {
         try (BackupManager m = manager()) {
-            BackupScheduler s =
-                    new BackupScheduler(m, ScheduleSettings.from(Map.of("enabled", true, "retry_after", "30m"), null));
+            BackupScheduler s = m.scheduler(Schedule.daily().retryAfter(Duration.ofMinutes(30)));
             Files.move(media, tmp.resolve("media-gone"));
             assertThat(s.runOnce()).isEqualTo(Outcome.FAILED);
             assertThat(s.lastFailure())
@@ -174,11 +179,39 @@ class BackupSchedulerTest {
     }
 
     @Test
+    void theTypedScheduleAndRetentionOfTheApiWork() {
+        Schedule schedule = Schedule.daily()
+                .window(LocalTime.of(1, 0), LocalTime.of(5, 0))
+                .retention(RetentionPolicy.builder()
+                        .keepLast(2)
+                        .leftoverGrace(Duration.ofHours(1))
+                        .build());
+        try (BackupManager m = manager();
+                BackupScheduler s = m.scheduler(schedule)) {
+            int created = 0;
+            for (int hour = 0; hour < 24 * 4; hour++) {
+                if (s.runOnce() == Outcome.CREATED) {
+                    created++;
+                    ZonedDateTime at = clock.instant().atZone(ZoneOffset.UTC);
+                    assertThat(at.getHour()).isBetween(1, 4);
+                }
+                clock.advance(Duration.ofHours(1));
+            }
+            assertThat(created).as("one a day for four days from 02:00").isEqualTo(5);
+            assertThat(m.list()).hasSize(2);
+        }
+        assertThatThrownBy(() -> Schedule.daily().window(LocalTime.NOON, LocalTime.NOON))
+                .isInstanceOf(BackupConfigurationException.class)
+                .hasMessageContaining("window(start, end)");
+        assertThatThrownBy(() -> Schedule.daily().everyDays(0)).hasMessageContaining("everyDays");
+    }
+
+    @Test
     void retentionRunsAfterEachScheduledBackup() {
         ScheduleSettings withRetention =
                 ScheduleSettings.from(Map.of("enabled", true), Map.of("keep_last", 2, "leftover_grace", "1h"));
         try (BackupManager m = manager()) {
-            BackupScheduler s = new BackupScheduler(m, withRetention);
+            DefaultBackupScheduler s = new DefaultBackupScheduler(m, withRetention);
             for (int i = 0; i < 4; i++) {
                 assertThat(s.runOnce()).isEqualTo(Outcome.CREATED);
                 clock.advance(Duration.ofDays(1));

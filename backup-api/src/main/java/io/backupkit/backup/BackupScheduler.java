@@ -1,0 +1,35 @@
+package io.backupkit.backup;
+
+import java.util.Optional;
+
+/**
+ * Backs up on a {@link Schedule}, on its own daemon thread. Get one from {@link
+ * BackupManager#scheduler(Schedule)}; it does nothing until {@link #start()}. Whether a backup is due
+ * is read from the storage's manifests, so restarts and several instances of the host make no extra
+ * backups.
+ */
+public interface BackupScheduler extends AutoCloseable {
+    /** What one check did. */
+    enum Outcome {
+        DISABLED,
+        NOT_DUE,
+        OUTSIDE_WINDOW,
+        HELD_OFF,
+        BUSY,
+        CREATED,
+        FAILED
+    }
+
+    /** Starts checking in the background; returns this. */
+    BackupScheduler start();
+
+    /** Checks once, now, and backs up if a backup is due. */
+    Outcome runOnce();
+
+    /** Why the last attempt failed, until an attempt succeeds. */
+    Optional<BackupException> lastFailure();
+
+    /** Stops the background thread, waiting for a running backup to finish. */
+    @Override
+    void close();
+}
