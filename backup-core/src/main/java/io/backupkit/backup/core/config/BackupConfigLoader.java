@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.Compression;
@@ -76,11 +75,6 @@ public final class BackupConfigLoader {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
 
     private Map<String, String> env = Map.of();
@@ -253,7 +247,7 @@ public final class BackupConfigLoader {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 throw new BackupConfigurationException(key, "config file " + file + " is larger than 1 MiB");
             }
-            root = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            root = YamlReader.read(Files.readString(file, StandardCharsets.UTF_8), key);
         } catch (NoSuchFileException e) {
             throw new BackupConfigurationException(key, "config file " + file + " (" + key + ") does not exist");
         } catch (JsonProcessingException e) {
