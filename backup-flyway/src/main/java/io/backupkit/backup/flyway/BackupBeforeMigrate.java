@@ -60,7 +60,11 @@ public final class BackupBeforeMigrate implements Callback {
 
     @Override
     public void handle(Event event, Context context) {
-        MigrationInfoService info = new Flyway(context.getConfiguration()).info();
+        MigrationInfoService info = Flyway.configure()
+                .configuration(context.getConfiguration())
+                .dataSource(new CallbackConnection(context.getConnection()))
+                .load()
+                .info();
         MigrationInfo[] pending = info.pending();
         if (pending.length == 0) {
             LOG.info("no pending migrations: no pre-upgrade backup needed");

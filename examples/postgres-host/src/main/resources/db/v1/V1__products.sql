@@ -1,0 +1,1 @@
+CREATE TABLE product (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, image TEXT);
