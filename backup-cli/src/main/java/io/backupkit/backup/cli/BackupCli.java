@@ -245,6 +245,12 @@ public final class BackupCli implements Callable<Integer> {
                     .println("backup: warning: " + passwordOrigin.substring("file ".length())
                             + " holds the database password inline; prefer database.password_file (a 0600 file)");
         }
+        if (config.relativeDir() && !quiet) {
+            terminal.err()
+                    .println("backup: note: the backup folder '" + config.dir() + "' ("
+                            + config.origin(ConfigKey.DIR).orElse("BACKUP_DIR")
+                            + ") is relative to the working folder: using " + config.storageLocation());
+        }
         return config;
     }
 

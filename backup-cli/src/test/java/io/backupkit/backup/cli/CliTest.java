@@ -319,4 +319,16 @@ class CliTest {
         assertThat(json.code()).isEqualTo(2);
         assertThat(json.out()).contains("\"ok\" : false").contains("media folder: ");
     }
+
+    @Test
+    void aRelativeBackupFolderIsResolvedAgainstTheWorkingFolderAndSaidSo() {
+        Run r = run(Map.of("BACKUP_DIR", "target/relative-backups"), "list");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err())
+                .contains("backup: note: the backup folder 'target/relative-backups'")
+                .contains("using " + Path.of("target/relative-backups").toAbsolutePath());
+        assertThat(run(Map.of("BACKUP_DIR", "target/relative-backups"), "-q", "list")
+                        .err())
+                .doesNotContain("note");
+    }
 }

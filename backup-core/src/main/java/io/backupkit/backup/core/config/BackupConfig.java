@@ -3,6 +3,7 @@ package io.backupkit.backup.core.config;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Compression;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.core.storage.FilesystemStorageProvider;
 import io.backupkit.backup.spi.EncryptionConfig;
 import io.backupkit.backup.spi.ProviderOptions;
 import java.nio.file.Path;
@@ -107,6 +108,20 @@ public record BackupConfig(
         return url.replaceAll("(?i)(password=)[^&;]*", "$1******").replaceAll("//[^/@?;]*@", "//******@");
     }
 
+    /**
+     * The storage location as the storage gets it: a relative folder of the {@code filesystem}
+     * storage is resolved against the working folder here, where a person gave it (the storage
+     * itself takes absolute folders only). See {@link #relativeDir()}.
+     */
+    public String storageLocation() {
+        return relativeDir() ? Path.of(dir).toAbsolutePath().normalize().toString() : dir;
+    }
+
+    /** Whether the location is a relative folder of the {@code filesystem} storage. */
+    public boolean relativeDir() {
+        return FilesystemStorageProvider.ID.equals(storage) && FilesystemStorageProvider.isRelative(dir);
+    }
+
     /** A new {@link BackupManager.Builder} with this configuration applied. */
     public BackupManager.Builder toBuilder() {
         return applyTo(BackupManager.builder());
@@ -119,7 +134,7 @@ public record BackupConfig(
      */
     public BackupManager.Builder applyTo(BackupManager.Builder builder) {
         Objects.requireNonNull(builder, "builder");
-        builder.name(name).storage(storage, dir, options).compression(compression);
+        builder.name(name).storage(storage, storageLocation(), options).compression(compression);
         if (databaseUrl != null) {
             builder.database(databaseUrl, databaseUser, databasePassword);
             if (databaseDumper != null || !databaseOptions.isEmpty()) {

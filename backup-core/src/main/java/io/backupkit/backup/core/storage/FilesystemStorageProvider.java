@@ -64,6 +64,12 @@ public final class FilesystemStorageProvider implements BackupStorageProvider {
         return new FilesystemStorage(folder(config.location()), fsync, permissions);
     }
 
+    /** Whether {@code location} is a relative folder (neither absolute nor under {@code ~/}). */
+    public static boolean isRelative(String location) {
+        String text = location == null ? "" : location.trim();
+        return !text.isEmpty() && !text.startsWith("/") && !text.equals("~") && !text.startsWith("~/");
+    }
+
     static Path folder(String location) {
         String text = location.trim();
         if (text.isEmpty()) {
@@ -78,7 +84,13 @@ public final class FilesystemStorageProvider implements BackupStorageProvider {
                         .toAbsolutePath()
                         .normalize();
             }
-            return Path.of(text).toAbsolutePath().normalize();
+            if (isRelative(text)) {
+                throw new BackupConfigurationException(
+                        "BACKUP_DIR",
+                        "the storage location '" + text + "' is a relative path; give an absolute folder (a relative"
+                                + " one would follow the working folder of whatever process runs the backup)");
+            }
+            return Path.of(text).normalize();
         } catch (InvalidPathException e) {
             throw new BackupConfigurationException(
                     "BACKUP_DIR", "BACKUP_DIR '" + text + "' is not a valid path: " + e.getReason(), e);
