@@ -2,6 +2,7 @@ package io.backupkit.backup.core.storage;
 
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.BackupStorageProvider;
+import io.backupkit.backup.spi.SpiVersion;
 import io.backupkit.backup.spi.StorageConfig;
 import java.util.Objects;
 import java.util.Set;
@@ -17,6 +18,11 @@ public final class MemoryStorageProvider implements BackupStorageProvider {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.MAJOR; // compiled into this class: the SPI it was built against
     }
 
     @Override

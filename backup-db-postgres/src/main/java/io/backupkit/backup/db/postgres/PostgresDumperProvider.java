@@ -3,6 +3,7 @@ package io.backupkit.backup.db.postgres;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DatabaseDumperProvider;
+import io.backupkit.backup.spi.SpiVersion;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,11 @@ public final class PostgresDumperProvider implements DatabaseDumperProvider {
     @Override
     public String id() {
         return PostgresDumper.ID;
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.MAJOR; // compiled into this class: the SPI it was built against
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.EncryptionConfig;
 import io.backupkit.backup.spi.EncryptionProvider;
+import io.backupkit.backup.spi.SpiVersion;
 import java.util.Set;
 
 /**
@@ -18,6 +19,11 @@ public final class OpenPgpEncryptionProvider implements EncryptionProvider {
     @Override
     public String id() {
         return "openpgp";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.MAJOR; // compiled into this class: the SPI it was built against
     }
 
     @Override

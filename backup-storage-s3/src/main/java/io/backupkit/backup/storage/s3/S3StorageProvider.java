@@ -2,6 +2,7 @@ package io.backupkit.backup.storage.s3;
 
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.BackupStorageProvider;
+import io.backupkit.backup.spi.SpiVersion;
 import io.backupkit.backup.spi.StorageConfig;
 
 /**
@@ -24,6 +25,11 @@ public final class S3StorageProvider implements BackupStorageProvider {
     @Override
     public String id() {
         return "s3";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.MAJOR; // compiled into this class: the SPI it was built against
     }
 
     @Override
