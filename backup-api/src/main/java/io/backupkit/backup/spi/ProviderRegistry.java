@@ -184,12 +184,18 @@ public final class ProviderRegistry {
     }
 
     private static void checkVersion(Provider p) {
-        if (p.spiVersion() != SpiVersion.MAJOR) {
+        int version;
+        try {
+            version = p.spiVersion();
+        } catch (AbstractMethodError e) {
+            version = 0; // built before providers declared their version
+        }
+        if (version != SpiVersion.MAJOR) {
             throw new BackupConfigurationException(
                     null,
-                    "provider " + p.getClass().getName() + " was built for SPI version " + p.spiVersion()
-                            + ", this library has " + SpiVersion.MAJOR
-                            + "; use matching module versions (import backup-bom)");
+                    "provider " + p.getClass().getName() + " was built for SPI version "
+                            + (version == 0 ? "1 or 2 (it does not say)" : version) + ", this library has "
+                            + SpiVersion.MAJOR + "; use matching module versions (import backup-bom)");
         }
     }
 
