@@ -74,6 +74,22 @@ public record Schedule(
         return new Schedule(interval, windowStart, windowEnd, zone, retryAfter, checkEvery, retention);
     }
 
+    /** How much earlier than {@link #interval()} a backup counts as due, so daily runs do not drift a day. */
+    public Duration slack() {
+        Duration s = interval.dividedBy(24);
+        return s.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : s;
+    }
+
+    /** Whether {@code time} (local, in {@link #zone()}) lies in the window. */
+    public boolean inWindow(LocalTime time) {
+        if (windowStart == null) {
+            return true;
+        }
+        return windowStart.isBefore(windowEnd)
+                ? !time.isBefore(windowStart) && time.isBefore(windowEnd)
+                : !time.isBefore(windowStart) || time.isBefore(windowEnd);
+    }
+
     /** Applied after each scheduled backup. */
     public Schedule retention(RetentionPolicy retention) {
         return new Schedule(interval, windowStart, windowEnd, zone, retryAfter, checkEvery, retention);

@@ -59,11 +59,12 @@ final class ScheduleCommand implements Callable<Integer> {
                 root.terminal
                         .err()
                         .println("backup: scheduler running (every "
-                                + settings.interval().toDays() + " day(s)"
-                                + (settings.windowStart() == null
+                                + settings.schedule().interval().toDays() + " day(s)"
+                                + (settings.schedule().windowStart() == null
                                         ? ""
-                                        : ", " + settings.windowStart() + "-" + settings.windowEnd() + " "
-                                                + settings.zone())
+                                        : ", " + settings.schedule().windowStart() + "-"
+                                                + settings.schedule().windowEnd() + " "
+                                                + settings.schedule().zone())
                                 + "); stop with Ctrl-C");
                 root.terminal.err().flush();
             }

@@ -9,6 +9,7 @@ import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
+import io.backupkit.backup.Schedule;
 import io.backupkit.backup.core.lease.StorageLease;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class DefaultBackupScheduler implements BackupScheduler {
 
     private final BackupManager manager;
     private final ScheduleSettings settings;
+    private final Schedule schedule;
     private final Clock clock;
     private final Object lock = new Object();
     private ScheduledExecutorService executor;
@@ -58,6 +60,7 @@ public final class DefaultBackupScheduler implements BackupScheduler {
     public DefaultBackupScheduler(BackupManager manager, ScheduleSettings settings) {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.schedule = settings.schedule();
         this.clock = manager.settings().clock();
     }
 
@@ -77,15 +80,15 @@ public final class DefaultBackupScheduler implements BackupScheduler {
                 t.setDaemon(true);
                 return t;
             });
-            long period = settings.checkEvery().toMillis();
+            long period = schedule.checkEvery().toMillis();
             task = executor.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
             LOG.info(
                     "scheduled backups on: every {} day(s){}",
-                    settings.interval().toDays(),
-                    settings.windowStart() == null
+                    schedule.interval().toDays(),
+                    schedule.windowStart() == null
                             ? ""
-                            : " between " + settings.windowStart() + " and " + settings.windowEnd() + " "
-                                    + settings.zone());
+                            : " between " + schedule.windowStart() + " and " + schedule.windowEnd() + " "
+                                    + schedule.zone());
             return this;
         }
     }
@@ -106,11 +109,11 @@ public final class DefaultBackupScheduler implements BackupScheduler {
         }
         Instant now = clock.instant();
         synchronized (lock) {
-            if (lastFailure != null && now.isBefore(lastFailure.plus(settings.retryAfter()))) {
+            if (lastFailure != null && now.isBefore(lastFailure.plus(schedule.retryAfter()))) {
                 return Outcome.HELD_OFF;
             }
         }
-        if (!settings.inWindow(now.atZone(settings.zone()).toLocalTime())) {
+        if (!schedule.inWindow(now.atZone(schedule.zone()).toLocalTime())) {
             return Outcome.OUTSIDE_WINDOW;
         }
         if (!isDue(now)) {
@@ -135,8 +138,8 @@ public final class DefaultBackupScheduler implements BackupScheduler {
                 lastFailure = null;
                 lastError = null;
             }
-            if (settings.retention() != null) {
-                PruneResult pruned = manager.prune(settings.retention(), PruneMode.APPLY);
+            if (schedule.retention() != null) {
+                PruneResult pruned = manager.prune(schedule.retention(), PruneMode.APPLY);
                 LOG.info(
                         "retention after the scheduled backup: {} deleted, {} kept",
                         pruned.deleted().size(),
@@ -151,7 +154,7 @@ public final class DefaultBackupScheduler implements BackupScheduler {
                 lastFailure = clock.instant();
                 lastError = e;
             }
-            LOG.error("scheduled backup failed; next attempt in {}: {}", settings.retryAfter(), e.getMessage(), e);
+            LOG.error("scheduled backup failed; next attempt in {}: {}", schedule.retryAfter(), e.getMessage(), e);
             return Outcome.FAILED;
         }
     }
@@ -170,7 +173,7 @@ public final class DefaultBackupScheduler implements BackupScheduler {
             return true;
         }
         Duration age = Duration.between(newest.get().created(), now);
-        return age.compareTo(settings.interval().minus(settings.slack())) >= 0;
+        return age.compareTo(schedule.interval().minus(schedule.slack())) >= 0;
     }
 
     /** Stops the background thread, waiting for a running backup to finish. */

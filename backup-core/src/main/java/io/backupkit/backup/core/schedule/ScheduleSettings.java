@@ -8,89 +8,29 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * When scheduled backups run.
- *
- * @param enabled off by default: an admin switches it on ({@code schedule.enabled})
- * @param interval a backup is due when the newest complete backup is this old ({@code
- *     schedule.interval_days}, default 1)
- * @param windowStart with {@code windowEnd}: backups start only between these local times (may
- *     wrap midnight, e.g. 22:00-04:00); {@code null} = any time
- * @param windowEnd end of the window (exclusive)
- * @param zone the zone of the window (default UTC)
- * @param retryAfter after a failed attempt, wait this long before the next ({@code
- *     schedule.retry_after}, default 1 hour): never a tight loop
- * @param checkEvery how often the scheduler looks whether a backup is due (default 1 minute)
- * @param retention applied after each scheduled backup, or {@code null}
+ * The {@code schedule} and {@code retention} settings of the configuration: whether scheduled
+ * backups are on (off by default: an admin switches them on) and the {@link Schedule} they follow.
  */
-public record ScheduleSettings(
-        boolean enabled,
-        Duration interval,
-        LocalTime windowStart,
-        LocalTime windowEnd,
-        ZoneId zone,
-        Duration retryAfter,
-        Duration checkEvery,
-        RetentionPolicy retention) {
-    public static final ScheduleSettings DISABLED = new ScheduleSettings(
-            false, Duration.ofDays(1), null, null, ZoneOffset.UTC, Duration.ofHours(1), Duration.ofMinutes(1), null);
+public record ScheduleSettings(boolean enabled, Schedule schedule) {
+    public static final ScheduleSettings DISABLED = new ScheduleSettings(false, Schedule.daily());
 
     public ScheduleSettings {
-        Objects.requireNonNull(interval, "interval");
-        Objects.requireNonNull(retryAfter, "retryAfter");
-        Objects.requireNonNull(checkEvery, "checkEvery");
-        zone = zone == null ? ZoneOffset.UTC : zone;
-        if (interval.isNegative() || interval.isZero()) {
-            throw new BackupConfigurationException(
-                    "schedule.interval_days", "schedule.interval_days must be at least 1");
-        }
-        if (retryAfter.isNegative() || retryAfter.isZero() || checkEvery.isNegative() || checkEvery.isZero()) {
-            throw new BackupConfigurationException(
-                    "schedule.retry_after", "schedule.retry_after and check_every must be positive");
-        }
-        if ((windowStart == null) != (windowEnd == null) || (windowStart != null && windowStart.equals(windowEnd))) {
-            throw new BackupConfigurationException(
-                    "schedule.window", "schedule.window must be 'HH:MM-HH:MM' with two different times");
-        }
+        Objects.requireNonNull(schedule, "schedule");
     }
 
     /** A schedule set through the API: switched on. */
-    public static ScheduleSettings of(Schedule s) {
-        return new ScheduleSettings(
-                true,
-                s.interval(),
-                s.windowStart(),
-                s.windowEnd(),
-                s.zone(),
-                s.retryAfter(),
-                s.checkEvery(),
-                s.retention());
+    public static ScheduleSettings of(Schedule schedule) {
+        return new ScheduleSettings(true, schedule);
     }
 
     /** The same settings, switched on or off. */
     public ScheduleSettings withEnabled(boolean on) {
-        return new ScheduleSettings(on, interval, windowStart, windowEnd, zone, retryAfter, checkEvery, retention);
-    }
-
-    /** How much earlier than {@code interval} a backup counts as due, so daily runs do not drift a day. */
-    public Duration slack() {
-        Duration s = interval.dividedBy(24);
-        return s.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : s;
-    }
-
-    /** Whether {@code time} (local, in {@link #zone()}) lies in the window. */
-    public boolean inWindow(LocalTime time) {
-        if (windowStart == null) {
-            return true;
-        }
-        return windowStart.isBefore(windowEnd)
-                ? !time.isBefore(windowStart) && time.isBefore(windowEnd)
-                : !time.isBefore(windowStart) || time.isBefore(windowEnd);
+        return new ScheduleSettings(on, schedule);
     }
 
     /**
@@ -129,15 +69,15 @@ public record ScheduleSettings(
             throw new BackupConfigurationException(
                     "schedule.zone", "schedule.zone is not a time zone id (e.g. UTC, Europe/Berlin)");
         }
+        Duration retryAfter = s.duration("retry_after", Duration.ofHours(1));
+        Duration checkEvery = s.duration("check_every", Duration.ofMinutes(1));
+        if (retryAfter.isNegative() || retryAfter.isZero() || checkEvery.isNegative() || checkEvery.isZero()) {
+            throw new BackupConfigurationException(
+                    "schedule.retry_after", "schedule.retry_after and check_every must be positive");
+        }
         return new ScheduleSettings(
                 s.bool("enabled", false),
-                Duration.ofDays(days),
-                start,
-                end,
-                zone,
-                s.duration("retry_after", Duration.ofHours(1)),
-                s.duration("check_every", Duration.ofMinutes(1)),
-                retention(retention));
+                new Schedule(Duration.ofDays(days), start, end, zone, retryAfter, checkEvery, retention(retention)));
     }
 
     /** The {@code retention} map as a policy, or {@code null} when it is absent or empty. */
