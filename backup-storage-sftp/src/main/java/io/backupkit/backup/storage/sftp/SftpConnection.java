@@ -167,7 +167,9 @@ final class SftpConnection implements AutoCloseable {
             Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(
                     null, NamedResource.ofName(settings.privateKeyFile().toString()), in, FilePasswordProvider.EMPTY);
             if (keys == null || !keys.iterator().hasNext()) {
-                throw errors.badKeyFile("it holds no private key", null);
+                throw errors.badKeyFile(
+                        "it holds no private key; give an OpenSSH private key (ed25519, ECDSA or RSA, unencrypted)",
+                        null);
             }
             return keys;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
