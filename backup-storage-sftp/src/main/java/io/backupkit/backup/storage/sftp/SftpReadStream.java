@@ -2,6 +2,7 @@ package io.backupkit.backup.storage.sftp;
 
 import io.backupkit.backup.StoredObjectNotFoundException;
 import io.backupkit.backup.UnableToStoreException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -77,7 +78,12 @@ final class SftpReadStream extends InputStream {
                     reopen(sftp);
                 }
                 try {
-                    return in.read(b, off, want);
+                    int read = in.read(b, off, want);
+                    if (read < 0) {
+                        // MINA's stream ends quietly when the connection closes: read on from a new one
+                        throw new EOFException("the connection closed at byte " + position + " of " + size);
+                    }
+                    return read;
                 } catch (IOException e) {
                     closeCurrent();
                     throw e;

@@ -6,6 +6,7 @@ import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -26,6 +27,8 @@ import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.impl.AbstractSftpClient;
+import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.slf4j.Logger;
@@ -382,7 +385,7 @@ public final class SftpStorage implements BackupStorage {
             }
             try (handle) {
                 sftp.setStat(handle, privateFile());
-                writeAt(sftp, handle, 0, content, content.length);
+                writeAt(sftp, handle, path, 0, content, content.length);
             }
             return true;
         });
@@ -402,16 +405,34 @@ public final class SftpStorage implements BackupStorage {
         }
         if (existing.length < content.length) {
             try (CloseableHandle handle = sftp.open(path, OpenMode.Write)) {
-                writeAt(sftp, handle, 0, content, content.length);
+                writeAt(sftp, handle, path, 0, content, content.length);
             }
         }
         return true;
     }
 
-    static void writeAt(SftpClient sftp, CloseableHandle handle, long offset, byte[] data, int length)
+    /**
+     * Writes {@code length} bytes at {@code offset}, several requests in flight (MINA's pipelined
+     * stream on the open handle), and returns once the server acknowledged them all.
+     */
+    static void writeAt(SftpClient sftp, CloseableHandle handle, String path, long offset, byte[] data, int length)
             throws IOException {
-        for (int off = 0; off < length; off += CHUNK) {
-            sftp.write(handle, offset + off, data, off, Math.min(CHUNK, length - off));
+        if (length == 0) {
+            return;
+        }
+        if (!(sftp instanceof AbstractSftpClient client)) {
+            for (int off = 0; off < length; off += CHUNK) {
+                sftp.write(handle, offset + off, data, off, Math.min(CHUNK, length - off));
+            }
+            return;
+        }
+        try (SftpOutputStreamAsync out = new SftpOutputStreamAsync(client, CHUNK, path, handle, false)) {
+            out.setOffset(offset);
+            out.write(data, 0, length);
+        }
+        // the stream's close() returns quietly on a closed connection, with acknowledgements missing
+        if (!sftp.isOpen()) {
+            throw new EOFException("the connection closed before the server acknowledged every write");
         }
     }
 

@@ -4,8 +4,12 @@ import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
@@ -21,7 +25,7 @@ import org.apache.sshd.sftp.common.SftpException;
  * its temp file again and sends it again at the same offset. Internal.
  */
 final class SftpWrite implements ObjectWrite {
-    private static final int BUFFER = 256 * 1024;
+    private static final int BUFFER = 1024 * 1024;
 
     private final SftpStorage storage;
     private final String name;
@@ -35,6 +39,8 @@ final class SftpWrite implements ObjectWrite {
     private SftpClient handleClient;
     private CloseableHandle handle;
     private boolean created;
+    private boolean reopened; // the temp file was opened again on a new connection
+    private final MessageDigest digest = sha256();
     private boolean committed;
     private boolean closed;
     private UnableToStoreException failure;
@@ -61,6 +67,7 @@ final class SftpWrite implements ObjectWrite {
         public void write(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
             ensureWritable();
+            digest.update(b, off, len);
             keepSmall(b, off, len);
             while (len > 0) {
                 if (filled == buffer.length) {
@@ -107,7 +114,7 @@ final class SftpWrite implements ObjectWrite {
         int length = filled;
         try {
             storage.call("upload", name, temp, (sftp, attempt) -> {
-                SftpStorage.writeAt(sftp, handle(sftp), acknowledged, buffer, length);
+                SftpStorage.writeAt(sftp, handle(sftp), temp, acknowledged, buffer, length);
                 return null;
             });
         } catch (UnableToStoreException e) {
@@ -137,6 +144,7 @@ final class SftpWrite implements ObjectWrite {
         }
         if (handle == null) {
             handle = sftp.open(temp, OpenMode.Write);
+            reopened = true;
         }
         handleClient = sftp;
         sftp.setStat(handle, SftpStorage.privateFile());
@@ -155,6 +163,9 @@ final class SftpWrite implements ObjectWrite {
         try {
             send(); // also creates the temp file of an empty object
             long size = acknowledged;
+            if (reopened) {
+                verifyTemp(size);
+            }
             byte[] content = small == null ? null : small.toByteArray();
             StoredObject stored = storage.call("upload", name, target, (sftp, attempt) -> {
                 if (attempt > 1 && SftpStorage.statOrNull(sftp, temp) == null) {
@@ -187,6 +198,44 @@ final class SftpWrite implements ObjectWrite {
         } catch (UnableToStoreException e) {
             close();
             throw fail(e);
+        }
+    }
+
+    /**
+     * After a reconnect, reads the temp file back and compares its SHA-256 with the bytes written:
+     * whatever the broken connection did, nothing differing is ever published.
+     */
+    private void verifyTemp(long size) {
+        byte[] expected = digest.digest();
+        byte[] actual = storage.call("verify", name, temp, (sftp, attempt) -> {
+            MessageDigest stored = sha256();
+            try (InputStream in = sftp.read(temp, 64 * 1024, OpenMode.Read)) {
+                byte[] chunk = new byte[64 * 1024];
+                for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                    stored.update(chunk, 0, n);
+                }
+            }
+            if (!sftp.isOpen()) {
+                throw new EOFException("the connection closed while the temp file was read back");
+            }
+            return stored.digest();
+        });
+        if (!MessageDigest.isEqual(expected, actual)) {
+            throw new UnableToStoreException(
+                    storage.describe(),
+                    name,
+                    true,
+                    "the server holds other bytes for " + name + " than were sent (" + size + " bytes) after the"
+                            + " connection broke and was made again; nothing was published, try again",
+                    null);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
