@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link BackupStorage} in a folder on an SSH server, over SFTP (Apache MINA SSHD). Thread-safe:
- * the threads share one connection, made again when it breaks.
+ * the threads share two connections, each made on first use and made again when it breaks: one
+ * for the bytes of large objects, one for everything else (listings, small objects, the lease), so
+ * that renewing the lease never waits behind megabytes of an upload on a slow link.
  *
  * <p><b>Writes</b> go to a hidden temp file {@code .<name>.<random>.partial} (mode 0600) in the
  * folder; {@link ObjectWrite#commit()} syncs it ({@code fsync@openssh.com} where offered) and
@@ -71,14 +73,16 @@ public final class SftpStorage implements BackupStorage {
 
     private final SftpSettings settings;
     private final SftpErrors errors;
-    private final SftpConnection connection;
+    private final SftpConnection control;
+    private final SftpConnection bulk;
     private final String folder;
     private volatile boolean folderReady;
 
     public SftpStorage(SftpSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.errors = new SftpErrors(settings);
-        this.connection = new SftpConnection(settings, errors);
+        this.control = new SftpConnection(settings, errors);
+        this.bulk = new SftpConnection(settings, errors);
         this.folder = settings.folder();
     }
 
@@ -109,8 +113,23 @@ public final class SftpStorage implements BackupStorage {
         return "." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + suffix;
     }
 
-    /** Runs {@code call}, turning the server's status answers into typed errors. */
+    /** The connection for listings, small objects and the lease. */
+    SftpConnection control() {
+        return control;
+    }
+
+    /** The connection for the bytes of large objects. */
+    SftpConnection bulk() {
+        return bulk;
+    }
+
+    /** Runs {@code call} on the control connection, turning the server's status answers into typed errors. */
     <T> T call(String operation, String object, String remotePath, SftpCall<T> call) {
+        return call(control, operation, object, remotePath, call);
+    }
+
+    /** Runs {@code call} on {@code connection}, turning the server's status answers into typed errors. */
+    <T> T call(SftpConnection connection, String operation, String object, String remotePath, SftpCall<T> call) {
         try {
             return connection.call(operation, object, call);
         } catch (SftpException e) {
@@ -193,7 +212,7 @@ public final class SftpStorage implements BackupStorage {
 
     void removeQuietly(String remotePath) {
         try {
-            connection.call("remove", null, (sftp, attempt) -> {
+            control.call("remove", null, (sftp, attempt) -> {
                 try {
                     sftp.remove(remotePath);
                 } catch (SftpException e) {
@@ -234,7 +253,7 @@ public final class SftpStorage implements BackupStorage {
                     "cannot read " + name + " from offset " + offset + ": it has only " + a.getSize() + " bytes",
                     null);
         }
-        return new SftpReadStream(this, connection, name, path, offset, a, READ_BUFFER);
+        return new SftpReadStream(this, bulk, name, path, offset, a, READ_BUFFER);
     }
 
     @Override
@@ -517,6 +536,7 @@ public final class SftpStorage implements BackupStorage {
 
     @Override
     public void close() {
-        connection.close();
+        control.close();
+        bulk.close();
     }
 }

@@ -40,6 +40,7 @@ final class SftpWrite implements ObjectWrite {
     private CloseableHandle handle;
     private boolean created;
     private boolean reopened; // the temp file was opened again on a new connection
+    private SftpConnection connection; // bulk once a full buffer went out; control for a small object
     private final MessageDigest digest = sha256();
     private boolean committed;
     private boolean closed;
@@ -111,9 +112,12 @@ final class SftpWrite implements ObjectWrite {
 
     /** Sends the buffer at the acknowledged offset, on a new connection if the old one broke. */
     private void send() {
+        if (connection == null) {
+            connection = filled == buffer.length ? storage.bulk() : storage.control();
+        }
         int length = filled;
         try {
-            storage.call("upload", name, temp, (sftp, attempt) -> {
+            storage.call(connection, "upload", name, temp, (sftp, attempt) -> {
                 SftpStorage.writeAt(sftp, handle(sftp), temp, acknowledged, buffer, length);
                 return null;
             });
@@ -167,7 +171,7 @@ final class SftpWrite implements ObjectWrite {
                 verifyTemp(size);
             }
             byte[] content = small == null ? null : small.toByteArray();
-            StoredObject stored = storage.call("upload", name, target, (sftp, attempt) -> {
+            StoredObject stored = storage.call(connection, "upload", name, target, (sftp, attempt) -> {
                 if (attempt > 1 && SftpStorage.statOrNull(sftp, temp) == null) {
                     // the rename of an earlier attempt went through before its answer was lost
                     Attributes done = SftpStorage.statOrNull(sftp, target);
@@ -207,7 +211,7 @@ final class SftpWrite implements ObjectWrite {
      */
     private void verifyTemp(long size) {
         byte[] expected = digest.digest();
-        byte[] actual = storage.call("verify", name, temp, (sftp, attempt) -> {
+        byte[] actual = storage.call(connection, "verify", name, temp, (sftp, attempt) -> {
             MessageDigest stored = sha256();
             try (InputStream in = sftp.read(temp, 64 * 1024, OpenMode.Read)) {
                 byte[] chunk = new byte[64 * 1024];
