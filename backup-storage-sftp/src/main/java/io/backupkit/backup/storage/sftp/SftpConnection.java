@@ -83,6 +83,7 @@ final class SftpConnection implements AutoCloseable {
             } catch (SftpException e) {
                 throw e;
             } catch (InterruptedIOException e) {
+                drop(current); // an abandoned request's late answer would confuse the next caller
                 throw new UnableToStoreException(
                         errors.storage(), object, true, "cannot " + operation + ": interrupted", e);
             } catch (IOException e) {
@@ -134,6 +135,7 @@ final class SftpConnection implements AutoCloseable {
 
     private void connect() throws IOException {
         Duration timeout = settings.connectTimeout();
+        LOG.debug("SFTP connecting to {}", errors.storage());
         ClientSession s = client.connect(settings.user(), settings.host(), settings.port())
                 .verify(timeout)
                 .getSession();
@@ -147,6 +149,7 @@ final class SftpConnection implements AutoCloseable {
                 Secret password = Secret.fromFile(settings.passwordFile());
                 s.addPasswordIdentity(password.reveal());
             }
+            LOG.debug("SFTP session to {} open, logging in", errors.storage());
             s.auth().verify(timeout);
         } catch (IOException e) {
             String refused = s.getAttribute(HostKeyCheck.REFUSED);

@@ -38,8 +38,8 @@ final class SftpErrors {
                 storage,
                 null,
                 KNOWN_HOSTS,
-                "refused the SSH server " + server() + ": " + reason + ". The host key was not accepted and nothing"
-                        + " was sent. Check the key's fingerprint with the server's administrator, then fix the"
+                "refused the SSH server " + server() + ": " + reason + ". The host key was not accepted and no"
+                        + " credentials were sent. Check the key's fingerprint with the server's administrator, then fix the"
                         + " known_hosts file " + settings.knownHostsFile() + " (" + KNOWN_HOSTS + ")",
                 cause);
     }

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +47,8 @@ class SftpKillDuringCreateIT {
     private static final long SEED = 20261207L;
     private static final int RANDOM_KILLS = 4;
     private static final int MIB = 1024 * 1024;
-    private static final Duration LEASE_TTL = Duration.ofSeconds(3);
+    private static final Duration LEASE_TTL = Duration.ofSeconds(5);
+    private static final Pattern EXPIRES = Pattern.compile("\"expires\"\\s*:\\s*\"([^\"]+)\"");
 
     @TempDir
     Path tmp;
@@ -93,7 +97,8 @@ class SftpKillDuringCreateIT {
         List<String> report = new ArrayList<>();
         int withTemp = 0;
         for (int i = 0; i < 2; i++) {
-            Outcome o = killAndCheck(kills, baseline, KillPoint.when(this::tempFileGrowing));
+            Outcome o = killAndCheck(
+                    kills, baseline, KillPoint.when(() -> tempFileGrowing() && leaseLiveFor(Duration.ofSeconds(2))));
             assertThat(o.leftovers())
                     .as("kill while a temp file is written: %s", o)
                     .isNotEmpty();
@@ -105,7 +110,10 @@ class SftpKillDuringCreateIT {
         for (int i = 0; i < RANDOM_KILLS; i++) {
             long delay = (long) (createMillis * (0.1 + 1.3 * (i + random.nextDouble()) / RANDOM_KILLS));
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            Outcome o = killAndCheck(kills, baseline, KillPoint.when(() -> System.nanoTime() >= end));
+            Outcome o = killAndCheck(
+                    kills,
+                    baseline,
+                    KillPoint.when(() -> System.nanoTime() >= end && leaseLiveFor(Duration.ofSeconds(2))));
             steps.add(o.step());
             report.add("after " + delay + " ms: " + o);
         }
@@ -127,6 +135,21 @@ class SftpKillDuringCreateIT {
                     .as("after prune, no temp file is left")
                     .noneMatch(n -> n.endsWith(SftpStorage.PARTIAL_SUFFIX));
             return outcome;
+        }
+    }
+
+    /**
+     * The child's lease runs for at least {@code margin} more: a kill then leaves a live lease that
+     * the check's early prune must respect. (A cold child JVM takes seconds for its first SSH login,
+     * and the engine dates the lease from before it, so a fresh lease can be nearly expired until
+     * its first renewal.)
+     */
+    private boolean leaseLiveFor(Duration margin) {
+        try {
+            Matcher m = EXPIRES.matcher(Files.readString(folder.resolve("backup.lease")));
+            return m.find() && Instant.parse(m.group(1)).isAfter(Instant.now().plus(margin));
+        } catch (IOException | RuntimeException e) {
+            return false; // no lease right now, or caught mid-write
         }
     }
 
