@@ -1,0 +1,204 @@
+package io.backupkit.backup.storage.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.tck.ChildJvm;
+import io.backupkit.backup.tck.KillDuringCreate;
+import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
+import io.backupkit.backup.tck.KillDuringCreate.Outcome;
+import io.backupkit.backup.tck.TcpRelay;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * T1 on SFTP: a JVM killed with {@code kill -9} while {@code create()} uploads to a real sshd never
+ * leaves a backup that is listed but incomplete, and once the dead process's lease expired the
+ * next {@code prune} removes the temp files it left. The child reaches sshd through a {@linkplain
+ * TcpRelay#throttled throttled relay} (8 MiB/s), so an 18 MiB media archive takes a few seconds;
+ * two kills land while a temp file is being written, four more after seeded random delays. The
+ * stored names are read from the folder itself, dot files included.
+ */
+@Timeout(240)
+class SftpKillDuringCreateIT {
+    @RegisterExtension
+    static final SshdServer SERVER = new SshdServer();
+
+    private static final long SEED = 20261207L;
+    private static final int RANDOM_KILLS = 4;
+    private static final int MIB = 1024 * 1024;
+    private static final Duration LEASE_TTL = Duration.ofSeconds(5);
+    private static final Pattern EXPIRES = Pattern.compile("\"expires\"\\s*:\\s*\"([^\"]+)\"");
+
+    @TempDir
+    Path tmp;
+
+    private Path folder;
+    private String url;
+    private Path media;
+    private Path spool;
+    private TcpRelay relay;
+    private Path knownHosts;
+
+    @AfterEach
+    void closeRelay() throws Exception {
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    @Test
+    void aCreateKilledMidUploadIsNeverListedAndPruneRemovesItsTempFiles() throws Exception {
+        relay = TcpRelay.throttled(SERVER.port(), 8L * MIB);
+        knownHosts = SERVER.knownHosts(relay.port());
+        folder = SERVER.newFolder();
+        url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
+        media = Files.createDirectories(tmp.resolve("media"));
+        spool = Files.createDirectories(tmp.resolve("spool"));
+        createDatabase();
+        Random data = new Random(7);
+        for (int i = 0; i < 3; i++) {
+            byte[] b = new byte[6 * MIB];
+            data.nextBytes(b);
+            Files.write(media.resolve("photo-" + i + ".raw"), b);
+        }
+        Files.writeString(media.resolve("note.txt"), "hello");
+
+        KillDuringCreate kills = KillDuringCreate.builder(this::child)
+                .storedNames(() -> Set.copyOf(SshdServer.filesIn(folder)))
+                .leaseTtl(LEASE_TTL)
+                .settle(Duration.ofMillis(200))
+                .pruneRefusedWhileLeaseLive(true)
+                .build();
+        KillDuringCreate.Created created = kills.calibrate();
+        String baseline = created.id();
+        long createMillis = Math.max(300, created.millis());
+
+        List<String> report = new ArrayList<>();
+        int withTemp = 0;
+        for (int i = 0; i < 2; i++) {
+            Outcome o = killAndCheck(
+                    kills, baseline, KillPoint.when(() -> tempFileGrowing() && leaseLiveFor(Duration.ofSeconds(2))));
+            assertThat(o.leftovers())
+                    .as("kill while a temp file is written: %s", o)
+                    .isNotEmpty();
+            withTemp++;
+            report.add("mid-upload: " + o);
+        }
+        Random random = new Random(SEED);
+        Set<String> steps = new TreeSet<>();
+        for (int i = 0; i < RANDOM_KILLS; i++) {
+            long delay = (long) (createMillis * (0.1 + 1.3 * (i + random.nextDouble()) / RANDOM_KILLS));
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+            Outcome o = killAndCheck(
+                    kills,
+                    baseline,
+                    KillPoint.when(() -> System.nanoTime() >= end && leaseLiveFor(Duration.ofSeconds(2))));
+            steps.add(o.step());
+            report.add("after " + delay + " ms: " + o);
+        }
+        report.forEach(System.out::println);
+        assertThat(steps).as("random kills land in different steps: %s", report).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(withTemp).isEqualTo(2);
+
+        try (BackupManager backups = manager()) {
+            assertThat(backups.create().backup().artifacts()).hasSize(2);
+        }
+        assertThat(SshdServer.filesIn(folder)).noneMatch(n -> n.startsWith("."));
+    }
+
+    private Outcome killAndCheck(KillDuringCreate kills, String baseline, KillPoint point) throws Exception {
+        KillDuringCreate.Killed killed = kills.kill(point);
+        try (BackupManager fresh = manager()) {
+            Outcome outcome = kills.check(fresh, killed, baseline);
+            assertThat(SshdServer.filesIn(folder))
+                    .as("after prune, no temp file is left")
+                    .noneMatch(n -> n.endsWith(SftpStorage.PARTIAL_SUFFIX));
+            return outcome;
+        }
+    }
+
+    /**
+     * The child's lease runs for at least {@code margin} more: a kill then leaves a live lease that
+     * the check's early prune must respect. (A cold child JVM takes seconds for its first SSH login,
+     * and the engine dates the lease from before it, so a fresh lease can be nearly expired until
+     * its first renewal.)
+     */
+    private boolean leaseLiveFor(Duration margin) {
+        try {
+            Matcher m = EXPIRES.matcher(Files.readString(folder.resolve("backup.lease")));
+            return m.find() && Instant.parse(m.group(1)).isAfter(Instant.now().plus(margin));
+        } catch (IOException | RuntimeException e) {
+            return false; // no lease right now, or caught mid-write
+        }
+    }
+
+    /** A temp file with at least 1 MiB in it: an upload is under way. */
+    private boolean tempFileGrowing() {
+        for (String n : SshdServer.filesIn(folder)) {
+            try {
+                if (n.endsWith(SftpStorage.PARTIAL_SUFFIX) && Files.size(folder.resolve(n)) > MIB) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // renamed or removed meanwhile
+            }
+        }
+        return false;
+    }
+
+    private ChildJvm child(String mode, String pauseAt) throws IOException {
+        return ChildJvm.start(
+                SftpKillChildMain.class,
+                String.valueOf(relay.port()),
+                SERVER.userKey("ed25519").toString(),
+                knownHosts.toString(),
+                folder.toString(),
+                url,
+                media.toString(),
+                spool.toString(),
+                String.valueOf(LEASE_TTL.toMillis()),
+                mode,
+                pauseAt);
+    }
+
+    private BackupManager manager() {
+        Map<String, Object> options = SERVER.options();
+        return BackupManager.builder()
+                .storage("sftp", folder.toString(), options)
+                .database(url, "sa", null)
+                .mediaDir(media)
+                .spoolDir(spool)
+                .hostApplication("kill-app", "1.0.0")
+                .leaseTtl(LEASE_TTL)
+                .build();
+    }
+
+    private void createDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(200) NOT NULL, data VARBINARY(600))");
+            s.execute("INSERT INTO item SELECT X, 'item ' || X, SECURE_RAND(256) FROM SYSTEM_RANGE(1, 2000)");
+        }
+    }
+}
