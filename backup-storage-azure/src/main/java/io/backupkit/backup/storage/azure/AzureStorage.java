@@ -6,7 +6,6 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
-import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
@@ -14,7 +13,6 @@ import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
-import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
@@ -327,7 +325,7 @@ public final class AzureStorage implements BackupStorage {
                 continue;
             }
             String what = "uncommitted blocks of " + name + " (last staged " + modified + ")";
-            if (!dryRun && !discardUncommitted(name, item.getProperties().getETag())) {
+            if (!dryRun && !discardUncommitted(name)) {
                 continue;
             }
             if (!dryRun) {
@@ -339,47 +337,42 @@ public final class AzureStorage implements BackupStorage {
     }
 
     /**
-     * Deletes the uncommitted blob {@code name} (bound to {@code etag} when known, so that a blob
-     * committed meanwhile is kept); false when it is gone or was committed.
+     * Deletes the blob {@code name} if it still has no committed version; false when it has one or is
+     * gone. Conditional headers cannot guard this (the service evaluates them against the committed
+     * version, which an uncommitted blob lacks), so a HEAD comes first; prune holds the lease, so no
+     * write of this storage commits in between.
      */
-    boolean discardUncommitted(String name, String etag) {
-        BlobClient blob = container.getBlobClient(settings.prefix() + name);
+    boolean discardUncommitted(String name) {
+        if (properties(name).isPresent()) {
+            return false;
+        }
         try {
-            blob.deleteWithResponse(
-                    null, etag == null ? null : new BlobRequestConditions().setIfMatch(etag), null, Context.NONE);
+            container.getBlobClient(settings.prefix() + name).delete();
             return true;
-        } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 404 || e.getStatusCode() == 412) {
+        } catch (RuntimeException e) {
+            if (AzureErrors.isBlobNotFound(e)) {
                 return false;
             }
-            throw errors.translate("delete the uncommitted blocks of", name, e);
-        } catch (RuntimeException e) {
             throw errors.translate("delete the uncommitted blocks of", name, e);
         }
     }
 
     /**
-     * After an aborted write that staged blocks: deletes them when no committed version of {@code
-     * name} exists (a committed one is the object the write meant to replace, and stays). Never throws;
-     * what it cannot delete, a sweep does.
+     * After an aborted write that staged blocks: deletes them unless a committed version of {@code
+     * name} exists (the object the write meant to replace, which stays). Never throws; what it cannot
+     * delete, a sweep does.
      */
     void discardQuietly(String name) {
         try {
-            if (properties(name).isEmpty()) {
-                BlobClient blob = container.getBlobClient(settings.prefix() + name);
-                blob.deleteWithResponse(null, null, null, Context.NONE);
+            if (discardUncommitted(name)) {
                 LOG.debug("deleted the uncommitted blocks of {}{}", describe(), name);
             }
         } catch (RuntimeException e) {
-            if (AzureErrors.isBlobNotFound(e)) {
-                return;
-            }
             LOG.warn(
                     "cannot delete the uncommitted blocks of {} in {} ({}); a sweep (prune) removes them",
                     name,
                     describe(),
-                    errors.translate("delete the uncommitted blocks of", name, e)
-                            .getMessage());
+                    e.getMessage());
         }
     }
 
