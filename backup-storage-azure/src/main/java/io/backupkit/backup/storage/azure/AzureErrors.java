@@ -65,16 +65,18 @@ final class AzureErrors {
                                 + "; create it, or fix backup_options.container (and backup_options.endpoint)",
                         e);
             }
+            boolean sharedKey = settings.auth() == AzureSettings.Auth.SHARED_KEY;
+            // an account key may do everything, so any 403 means the key (or the account name) is wrong
             if (BlobErrorCode.AUTHENTICATION_FAILED.equals(code)
                     || BlobErrorCode.INVALID_AUTHENTICATION_INFO.equals(code)
-                    || (status == 403 && code == null)) {
+                    || (status == 403 && (code == null || sharedKey))) {
                 return new UnableToStoreException(
                         storage,
                         object,
                         false,
                         "cannot " + what + ": the credentials were refused (wrong key or SAS, or one that has"
                                 + " expired)" + detail + "; check " + settings.credentialSetting()
-                                + (settings.auth() == AzureSettings.Auth.SHARED_KEY
+                                + (sharedKey
                                         ? " and backup_options.account (the key is key1 or key2 of that account)"
                                         : " (the SAS must be valid now and signed for this account)"),
                         e);
