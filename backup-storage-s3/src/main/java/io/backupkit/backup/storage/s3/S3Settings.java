@@ -32,6 +32,9 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * @param parallelParts parts buffered or in flight per write (memory: {@code partSize x parallelParts})
  * @param checksumWhenRequired send the SDK's CRC checksums only where an operation requires one
  * @param maxAttempts attempts per request for throttling, 5xx and I/O errors
+ * @param gcs the store is Google Cloud Storage's XML API, which ignores {@code If-None-Match} and
+ *     {@code If-Match} on writes and deletes: the lease uses its {@code x-goog-if-generation-match}
+ *     preconditions instead
  */
 record S3Settings(
         String bucket,
@@ -48,7 +51,8 @@ record S3Settings(
         long partSize,
         int parallelParts,
         boolean checksumWhenRequired,
-        int maxAttempts) {
+        int maxAttempts,
+        boolean gcs) {
 
     static final long MIB = 1024L * 1024L;
     /** S3's smallest part (all parts but the last). */
@@ -76,7 +80,8 @@ record S3Settings(
             "max_object_size",
             "parallel_parts",
             "checksum",
-            "max_attempts");
+            "max_attempts",
+            "gcs");
 
     S3Settings {
         Objects.requireNonNull(bucket, "bucket");
@@ -110,6 +115,7 @@ record S3Settings(
                 .map(s -> endpoint(o, s))
                 .orElse(null);
         boolean pathStyle = o.bool("path_style", endpoint != null);
+        boolean gcs = o.bool("gcs", endpoint != null && isGcsHost(endpoint.getHost()));
 
         String accessKey = o.string("access_key")
                 .map(String::trim)
@@ -208,7 +214,7 @@ record S3Settings(
                             "option " + o.keyName("checksum") + " must be when_supported or when_required"
                                     + " (when_required for stores that reject the SDK's CRC checksum trailers)");
                 })
-                .orElse(false);
+                .orElse(gcs); // GCS refuses the SDK's aws-chunked CRC trailers
 
         int maxAttempts = o.integer("max_attempts", DEFAULT_MAX_ATTEMPTS);
         if (maxAttempts < 1 || maxAttempts > 20) {
@@ -231,7 +237,17 @@ record S3Settings(
                 partSize,
                 parallelParts,
                 whenRequired,
-                maxAttempts);
+                maxAttempts,
+                gcs);
+    }
+
+    /** Google Cloud Storage's XML API endpoints: {@code storage.googleapis.com} and its subdomains. */
+    static boolean isGcsHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("storage.googleapis.com") || h.endsWith(".storage.googleapis.com");
     }
 
     /** {@code BACKUP_DIR} as a key prefix: no leading slash, ending with {@code /} unless empty. */
@@ -299,6 +315,6 @@ record S3Settings(
                 + (sessionToken != null ? "+session" : "") + ", storageClass=" + storageClass + ", sse=" + sse
                 + ", partSize=" + human(partSize) + ", parallelParts=" + parallelParts + ", checksum="
                 + (checksumWhenRequired ? "when_required" : "when_supported") + ", maxAttempts=" + maxAttempts
-                + "]";
+                + (gcs ? ", gcs" : "") + "]";
     }
 }

@@ -72,7 +72,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * 2025; needs s3:GetObject as well as s3:DeleteObject): atomic on Amazon S3 and on stores that
  * implement conditional requests (S3Proxy 4.1 passes the TCK races; MinIO; recent Ceph). A store
  * that answers the conditional delete with 501 falls back to HEAD-compare-DELETE, which is not
- * atomic (a warning is logged once). Leases get no storage class.
+ * atomic (a warning is logged once). Leases get no storage class. Google Cloud Storage ignores
+ * both headers on writes and deletes; with {@code gcs} (set by itself for {@code
+ * storage.googleapis.com}) the lease uses GCS's generation preconditions instead: {@code
+ * x-goog-if-generation-match: 0} on the PUT, and the generation read by the HEAD on the DELETE.
  *
  * <p>Requests are retried by the SDK (throttling, 5xx, I/O errors) with a bounded exponential
  * backoff, {@code max_attempts} in all; 403 and missing buckets fail at once.
@@ -82,6 +85,8 @@ public final class S3Storage implements BackupStorage {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern NAME_PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
     private static final AtomicInteger THREADS = new AtomicInteger();
+    static final String GCS_IF_GENERATION_MATCH = "x-goog-if-generation-match";
+    static final String GCS_GENERATION = "x-goog-generation";
 
     private final S3Settings settings;
     private final S3Client client;
@@ -333,8 +338,13 @@ public final class S3Storage implements BackupStorage {
         PutObjectRequest.Builder req = PutObjectRequest.builder()
                 .bucket(settings.bucket())
                 .key(key(name))
-                .ifNoneMatch("*")
                 .contentType("application/octet-stream");
+        if (settings.gcs()) {
+            // GCS ignores If-None-Match on writes; generation 0 means "no live object"
+            req.overrideConfiguration(c -> c.putHeader(GCS_IF_GENERATION_MATCH, "0"));
+        } else {
+            req.ifNoneMatch("*");
+        }
         if (settings.sse() != null) {
             req.serverSideEncryption(settings.sse());
             if (settings.kmsKeyId() != null) {
@@ -374,6 +384,9 @@ public final class S3Storage implements BackupStorage {
         if (object.version() == null) {
             throw new IllegalArgumentException("object " + object.name() + " has no version (ETag) to compare");
         }
+        if (settings.gcs()) {
+            return deleteIfUnchangedGcs(object);
+        }
         // A HEAD first: S3 answers a conditional delete of a missing key with 404, but some stores
         // (S3Proxy) with 204, which would read as "deleted".
         Optional<StoredObject> current = stat(object.name());
@@ -395,6 +408,47 @@ public final class S3Storage implements BackupStorage {
             }
             if (status == 501 || "NotImplemented".equals(S3Errors.code(e))) {
                 return deleteIfUnchangedFallback(object);
+            }
+            throw errors.translate("delete", object.name(), e);
+        }
+    }
+
+    /**
+     * GCS ignores If-Match on DELETE: a HEAD gives the ETag to compare and the object's generation,
+     * and the DELETE is bound to that generation ({@code x-goog-if-generation-match}), so an object
+     * recreated in between is never deleted.
+     */
+    private boolean deleteIfUnchangedGcs(StoredObject object) throws IOException {
+        HeadObjectResponse head;
+        try {
+            head = client.headObject(HeadObjectRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(key(object.name()))
+                    .build());
+        } catch (RuntimeException e) {
+            if (S3Errors.isNoSuchKey(e)) {
+                return false;
+            }
+            throw errors.translate("stat", object.name(), e);
+        }
+        if (!object.version().equals(head.eTag())) {
+            return false;
+        }
+        Optional<String> generation = head.sdkHttpResponse().firstMatchingHeader(GCS_GENERATION);
+        if (generation.isEmpty()) {
+            return deleteIfUnchangedFallback(object);
+        }
+        try {
+            client.deleteObject(DeleteObjectRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(key(object.name()))
+                    .overrideConfiguration(c -> c.putHeader(GCS_IF_GENERATION_MATCH, generation.get()))
+                    .build());
+            LOG.debug("deleted {}{} at generation {}", describe(), object.name(), generation.get());
+            return true;
+        } catch (RuntimeException e) {
+            if (S3Errors.status(e) == 412 || S3Errors.isNoSuchKey(e)) {
+                return false;
             }
             throw errors.translate("delete", object.name(), e);
         }

@@ -4,6 +4,7 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.BackupStorageProvider;
 import io.backupkit.backup.spi.ProviderOptions;
+import io.backupkit.backup.spi.SpiVersion;
 import io.backupkit.backup.spi.StorageConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,11 @@ public final class SftpStorageProvider implements BackupStorageProvider {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.MAJOR; // compiled into this class: the SPI it was built against
     }
 
     @Override

@@ -1,0 +1,38 @@
+package io.backupkit.backup.storage.azure;
+
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.tck.KillDuringCreate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The child JVM of {@link AzureKillDuringCreateIT}: {@code BackupManager.create()} with {@code
+ * BACKUP_STORAGE=azure} against the Azurite of the test JVM, once or in a loop until it is killed
+ * ({@link KillDuringCreate#runChild}).
+ *
+ * <p>Arguments: endpoint, container, key file, blob prefix, JDBC URL, media folder, spool folder,
+ * lease TTL in millis, {@code once} or {@code loop}, and optionally a pause point.
+ */
+public final class AzureKillChildMain {
+    private AzureKillChildMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Object> options = new HashMap<>();
+        options.put("endpoint", args[0]);
+        options.put("container", args[1]);
+        options.put("account", AzuriteServer.ACCOUNT);
+        options.put("key_file", args[2]);
+        options.put("block_size", AzureKillDuringCreateIT.BLOCK_SIZE);
+        options.put("parallel_blocks", 2);
+        BackupManager.Builder builder = BackupManager.builder()
+                .storage("azure", args[3], options)
+                .database(args[4], "sa", null)
+                .mediaDir(Path.of(args[5]))
+                .spoolDir(Path.of(args[6]))
+                .hostApplication("kill-app", "1.0.0")
+                .leaseTtl(Duration.ofMillis(Long.parseLong(args[7])));
+        KillDuringCreate.runChild(builder, args[8], args.length > 9 ? args[9] : "");
+    }
+}

@@ -1,0 +1,225 @@
+package io.backupkit.backup.storage.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.storage.blob.models.BlockListType;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.tck.ChildJvm;
+import io.backupkit.backup.tck.KillDuringCreate;
+import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
+import io.backupkit.backup.tck.KillDuringCreate.Killed;
+import io.backupkit.backup.tck.KillDuringCreate.Outcome;
+import io.backupkit.backup.tck.TcpRelay;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A JVM killed with {@code kill -9} while {@code create()} stages blocks to Azurite never leaves a
+ * backup that is listed but incomplete, and once the dead process's lease has expired the next
+ * {@code prune} deletes the uncommitted blobs and every committed artifact without a manifest (the
+ * TCK's {@link KillDuringCreate}; this test adds what Azurite shows of uncommitted blocks).
+ *
+ * <p>The child ({@link AzureKillChildMain}) backs up an H2 database and an 18 MiB incompressible
+ * media folder in 2 MiB blocks through a {@linkplain TcpRelay#throttled throttled relay} (8 MiB/s
+ * per connection), so that staging outlasts the kill. Two kills are placed from the server side (one
+ * and two blocks staged), four at seeded random delays over 0.1 to 1.4 create durations.
+ */
+@Timeout(300)
+class AzureKillDuringCreateIT {
+    static final int BLOCK_SIZE = 2 * 1024 * 1024;
+    private static final long SEED = 20261207L;
+    private static final int RANDOM_KILLS = 4;
+    private static final int MIB = 1024 * 1024;
+    /**
+     * Longer than S3's 3 s: the early-prune check runs within TTL/3 of the kill and needs the dead
+     * child's last renewal (every TTL/3) to be still valid; a loaded machine delayed it past 3 s.
+     */
+    private static final Duration LEASE_TTL = Duration.ofSeconds(6);
+
+    private static final String PREFIX = "kill";
+    private static final long UPLINK_BYTES_PER_SECOND = 8L * 1024 * 1024;
+
+    @RegisterExtension
+    static final AzuriteServer AZURITE = new AzuriteServer();
+
+    @TempDir
+    Path tmp;
+
+    private String container;
+    private String url;
+    private Path media;
+    private Path spool;
+    private TcpRelay relay;
+    private KillDuringCreate kills;
+
+    private record Kill(Outcome outcome, Set<String> uncommittedLeft, int blocksStaged) {
+        @Override
+        public String toString() {
+            return uncommittedLeft.size() + " uncommitted blob(s) with " + blocksStaged + " block(s) left; " + outcome;
+        }
+    }
+
+    @Test
+    void aCreateKilledWhileStagingBlocksIsNeverListedAndPruneAfterTheLeaseTtlDeletesTheUncommittedBlocks()
+            throws Exception {
+        long t0 = System.nanoTime();
+        relay = TcpRelay.throttled(AZURITE.port(), UPLINK_BYTES_PER_SECOND);
+        container = AZURITE.newContainer();
+        url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
+        media = Files.createDirectories(tmp.resolve("media"));
+        spool = Files.createDirectories(tmp.resolve("spool"));
+        createDatabase();
+        Random data = new Random(7);
+        for (int i = 0; i < 3; i++) {
+            byte[] b = new byte[6 * MIB];
+            data.nextBytes(b);
+            Files.write(media.resolve("photo-" + i + ".raw"), b);
+        }
+        Files.writeString(media.resolve("note.txt"), "hello");
+
+        kills = KillDuringCreate.builder(this::child)
+                .storedNames(this::objects)
+                .leaseTtl(LEASE_TTL)
+                .settle(Duration.ofMillis(300))
+                .pruneRefusedWhileLeaseLive(true)
+                .build();
+        KillDuringCreate.Created created = kills.calibrate();
+        String baseline = created.id();
+        long createMillis = Math.max(300, created.millis());
+
+        List<String> report = new ArrayList<>();
+        for (int blocks : List.of(1, 2)) {
+            Kill k = killAndCheck(baseline, KillPoint.when(() -> blocksStaged() >= blocks, Duration.ofMillis(20)));
+            assertThat(k.uncommittedLeft())
+                    .as("kill with %d block(s) staged leaves an uncommitted blob: %s", blocks, k)
+                    .isNotEmpty();
+            assertThat(k.outcome().leftovers()).anyMatch(l -> l.startsWith("uncommitted blocks of "));
+            report.add("at " + blocks + " block(s) staged: " + k);
+        }
+        Random random = new Random(SEED);
+        Set<String> steps = new TreeSet<>();
+        for (int i = 0; i < RANDOM_KILLS; i++) {
+            long delay = (long) (createMillis * (0.1 + 1.3 * (i + random.nextDouble()) / RANDOM_KILLS));
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+            Kill k = killAndCheck(baseline, KillPoint.when(() -> System.nanoTime() >= end));
+            steps.add(k.outcome().step());
+            report.add("after " + delay + " ms: " + k);
+        }
+        report.forEach(System.out::println);
+        assertThat(steps).as("random kills land in different steps: %s", report).hasSizeGreaterThanOrEqualTo(2);
+
+        try (BackupManager backups = manager()) {
+            assertThat(backups.create().backup().artifacts()).hasSize(2);
+        }
+        assertThat(AZURITE.uncommitted(container, PREFIX + "/")).isEmpty();
+        System.out.println("AzureKillDuringCreateIT: "
+                + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms, create " + createMillis + " ms");
+    }
+
+    @AfterEach
+    void closeRelay() throws Exception {
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    private ChildJvm child(String mode, String pauseAt) throws IOException {
+        return ChildJvm.start(
+                AzureKillChildMain.class,
+                relay.endpoint() + "/" + AzuriteServer.ACCOUNT,
+                container,
+                AZURITE.keyFile().toString(),
+                PREFIX,
+                url,
+                media.toString(),
+                spool.toString(),
+                String.valueOf(LEASE_TTL.toMillis()),
+                mode,
+                pauseAt);
+    }
+
+    private BackupManager manager() {
+        Map<String, Object> options = AZURITE.options(container);
+        options.put("block_size", BLOCK_SIZE);
+        return BackupManager.builder()
+                .storage("azure", PREFIX, options)
+                .database(url, "sa", null)
+                .mediaDir(media)
+                .spoolDir(spool)
+                .hostApplication("kill-app", "1.0.0")
+                .leaseTtl(LEASE_TTL)
+                .build();
+    }
+
+    /** Kills a looping child at {@code point}, then the TCK's checks plus: prune leaves no uncommitted blob. */
+    private Kill killAndCheck(String baseline, KillPoint point) throws Exception {
+        Killed killed = kills.kill(point);
+        Set<String> uncommitted = AZURITE.uncommitted(container, PREFIX + "/");
+        int blocks = blocksStaged();
+        try (BackupManager fresh = manager()) {
+            Outcome outcome = kills.check(
+                    fresh,
+                    killed,
+                    baseline,
+                    () -> assertThat(AZURITE.uncommitted(container, PREFIX + "/"))
+                            .as("uncommitted blobs after a refused prune")
+                            .isEqualTo(uncommitted),
+                    () -> assertThat(AZURITE.uncommitted(container, PREFIX + "/"))
+                            .as("uncommitted blobs after prune (before: %s)", uncommitted)
+                            .isEmpty());
+            return new Kill(outcome, uncommitted, blocks);
+        }
+    }
+
+    /** Uncommitted blocks staged so far under the prefix, as Azurite reports them. */
+    private int blocksStaged() {
+        int n = 0;
+        for (String name : AZURITE.uncommitted(container, PREFIX + "/")) {
+            try {
+                n += AZURITE.container(container)
+                        .getBlobClient(name)
+                        .getBlockBlobClient()
+                        .listBlocks(BlockListType.UNCOMMITTED)
+                        .getUncommittedBlocks()
+                        .size();
+            } catch (RuntimeException e) {
+                // deleted meanwhile
+            }
+        }
+        return n;
+    }
+
+    /** Committed blob names under the prefix, relative to it. */
+    private Set<String> objects() {
+        Set<String> names = new TreeSet<>();
+        for (String n : AZURITE.committed(container, PREFIX + "/")) {
+            names.add(n.substring(PREFIX.length() + 1));
+        }
+        return names;
+    }
+
+    private void createDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(200) NOT NULL, data VARBINARY(600))");
+            s.execute("INSERT INTO item SELECT X, 'item ' || X, SECURE_RAND(256) FROM SYSTEM_RANGE(1, 2000)");
+        }
+    }
+}
