@@ -19,7 +19,7 @@ public class BackupConfigurationException extends BackupException {
         this(key, message, (Throwable) null);
     }
 
-    /** One problem in the setting {@code key} ({@code null} when none is to blame), found through {@code cause}. */
+    /** One problem in the setting {@code key} ({@code null} when none is to blame), caused by {@code cause}. */
     public BackupConfigurationException(String key, String message, Throwable cause) {
         super(message, cause);
         this.key = key;

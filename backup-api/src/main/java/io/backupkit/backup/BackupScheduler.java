@@ -11,7 +11,7 @@ import java.util.Optional;
 public interface BackupScheduler extends AutoCloseable {
     /** What one check did. */
     enum Outcome {
-        /** The schedule is switched off; nothing was checked. */
+        /** Scheduled backups are switched off (e.g. {@code schedule.enabled} is false); nothing was checked. */
         DISABLED,
         /** The newest complete backup is younger than the interval. */
         NOT_DUE,
@@ -19,7 +19,10 @@ public interface BackupScheduler extends AutoCloseable {
         OUTSIDE_WINDOW,
         /** The last attempt failed less than {@code retryAfter} ago. */
         HELD_OFF,
-        /** Another backup, create, restore or prune holds the storage; the next check tries again. */
+        /**
+         * Another create, restore or prune, or another instance's scheduler, holds the storage; the next
+         * check tries again.
+         */
         BUSY,
         /** A backup was made (and the retention policy applied, if any). */
         CREATED,

@@ -8,7 +8,7 @@ public enum Phase {
     MEDIA_ARCHIVE,
     /** Writing the manifest that completes a backup (create). */
     MANIFEST,
-    /** Downloading the artifacts and checking their digests before anything is replaced (restore). */
+    /** Downloading artifacts and checking their digests: before a restore replaces anything, and in a deep verify. */
     DOWNLOAD_VERIFY,
     /** Taking the {@code pre-restore} backup of the current state (restore). */
     SAFETY_BACKUP,
