@@ -15,9 +15,12 @@ import java.util.Objects;
  */
 public record ArtifactInfo(
         String kind, String name, long size, String sha256, Compression compression, String encryption, String keyId) {
+    /** The {@code kind} of the database dump. */
     public static final String DATABASE = "database";
+    /** The {@code kind} of the media archive. */
     public static final String MEDIA = "media";
 
+    /** Requires kind, name, digest and compression, and a size of at least 0. */
     public ArtifactInfo {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
@@ -28,6 +31,7 @@ public record ArtifactInfo(
         }
     }
 
+    /** Whether the stored bytes are encrypted. */
     public boolean encrypted() {
         return encryption != null;
     }

@@ -9,13 +9,17 @@ import java.util.Optional;
  */
 public class BackupConfigurationException extends BackupException {
     private static final long serialVersionUID = 1L;
+    /** The setting to blame, or {@code null}. */
     private final String key;
+    /** Every problem found, at least one. */
     private final List<String> problems;
 
+    /** One problem in the setting {@code key} ({@code null} when no single setting is to blame). */
     public BackupConfigurationException(String key, String message) {
         this(key, message, (Throwable) null);
     }
 
+    /** One problem in the setting {@code key} ({@code null} when none is to blame), caused by {@code cause}. */
     public BackupConfigurationException(String key, String message, Throwable cause) {
         super(message, cause);
         this.key = key;

@@ -7,10 +7,12 @@ package io.backupkit.backup;
 public abstract class BackupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** A failure whose message says what to do next. */
     protected BackupException(String message) {
         super(message);
     }
 
+    /** A failure whose message says what to do next, caused by {@code cause}. */
     protected BackupException(String message, Throwable cause) {
         super(message, cause);
     }

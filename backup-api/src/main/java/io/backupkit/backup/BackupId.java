@@ -22,6 +22,7 @@ public record BackupId(String value) implements Comparable<BackupId> {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+    /** Checks the shape; {@link IllegalArgumentException} when {@code value} is not a backup id. */
     public BackupId {
         Objects.requireNonNull(value, "value");
         if (!ID.matcher(value).matches()) {

@@ -5,9 +5,12 @@ import java.time.Instant;
 /** Another process holds the storage lease: a backup or restore is already running there. */
 public final class BackupInProgressException extends BackupException {
     private static final long serialVersionUID = 1L;
+    /** Who holds the lease. */
     private final String holder;
+    /** When the lease expires unless renewed. */
     private final Instant expires;
 
+    /** The lease is held by {@code holder} until {@code expires}. */
     public BackupInProgressException(String holder, Instant expires, String message) {
         super(message);
         this.holder = holder;

@@ -39,6 +39,7 @@ public record BackupInfo(
         List<ArtifactInfo> artifacts,
         Duration duration,
         String seal) {
+    /** Copies the collections; a missing host is {@link HostInfo#UNKNOWN}, a missing duration zero. */
     public BackupInfo {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(created, "created");
@@ -104,10 +105,15 @@ public record BackupInfo(
         return artifacts.stream().mapToLong(ArtifactInfo::size).sum();
     }
 
+    /**
+     * The artifact of {@code kind} ({@link ArtifactInfo#DATABASE} or {@link ArtifactInfo#MEDIA}), if the
+     * backup has one.
+     */
     public Optional<ArtifactInfo> artifact(String kind) {
         return artifacts.stream().filter(a -> a.kind().equals(kind)).findFirst();
     }
 
+    /** Whether the backup carries {@code label}. */
     public boolean hasLabel(String label) {
         return labels.contains(label);
     }

@@ -24,18 +24,25 @@ public interface BackupListener {
     /** Bytes processed so far in {@code phase} (source bytes: dump output, media file content, downloads). */
     default void progress(Phase phase, long bytesDone) {}
 
+    /** A phase ended; a failure is reported by {@link #backupFailed} or {@link #restoreFailed}. */
     default void phaseFinished(Phase phase) {}
 
+    /** A create started with these options. */
     default void backupStarted(CreateOptions options) {}
 
+    /** A create finished; the backup is complete and listed. */
     default void backupSucceeded(CreateResult result) {}
 
+    /** A create failed; no new backup is listed. */
     default void backupFailed(CreateOptions options, BackupException failure) {}
 
+    /** A restore of {@code backup} started. */
     default void restoreStarted(BackupInfo backup) {}
 
+    /** A restore finished; database and media are those of the backup. */
     default void restoreSucceeded(RestoreResult result) {}
 
+    /** A restore of {@code backup} (id or {@code latest}) failed with {@code failure}. */
     default void restoreFailed(String backup, BackupException failure) {}
 
     /** A warning a user should see (e.g. a symlink skipped, a non-transactional table). */

@@ -117,6 +117,7 @@ public interface BackupManager extends AutoCloseable {
     /** What this manager was built with. */
     BackupSettings settings();
 
+    /** Closes the storage and its clients; the manager is unusable afterwards. */
     @Override
     void close();
 
@@ -235,6 +236,7 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /** The media folder to archive and restore; {@code null} (the default) for database-only backups. */
         public Builder mediaDir(Path mediaDir) {
             this.mediaDir = mediaDir;
             return this;
@@ -246,16 +248,19 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /** How artifacts are compressed (default {@link Compression#ZSTD}). */
         public Builder compression(Compression compression) {
             this.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 
+        /** The compressor's level; 0 (the default) for the compressor's own default (zstd 3, gzip 6). */
         public Builder compressionLevel(int level) {
             this.compressionLevel = level;
             return this;
         }
 
+        /** Threads zstd compresses with; 0 (the default) for the number of processors. */
         public Builder compressionWorkers(int workers) {
             this.compressionWorkers = workers;
             return this;
@@ -278,17 +283,23 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /** An encryption instance created by the caller; {@code null} for unencrypted backups. */
         public Builder encryption(Encryption encryption) {
             this.encryption = encryption;
             this.encryptionId = null;
             return this;
         }
 
+        /**
+         * The host application's name and version, recorded in each manifest; a restore refuses a
+         * backup made by a newer version unless forced.
+         */
         public Builder hostApplication(String application, String version) {
             this.host = new HostInfo(application, version, host.schemaVersion());
             return this;
         }
 
+        /** Where temporary files of create and restore go (default {@code java.io.tmpdir}). */
         public Builder spoolDir(Path dir) {
             this.spoolDir = dir;
             return this;
@@ -300,6 +311,10 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the storage lease of a running operation lasts without renewal before another process may
+         * take it over (default 10 minutes).
+         */
         public Builder leaseTtl(Duration ttl) {
             this.leaseTtl = Objects.requireNonNull(ttl, "ttl");
             return this;
@@ -311,6 +326,7 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /** The clock for backup ids, manifest times and leases (default UTC system clock); for tests. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

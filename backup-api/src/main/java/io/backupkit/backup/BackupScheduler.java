@@ -11,12 +11,22 @@ import java.util.Optional;
 public interface BackupScheduler extends AutoCloseable {
     /** What one check did. */
     enum Outcome {
+        /** Scheduled backups are switched off (e.g. {@code schedule.enabled} is false); nothing was checked. */
         DISABLED,
+        /** The newest complete backup is younger than the interval. */
         NOT_DUE,
+        /** A backup may be due, but the time is outside the schedule's window. */
         OUTSIDE_WINDOW,
+        /** The last attempt failed less than {@code retryAfter} ago. */
         HELD_OFF,
+        /**
+         * Another create, restore or prune, or another instance's scheduler, holds the storage; the next
+         * check tries again.
+         */
         BUSY,
+        /** A backup was made (and the retention policy applied, if any). */
         CREATED,
+        /** The attempt failed; see {@link BackupScheduler#lastFailure()}. */
         FAILED
     }
 

@@ -45,6 +45,7 @@ public record BackupSettings(
         Duration leaseTtl,
         BackupListener listener,
         Clock clock) {
+    /** Requires name, storage, compression, spool folder and lease time; fills in defaults for the rest. */
     public BackupSettings {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(storage, "storage");

@@ -9,6 +9,7 @@ import java.util.List;
  * @param warnings what does not stop a backup today (for example a media folder not created yet)
  */
 public record CheckResult(List<String> checked, List<String> warnings) {
+    /** Copies both lists. */
     public CheckResult {
         checked = List.copyOf(checked);
         warnings = List.copyOf(warnings);

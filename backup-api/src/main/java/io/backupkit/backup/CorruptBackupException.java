@@ -6,10 +6,17 @@ package io.backupkit.backup;
  */
 public class CorruptBackupException extends BackupException {
     private static final long serialVersionUID = 1L;
+    /** The object name at fault. */
     private final String artifact;
+    /** What the manifest promised, or {@code null}. */
     private final String expected;
+    /** What was found, or {@code null}. */
     private final String actual;
 
+    /**
+     * {@code artifact} does not match its manifest: {@code expected} (a digest or size) was promised,
+     * {@code actual} found.
+     */
     public CorruptBackupException(String artifact, String expected, String actual, String message) {
         super(message);
         this.artifact = artifact;
@@ -17,6 +24,7 @@ public class CorruptBackupException extends BackupException {
         this.actual = actual;
     }
 
+    /** {@code artifact} cannot be read or parsed, as {@code cause} tells. */
     public CorruptBackupException(String artifact, String message, Throwable cause) {
         super(message, cause);
         this.artifact = artifact;

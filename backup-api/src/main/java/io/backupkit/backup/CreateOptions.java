@@ -14,11 +14,20 @@ import java.util.Objects;
  * @param schemaVersion the database schema version, or {@code null}
  */
 public record CreateOptions(List<String> labels, Map<String, String> attributes, String schemaVersion) {
+    /** The label of backups made on request. */
     public static final String MANUAL = "manual";
+    /** The label of scheduled backups. */
     public static final String DAILY = "daily";
+    /** The label of backups made before the host upgrades itself. */
     public static final String PRE_UPGRADE = "pre-upgrade";
+    /** The label of the safety backup a restore takes first. */
     public static final String PRE_RESTORE = "pre-restore";
 
+    /**
+     * Copies the collections.
+     *
+     * @throws BackupConfigurationException when a label is blank or longer than 64 characters
+     */
     public CreateOptions {
         labels = List.copyOf(labels);
         attributes = Map.copyOf(attributes);
@@ -34,6 +43,7 @@ public record CreateOptions(List<String> labels, Map<String, String> attributes,
         return new CreateOptions(List.of(), Map.of(), null);
     }
 
+    /** Options with these labels and nothing else. */
     public static CreateOptions labelled(String... labels) {
         return new CreateOptions(List.of(labels), Map.of(), null);
     }
@@ -50,18 +60,21 @@ public record CreateOptions(List<String> labels, Map<String, String> attributes,
         return new CreateOptions(List.of(PRE_UPGRADE), attributes, null);
     }
 
+    /** A copy with {@code label} added. */
     public CreateOptions withLabel(String label) {
         List<String> more = new ArrayList<>(labels);
         more.add(Objects.requireNonNull(label, "label"));
         return new CreateOptions(more, attributes, schemaVersion);
     }
 
+    /** A copy with the attribute {@code key} set to {@code value} (both non-null). */
     public CreateOptions withAttribute(String key, String value) {
         Map<String, String> more = new LinkedHashMap<>(attributes);
         more.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
         return new CreateOptions(labels, more, schemaVersion);
     }
 
+    /** A copy recording this database schema version ({@code null} for none). */
     public CreateOptions withSchemaVersion(String schema) {
         return new CreateOptions(labels, attributes, schema);
     }

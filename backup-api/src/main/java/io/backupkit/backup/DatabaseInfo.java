@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public record DatabaseInfo(
         String dumper, String product, String serverVersion, String tool, String toolVersion, String format) {
+    /** Requires the dumper id and the format; the rest may be {@code null} when unknown. */
     public DatabaseInfo {
         Objects.requireNonNull(dumper, "dumper");
         Objects.requireNonNull(format, "format");

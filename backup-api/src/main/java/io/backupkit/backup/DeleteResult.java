@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param objects the object names removed (manifest first, so the set stops being visible at once)
  */
 public record DeleteResult(BackupId id, List<String> objects) {
+    /** Copies the object names. */
     public DeleteResult {
         Objects.requireNonNull(id, "id");
         objects = List.copyOf(objects);

@@ -9,8 +9,10 @@ package io.backupkit.backup;
  * @param schemaVersion the database schema version when the host knows it (e.g. Flyway's)
  */
 public record HostInfo(String application, String version, String schemaVersion) {
+    /** Nothing known about the host. */
     public static final HostInfo UNKNOWN = new HostInfo(null, null, null);
 
+    /** A copy with the database schema version {@code schema} ({@code null} for unknown). */
     public HostInfo withSchemaVersion(String schema) {
         return new HostInfo(application, version, schema);
     }

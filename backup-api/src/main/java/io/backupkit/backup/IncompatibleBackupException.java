@@ -7,6 +7,7 @@ package io.backupkit.backup;
 public final class IncompatibleBackupException extends BackupException {
     private static final long serialVersionUID = 1L;
 
+    /** The message names what is newer or unknown and how to restore anyway (e.g. {@code force}). */
     public IncompatibleBackupException(String message) {
         super(message);
     }

@@ -4,6 +4,7 @@ package io.backupkit.backup;
 public final class IncompleteBackupException extends CorruptBackupException {
     private static final long serialVersionUID = 1L;
 
+    /** The object {@code artifact} named by the manifest is missing. */
     public IncompleteBackupException(String artifact, String message) {
         super(artifact, null, "missing", message);
     }

@@ -9,6 +9,7 @@ package io.backupkit.backup;
  * @param skipped entries left out (links, sockets, ...), as relative paths; at most a few hundred are kept
  */
 public record MediaInfo(long fileCount, long directoryCount, long totalBytes, java.util.List<String> skipped) {
+    /** Copies {@code skipped}; {@code null} means none skipped. */
     public MediaInfo {
         skipped = skipped == null ? java.util.List.of() : java.util.List.copyOf(skipped);
     }

@@ -8,10 +8,17 @@ import java.util.List;
  */
 public final class ProviderNotFoundException extends BackupConfigurationException {
     private static final long serialVersionUID = 1L;
+    /** The kind of provider asked for. */
     private final String kind;
+    /** What was asked for. */
     private final String requested;
+    /** The ids of the providers found. */
     private final List<String> candidates;
 
+    /**
+     * No single {@code kind} provider matches {@code requested} (set in {@code key}); {@code candidates}
+     * are the ids found.
+     */
     public ProviderNotFoundException(
             String key, String kind, String requested, List<String> candidates, String message) {
         super(key, message);

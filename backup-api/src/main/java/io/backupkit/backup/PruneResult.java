@@ -11,6 +11,7 @@ import java.util.List;
  * @param dryRun whether nothing was actually deleted
  */
 public record PruneResult(List<BackupInfo> kept, List<BackupInfo> deleted, List<String> leftovers, boolean dryRun) {
+    /** Copies the lists. */
     public PruneResult {
         kept = List.copyOf(kept);
         deleted = List.copyOf(deleted);

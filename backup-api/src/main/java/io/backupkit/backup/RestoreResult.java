@@ -19,6 +19,7 @@ public record RestoreResult(
         boolean databaseRestored,
         boolean mediaRestored,
         Duration duration) {
+    /** Requires the restored backup, the safety backup (may be empty) and the duration. */
     public RestoreResult {
         Objects.requireNonNull(restored, "restored");
         Objects.requireNonNull(safetyBackup, "safetyBackup");

@@ -31,6 +31,12 @@ public record RetentionPolicy(
     /** The default grace before leftovers of interrupted backups are removed. */
     public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
 
+    /**
+     * Checks the rules.
+     *
+     * @throws BackupConfigurationException when a count is negative, {@code maxAge} is not positive or
+     *     {@code leftoverGrace} is negative
+     */
     public RetentionPolicy {
         if (keepLast < 0 || keepDaily < 0 || keepWeekly < 0 || keepMonthly < 0 || keepPreUpgrade < 0) {
             throw new BackupConfigurationException("retention", "retention counts must not be negative");
@@ -66,41 +72,52 @@ public record RetentionPolicy(
 
         private Builder() {}
 
+        /** Keep the newest {@code n} backups. */
         public Builder keepLast(int n) {
             this.keepLast = n;
             return this;
         }
 
+        /** Keep the newest backup of each of the last {@code n} days that have one. */
         public Builder keepDaily(int n) {
             this.keepDaily = n;
             return this;
         }
 
+        /** Keep the newest backup of each of the last {@code n} ISO weeks that have one. */
         public Builder keepWeekly(int n) {
             this.keepWeekly = n;
             return this;
         }
 
+        /** Keep the newest backup of each of the last {@code n} months that have one. */
         public Builder keepMonthly(int n) {
             this.keepMonthly = n;
             return this;
         }
 
+        /**
+         * Keep backups younger than {@code age}; with count rules, those rules only keep such backups
+         * ({@code null}: no age limit).
+         */
         public Builder maxAge(Duration age) {
             this.maxAge = age;
             return this;
         }
 
+        /** Keep the newest {@code n} {@code pre-upgrade} backups whatever the other rules say. */
         public Builder keepPreUpgrade(int n) {
             this.keepPreUpgrade = n;
             return this;
         }
 
+        /** How old objects without a manifest must be before they are deleted as leftovers (default 24 hours). */
         public Builder leftoverGrace(Duration grace) {
             this.leftoverGrace = grace;
             return this;
         }
 
+        /** The policy; {@link BackupConfigurationException} when a count is negative or a duration out of range. */
         public RetentionPolicy build() {
             return new RetentionPolicy(
                     keepLast, keepDaily, keepWeekly, keepMonthly, maxAge, keepPreUpgrade, leftoverGrace);

@@ -27,6 +27,12 @@ public record Schedule(
         Duration retryAfter,
         Duration checkEvery,
         RetentionPolicy retention) {
+    /**
+     * Checks the schedule.
+     *
+     * @throws BackupConfigurationException when the interval is under an hour, {@code retryAfter} or
+     *     {@code checkEvery} is not positive, or only one end of the window is set (or both are equal)
+     */
     public Schedule {
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(zone, "zone");
@@ -62,14 +68,17 @@ public record Schedule(
         return new Schedule(interval, start, end, zone, retryAfter, checkEvery, retention);
     }
 
+    /** The zone the window's times are read in (default UTC). */
     public Schedule zone(ZoneId zone) {
         return new Schedule(interval, windowStart, windowEnd, zone, retryAfter, checkEvery, retention);
     }
 
+    /** How long to wait after a failed attempt before the next (default 1 hour). */
     public Schedule retryAfter(Duration retryAfter) {
         return new Schedule(interval, windowStart, windowEnd, zone, retryAfter, checkEvery, retention);
     }
 
+    /** How often to look whether a backup is due (default 1 minute). */
     public Schedule checkEvery(Duration checkEvery) {
         return new Schedule(interval, windowStart, windowEnd, zone, retryAfter, checkEvery, retention);
     }

@@ -18,6 +18,7 @@ public final class Secret {
         this.value = Objects.requireNonNull(value, "value");
     }
 
+    /** Wraps {@code value} (non-null; may be empty). */
     public static Secret of(String value) {
         return new Secret(value);
     }
@@ -40,10 +41,12 @@ public final class Secret {
         }
     }
 
+    /** The value itself: pass it only to a request or a 0600 file, never to a log or message. */
     public String reveal() {
         return value;
     }
 
+    /** Whether the value is the empty string. */
     public boolean isEmpty() {
         return value.isEmpty();
     }

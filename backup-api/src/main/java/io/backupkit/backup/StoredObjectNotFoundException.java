@@ -4,6 +4,7 @@ package io.backupkit.backup;
 public final class StoredObjectNotFoundException extends UnableToStoreException {
     private static final long serialVersionUID = 1L;
 
+    /** The object {@code object} is not in {@code storage} (as described to users). */
     public StoredObjectNotFoundException(String storage, String object) {
         super(storage, object, "object " + object + " not found in " + storage, null);
     }

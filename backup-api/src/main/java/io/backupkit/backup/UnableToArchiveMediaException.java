@@ -4,10 +4,12 @@ package io.backupkit.backup;
 public class UnableToArchiveMediaException extends BackupException {
     private static final long serialVersionUID = 1L;
 
+    /** A failure whose message says what to do next. */
     public UnableToArchiveMediaException(String message) {
         super(message);
     }
 
+    /** A failure caused by {@code cause}; the message says what to do next. */
     public UnableToArchiveMediaException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -6,8 +6,10 @@ package io.backupkit.backup;
  */
 public final class UnableToDecryptException extends BackupException {
     private static final long serialVersionUID = 1L;
+    /** The key id the backup was encrypted to. */
     private final String keyId;
 
+    /** The backup, encrypted to {@code keyId}, cannot be opened with what is configured. */
     public UnableToDecryptException(String keyId, String message, Throwable cause) {
         super(message, cause);
         this.keyId = keyId;

@@ -6,14 +6,22 @@ package io.backupkit.backup;
  */
 public class UnableToStoreException extends BackupException {
     private static final long serialVersionUID = 1L;
+    /** The storage as described to users. */
     private final String storage;
+    /** The object involved, or {@code null}. */
     private final String object;
+    /** Whether retrying later may help. */
     private final boolean transientFailure;
 
+    /** A lasting failure of {@code storage} (as described to users) on {@code object} ({@code null} for none). */
     public UnableToStoreException(String storage, String object, String message, Throwable cause) {
         this(storage, object, false, message, cause);
     }
 
+    /**
+     * A failure of {@code storage} on {@code object}; {@code transientFailure} when retrying later may help
+     * (a timeout, throttling, a server error).
+     */
     public UnableToStoreException(
             String storage, String object, boolean transientFailure, String message, Throwable cause) {
         super(message, cause);
@@ -32,6 +40,7 @@ public class UnableToStoreException extends BackupException {
         return object;
     }
 
+    /** Whether retrying later may help (a timeout, throttling, a server error), as opposed to a refusal. */
     public boolean isTransient() {
         return transientFailure;
     }

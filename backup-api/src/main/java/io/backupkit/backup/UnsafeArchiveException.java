@@ -6,8 +6,10 @@ package io.backupkit.backup;
  */
 public final class UnsafeArchiveException extends CorruptBackupException {
     private static final long serialVersionUID = 1L;
+    /** The offending entry name. */
     private final String entry;
 
+    /** {@code entry} of the media archive {@code artifact} is refused. */
     public UnsafeArchiveException(String artifact, String entry, String message) {
         super(artifact, null, entry, message);
         this.entry = entry;

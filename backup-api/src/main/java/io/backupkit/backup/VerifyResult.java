@@ -11,11 +11,13 @@ import java.util.Objects;
  * @param problems what is wrong, one line each; empty when the backup is sound
  */
 public record VerifyResult(BackupInfo backup, boolean deep, List<String> problems) {
+    /** Copies the problems. */
     public VerifyResult {
         Objects.requireNonNull(backup, "backup");
         problems = List.copyOf(problems);
     }
 
+    /** Whether no problem was found. */
     public boolean ok() {
         return problems.isEmpty();
     }

@@ -8,5 +8,6 @@ import io.backupkit.backup.BackupSettings;
  * not implement it.
  */
 public interface BackupEngineProvider extends Provider {
+    /** Creates the manager for these resolved settings. */
     BackupManager create(BackupSettings settings);
 }

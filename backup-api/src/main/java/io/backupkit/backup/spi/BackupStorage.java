@@ -27,6 +27,7 @@ public interface BackupStorage extends AutoCloseable {
     /** Opens an object for reading from {@code offset} (0 for the whole object). */
     InputStream openRead(String name, long offset) throws IOException;
 
+    /** Opens a whole object for reading. */
     default InputStream openRead(String name) throws IOException {
         return openRead(name, 0);
     }

@@ -15,8 +15,10 @@ import java.util.Objects;
  * @param timeout the longest a dump or restore tool may run before it is killed
  */
 public record DatabaseConfig(String jdbcUrl, String user, Secret password, ProviderOptions options, Duration timeout) {
+    /** How long a dump or restore tool may run when no timeout is given. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(12);
 
+    /** Requires the URL; missing options become empty, a missing timeout {@link #DEFAULT_TIMEOUT}. */
     public DatabaseConfig {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         options = options == null ? new ProviderOptions("database.options", java.util.Map.of()) : options;

@@ -20,6 +20,7 @@ public record EncryptionConfig(
         Secret passphrase,
         ProviderOptions options,
         PassphraseCallback passphraseCallback) {
+    /** Missing options become empty ones. */
     public EncryptionConfig {
         options = options == null ? new ProviderOptions("encryption.options", java.util.Map.of()) : options;
     }

@@ -61,6 +61,10 @@ public final class NativeProcess implements AutoCloseable {
         return file;
     }
 
+    /**
+     * A builder for the tool and arguments {@code argv}; secrets go in with {@link
+     * Builder#secretFileArg}, never here.
+     */
     public static Builder command(List<String> argv) {
         return new Builder(argv);
     }
@@ -75,6 +79,7 @@ public final class NativeProcess implements AutoCloseable {
         return process.getInputStream();
     }
 
+    /** The underlying process, e.g. for its pid. */
     public Process process() {
         return process;
     }
@@ -191,6 +196,7 @@ public final class NativeProcess implements AutoCloseable {
             return this;
         }
 
+        /** Sets an environment variable of the tool; not for secrets (use {@link #secretFileEnv}). */
         public Builder env(String key, String value) {
             env.put(key, value);
             return this;
@@ -214,6 +220,7 @@ public final class NativeProcess implements AutoCloseable {
             return this;
         }
 
+        /** The longest the tool may run before {@link NativeProcess#await()} kills it (default 12 hours). */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -225,21 +232,25 @@ public final class NativeProcess implements AutoCloseable {
             return this;
         }
 
+        /** Feeds the tool's stdin from {@code file}. */
         public Builder stdinFrom(Path file) {
             this.stdinFile = file;
             return this;
         }
 
+        /** Writes the tool's stdout to {@code file} instead of {@link NativeProcess#stdout()}. */
         public Builder stdoutTo(Path file) {
             this.stdoutFile = file;
             return this;
         }
 
+        /** The working folder of the tool (default: this process's). */
         public Builder directory(Path dir) {
             this.directory = dir.toFile();
             return this;
         }
 
+        /** Writes the secret files and starts the tool; the secret files are deleted again if it fails to start. */
         public NativeProcess start() throws IOException {
             Path secretDir = null;
             List<String> command = new ArrayList<>(argv);

@@ -25,11 +25,16 @@ public final class ProviderOptions {
     private final String prefix;
     private final Map<String, Object> values;
 
+    /**
+     * Options {@code values} (copied; {@code null} for none) whose keys error messages show under {@code prefix}
+     * (default {@code backup_options}).
+     */
     public ProviderOptions(String prefix, Map<String, ?> values) {
         this.prefix = prefix == null ? "backup_options" : prefix;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values == null ? Map.of() : values));
     }
 
+    /** No options. */
     public static ProviderOptions empty() {
         return new ProviderOptions("backup_options", Map.of());
     }
@@ -39,10 +44,12 @@ public final class ProviderOptions {
         return prefix + "." + key;
     }
 
+    /** All options as given, unmodifiable. */
     public Map<String, Object> asMap() {
         return values;
     }
 
+    /** Whether {@code key} is set to a non-null value. */
     public boolean has(String key) {
         return values.containsKey(key) && values.get(key) != null;
     }
@@ -58,6 +65,7 @@ public final class ProviderOptions {
         return this;
     }
 
+    /** The option as text, or empty when unset; fails when it is a map or a list. */
     public Optional<String> string(String key) {
         Object v = values.get(key);
         if (v == null) {
@@ -69,6 +77,7 @@ public final class ProviderOptions {
         return Optional.of(v.toString());
     }
 
+    /** The option as text; fails naming the key when it is unset or blank. */
     public String requireString(String key) {
         return string(key)
                 .filter(s -> !s.isBlank())
@@ -80,6 +89,7 @@ public final class ProviderOptions {
         return string(key).map(Secret::of);
     }
 
+    /** A boolean ({@code true/false}, {@code yes/no}, {@code on/off}, {@code 1/0}), or {@code fallback} when unset. */
     public boolean bool(String key, boolean fallback) {
         Object v = values.get(key);
         if (v == null) {
@@ -99,6 +109,7 @@ public final class ProviderOptions {
         }
     }
 
+    /** A whole number that fits an {@code int}, or {@code fallback} when unset. */
     public int integer(String key, int fallback) {
         long v = longValue(key, fallback);
         if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
@@ -107,6 +118,7 @@ public final class ProviderOptions {
         return (int) v;
     }
 
+    /** A whole number, or {@code fallback} when unset. */
     public long longValue(String key, long fallback) {
         Object v = values.get(key);
         if (v == null) {

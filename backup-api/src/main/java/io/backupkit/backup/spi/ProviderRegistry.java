@@ -30,14 +30,17 @@ public final class ProviderRegistry {
         return new ProviderRegistry(cl != null ? cl : ProviderRegistry.class.getClassLoader());
     }
 
+    /** Every storage provider that loaded, in class path order. */
     public List<BackupStorageProvider> storages() {
         return load(BackupStorageProvider.class);
     }
 
+    /** Every dumper provider that loaded, in class path order. */
     public List<DatabaseDumperProvider> dumpers() {
         return load(DatabaseDumperProvider.class);
     }
 
+    /** Every encryption provider that loaded, in class path order. */
     public List<EncryptionProvider> encryptions() {
         return load(EncryptionProvider.class);
     }
@@ -50,6 +53,7 @@ public final class ProviderRegistry {
         return byIdOrClass(BackupStorageProvider.class, "storage", "BACKUP_STORAGE", idOrClassName, storages());
     }
 
+    /** The encryption provider with this id (e.g. {@code openpgp}), or of this class name. */
     public EncryptionProvider encryption(String idOrClassName) {
         return byIdOrClass(EncryptionProvider.class, "encryption", "encryption.provider", idOrClassName, encryptions());
     }

@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param options {@code BACKUP_OPTIONS}
  */
 public record StorageConfig(String location, ProviderOptions options) {
+    /** Requires the location; missing options become empty ones. */
     public StorageConfig {
         Objects.requireNonNull(location, "location");
         options = options == null ? ProviderOptions.empty() : options;

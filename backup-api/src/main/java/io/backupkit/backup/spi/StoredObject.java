@@ -13,6 +13,7 @@ import java.util.Objects;
  *     used for conditional deletes; may be {@code null} where the backend has none
  */
 public record StoredObject(String name, long size, Instant modified, String version) {
+    /** Requires the name and the modification time. */
     public StoredObject {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(modified, "modified");
