@@ -34,6 +34,11 @@ import java.util.Optional;
  * <p>A manager is immutable and thread-safe; operations that change the storage (create, restore,
  * prune, delete) take a lease in the storage so that only one runs at a time, across processes.
  * Close it to release the storage's clients.
+ *
+ * <p>Cancelling: interrupt the thread that runs an operation; it stops within seconds, removes what
+ * it had started (partial objects, uploads, dump tools, spool files), releases the lease and
+ * throws {@link BackupCancelledException}. {@link #close()} does that for every running operation
+ * (bounded wait), so a host can call it from its shutdown hook.
  */
 public interface BackupManager extends AutoCloseable {
     /** A new builder. */
@@ -85,9 +90,22 @@ public interface BackupManager extends AutoCloseable {
     /** Applies a retention policy; see {@link RetentionPolicy} for what is never deleted. */
     PruneResult prune(RetentionPolicy policy, boolean dryRun);
 
+    /**
+     * Removes the storage lease left by an operation that did not end cleanly. Without {@code
+     * force} only a lease whose holder is known to be gone (it expired, or its process ended on
+     * this host; such a lease is also taken over by the next operation by itself); with {@code
+     * force} whoever holds it: be sure that operation is no longer running.
+     */
+    UnlockResult unlock(boolean force);
+
     /** What this manager was built with. */
     BackupSettings settings();
 
+    /**
+     * Cancels the running operations (interrupts their threads and waits, bounded, for their
+     * clean-up), then releases the storage's clients. Later calls of any operation throw {@link
+     * IllegalStateException}.
+     */
     @Override
     void close();
 

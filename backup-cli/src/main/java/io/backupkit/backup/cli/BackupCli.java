@@ -1,5 +1,6 @@
 package io.backupkit.backup.cli;
 
+import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
@@ -35,7 +36,9 @@ import picocli.CommandLine.ScopeType;
             "0:ok",
             "1:the operation failed",
             "2:usage or configuration error",
-            "3:backup corrupt or incomplete"
+            "3:backup corrupt or incomplete",
+            "130:cancelled by SIGINT (Ctrl-C); nothing of it was kept",
+            "143:cancelled by SIGTERM; nothing of it was kept"
         })
 public final class BackupCli implements Callable<Integer> {
     @Option(
@@ -108,7 +111,7 @@ public final class BackupCli implements Callable<Integer> {
     public Integer call() {
         terminal.err()
                 .println(
-                        "backup: error: missing command (create, list, verify, restore, prune, schedule); see 'backup --help'");
+                        "backup: error: missing command (create, list, verify, restore, prune, schedule, delete, unlock); see 'backup --help'");
         return ExitCodes.USAGE;
     }
 
@@ -157,6 +160,8 @@ public final class BackupCli implements Callable<Integer> {
         m.put("restore", RestoreCommand::new);
         m.put("prune", PruneCommand::new);
         m.put("schedule", ScheduleCommand::new);
+        m.put("delete", DeleteCommand::new);
+        m.put("unlock", UnlockCommand::new);
         m.put("help", CommandLine.HelpCommand::new);
         return Collections.unmodifiableMap(m);
     }
@@ -202,7 +207,13 @@ public final class BackupCli implements Callable<Integer> {
     /** Prints one line for a failure (a stack trace too with --verbose) and returns its exit code. */
     int report(Exception e) {
         PrintWriter err = terminal.err();
-        err.println("backup: error: " + message(e));
+        String signal = Signals.received();
+        if (signal != null || e instanceof BackupCancelledException) {
+            // one line: what was cancelled and what became of it (a restore's says which state)
+            err.println("backup: cancelled" + (signal == null ? "" : " (SIG" + signal + ")") + ": " + message(e));
+        } else {
+            err.println("backup: error: " + message(e));
+        }
         if (verbose) {
             e.printStackTrace(err);
         }

@@ -109,6 +109,7 @@ final class ProgressListener implements BackupListener, AutoCloseable {
                     .setUpdateIntervalMillis(250)
                     .setConsumer(new ConsoleProgressBarConsumer(barStream))
                     .build();
+            Signals.reinstall(); // JLine may have set the default action for SIGINT
         }
         long max = completed;
         for (Phase p : active) {
