@@ -26,6 +26,12 @@ record ProcessIdentity(String host, String machineId, String bootId, String pidN
         Objects.requireNonNull(host, "host");
     }
 
+    /**
+     * A system property that sets the host name leases record (default: the local host name), e.g.
+     * where containers on several machines share one; leases of another host name wait for their TTL.
+     */
+    static final String HOST_PROPERTY = "io.backupkit.lease.host";
+
     private static final ProcessIdentity CURRENT = probe();
 
     /** This process. */
@@ -104,6 +110,10 @@ record ProcessIdentity(String host, String machineId, String bootId, String pidN
     }
 
     private static String hostName() {
+        String configured = System.getProperty(HOST_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return configured.strip();
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException | RuntimeException e) {
