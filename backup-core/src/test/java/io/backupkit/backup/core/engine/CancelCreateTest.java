@@ -10,6 +10,7 @@ import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.core.lease.StorageLease;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.tck.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -144,6 +145,23 @@ class CancelCreateTest {
                     .hasSize(2);
             worker.get().interrupt();
             assertCancelledAndClean(create);
+        }
+    }
+
+    @Test
+    void aHostsShutdownHookThatClosesTheManagerCancelsTheCreateOnSigterm() throws Exception {
+        try (ChildJvm host = ChildJvm.start(ShutdownHookMain.class, fx.backups.toString(), fx.media.toString())) {
+            assertThat(host.awaitLine("UPLOADING", Duration.ofSeconds(60)))
+                    .as(host.output())
+                    .isTrue();
+            host.process().destroy(); // SIGTERM: the JVM runs its shutdown hooks
+            assertThat(host.awaitExit(Duration.ofSeconds(30))).as(host.output()).isTrue();
+            assertThat(host.process().exitValue()).as(host.output()).isEqualTo(143);
+            assertThat(host.output()).doesNotContain("CREATED");
+        }
+        assertThat(objects()).as("nothing left in the storage").isEmpty();
+        try (BackupManager next = fx.builder().build()) {
+            assertThat(next.create().backup().artifacts()).hasSize(2);
         }
     }
 
