@@ -311,7 +311,8 @@ final class CreateOperation {
     private void stop(ExecutorService pool, List<Future<ArtifactInfo>> futures) {
         cancelled.set(true);
         pool.shutdown();
-        boolean interrupted = false;
+        // a cancelled caller still waits for the clean-up; only a further interrupt cuts it short
+        boolean interrupted = Thread.interrupted();
         try {
             if (!pool.awaitTermination(COOPERATIVE_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
                 futures.forEach(f -> f.cancel(true));

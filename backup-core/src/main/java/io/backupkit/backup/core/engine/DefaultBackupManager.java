@@ -1,6 +1,7 @@
 package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
@@ -159,6 +160,11 @@ final class DefaultBackupManager implements BackupManager {
                 problem = deepCheck(backup, a);
             }
             problem.ifPresent(problems::add);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // reads fail on an interrupted thread: what they reported is no finding about the backup
+            throw new BackupCancelledException(
+                    "the verification of " + backup.id() + " was cancelled; nothing was changed", null);
         }
         return new VerifyResult(backup, deep, problems);
     }
