@@ -124,6 +124,33 @@ class CliSignalIT {
     }
 
     @Test
+    void aSecondSigintWhileCleaningUpStopsAtOnceAndPruneSweepsWhatIsLeft() throws Exception {
+        Path marker = tmp.resolve("at-manifest");
+        Map<String, String> env = paced("manifest", marker);
+        env.put(
+                "BACKUP_OPTIONS",
+                JSON.writeValueAsString(
+                        Map.of("pause_at", "manifest", "marker", marker.toString(), "slow_delete", true)));
+        Background create = start(env, "create", "--json");
+        waitFor(marker, create);
+        create.signal("INT"); // the clean-up then hangs in its first delete
+        Thread.sleep(500);
+        long t0 = System.nanoTime();
+        create.signal("INT");
+        int code = create.exitCode();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        String err = Files.readString(create.err);
+        assertThat(code).as(err).isEqualTo(130);
+        assertThat(millis).as("stopped at once: " + err).isLessThan(10_000);
+        assertThat(err).contains("stopped at once");
+        assertThat(storedNames()).as("left behind").anyMatch(n -> n.contains(".media."));
+
+        Background prune = start(plain(), "prune", "--keep-last", "1", "--grace-hours", "0", "--yes");
+        assertThat(prune.exitCode()).as(Files.readString(prune.err)).isZero();
+        assertThat(storedNames()).as("after prune").isEmpty();
+    }
+
+    @Test
     void aCreateKilledWithSigkillLeavesALeaseTheNextCreateTakesOverAtOnce() throws Exception {
         Path marker = tmp.resolve("at-media");
         Background create = start(paced("media", marker), "create", "--json");

@@ -23,7 +23,8 @@ import java.util.Optional;
  * (chosen by class name: {@code BACKUP_STORAGE=io.backupkit.backup.cli.PacedStorageProvider}).
  * Options: {@code pause_at} ({@code dump}, {@code media} or {@code manifest}) and {@code marker}, a
  * file created when the create reaches that object. The dump's or media's write then takes 50 ms
- * per write call; the manifest's waits (interruptibly) before it starts.
+ * per write call; the manifest's waits (interruptibly) before it starts. With {@code slow_delete}
+ * true, each delete first takes 30 s, whatever interrupts it (a clean-up that hangs).
  */
 public final class PacedStorageProvider implements BackupStorageProvider {
     @Override
@@ -35,10 +36,12 @@ public final class PacedStorageProvider implements BackupStorageProvider {
     public BackupStorage create(StorageConfig config) {
         String pauseAt = config.options().requireString("pause_at");
         Path marker = Path.of(config.options().requireString("marker"));
-        return new Paced(new FilesystemStorage(Path.of(config.location())), pauseAt, marker);
+        boolean slowDelete = config.options().bool("slow_delete", false);
+        return new Paced(new FilesystemStorage(Path.of(config.location())), pauseAt, marker, slowDelete);
     }
 
-    private record Paced(BackupStorage delegate, String pauseAt, Path marker) implements BackupStorage {
+    private record Paced(BackupStorage delegate, String pauseAt, Path marker, boolean slowDelete)
+            implements BackupStorage {
         @Override
         public String describe() {
             return delegate.describe();
@@ -112,6 +115,16 @@ public final class PacedStorageProvider implements BackupStorageProvider {
 
         @Override
         public void delete(String name) throws IOException {
+            if (slowDelete) {
+                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < end) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        // a hanging clean-up: keeps hanging
+                    }
+                }
+            }
             delegate.delete(name);
         }
 
