@@ -35,6 +35,11 @@ import javax.sql.DataSource;
  * <p>A manager is immutable and thread-safe; operations that change the storage (create, restore,
  * prune, delete) take a lease in the storage so that only one runs at a time, across processes.
  * Close it to release the storage's clients.
+ *
+ * <p>Cancelling: interrupt the thread that runs an operation; it stops within seconds, removes what
+ * it had started (partial objects, uploads, dump tools, spool files), releases the lease and
+ * throws {@link BackupCancelledException}. {@link #close()} does that for every running operation
+ * (bounded wait), so a host can call it from its shutdown hook.
  */
 public interface BackupManager extends AutoCloseable {
     /** A new builder. */
@@ -114,10 +119,22 @@ public interface BackupManager extends AutoCloseable {
     /** A scheduler that backs up this manager's data on {@code schedule}; call {@link BackupScheduler#start()}. */
     BackupScheduler scheduler(Schedule schedule);
 
+    /**
+     * Removes the storage lease left by an operation that did not end cleanly: with {@link
+     * UnlockMode#IF_STALE} only a lease whose holder is known to be gone (it expired, or its process
+     * ended on this host; the next operation also takes such a lease over by itself), with {@link
+     * UnlockMode#FORCE} whoever holds it: be sure that operation is no longer running.
+     */
+    UnlockResult unlock(UnlockMode mode);
+
     /** What this manager was built with. */
     BackupSettings settings();
 
-    /** Closes the storage and its clients; the manager is unusable afterwards. */
+    /**
+     * Cancels the running operations (interrupts their threads and waits, bounded, for their
+     * clean-up), then releases the storage's clients. Later calls of any operation throw {@link
+     * IllegalStateException}.
+     */
     @Override
     void close();
 

@@ -1,5 +1,6 @@
 package io.backupkit.backup.cli;
 
+import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupListener;
@@ -36,7 +37,9 @@ import picocli.CommandLine.ScopeType;
             "0:ok",
             "1:the operation failed",
             "2:usage or configuration error",
-            "3:backup corrupt or incomplete"
+            "3:backup corrupt or incomplete",
+            "130:cancelled by SIGINT (Ctrl-C); nothing of it was kept",
+            "143:cancelled by SIGTERM; nothing of it was kept"
         })
 public final class BackupCli implements Callable<Integer> {
     @Option(
@@ -109,7 +112,7 @@ public final class BackupCli implements Callable<Integer> {
     public Integer call() {
         terminal.err()
                 .println(
-                        "backup: error: missing command (create, list, verify, restore, prune, schedule, check); see 'backup --help'");
+                        "backup: error: missing command (create, list, verify, restore, prune, schedule, check, delete, unlock); see 'backup --help'");
         return ExitCodes.USAGE;
     }
 
@@ -159,6 +162,8 @@ public final class BackupCli implements Callable<Integer> {
         m.put("prune", PruneCommand::new);
         m.put("schedule", ScheduleCommand::new);
         m.put("check", CheckCommand::new);
+        m.put("delete", DeleteCommand::new);
+        m.put("unlock", UnlockCommand::new);
         m.put("help", CommandLine.HelpCommand::new);
         return Collections.unmodifiableMap(m);
     }
@@ -204,7 +209,11 @@ public final class BackupCli implements Callable<Integer> {
     /** Prints one line for a failure (a stack trace too with --verbose) and returns its exit code. */
     int report(Exception e) {
         PrintWriter err = terminal.err();
-        if (e instanceof BackupConfigurationException c && c.problems().size() > 1) {
+        String signal = Signals.received();
+        if (signal != null || e instanceof BackupCancelledException) {
+            // one line: what was cancelled and what became of it (a restore's says which state)
+            err.println("backup: cancelled" + (signal == null ? "" : " (SIG" + signal + ")") + ": " + message(e));
+        } else if (e instanceof BackupConfigurationException c && c.problems().size() > 1) {
             c.problems().forEach(p -> err.println("backup: error: " + oneLine(p)));
         } else {
             err.println("backup: error: " + message(e));

@@ -1,5 +1,6 @@
 package io.backupkit.backup.cli;
 
+import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.CorruptBackupException;
 
@@ -9,6 +10,8 @@ final class ExitCodes {
     static final int FAILED = 1;
     static final int USAGE = 2;
     static final int CORRUPT = 3;
+    /** Cancelled (interrupted) without a signal; after SIGINT / SIGTERM the exit is 130 / 143. */
+    static final int CANCELLED = 130;
 
     private ExitCodes() {}
 
@@ -16,6 +19,9 @@ final class ExitCodes {
     static int of(Throwable e) {
         if (e instanceof BackupConfigurationException || e instanceof UsageException) {
             return USAGE;
+        }
+        if (e instanceof BackupCancelledException) {
+            return CANCELLED;
         }
         if (e instanceof CorruptBackupException) {
             return CORRUPT;

@@ -17,8 +17,9 @@ public final class Main {
         PrintWriter err = new PrintWriter(System.err, true, charset);
         boolean interactive = System.console() != null;
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, charset));
+        Signals.install(Thread.currentThread(), System.err);
         int code = BackupCli.run(args, System.getenv(), out, err, interactive, in);
-        System.exit(code);
+        System.exit(Signals.exitCode(code));
     }
 
     /**

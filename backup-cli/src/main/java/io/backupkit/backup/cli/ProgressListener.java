@@ -101,13 +101,17 @@ final class ProgressListener implements BackupListener, AutoCloseable {
             return;
         }
         if (bar == null) {
+            ConsoleProgressBarConsumer consumer = new ConsoleProgressBarConsumer(barStream);
+            // opens the JLine terminal now (it sets its own SIGINT handler), so that ours can be put back
+            consumer.getMaxRenderedLength();
+            Signals.reinstall();
             bar = new ProgressBarBuilder()
                     .setTaskName("backup")
                     .setInitialMax(-1)
                     .setUnit("MiB", 1 << 20)
                     .showSpeed()
                     .setUpdateIntervalMillis(250)
-                    .setConsumer(new ConsoleProgressBarConsumer(barStream))
+                    .setConsumer(consumer)
                     .build();
         }
         long max = completed;

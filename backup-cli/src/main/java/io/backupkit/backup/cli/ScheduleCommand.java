@@ -1,5 +1,6 @@
 package io.backupkit.backup.cli;
 
+import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.BackupScheduler.Outcome;
 import io.backupkit.backup.core.config.BackupConfig;
@@ -68,7 +69,12 @@ final class ScheduleCommand implements Callable<Integer> {
                                 + "); stop with Ctrl-C");
                 root.terminal.err().flush();
             }
-            stopped.await();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                scheduler.close(); // SIGINT / SIGTERM: a running backup is cancelled when the manager closes
+                throw new BackupCancelledException("the scheduler was stopped; a backup it was running is not kept", e);
+            }
             return ExitCodes.OK;
         }
     }

@@ -71,6 +71,8 @@ public final class KillDuringCreate {
 
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
     private static final String LEASE = "backup.lease";
+    /** The host name the library's leases record, when set (see the lease's documentation). */
+    private static final String LEASE_HOST_PROPERTY = "io.backupkit.lease.host";
 
     /** Starts the provider's child main with a mode ({@code once} or {@code loop}) and a pause point. */
     @FunctionalInterface
@@ -406,6 +408,10 @@ public final class KillDuringCreate {
      * loop}). Call it from the child's {@code main}; it replaces a listener set on {@code builder}.
      */
     public static void runChild(BackupManager.Builder builder, String mode, String pauseAt) throws Exception {
+        // the child plays a writer on another host: its lease, once it is killed, must wait for the
+        // TTL (a lease of a dead process on the same host is taken over at once)
+        System.setProperty(
+                LEASE_HOST_PROPERTY, "kill-child-" + ProcessHandle.current().pid());
         boolean loop = "loop".equals(mode);
         BackupListener listener = new BackupListener() {
             @Override

@@ -40,7 +40,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -62,6 +61,9 @@ final class CreateOperation {
     private static final Logger LOG = LoggerFactory.getLogger(CreateOperation.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private static final String CANCELLED = "the backup was cancelled: its database dump and media archive were"
+            + " stopped and what they had stored was deleted; nothing was kept";
 
     /** How long the other parts get to stop by themselves before they are interrupted. */
     static final Duration COOPERATIVE_STOP = Duration.ofSeconds(10);
@@ -182,11 +184,22 @@ final class CreateOperation {
                             Duration.ofMillis((System.nanoTime() - t0) / 1_000_000)),
                     sealKey);
             listener.phaseStarted(Phase.MANIFEST, -1);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new BackupCancelledException(CANCELLED, null); // the last moment to stop
+            }
             writeManifest(info);
             listener.phaseFinished(Phase.MANIFEST);
             return new CreateResult(info);
         } catch (RuntimeException e) {
-            deleteQuietly(written);
+            // clean up with the interrupt flag cleared: storages fail I/O on an interrupted thread
+            boolean interrupted = Thread.interrupted();
+            try {
+                deleteQuietly(written);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             throw e;
         } finally {
             pool.shutdownNow();
@@ -220,8 +233,11 @@ final class CreateOperation {
 
     private static DatabaseDescription joinDescription(CompletableFuture<DatabaseDescription> described) {
         try {
-            return described.join();
-        } catch (CompletionException e) {
+            return described.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupCancelledException(CANCELLED, e);
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {
                 throw r;
@@ -231,6 +247,24 @@ final class CreateOperation {
             }
             throw new UnableToDumpDatabaseException("checking the database failed: " + cause, cause);
         }
+    }
+
+    /**
+     * {@code e} as a {@link BackupCancelledException} when the calling thread was interrupted (the
+     * failure is then what the cancellation caused, e.g. a dump tool stopped by the same Ctrl-C) or
+     * an interruption caused it; otherwise {@code e}.
+     */
+    static BackupException asCancellation(BackupException e) {
+        if (e instanceof BackupCancelledException) {
+            return e;
+        }
+        boolean interrupted = Thread.currentThread().isInterrupted();
+        for (Throwable t = e; t != null && !interrupted; t = t.getCause()) {
+            interrupted = t instanceof InterruptedException
+                    || t instanceof InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException;
+        }
+        return interrupted ? new BackupCancelledException(CANCELLED, e) : e;
     }
 
     /** One artifact written by {@code body} into the storage, its phase reported, its name noted in {@code written}. */
@@ -261,7 +295,7 @@ final class CreateOperation {
         } catch (InterruptedException e) {
             stop(pool, futures);
             Thread.currentThread().interrupt();
-            throw new BackupCancelledException("the backup was cancelled; nothing was committed", e);
+            throw new BackupCancelledException(CANCELLED, e);
         } catch (ExecutionException e) {
             stop(pool, futures);
             throw translate(e.getCause());
@@ -280,7 +314,8 @@ final class CreateOperation {
     private void stop(ExecutorService pool, List<Future<ArtifactInfo>> futures) {
         cancelled.set(true);
         pool.shutdown();
-        boolean interrupted = false;
+        // a cancelled caller still waits for the clean-up; only a further interrupt cuts it short
+        boolean interrupted = Thread.interrupted();
         try {
             if (!pool.awaitTermination(COOPERATIVE_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
                 futures.forEach(f -> f.cancel(true));
@@ -303,7 +338,7 @@ final class CreateOperation {
             return b;
         }
         if (cause instanceof InterruptedIOException || cause instanceof InterruptedException) {
-            return new BackupCancelledException("the backup was cancelled; nothing was committed", cause);
+            return new BackupCancelledException(CANCELLED, cause);
         }
         if (cause instanceof IOException || cause instanceof UncheckedIOException) {
             return new UnableToStoreException(

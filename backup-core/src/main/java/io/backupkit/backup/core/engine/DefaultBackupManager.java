@@ -1,6 +1,7 @@
 package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
@@ -22,8 +23,11 @@ import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.Schedule;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.UnlockMode;
+import io.backupkit.backup.UnlockResult;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.core.lease.StorageLease;
 import io.backupkit.backup.core.manifest.ObjectNames;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.core.retention.RetentionPlanner;
@@ -35,6 +39,7 @@ import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.io.input.CloseShieldInputStream;
@@ -63,6 +69,7 @@ final class DefaultBackupManager implements BackupManager {
     private final BackupSettings settings;
     private final BackupStorage storage;
     private final Catalog catalog;
+    private final RunningOperations running = new RunningOperations();
 
     DefaultBackupManager(BackupSettings settings) {
         this.settings = settings;
@@ -70,8 +77,25 @@ final class DefaultBackupManager implements BackupManager {
         this.catalog = new Catalog(storage, settings.listener());
     }
 
+    /** How long {@link #close()} waits for cancelled operations to clean up. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
+    /** Runs one operation on the calling thread, known to {@link #close()}. */
+    private <T> T tracked(String what, Supplier<T> operation) {
+        running.enter(what);
+        try {
+            return operation.get();
+        } finally {
+            running.leave();
+        }
+    }
+
     @Override
     public CreateResult create(CreateOptions options) {
+        return tracked("backup", () -> doCreate(options));
+    }
+
+    private CreateResult doCreate(CreateOptions options) {
         BackupListener listener = settings.listener();
         Events.fire(listener, l -> l.backupStarted(options));
         CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
@@ -85,9 +109,10 @@ final class DefaultBackupManager implements BackupManager {
             Events.fire(listener, l -> l.backupSucceeded(result));
             return result;
         } catch (BackupException e) {
-            LOG.debug("backup failed (thrown to the caller): {}", e.getMessage());
-            Events.fire(listener, l -> l.backupFailed(options, e));
-            throw e;
+            BackupException reported = CreateOperation.asCancellation(e);
+            LOG.debug("backup failed (thrown to the caller): {}", reported.getMessage());
+            Events.fire(listener, l -> l.backupFailed(options, reported));
+            throw reported;
         } finally {
             CreateOperation.awaitQuietly(described); // a create that failed first leaves nothing running
         }
@@ -95,6 +120,10 @@ final class DefaultBackupManager implements BackupManager {
 
     @Override
     public RestoreResult restore(RestoreOptions options) {
+        return tracked("restore", () -> doRestore(options));
+    }
+
+    private RestoreResult doRestore(RestoreOptions options) {
         BackupListener listener = settings.listener();
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
             BackupInfo backup = catalog.get(options.backup());
@@ -112,22 +141,25 @@ final class DefaultBackupManager implements BackupManager {
 
     @Override
     public List<BackupInfo> list() {
-        return catalog.list();
+        return tracked("list backups", catalog::list);
     }
 
     @Override
     public Optional<BackupInfo> latest() {
-        return catalog.latest();
+        return tracked("find the latest backup", catalog::latest);
     }
 
     @Override
     public BackupInfo get(String idOrLatest) {
-        return catalog.get(idOrLatest);
+        return tracked("find a backup", () -> catalog.get(idOrLatest));
     }
 
     @Override
     public VerifyResult verify(String idOrLatest, VerifyMode mode) {
-        boolean deep = mode == VerifyMode.DEEP;
+        return tracked("verify", () -> doVerify(idOrLatest, mode == VerifyMode.DEEP));
+    }
+
+    private VerifyResult doVerify(String idOrLatest, boolean deep) {
         BackupInfo backup = catalog.get(idOrLatest);
         List<String> problems = new ArrayList<>();
         for (ArtifactInfo a : backup.artifacts()) {
@@ -136,6 +168,11 @@ final class DefaultBackupManager implements BackupManager {
                 problem = deepCheck(backup, a);
             }
             problem.ifPresent(problems::add);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // reads fail on an interrupted thread: what they reported is no finding about the backup
+            throw new BackupCancelledException(
+                    "the verification of " + backup.id() + " was cancelled; nothing was changed", null);
         }
         return new VerifyResult(backup, deep, problems);
     }
@@ -172,10 +209,21 @@ final class DefaultBackupManager implements BackupManager {
 
     @Override
     public DeleteResult delete(String id) {
-        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
-            BackupInfo backup = catalog.get(id);
-            return new DeleteResult(backup.id(), deleteSet(backup));
-        }
+        return tracked("delete", () -> {
+            try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+                BackupInfo backup = catalog.get(id);
+                return new DeleteResult(backup.id(), deleteSet(backup));
+            }
+        });
+    }
+
+    @Override
+    public UnlockResult unlock(UnlockMode mode) {
+        return tracked("unlock", () -> {
+            StorageLease.Inspection found = StorageLease.unlock(
+                    storage, LeaseGuard.NAME, mode == UnlockMode.FORCE, settings.leaseTtl(), settings.clock());
+            return new UnlockResult(found.owner(), found.expires(), found.staleReason(), found.removed());
+        });
     }
 
     /** Deletes the manifest first (the set stops being visible at once), then the artifacts. */
@@ -200,12 +248,14 @@ final class DefaultBackupManager implements BackupManager {
 
     @Override
     public PruneResult prune(RetentionPolicy policy, PruneMode mode) {
-        if (mode == PruneMode.DRY_RUN) {
-            return plan(policy, true);
-        }
-        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
-            return plan(policy, false);
-        }
+        return tracked("prune", () -> {
+            if (mode == PruneMode.DRY_RUN) {
+                return plan(policy, true);
+            }
+            try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+                return plan(policy, false);
+            }
+        });
     }
 
     private PruneResult plan(RetentionPolicy policy, boolean dryRun) {
@@ -287,6 +337,9 @@ final class DefaultBackupManager implements BackupManager {
 
     @Override
     public void close() {
+        if (!running.closeAndAwait(CLOSE_WAIT)) {
+            LOG.warn("closing: an operation did not stop within {} after it was cancelled", CLOSE_WAIT);
+        }
         storage.close();
     }
 }

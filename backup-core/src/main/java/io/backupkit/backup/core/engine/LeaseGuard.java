@@ -48,18 +48,24 @@ final class LeaseGuard implements AutoCloseable {
         }
     }
 
+    /** Stops renewing and releases the lease, also on a cancelled (interrupted) thread. */
     @Override
     public void close() {
+        boolean interrupted = Thread.interrupted(); // storages fail I/O on an interrupted thread
         renewer.shutdownNow();
         try {
             renewer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
         }
         try {
             lease.release();
         } catch (RuntimeException e) {
             LOG.warn("could not release the storage lease; it expires by itself", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -11,7 +11,6 @@ import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -31,11 +30,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The object (default name {@value #DEFAULT_NAME}: not a backup id and not a manifest, so
  * listings of backups and leftovers never consider it) holds JSON: {@code owner} (host, process id
- * and a random part), a random {@code token}, {@code acquired} and {@code expires} (ISO-8601 UTC).
+ * and a random part), a random {@code token}, {@code acquired} and {@code expires} (ISO-8601 UTC),
+ * and the holder's {@link ProcessIdentity} (host, machine id, boot id, pid namespace, pid).
  *
  * <ul>
  *   <li>{@link #tryAcquire}: {@code createIfAbsent}. When the object exists and its {@code expires}
- *       has passed by the given clock, the holder is presumed dead: the stale version is removed
+ *       has passed by the given clock, or its holder ran on this machine and is gone (its process
+ *       ended, or the machine restarted since), the holder is dead: the stale version is removed
  *       with {@code deleteIfUnchanged} (so a fresh lease that another process just created is never
  *       removed) and {@code createIfAbsent} is tried once more. Of several processes taking over
  *       the same stale lease, exactly one wins.
@@ -124,26 +125,13 @@ public final class StorageLease implements AutoCloseable {
                 holder.expires(),
                 "a backup, restore or prune is already running on " + storage.describe() + ": the lease " + name
                         + " is held by " + holder.owner() + " until " + holder.expires()
-                        + ". Wait for it to finish and try again; if that process is gone, its lease is taken over"
-                        + " automatically once it has expired");
+                        + ". Wait for it to finish and try again. A lease of a process gone from this host is taken"
+                        + " over at once; one from another host once it has expired, or remove it with unlock");
     }
 
     /** An owner description: host name, process id and a random part, e.g. {@code web-1:4711:3f9a2c1e}. */
     public static String defaultOwner() {
-        return HostName.VALUE + ":" + ProcessHandle.current().pid() + ":" + randomHex(4);
-    }
-
-    /** The local host name, looked up once (the lookup may be slow where DNS is). */
-    private static final class HostName {
-        static final String VALUE = lookup();
-
-        private static String lookup() {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (IOException | RuntimeException e) {
-                return "unknown-host";
-            }
-        }
+        return ProcessIdentity.current().host() + ":" + ProcessHandle.current().pid() + ":" + randomHex(4);
     }
 
     private static Attempt attempt(BackupStorage storage, String name, String owner, Duration ttl, Clock clock) {
@@ -183,14 +171,24 @@ public final class StorageLease implements AutoCloseable {
                 }
                 last = holder.get();
                 if (!clock.instant().isAfter(last.expires())) {
-                    return new Attempt(null, last);
+                    Optional<String> gone = last.staleReason();
+                    if (gone.isEmpty()) {
+                        return new Attempt(null, last);
+                    }
+                    LOG.info(
+                            "taking over the lease {} on {} at once: it is held by {} on this host, but {}",
+                            name,
+                            storage.describe(),
+                            last.owner(),
+                            gone.get());
+                } else {
+                    LOG.warn(
+                            "taking over the stale lease {} on {}: held by {}, expired at {}",
+                            name,
+                            storage.describe(),
+                            last.owner(),
+                            last.expires());
                 }
-                LOG.warn(
-                        "taking over the stale lease {} on {}: held by {}, expired at {}",
-                        name,
-                        storage.describe(),
-                        last.owner(),
-                        last.expires());
                 storage.deleteIfUnchanged(existing.get());
             }
         } catch (IOException e) {
@@ -201,7 +199,7 @@ public final class StorageLease implements AutoCloseable {
                     e);
         }
         if (last == null) {
-            last = new Holder("unknown", clock.instant().plus(ttl));
+            last = new Holder("unknown", clock.instant().plus(ttl), null, null);
         }
         return new Attempt(null, last);
     }
@@ -369,6 +367,7 @@ public final class StorageLease implements AutoCloseable {
         node.put("token", token);
         node.put("acquired", acquired.toString());
         node.put("expires", expires.toString());
+        ProcessIdentity.current().writeTo(node);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
         } catch (IOException e) {
@@ -393,7 +392,11 @@ public final class StorageLease implements AutoCloseable {
             String holder = node.path("owner").asText(null);
             String expires = node.path("expires").asText(null);
             if (holder != null && expires != null) {
-                return Optional.of(new Holder(holder, Instant.parse(expires)));
+                return Optional.of(new Holder(
+                        holder,
+                        Instant.parse(expires),
+                        ProcessIdentity.readFrom(node).orElse(null),
+                        object));
             }
         } catch (IOException | DateTimeException e) {
             // fall through
@@ -405,7 +408,9 @@ public final class StorageLease implements AutoCloseable {
                 object.modified().plus(ttl));
         return Optional.of(new Holder(
                 "unknown (unreadable lease " + object.name() + ")",
-                object.modified().plus(ttl)));
+                object.modified().plus(ttl),
+                null,
+                object));
     }
 
     private static String randomHex(int bytes) {
@@ -414,7 +419,60 @@ public final class StorageLease implements AutoCloseable {
         return HexFormat.of().formatHex(random);
     }
 
-    private record Holder(String owner, Instant expires) {}
+    /**
+     * Removes the lease {@code name} if its holder is known to be gone (expired by {@code clock}, or
+     * its process ended on this machine), or with {@code force} whoever holds it. Only the version
+     * inspected is removed: a lease taken meanwhile stays.
+     *
+     * @param ttl how long an unreadable lease counts as held after its modification time
+     * @return who held it and whether it was removed; {@link Inspection#owner()} null when there was none
+     * @throws UnableToStoreException when the storage fails
+     */
+    public static Inspection unlock(BackupStorage storage, String name, boolean force, Duration ttl, Clock clock) {
+        try {
+            Optional<StoredObject> existing = storage.stat(name);
+            Optional<Holder> holder = existing.isEmpty() ? Optional.empty() : readHolder(storage, existing.get(), ttl);
+            if (holder.isEmpty()) {
+                return new Inspection(null, null, null, false);
+            }
+            Holder h = holder.get();
+            String stale = clock.instant().isAfter(h.expires())
+                    ? "it expired at " + h.expires()
+                    : h.staleReason().orElse(null);
+            boolean removed = false;
+            if (stale != null || force) {
+                removed = storage.deleteIfUnchanged(h.object());
+                if (removed) {
+                    LOG.info("removed the lease {} on {} held by {}", name, storage.describe(), h.owner());
+                }
+            }
+            return new Inspection(h.owner(), h.expires(), stale, removed);
+        } catch (IOException e) {
+            throw new UnableToStoreException(
+                    storage.describe(),
+                    name,
+                    "cannot remove the lease " + name + " on " + storage.describe() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * What {@link #unlock} found.
+     *
+     * @param owner the holder, or null when there was no lease
+     * @param expires when its lease expires unless renewed
+     * @param staleReason why the holder is known to be gone, or null when it may be alive
+     * @param removed whether the lease was removed
+     */
+    public record Inspection(String owner, Instant expires, String staleReason, boolean removed) {}
+
+    private record Holder(String owner, Instant expires, ProcessIdentity identity, StoredObject object) {
+        Optional<String> staleReason() {
+            return identity == null
+                    ? Optional.empty()
+                    : ProcessIdentity.current().staleReason(identity);
+        }
+    }
 
     private record Attempt(StorageLease lease, Holder holder) {}
 }

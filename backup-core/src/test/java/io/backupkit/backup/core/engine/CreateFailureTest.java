@@ -214,6 +214,8 @@ class CreateFailureTest {
                 if (files.map(p -> p.getFileName().toString()).anyMatch(name)) {
                     return;
                 }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // the folder is made when the lease is taken, which may come after this check starts
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -1,0 +1,294 @@
+package io.backupkit.backup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * SIGINT and SIGTERM to {@code ./backup create}, started in the background by a bash with job
+ * control on ({@code set -m}) and signalled as a process group, as a terminal does: during the
+ * dump, during the media upload and while the manifest is about to be written. The launcher runs a
+ * jar whose class path adds {@link PacedStorageProvider}, a filesystem storage that holds the
+ * create in the wanted phase and creates a marker file when it gets there (no timed guesses).
+ */
+class CliSignalIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path LAUNCHER =
+            Path.of("..", "backup").toAbsolutePath().normalize();
+    private static final String LOCK_FILE = ".backup.lease.lock"; // the filesystem storage's own, kept
+
+    @TempDir
+    Path tmp;
+
+    Path media;
+    Path backups;
+    Path jar;
+    String dbUrl;
+
+    @BeforeEach
+    void data() throws Exception {
+        media = Files.createDirectories(tmp.resolve("media"));
+        Random random = new Random(5);
+        for (int i = 0; i < 10; i++) {
+            byte[] b = new byte[4 << 20];
+            random.nextBytes(b);
+            Files.write(media.resolve("photo-" + i + ".raw"), b);
+        }
+        backups = tmp.resolve("backups");
+        dbUrl = "jdbc:h2:file:" + tmp.resolve("db/inventory");
+        byte[] blob = new byte[4 << 20];
+        random.nextBytes(blob);
+        try (Connection c = DriverManager.getConnection(dbUrl, "sa", "");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE part(id INT PRIMARY KEY, picture BLOB)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO part VALUES (?, ?)")) {
+                for (int i = 0; i < 2; i++) {
+                    ps.setInt(1, i);
+                    ps.setBytes(2, blob);
+                    ps.executeUpdate();
+                }
+            }
+        }
+        jar = launcherJar();
+    }
+
+    @ParameterizedTest(name = "SIG{1} during the {0}")
+    @CsvSource({
+        "dump, INT, 130",
+        "dump, TERM, 143",
+        "media, INT, 130",
+        "media, TERM, 143",
+        "manifest, INT, 130",
+        "manifest, TERM, 143"
+    })
+    void aSignalCancelsTheCreateLeavesNothingAndTheNextCreateRunsAtOnce(String phase, String signal, int exit)
+            throws Exception {
+        Path marker = tmp.resolve("at-" + phase);
+        Background create = start(paced(phase, marker), "create", "--json");
+        waitFor(marker, create);
+        long signalled = System.nanoTime();
+        create.signal(signal);
+        int code = create.exitCode();
+        long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+        String out = Files.readString(create.out);
+        String err = Files.readString(create.err);
+        String report =
+                "exit " + code + " " + stopMillis + " ms after the signal\n--- stdout\n" + out + "--- stderr\n" + err;
+        System.out.println("SIG" + signal + " during the " + phase + ": " + report);
+        assertThat(stopMillis).as("stopped within seconds: " + report).isLessThan(15_000);
+
+        assertThat(code).as(report).isEqualTo(exit);
+        assertThat(out).as("nothing on stdout: --json stays clean").isEmpty();
+        assertThat(err.lines().toList())
+                .as(report)
+                .singleElement()
+                .asString()
+                .startsWith("backup: cancelled (SIG" + signal + "): ")
+                .contains("nothing was kept");
+        assertThat(storedNames()).as("nothing left in the storage: " + report).isEmpty();
+
+        long t0 = System.nanoTime();
+        Background again = start(plain(), "create", "--json");
+        assertThat(again.exitCode()).as(Files.readString(again.err)).isZero();
+        assertThat(JSON.readTree(again.out.toFile()).path("id").asText()).startsWith("backup-");
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0))
+                .as("the next create does not wait for a lease")
+                .isLessThan(60);
+    }
+
+    @Test
+    void aSecondSigintWhileCleaningUpStopsAtOnceAndPruneSweepsWhatIsLeft() throws Exception {
+        Path marker = tmp.resolve("at-manifest");
+        Map<String, String> env = paced("manifest", marker);
+        env.put(
+                "BACKUP_OPTIONS",
+                JSON.writeValueAsString(
+                        Map.of("pause_at", "manifest", "marker", marker.toString(), "slow_delete", true)));
+        Background create = start(env, "create", "--json");
+        waitFor(marker, create);
+        create.signal("INT"); // the clean-up then hangs in its first delete
+        Thread.sleep(500);
+        long t0 = System.nanoTime();
+        create.signal("INT");
+        int code = create.exitCode();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        String err = Files.readString(create.err);
+        assertThat(code).as(err).isEqualTo(130);
+        assertThat(millis).as("stopped at once: " + err).isLessThan(10_000);
+        assertThat(err).contains("stopped at once");
+        assertThat(storedNames()).as("left behind").anyMatch(n -> n.contains(".media."));
+
+        Background prune = start(plain(), "prune", "--keep-last", "1", "--grace-hours", "0", "--yes");
+        assertThat(prune.exitCode()).as(Files.readString(prune.err)).isZero();
+        assertThat(storedNames()).as("after prune").isEmpty();
+    }
+
+    @Test
+    void aCreateKilledWithSigkillLeavesALeaseTheNextCreateTakesOverAtOnce() throws Exception {
+        Path marker = tmp.resolve("at-media");
+        Background create = start(paced("media", marker), "create", "--json");
+        waitFor(marker, create);
+        create.signal("KILL");
+        assertThat(create.exitCode()).isEqualTo(137);
+        assertThat(storedNames()).as("the dead create's lease").contains("backup.lease");
+
+        Background again = start(plain(), "create", "--json", "--verbose");
+        int code = again.exitCode();
+        String err = Files.readString(again.err);
+        assertThat(code).as(err).isZero();
+        assertThat(err).contains("taking over the lease").contains("has ended");
+        assertThat(JSON.readTree(again.out.toFile()).path("id").asText()).startsWith("backup-");
+    }
+
+    /** A command of the launcher, started in the background by a bash with job control on. */
+    private final class Background {
+        final Process bash;
+        final BufferedReader lines;
+        final long pid;
+        final Path out;
+        final Path err;
+
+        Background(Process bash, Path out, Path err) throws Exception {
+            this.bash = bash;
+            this.lines = new BufferedReader(new InputStreamReader(bash.getInputStream(), StandardCharsets.UTF_8));
+            String first = lines.readLine();
+            assertThat(first).startsWith("PID ");
+            this.pid = Long.parseLong(first.substring(4).trim());
+            this.out = out;
+            this.err = err;
+        }
+
+        /** Sends the signal to the job's process group (the launcher's pid: it execs the JVM). */
+        void signal(String name) throws Exception {
+            Process kill = new ProcessBuilder("kill", "-" + name, "--", "-" + pid)
+                    .redirectErrorStream(true)
+                    .start();
+            assertThat(kill.waitFor())
+                    .as(new String(kill.getInputStream().readAllBytes()))
+                    .isZero();
+        }
+
+        int exitCode() throws Exception {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (line.startsWith("EXIT ")) {
+                    assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    return Integer.parseInt(line.substring(5).trim());
+                }
+            }
+            throw new AssertionError("bash ended without the exit code");
+        }
+
+        boolean running() {
+            return bash.isAlive();
+        }
+    }
+
+    private Background start(Map<String, String> env, String... args) throws Exception {
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        String command = "set -m\n\"$0\" " + String.join(" ", args) + " >\"$1\" 2>\"$2\" &\n"
+                + "echo \"PID $!\"\nwait $!\necho \"EXIT $?\"\n";
+        ProcessBuilder pb =
+                new ProcessBuilder("bash", "-c", command, LAUNCHER.toString(), out.toString(), err.toString());
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        if (System.getenv("JAVA_HOME") != null) {
+            pb.environment().put("JAVA_HOME", System.getenv("JAVA_HOME"));
+        }
+        pb.environment().put("BACKUP_CLI_JAR", jar.toString());
+        pb.environment().putAll(env);
+        pb.directory(tmp.toFile());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        return new Background(pb.start(), out, err);
+    }
+
+    private Map<String, String> plain() {
+        Map<String, String> env = new HashMap<>();
+        env.put("BACKUP_DIR", backups.toString());
+        env.put("BACKUP_DATABASE_URL", dbUrl);
+        env.put("BACKUP_DATABASE_USER", "sa");
+        env.put("BACKUP_MEDIA_DIR", media.toString());
+        return env;
+    }
+
+    private Map<String, String> paced(String phase, Path marker) throws Exception {
+        Map<String, String> env = plain();
+        env.put("BACKUP_STORAGE", PacedStorageProvider.class.getName());
+        env.put("BACKUP_OPTIONS", JSON.writeValueAsString(Map.of("pause_at", phase, "marker", marker.toString())));
+        return env;
+    }
+
+    private static void waitFor(Path marker, Background create) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(marker)) {
+            assertThat(create.running())
+                    .as("the create ended before it reached " + marker)
+                    .isTrue();
+            assertThat(System.nanoTime() - end).as("waiting for " + marker).isNegative();
+            Thread.sleep(10);
+        }
+    }
+
+    private List<String> storedNames() throws Exception {
+        if (!Files.isDirectory(backups)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(backups)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals(LOCK_FILE))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** A jar with no classes whose manifest runs the CLI on the tests' class path (with the paced storage). */
+    private Path launcherJar() throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> urls = new ArrayList<>();
+        for (String entry : cp.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                urls.add(Path.of(entry).toAbsolutePath().toUri().toString());
+            }
+        }
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+        manifest.getMainAttributes()
+                .put(Attributes.Name.CLASS_PATH, urls.stream().collect(Collectors.joining(" ")));
+        Path path = tmp.resolve("cli/backup-cli.jar");
+        Files.createDirectories(path.getParent());
+        try (OutputStream o = Files.newOutputStream(path);
+                JarOutputStream j = new JarOutputStream(o, manifest)) {
+            j.flush();
+        }
+        return path;
+    }
+}

@@ -1,0 +1,157 @@
+package io.backupkit.backup.cli;
+
+import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.BackupStorageProvider;
+import io.backupkit.backup.spi.ObjectWrite;
+import io.backupkit.backup.spi.SpiVersion;
+import io.backupkit.backup.spi.StorageConfig;
+import io.backupkit.backup.spi.StoredObject;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A filesystem storage that holds a create in one phase, so that a test can signal the CLI there
+ * (chosen by class name: {@code BACKUP_STORAGE=io.backupkit.backup.cli.PacedStorageProvider}).
+ * Options: {@code pause_at} ({@code dump}, {@code media} or {@code manifest}) and {@code marker}, a
+ * file created when the create reaches that object. The dump's or media's write then takes 50 ms
+ * per write call; the manifest's waits (interruptibly) before it starts. With {@code slow_delete}
+ * true, each delete first takes 30 s, whatever interrupts it (a clean-up that hangs).
+ */
+public final class PacedStorageProvider implements BackupStorageProvider {
+    @Override
+    public String id() {
+        return "paced-filesystem";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.MAJOR; // compiled into this class: the SPI it was built against
+    }
+
+    @Override
+    public BackupStorage create(StorageConfig config) {
+        String pauseAt = config.options().requireString("pause_at");
+        Path marker = Path.of(config.options().requireString("marker"));
+        boolean slowDelete = config.options().bool("slow_delete", false);
+        return new Paced(new FilesystemStorage(Path.of(config.location())), pauseAt, marker, slowDelete);
+    }
+
+    private record Paced(BackupStorage delegate, String pauseAt, Path marker, boolean slowDelete)
+            implements BackupStorage {
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+
+        @Override
+        public ObjectWrite openWrite(String name) throws IOException {
+            boolean target =
+                    switch (pauseAt) {
+                        case "dump" -> name.contains(".db.");
+                        case "media" -> name.contains(".media.");
+                        default -> name.endsWith(".manifest.json");
+                    };
+            if (!target) {
+                return delegate.openWrite(name);
+            }
+            Files.writeString(marker, name);
+            if (pauseAt.equals("manifest")) {
+                pause(60_000);
+                return delegate.openWrite(name);
+            }
+            ObjectWrite write = delegate.openWrite(name);
+            OutputStream slow = new FilterOutputStream(write.stream()) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    pause(50);
+                    out.write(b, off, len);
+                }
+            };
+            return new ObjectWrite() {
+                @Override
+                public OutputStream stream() {
+                    return slow;
+                }
+
+                @Override
+                public StoredObject commit() throws IOException {
+                    return write.commit();
+                }
+
+                @Override
+                public void close() {
+                    write.close();
+                }
+            };
+        }
+
+        private static void pause(long millis) throws InterruptedIOException {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while paced");
+            }
+        }
+
+        @Override
+        public InputStream openRead(String name, long offset) throws IOException {
+            return delegate.openRead(name, offset);
+        }
+
+        @Override
+        public Optional<StoredObject> stat(String name) throws IOException {
+            return delegate.stat(name);
+        }
+
+        @Override
+        public List<StoredObject> list(String prefix) throws IOException {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public void delete(String name) throws IOException {
+            if (slowDelete) {
+                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < end) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        // a hanging clean-up: keeps hanging
+                    }
+                }
+            }
+            delegate.delete(name);
+        }
+
+        @Override
+        public boolean createIfAbsent(String name, byte[] content) throws IOException {
+            return delegate.createIfAbsent(name, content);
+        }
+
+        @Override
+        public boolean deleteIfUnchanged(StoredObject object) throws IOException {
+            return delegate.deleteIfUnchanged(object);
+        }
+
+        @Override
+        public List<String> sweep(Duration olderThan, Instant now, boolean dryRun) throws IOException {
+            return delegate.sweep(olderThan, now, dryRun);
+        }
+
+        @Override
+        public Optional<Path> localFolder() {
+            return delegate.localFolder();
+        }
+    }
+}
