@@ -124,6 +124,7 @@ public interface BackupManager extends AutoCloseable {
         private BackupListener listener = BackupListener.NONE;
         private Clock clock = Clock.systemUTC();
         private ClassLoader classLoader;
+        private boolean allowSensitiveMediaDir;
 
         Builder() {}
 
@@ -184,8 +185,24 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /**
+         * The media folder. A restore replaces it whole, so it may be neither the backup folder nor
+         * inside it, and {@code /}, a home folder or a system folder is refused unless {@link
+         * #allowSensitiveMediaDir(boolean) allowed}; a backup folder inside it is left out of backups
+         * and kept in place by restores.
+         */
         public Builder mediaDir(Path mediaDir) {
             this.mediaDir = mediaDir;
+            return this;
+        }
+
+        /**
+         * Accepts a media folder of {@code /}, a home folder ({@code /root}, {@code /home/x}, the
+         * user's home) or a system folder ({@code /etc}, {@code /usr}, {@code /var}, ...), which a
+         * restore would replace whole. Off by default.
+         */
+        public Builder allowSensitiveMediaDir(boolean allow) {
+            this.allowSensitiveMediaDir = allow;
             return this;
         }
 
@@ -321,7 +338,8 @@ public interface BackupManager extends AutoCloseable {
                     safetyBackup,
                     leaseTtl,
                     listener,
-                    clock);
+                    clock,
+                    allowSensitiveMediaDir);
             return registry.engine().create(settings);
         }
     }

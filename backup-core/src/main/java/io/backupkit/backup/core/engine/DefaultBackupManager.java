@@ -61,11 +61,18 @@ final class DefaultBackupManager implements BackupManager {
         this.settings = settings;
         this.storage = settings.storage();
         this.catalog = new Catalog(storage, settings.listener());
+        try {
+            MediaFolderGuard.check(settings);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
     }
 
     @Override
     public CreateResult create(CreateOptions options) {
         BackupListener listener = settings.listener();
+        MediaFolderGuard.check(settings); // again: a folder may have become a link since build()
         Events.fire(listener, l -> l.backupStarted(options));
         CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
@@ -89,6 +96,7 @@ final class DefaultBackupManager implements BackupManager {
     @Override
     public RestoreResult restore(RestoreOptions options) {
         BackupListener listener = settings.listener();
+        MediaFolderGuard.check(settings);
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
             BackupInfo backup = catalog.get(options.backup());
             Events.fire(listener, l -> l.restoreStarted(backup));

@@ -505,6 +505,13 @@ final class RestoreOperation {
                 Path src = from.resolve(rel);
                 if (Files.exists(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Path dst = to.resolve(rel);
+                    if (Files.exists(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        // the backup held a copy of this folder (made with other settings): the live one wins
+                        LOG.warn(
+                                "the restored media held {}, which is the backup or spool folder; kept the live one",
+                                rel);
+                        FileTrees.delete(dst, 1);
+                    }
                     Files.createDirectories(dst.getParent());
                     Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
                 }
