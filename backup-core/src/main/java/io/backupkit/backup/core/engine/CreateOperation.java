@@ -147,8 +147,13 @@ final class CreateOperation {
                     stop(pool, futures);
                     throw e;
                 }
-                futures.add(parts.submit(
-                        part(ArtifactInfo.DATABASE, Phase.DATABASE_DUMP, dbName, sealKey, written, dumper::dump)));
+                futures.add(parts.submit(part(
+                        ArtifactInfo.DATABASE,
+                        Phase.DATABASE_DUMP,
+                        dbName,
+                        sealKey,
+                        written,
+                        out -> dumper.dump(out, listener::warning))));
             }
             List<ArtifactInfo> artifacts = awaitAll(pool, parts, futures);
 
