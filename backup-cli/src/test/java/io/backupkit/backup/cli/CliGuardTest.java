@@ -115,4 +115,40 @@ class CliGuardTest {
                 .doesNotContain("BACKUP_ENV_PREFIX");
         assertThat(r.err().lines()).hasSize(3);
     }
+
+    @Test
+    void aBadSslModeIsAConfigurationErrorNamingTheParameter() {
+        Map<String, String> env = env(tmp.resolve("backups"), tmp.resolve("media"));
+        env.put("BACKUP_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/app?sslmode=requir");
+        Run r = run(env, "create");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("sslmode=requir")
+                .contains("not an SSL mode")
+                .doesNotContain("running");
+    }
+
+    @Test
+    void aRestoreWithoutAConfiguredHostVersionWarnsNamingTheBackupsVersion() throws Exception {
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "a");
+        Map<String, String> env = env(tmp.resolve("backups"), media);
+        env.put("BACKUP_HOST_APP", "inventory");
+        env.put("BACKUP_HOST_VERSION", "3.0.0");
+        Run created = run(env, "create");
+        assertThat(created.code()).as(created.err()).isZero();
+        String id = created.out().strip();
+
+        env.put("BACKUP_HOST_VERSION", "3.0.0-rc1");
+        Run refused = run(env, "restore", id, "--yes");
+        assertThat(refused.code()).as(refused.err()).isNotZero();
+        assertThat(refused.err()).contains("newer than the running 3.0.0-rc1");
+
+        env.remove("BACKUP_HOST_VERSION");
+        Run restored = run(env, "restore", id, "--yes");
+        assertThat(restored.code()).as(restored.err()).isZero();
+        assertThat(restored.err())
+                .contains("backup: warning: backup " + id + " was made by inventory 3.0.0")
+                .contains("BACKUP_HOST_VERSION");
+    }
 }
