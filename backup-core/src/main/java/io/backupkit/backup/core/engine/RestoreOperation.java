@@ -498,6 +498,14 @@ final class RestoreOperation {
                     + UUID.randomUUID().toString().substring(0, 8));
             MediaSwap s = new MediaSwap(media, old, preserved);
             try {
+                for (Path rel : preserved) {
+                    Path copy = staging.resolve(rel);
+                    if (Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        // the backup held a copy of this folder (made with other settings): the live one wins
+                        LOG.warn("the backup holds {}, the backup or spool folder, too; the live one is kept", rel);
+                        FileTrees.delete(copy, 1);
+                    }
+                }
                 if (Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.move(media, old, StandardCopyOption.ATOMIC_MOVE);
                     s.hadOld = true;
@@ -518,13 +526,6 @@ final class RestoreOperation {
                 Path src = from.resolve(rel);
                 if (Files.exists(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Path dst = to.resolve(rel);
-                    if (Files.exists(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        // the backup held a copy of this folder (made with other settings): the live one wins
-                        LOG.warn(
-                                "the restored media held {}, which is the backup or spool folder; kept the live one",
-                                rel);
-                        FileTrees.delete(dst, 1);
-                    }
                     Files.createDirectories(dst.getParent());
                     Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
                 }

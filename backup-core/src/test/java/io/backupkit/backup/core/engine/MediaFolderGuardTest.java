@@ -126,6 +126,32 @@ class MediaFolderGuardTest {
     }
 
     @Test
+    void whenTheBackupHoldsACopyOfTheBackupFolderTheLiveOneIsKept() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        f.createDatabase();
+        f.createMedia();
+        Path kept = f.media.resolve("kept");
+        f.write("kept/stale.txt", 10, 9); // archived: this backup was made with the backups elsewhere
+        BackupInfo made;
+        try (BackupManager elsewhere = f.builder().build()) {
+            made = elsewhere.create().backup();
+        }
+        Files.delete(kept.resolve("stale.txt"));
+        try (Stream<Path> objects = Files.list(f.backups)) {
+            for (Path o : (Iterable<Path>) objects::iterator) {
+                Files.copy(o, kept.resolve(o.getFileName()));
+            }
+        }
+        Map<String, String> stored = folderState(kept);
+        try (BackupManager inside =
+                f.builder().storage("filesystem", kept.toString(), Map.of()).build()) {
+            inside.restore(RestoreOptions.of(made.id().value()));
+            assertThat(inside.list()).extracting(BackupInfo::id).contains(made.id());
+        }
+        assertThat(folderState(kept)).containsAllEntriesOf(stored).doesNotContainKey("stale.txt");
+    }
+
+    @Test
     void rootHomeAndSystemFoldersNeedTheOverride() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         for (String dir : List.of(
