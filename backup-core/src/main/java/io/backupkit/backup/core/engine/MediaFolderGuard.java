@@ -82,6 +82,14 @@ final class MediaFolderGuard {
                                 + "(BACKUP_MEDIA_DIR) and the backups (BACKUP_DIR) apart");
             }
         }
+        if (realPath(settings.spoolDir()).equals(media)) {
+            throw new BackupConfigurationException(
+                    "BACKUP_SPOOL_DIR",
+                    "the spool folder " + settings.spoolDir() + " is the media folder " + mediaDir
+                            + resolved(mediaDir, media)
+                            + ": backups would leave the media out and a restore would replace its own work files. "
+                            + "Set BACKUP_SPOOL_DIR to a folder of its own (or leave it unset for the temp folder)");
+        }
         if (!settings.allowSensitiveMediaDir()) {
             sensitive(media).ifPresent(what -> {
                 throw new BackupConfigurationException(

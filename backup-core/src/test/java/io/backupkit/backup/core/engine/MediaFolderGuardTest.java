@@ -61,6 +61,19 @@ class MediaFolderGuardTest {
     }
 
     @Test
+    void theSpoolFolderBeingTheMediaFolderIsRefused() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        BackupConfigurationException e = refused(f.builder().spoolDir(f.media));
+        assertThat(e.key()).contains("BACKUP_SPOOL_DIR");
+        assertThat(e.getMessage()).contains("spool folder " + f.media).contains("media folder " + f.media);
+        // a spool folder inside the media folder is left out and kept, like the backup folder
+        try (BackupManager inside =
+                f.builder().spoolDir(f.media.resolve("spool")).build()) {
+            assertThat(inside.settings().spoolDir()).isEqualTo(f.media.resolve("spool"));
+        }
+    }
+
+    @Test
     void aMediaFolderInsideTheBackupFolderIsRefused() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         Path backups = Files.createDirectories(tmp.resolve("store"));
