@@ -14,9 +14,9 @@ import java.util.Set;
 
 /**
  * Refuses media folders that a restore, which replaces the media folder whole, must not replace: the
- * backup folder itself or a folder inside it, and (unless allowed) {@code /}, a home folder or a
- * system folder. Paths are compared by their real paths (links followed), so a symlink cannot hide
- * that two settings name the same folder.
+ * local backup folder or the spool folder itself, a folder inside the backup folder, and (unless
+ * allowed) {@code /}, a home folder or a system folder. Paths are compared by their real paths
+ * (links followed), so a symlink cannot hide that two settings name the same folder.
  */
 final class MediaFolderGuard {
     /** Folders (and their real paths) whose replacement would wreck the machine or a user's files. */
