@@ -172,6 +172,7 @@ public interface BackupManager extends AutoCloseable {
         private final List<BackupListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private ClassLoader classLoader;
+        private boolean allowSensitiveMediaDir;
 
         Builder() {}
 
@@ -253,9 +254,24 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
-        /** The media folder to archive and restore; {@code null} (the default) for database-only backups. */
+        /**
+         * The media folder. A restore replaces it whole, so it may be neither the backup folder nor
+         * inside it, and {@code /}, a home folder or a system folder is refused unless {@link
+         * #allowSensitiveMediaDir() allowed}; a backup folder inside it is left out of backups
+         * and kept in place by restores.
+         */
         public Builder mediaDir(Path mediaDir) {
             this.mediaDir = mediaDir;
+            return this;
+        }
+
+        /**
+         * Accepts a media folder of {@code /}, a home folder ({@code /root}, {@code /home/x}, the
+         * user's home) or a system folder ({@code /etc}, {@code /usr}, {@code /var}, ...), which a
+         * restore would replace whole. Off by default.
+         */
+        public Builder allowSensitiveMediaDir() {
+            this.allowSensitiveMediaDir = true;
             return this;
         }
 
@@ -409,7 +425,8 @@ public interface BackupManager extends AutoCloseable {
                     safetyBackup,
                     leaseTtl,
                     BackupListener.all(listeners),
-                    clock);
+                    clock,
+                    allowSensitiveMediaDir);
             return registry.engine().create(settings);
         }
     }

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param leaseTtl how long a storage lease lasts without renewal
  * @param listener progress and events
  * @param clock the time source (tests use a fixed one)
+ * @param allowSensitiveMediaDir whether a media folder of {@code /}, a home folder or a system folder
+ *     is accepted (a restore replaces the media folder whole, so these are refused by default)
  */
 public record BackupSettings(
         String name,
@@ -44,7 +46,8 @@ public record BackupSettings(
         boolean safetyBackup,
         Duration leaseTtl,
         BackupListener listener,
-        Clock clock) {
+        Clock clock,
+        boolean allowSensitiveMediaDir) {
     /** Requires name, storage, compression, spool folder and lease time; fills in defaults for the rest. */
     public BackupSettings {
         Objects.requireNonNull(name, "name");

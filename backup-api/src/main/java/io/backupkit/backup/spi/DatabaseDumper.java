@@ -2,6 +2,7 @@ package io.backupkit.backup.spi;
 
 import io.backupkit.backup.DatabaseInfo;
 import java.io.OutputStream;
+import java.util.function.Consumer;
 
 /**
  * Dumps and restores one database with its native tools.
@@ -35,6 +36,16 @@ public interface DatabaseDumper {
      * by interrupting the thread kills the tool.
      */
     void dump(OutputStream out);
+
+    /**
+     * {@link #dump(OutputStream)}, telling {@code warnings} what the user should know about this
+     * dump (for example tables whose rows are not part of the consistent snapshot). The engine calls
+     * this one and hands the warnings to the {@link io.backupkit.backup.BackupListener}; the default
+     * has none to give.
+     */
+    default void dump(OutputStream out, Consumer<String> warnings) {
+        dump(out);
+    }
 
     /**
      * Checks, before anything is changed, that a dump described by {@code info} can be restored here

@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
  * Runs a native tool (pg_dump, mariadb-dump, ...) the safe way, for dumper providers:
  *
  * <ul>
- *   <li>the environment is the parent's minus the variable prefixes given (e.g. {@code PG}, {@code
- *       MYSQL}), plus what is set explicitly;
+ *   <li>the environment is built from an allow-list, never the parent's whole environment (which
+ *       may hold a storage's keys, a database password or a passphrase): of the parent's variables
+ *       only {@link #INHERITED} and {@code LC_*} are passed on (minus the prefixes cleared, e.g.
+ *       {@code PG}), plus what is set explicitly and what {@link Builder#inheritEnv} names;
  *   <li>secrets go into files created 0600 in a private folder and deleted on {@link #close()},
  *       never into argv or the environment of other processes;
  *   <li>stdin is {@code /dev/null} unless the caller feeds it;
@@ -34,6 +36,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NativeProcess implements AutoCloseable {
     private static final int TAIL = 8192;
+
+    /**
+     * The parent's variables a tool gets (with {@code LC_*}): where programs and libraries are,
+     * locale, time zone, home and temp folder. Nothing that carries a secret.
+     */
+    public static final List<String> INHERITED =
+            List.of("PATH", "LANG", "LANGUAGE", "TZ", "HOME", "TMPDIR", "LD_LIBRARY_PATH");
 
     private final Process process;
     private final String name;
@@ -177,6 +186,7 @@ public final class NativeProcess implements AutoCloseable {
     public static final class Builder {
         private final List<String> argv;
         private final List<String> clearPrefixes = new ArrayList<>();
+        private final List<String> inherit = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> secretFiles = new LinkedHashMap<>();
         private final Map<String, String> secretEnvFiles = new LinkedHashMap<>();
@@ -190,9 +200,22 @@ public final class NativeProcess implements AutoCloseable {
             this.argv = new ArrayList<>(argv);
         }
 
-        /** Removes inherited variables whose name starts with {@code prefix} (e.g. {@code PG}). */
+        /**
+         * Removes inherited variables whose name starts with {@code prefix} (e.g. {@code PG}), also
+         * ones {@link #inheritEnv} named.
+         */
         public Builder clearEnv(String prefix) {
             clearPrefixes.add(prefix);
+            return this;
+        }
+
+        /**
+         * Passes the parent's variable {@code name} on, beyond {@link #INHERITED}, when the parent has
+         * it; only for variables that hold no secret (a tool's own settings, such as {@code
+         * PGSSLROOTCERT}).
+         */
+        public Builder inheritEnv(String name) {
+            inherit.add(Objects.requireNonNull(name, "name"));
             return this;
         }
 
@@ -250,13 +273,19 @@ public final class NativeProcess implements AutoCloseable {
             return this;
         }
 
+        private boolean inherited(String name) {
+            return INHERITED.contains(name) || name.startsWith("LC_") || inherit.contains(name);
+        }
+
         /** Writes the secret files and starts the tool; the secret files are deleted again if it fails to start. */
         public NativeProcess start() throws IOException {
             Path secretDir = null;
             List<String> command = new ArrayList<>(argv);
             ProcessBuilder pb = new ProcessBuilder();
             Map<String, String> environment = pb.environment();
-            environment.keySet().removeIf(k -> clearPrefixes.stream().anyMatch(k::startsWith));
+            environment
+                    .keySet()
+                    .removeIf(k -> !inherited(k) || clearPrefixes.stream().anyMatch(k::startsWith));
             environment.putAll(env);
             try {
                 if (!secretFiles.isEmpty() || !secretEnvFiles.isEmpty()) {

@@ -78,6 +78,13 @@ public final class BackupCli implements Callable<Integer> {
     String mediaDir;
 
     @Option(
+            names = "--allow-sensitive-media-dir",
+            scope = ScopeType.INHERIT,
+            description = "accept a media folder of /, a home or a system folder, which a restore replaces whole "
+                    + "(BACKUP_MEDIA_DIR_ALLOW_SENSITIVE)")
+    boolean allowSensitiveMediaDir;
+
+    @Option(
             names = "--database-url",
             paramLabel = "JDBC_URL",
             scope = ScopeType.INHERIT,
@@ -246,8 +253,14 @@ public final class BackupCli implements Callable<Integer> {
                 .override(ConfigKey.STORAGE, storage, "--storage")
                 .override(ConfigKey.DIR, dir, "--dir")
                 .override(ConfigKey.MEDIA_DIR, mediaDir, "--media-dir")
-                .override(ConfigKey.DATABASE_URL, databaseUrl, "--database-url");
+                .override(ConfigKey.DATABASE_URL, databaseUrl, "--database-url")
+                .override(
+                        ConfigKey.MEDIA_DIR_ALLOW_SENSITIVE,
+                        allowSensitiveMediaDir ? "true" : null,
+                        "--allow-sensitive-media-dir");
         BackupConfig config = loader.load();
+        // shown even with --quiet: a misspelled setting silently ignored is how backups go unencrypted
+        loader.warnings().forEach(w -> terminal.err().println("backup: warning: " + w));
         String passwordOrigin = config.origin(ConfigKey.DATABASE_PASSWORD).orElse("");
         if (passwordOrigin.startsWith("file ") && !quiet) {
             terminal.err()

@@ -43,6 +43,7 @@ import java.util.Optional;
  * @param envPrefix the host prefix in use (e.g. {@code INVENTREE_}), empty when none
  * @param origins where each set value came from: {@code --dir}, {@code env INVENTREE_BACKUP_DIR},
  *     {@code file /etc/x.yaml: backup_dir} or {@code default}
+ * @param mediaDirAllowSensitive accept a media folder of {@code /}, a home or a system folder
  */
 public record BackupConfig(
         String storage,
@@ -66,7 +67,8 @@ public record BackupConfig(
         Map<String, Object> schedule,
         Map<String, Object> retention,
         String envPrefix,
-        Map<ConfigKey, String> origins) {
+        Map<ConfigKey, String> origins,
+        boolean mediaDirAllowSensitive) {
 
     /** The encryption provider used when any encryption setting is given. */
     public static final String ENCRYPTION_PROVIDER = "openpgp";
@@ -143,6 +145,9 @@ public record BackupConfig(
         }
         if (mediaDir != null) {
             builder.mediaDir(mediaDir);
+            if (mediaDirAllowSensitive) {
+                builder.allowSensitiveMediaDir();
+            }
         }
         if (!mediaExclude.isEmpty()) {
             builder.excludeMedia(mediaExclude.toArray(String[]::new));

@@ -81,6 +81,10 @@ public final class BackupConfigLoader {
     private String envPrefix;
     private String envPrefixFlag = "--env-prefix";
     private final Map<ConfigKey, Raw> overrides = new EnumMap<>(ConfigKey.class);
+    private final List<String> warnings = new ArrayList<>();
+
+    /** Variables the launcher script reads; known, though no setting. */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("BACKUP_CDS", "BACKUP_CLI_JAR", "BACKUP_MVN_ARGS");
 
     private BackupConfigLoader() {}
 
@@ -144,6 +148,8 @@ public final class BackupConfigLoader {
      */
     public BackupConfig load() {
         String prefix = resolvePrefix();
+        warnings.clear();
+        warnUnknownVariables(prefix);
         Map<ConfigKey, Raw> file = readFile(prefix);
         Resolver r = new Resolver(prefix, file);
 
@@ -172,6 +178,7 @@ public final class BackupConfigLoader {
         String dumper = r.string(ConfigKey.DATABASE_DUMPER, null);
         Map<String, Object> databaseOptions = r.map(ConfigKey.DATABASE_OPTIONS);
         Path mediaDir = r.path(ConfigKey.MEDIA_DIR);
+        boolean mediaDirAllowSensitive = r.bool(ConfigKey.MEDIA_DIR_ALLOW_SENSITIVE);
         List<String> mediaExclude = r.list(ConfigKey.MEDIA_EXCLUDE);
         Compression compression = r.compression();
         Path spoolDir = r.path(ConfigKey.SPOOL_DIR);
@@ -204,7 +211,43 @@ public final class BackupConfigLoader {
                 schedule,
                 retention,
                 prefix,
-                r.origins);
+                r.origins,
+                mediaDirAllowSensitive);
+    }
+
+    /**
+     * Warnings of the last {@link #load()}: environment variables that look like settings but are
+     * none (a misspelled {@code BACKUP_COMPRESION} would otherwise be ignored without a word). They
+     * are also logged.
+     */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    private void warnUnknownVariables(String prefix) {
+        Set<String> known = new TreeSet<>(LAUNCHER_VARIABLES);
+        known.add(ENV_PREFIX_VARIABLE);
+        known.add(CONFIG_FILE_VARIABLE);
+        for (ConfigKey k : ConfigKey.values()) {
+            k.env().ifPresent(known::add);
+        }
+        for (String name : new TreeSet<>(env.keySet())) {
+            String bare = !prefix.isEmpty() && name.startsWith(prefix + "BACKUP_")
+                    ? name.substring(prefix.length())
+                    : name.startsWith("BACKUP_") ? name : null;
+            if (bare == null || known.contains(bare)) {
+                continue;
+            }
+            String shown = name.substring(0, name.length() - bare.length());
+            String closest = known.stream()
+                    .min(java.util.Comparator.comparingInt((String k) -> distance(k, bare)))
+                    .filter(k -> distance(k, bare) <= Math.max(3, bare.length() / 4))
+                    .map(k -> "; did you mean " + shown + k + "?")
+                    .orElse("; see the configuration table in the README for the known ones");
+            String warning = "the environment variable " + name + " is not a setting and is ignored" + closest;
+            LOG.warn(warning);
+            warnings.add(warning);
+        }
     }
 
     private String resolvePrefix() {
@@ -642,6 +685,19 @@ public final class BackupConfigLoader {
                     .map(String::trim)
                     .filter(s -> !s.isEmpty())
                     .collect(Collectors.toList());
+        }
+
+        boolean bool(ConfigKey key) {
+            Raw r = found(key);
+            if (r == null) {
+                return false;
+            }
+            String s = scalar(r).trim().toLowerCase(java.util.Locale.ROOT);
+            return switch (s) {
+                case "true", "yes", "1" -> true;
+                case "false", "no", "0", "" -> false;
+                default -> throw wrongType(r, "true or false");
+            };
         }
 
         Compression compression() {

@@ -25,6 +25,11 @@ public enum ConfigKey {
             "dumper id (h2, postgres, mysql) when more than one handles the URL"),
     DATABASE_OPTIONS("BACKUP_DATABASE_OPTIONS", "database.options", "{}", "dumper options: a JSON object or a map"),
     MEDIA_DIR("BACKUP_MEDIA_DIR", "media_dir", null, "the media folder to back up"),
+    MEDIA_DIR_ALLOW_SENSITIVE(
+            "BACKUP_MEDIA_DIR_ALLOW_SENSITIVE",
+            "media_dir_allow_sensitive",
+            "false",
+            "accept a media folder of /, a home folder or a system folder (a restore replaces it whole)"),
     MEDIA_EXCLUDE(
             "BACKUP_MEDIA_EXCLUDE",
             "media_exclude",

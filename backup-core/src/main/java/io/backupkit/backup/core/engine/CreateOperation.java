@@ -152,8 +152,13 @@ final class CreateOperation {
                     stop(pool, futures);
                     throw e;
                 }
-                futures.add(parts.submit(
-                        part(ArtifactInfo.DATABASE, Phase.DATABASE_DUMP, dbName, sealKey, written, dumper::dump)));
+                futures.add(parts.submit(part(
+                        ArtifactInfo.DATABASE,
+                        Phase.DATABASE_DUMP,
+                        dbName,
+                        sealKey,
+                        written,
+                        out -> dumper.dump(out, listener::warning))));
             }
             List<ArtifactInfo> artifacts = awaitAll(pool, parts, futures);
 
@@ -376,20 +381,16 @@ final class CreateOperation {
 
     /**
      * The folders of this library that lie inside the media folder (or are it): the local backup
-     * folder and the spool folder, absolute. A backup leaves them out; a restore keeps them.
+     * folder and the spool folder, absolute, under the media folder as configured (compared by real
+     * paths: a link does not hide them). A backup leaves them out; a restore keeps them.
      */
     static List<Path> foldersInside(BackupSettings settings, Path mediaDir) {
         List<Path> out = new ArrayList<>();
-        Path media = mediaDir.toAbsolutePath().normalize();
         settings.storage()
                 .localFolder()
-                .map(p -> p.toAbsolutePath().normalize())
-                .filter(p -> p.startsWith(media))
+                .flatMap(p -> MediaFolderGuard.insideMedia(mediaDir, p))
                 .ifPresent(out::add);
-        Path spool = settings.spoolDir().toAbsolutePath().normalize();
-        if (spool.startsWith(media)) {
-            out.add(spool);
-        }
+        MediaFolderGuard.insideMedia(mediaDir, settings.spoolDir()).ifPresent(out::add);
         return out;
     }
 

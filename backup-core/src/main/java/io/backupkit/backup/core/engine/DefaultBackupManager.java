@@ -75,6 +75,12 @@ final class DefaultBackupManager implements BackupManager {
         this.settings = settings;
         this.storage = settings.storage();
         this.catalog = new Catalog(storage, settings.listener());
+        try {
+            MediaFolderGuard.check(settings);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
     }
 
     /** How long {@link #close()} waits for cancelled operations to clean up. */
@@ -97,6 +103,7 @@ final class DefaultBackupManager implements BackupManager {
 
     private CreateResult doCreate(CreateOptions options) {
         BackupListener listener = settings.listener();
+        MediaFolderGuard.check(settings); // again: a folder may have become a link since build()
         Events.fire(listener, l -> l.backupStarted(options));
         CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
@@ -125,6 +132,7 @@ final class DefaultBackupManager implements BackupManager {
 
     private RestoreResult doRestore(RestoreOptions options) {
         BackupListener listener = settings.listener();
+        MediaFolderGuard.check(settings);
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
             BackupInfo backup = catalog.get(options.backup());
             Events.fire(listener, l -> l.restoreStarted(backup));

@@ -68,7 +68,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RestoreOperation {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreOperation.class);
-    private static final long SPACE_MARGIN = 16L << 20;
 
     private final BackupSettings settings;
     private final BackupStorage storage;
@@ -201,6 +200,7 @@ final class RestoreOperation {
                     + ": its database schema may not fit this version. "
                     + "Upgrade first, or force the restore (--force)");
         }
+        warnIfVersionUnchecked(backup, options);
         if (db.isEmpty() && media.isEmpty()) {
             throw new BackupConfigurationException(
                     null,
@@ -244,6 +244,27 @@ final class RestoreOperation {
                 ArtifactReader.authenticate(settings, backup, a); // an edited manifest is refused here (T9)
             }
         }
+    }
+
+    /** A backup whose host version cannot be compared with the running one restores, but not silently. */
+    private void warnIfVersionUnchecked(BackupInfo backup, RestoreOptions options) {
+        String made = backup.host().version();
+        String running = settings.host().version();
+        if (options.force()
+                || made == null
+                || made.isBlank()
+                || Versions.compare(made, running).isPresent()) {
+            return;
+        }
+        String warning = running == null || running.isBlank()
+                ? "backup " + backup.id() + " was made by " + name(backup) + " " + made
+                        + ", but the running application's version is not configured (BACKUP_HOST_VERSION), so "
+                        + "nothing checks that the backup is not newer than it"
+                : "backup " + backup.id() + " was made by " + name(backup) + " " + made
+                        + ", which cannot be compared with the running version " + running
+                        + "; restoring it without that check";
+        LOG.warn(warning);
+        listener.warning(warning);
     }
 
     private static String name(BackupInfo b) {
@@ -354,15 +375,7 @@ final class RestoreOperation {
     }
 
     private static void requireSpace(Path dir, long bytes, String what) {
-        try {
-            long free = Files.getFileStore(dir).getUsableSpace();
-            if (free < bytes + SPACE_MARGIN) {
-                throw new UnableToRestoreMediaException("not enough space in " + what + " " + dir + ": " + (bytes >> 20)
-                        + " MiB needed, " + (free >> 20) + " MiB free; free some space and retry. Nothing was changed");
-            }
-        } catch (IOException e) {
-            LOG.debug("cannot read free space of {}", dir, e);
-        }
+        SpaceCheck.require(dir, bytes, what);
     }
 
     /** Waits for the media extraction; its failure is thrown as is. */
@@ -485,6 +498,14 @@ final class RestoreOperation {
                     + UUID.randomUUID().toString().substring(0, 8));
             MediaSwap s = new MediaSwap(media, old, preserved);
             try {
+                for (Path rel : preserved) {
+                    Path copy = staging.resolve(rel);
+                    if (Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        // the backup held a copy of this folder (made with other settings): the live one wins
+                        LOG.warn("the backup holds {}, the backup or spool folder, too; the live one is kept", rel);
+                        FileTrees.delete(copy, 1);
+                    }
+                }
                 if (Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.move(media, old, StandardCopyOption.ATOMIC_MOVE);
                     s.hadOld = true;

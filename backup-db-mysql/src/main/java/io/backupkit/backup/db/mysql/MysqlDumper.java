@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,9 +227,14 @@ public final class MysqlDumper implements DatabaseDumper {
 
     @Override
     public void dump(OutputStream out) {
+        dump(out, w -> {});
+    }
+
+    @Override
+    public void dump(OutputStream out, Consumer<String> warnings) {
         Objects.requireNonNull(out, "out");
         Tools t = resolve(false);
-        warnAboutNonTransactionalTables();
+        warnAboutNonTransactionalTables(warnings);
         Instant start = Instant.now();
         long bytes = runDump(t, out);
         LOG.info(
@@ -688,7 +694,7 @@ public final class MysqlDumper implements DatabaseDumper {
                 + t.dumpTool.name + " said: " + tailOrNothing(err));
     }
 
-    private void warnAboutNonTransactionalTables() {
+    private void warnAboutNonTransactionalTables(Consumer<String> warnings) {
         List<String> tables;
         try {
             tables = nonTransactionalTables();
@@ -697,12 +703,11 @@ public final class MysqlDumper implements DatabaseDumper {
             return;
         }
         if (!tables.isEmpty()) {
-            LOG.warn(
-                    "database {} has tables with non-transactional engines whose rows are not part of the"
-                            + " consistent snapshot (changes made while the dump runs may be half in it): {}."
-                            + " Convert them to InnoDB for consistent backups",
-                    url.database(),
-                    String.join(", ", tables));
+            String warning = "database " + url.database() + " has tables with non-transactional engines whose rows"
+                    + " are not part of the consistent snapshot (changes made while the dump runs may be half in it): "
+                    + String.join(", ", tables) + ". Convert them to InnoDB for consistent backups";
+            LOG.warn(warning);
+            warnings.accept(warning);
         }
     }
 

@@ -42,6 +42,9 @@ record PgConnection(
     }
 
     /** Parses the URL forms pgjdbc accepts: {@code jdbc:postgresql:db}, {@code //host[:port][,host2[:port]]/db?k=v}. */
+    private static final List<String> SSL_MODES =
+            List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
     static PgConnection of(DatabaseConfig config) {
         String url = config.jdbcUrl();
         if (!url.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
@@ -87,6 +90,14 @@ record PgConnection(
             String k = eq < 0 ? kv : kv.substring(0, eq);
             String v = eq < 0 ? "" : kv.substring(eq + 1);
             params.put(decode(k), decode(v));
+        }
+        String sslmode = params.get("sslmode");
+        if (sslmode != null && !SSL_MODES.contains(sslmode.toLowerCase(Locale.ROOT))) {
+            // libpq and the driver would only say they could not connect
+            throw new BackupConfigurationException(
+                    "BACKUP_DATABASE_URL",
+                    "sslmode=" + sslmode + " in " + config.safeUrl() + " is not an SSL mode: use one of "
+                            + String.join(", ", SSL_MODES));
         }
         String user = config.user() != null && !config.user().isBlank() ? config.user() : params.get("user");
         Secret password = config.password();

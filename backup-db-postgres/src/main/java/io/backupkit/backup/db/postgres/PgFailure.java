@@ -45,7 +45,7 @@ enum PgFailure {
         if (msg.contains("password") && (msg.contains("no password") || msg.contains("was not provided"))) {
             return NO_PASSWORD;
         }
-        if (state.startsWith("08")) {
+        if (state.startsWith("08") && !msg.contains("invalid")) { // "invalid sslmode value" is no server problem
             return SERVER_DOWN;
         }
         return fromText(msg);
