@@ -33,4 +33,12 @@ public interface DumpSource {
      * database restore. If it throws, the dumper must roll back as for any failure and rethrow.
      */
     default void beforeCommit() {}
+
+    /**
+     * Records what {@link DatabaseDumper#recoverRestore} needs to finish or undo this restore should
+     * the process die (a rollback snapshot's path, a transaction id): a dumper calls it before its
+     * first change it cannot undo by itself, or before {@link #beforeCommit()}, and again when the
+     * token changes. The engine writes it to disk before it returns.
+     */
+    default void recoveryPoint(String token) {}
 }

@@ -61,6 +61,7 @@ final class DefaultBackupManager implements BackupManager {
         this.settings = settings;
         this.storage = settings.storage();
         this.catalog = new Catalog(storage, settings.listener());
+        RestoreRecovery.atStart(settings);
     }
 
     @Override
@@ -68,7 +69,8 @@ final class DefaultBackupManager implements BackupManager {
         BackupListener listener = settings.listener();
         Events.fire(listener, l -> l.backupStarted(options));
         CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
-        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+        try (LeaseGuard lease = LeaseGuard.acquire(settings);
+                TargetGuard target = TargetGuard.acquire(settings)) {
             CreateResult result = new CreateOperation(settings).run(options, false, described);
             LOG.info(
                     "backup {} created ({} bytes) in {}",
@@ -89,7 +91,8 @@ final class DefaultBackupManager implements BackupManager {
     @Override
     public RestoreResult restore(RestoreOptions options) {
         BackupListener listener = settings.listener();
-        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+        try (LeaseGuard lease = LeaseGuard.acquire(settings);
+                TargetGuard target = TargetGuard.acquire(settings)) {
             BackupInfo backup = catalog.get(options.backup());
             Events.fire(listener, l -> l.restoreStarted(backup));
             RestoreResult result = new RestoreOperation(settings).run(backup, options);
