@@ -41,4 +41,12 @@ public interface DumpSource {
      * token changes. The engine writes it to disk before it returns.
      */
     default void recoveryPoint(String token) {}
+
+    /**
+     * Says that the dumper could not put the database back after a failure (say, the process is
+     * shutting down and the database went with it): {@code token} is what {@link
+     * DatabaseDumper#recoverRestore} needs to try again ({@code committing} false). The engine keeps
+     * its journal, so the next operation on this database does. Called just before the dumper throws.
+     */
+    default void rollbackFailed(String token) {}
 }

@@ -36,7 +36,9 @@ final class RestoreJournal {
         /** The commit gate passed and the media swap began: the database decides (it committed or not). */
         COMMITTING,
         /** Both committed: a recovery only removes the old media folder. */
-        COMMITTED
+        COMMITTED,
+        /** Undone, or done: a recovery only removes what is left over. */
+        ENDED
     }
 
     private final Path file;

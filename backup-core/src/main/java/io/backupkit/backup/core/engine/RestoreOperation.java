@@ -162,10 +162,10 @@ final class RestoreOperation {
                 commitGate(mediaDone, steps, dump == null);
             }
             journal.state(RestoreJournal.State.COMMITTED);
+            steps.ended = true;
             if (steps.swap != null) {
                 steps.swap.commit();
             }
-            journal.delete();
             return new RestoreResult(
                     backup, safety, dump != null, mediaArtifact.isPresent(), Duration.ofNanos(System.nanoTime() - t0));
         } catch (RuntimeException failure) {
@@ -174,6 +174,9 @@ final class RestoreOperation {
             stop(pool);
             deleteQuietly(steps.staging);
             deleteQuietly(work);
+            if (steps.ended) {
+                journal.delete();
+            }
         }
     }
 
@@ -232,7 +235,7 @@ final class RestoreOperation {
         MediaSwap swap = steps.swap;
         if (swap != null) {
             try {
-                steps.journal.state(RestoreJournal.State.PREPARING);
+                steps.journal.state(RestoreJournal.State.PREPARING); // the database rolled back (or will)
                 swap.undo();
             } catch (RuntimeException undo) {
                 e.addSuppressed(undo);
@@ -245,10 +248,20 @@ final class RestoreOperation {
                         e);
             }
         }
+        String pending = steps.source == null ? null : steps.source.pendingRollback();
+        if (pending != null) {
+            // the dumper could not roll back (the process may be going down): the journal stays
+            return new UnableToRestoreDatabaseException(
+                    e.getMessage() + (swap == null ? "" : "; the media folder was put back as it was")
+                            + ". The next backup or restore of this database, or the next start of the"
+                            + " application, puts the database back from " + pending,
+                    e);
+        }
         try {
-            steps.journal.delete();
-        } catch (RuntimeException gone) {
-            e.addSuppressed(gone);
+            steps.journal.state(RestoreJournal.State.ENDED);
+            steps.ended = true;
+        } catch (RuntimeException journal) {
+            e.addSuppressed(journal);
         }
         if (e instanceof BackupCancelledException || Thread.currentThread().isInterrupted()) {
             return new BackupCancelledException(
@@ -509,12 +522,24 @@ final class RestoreOperation {
     /** Stops the media extraction if it still runs (cancellation is cooperative) and waits for it. */
     private static void stop(ExecutorService pool) {
         pool.shutdownNow();
+        // waited for even when cancelled: the staging folder is deleted only once nothing writes there
+        boolean interrupted = Thread.interrupted();
         try {
-            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.error("the media extraction did not stop within 60 s");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    if (!pool.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        LOG.error("the media extraction did not stop within 60 s");
+                    }
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -529,6 +554,8 @@ final class RestoreOperation {
         volatile boolean gatePassed;
         /** Set once the dumper returned: the database holds the backup. */
         volatile boolean databaseCommitted;
+        /** Set once nothing is left to finish or undo (only leftovers to delete). */
+        volatile boolean ended;
 
         volatile SpoolDumpSource source;
 
@@ -544,10 +571,15 @@ final class RestoreOperation {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
+        boolean interrupted = Thread.interrupted(); // a cancelled restore still cleans up after itself
         try {
             FileTrees.delete(dir, DELETE_THREADS);
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", dir, e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

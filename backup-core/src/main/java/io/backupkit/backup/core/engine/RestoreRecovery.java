@@ -56,6 +56,13 @@ final class RestoreRecovery {
             return Optional.of(msg);
         }
         State state = journal.state();
+        if (state == State.ENDED) {
+            journal.path("staging").ifPresent(RestoreOperation::deleteQuietly);
+            journal.path("work").ifPresent(RestoreOperation::deleteQuietly);
+            journal.delete();
+            LOG.info("removed what a restore of backup {} left over", journal.backupId());
+            return Optional.empty();
+        }
         boolean backupState = databaseHoldsBackup(settings, journal, target.isPresent());
         journal.path("media").ifPresent(media -> {
             RestoreOperation.MediaSwap swap = RestoreOperation.MediaSwap.resume(

@@ -59,6 +59,19 @@ final class SpoolDumpSource implements DumpSource {
         recovery.accept(token);
     }
 
+    private volatile String pendingRollback;
+
+    @Override
+    public void rollbackFailed(String token) {
+        pendingRollback = token;
+        recovery.accept(token);
+    }
+
+    /** The token of a rollback the dumper could not do, or null. */
+    String pendingRollback() {
+        return pendingRollback;
+    }
+
     @Override
     public void beforeCommit() {
         if (verifyAtGate) {

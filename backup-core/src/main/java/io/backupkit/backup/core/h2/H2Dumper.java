@@ -223,7 +223,7 @@ public final class H2Dumper implements DatabaseDumper {
         }
         Path rollback = null;
         boolean keepRollback = false;
-        try (Connection c = connect(config.jdbcUrl(), UnableToRestoreDatabaseException::new)) {
+        try (Connection c = connect(restoreUrl(), UnableToRestoreDatabaseException::new)) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET EXCLUSIVE 1");
             }
@@ -231,6 +231,9 @@ public final class H2Dumper implements DatabaseDumper {
             source.recoveryPoint(rollback.toString()); // a killed process is rolled back from it
             try {
                 run(c, source::open, expected, deadline(start));
+                try (Statement s = c.createStatement()) {
+                    s.execute("CHECKPOINT SYNC"); // on disk before the gate: a crash after it keeps the backup
+                }
                 source.beforeCommit(); // the other parts of the restore are verified and in place
             } catch (Exception | Error failure) {
                 boolean interrupted = Thread.interrupted(); // the rollback must run to its end
@@ -240,6 +243,7 @@ public final class H2Dumper implements DatabaseDumper {
                     failure.addSuppressed(rollbackFailure);
                     keepRollback = true;
                     Path kept = keep(rollback);
+                    source.rollbackFailed(kept.toString());
                     throw new UnableToRestoreDatabaseException(
                             "Restoring the H2 database " + config.safeUrl() + " failed (" + message(failure)
                                     + ") and putting it back failed too (" + message(rollbackFailure)
@@ -292,7 +296,7 @@ public final class H2Dumper implements DatabaseDumper {
                     + " left it half loaded, and its rollback file " + rollback + " is gone. Restore a backup"
                     + " (the pre-restore safety backup holds the state before it).");
         }
-        try (Connection c = connect(config.jdbcUrl(), UnableToRestoreDatabaseException::new)) {
+        try (Connection c = connect(restoreUrl(), UnableToRestoreDatabaseException::new)) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET EXCLUSIVE 1");
             }
@@ -326,6 +330,17 @@ public final class H2Dumper implements DatabaseDumper {
             LOG.warn("cannot lock the H2 database {} for this operation: {}", config.safeUrl(), e.getMessage());
             return TargetLock.NONE;
         }
+    }
+
+    /**
+     * The URL for restores: an embedded database this connection opens is not closed by H2's own
+     * shutdown hook, so that a restore cancelled by SIGTERM can still roll back while the JVM stops.
+     */
+    private String restoreUrl() {
+        String url = config.jdbcUrl();
+        return url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT") || databaseFile() == null
+                ? url
+                : url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** The database's base path for an embedded file database, else null. */

@@ -326,7 +326,7 @@ public final class MysqlDumper implements DatabaseDumper {
                         source.info().product(),
                         Duration.between(start, Instant.now()));
             } catch (Exception e) {
-                throw rollBack(t, snapshot, e);
+                throw rollBack(t, snapshot, e, source);
             }
         } finally {
             try {
@@ -486,7 +486,7 @@ public final class MysqlDumper implements DatabaseDumper {
      * Puts the snapshot back after a failed restore and returns the exception to throw. If that fails
      * too, the snapshot is moved out of the work folder (which is deleted) and its path is named.
      */
-    private BackupException rollBack(Tools t, Path snapshot, Exception failure) {
+    private BackupException rollBack(Tools t, Path snapshot, Exception failure, DumpSource source) {
         boolean interrupted = Thread.interrupted() || failure instanceof BackupCancelledException;
         String cause = describeFailure(failure);
         try {
@@ -507,6 +507,7 @@ public final class MysqlDumper implements DatabaseDumper {
             } catch (IOException | RuntimeException moveFailure) {
                 failure.addSuppressed(moveFailure);
             }
+            source.rollbackFailed(kept.toString()); // the next operation on the database tries again
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
