@@ -377,7 +377,9 @@ public final class MysqlDumper implements DatabaseDumper {
         try {
             c = connect();
         } catch (SQLException e) {
-            throw connectFailure(e, false);
+            // the operation's own connection fails next, with the message that fits it
+            LOG.warn("cannot lock database {}: {}", url.database(), safe(e.getMessage()));
+            return TargetLock.NONE;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
             ps.setString(1, name);
