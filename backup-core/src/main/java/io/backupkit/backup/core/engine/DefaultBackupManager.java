@@ -91,14 +91,15 @@ final class DefaultBackupManager implements BackupManager {
     @Override
     public RestoreResult restore(RestoreOptions options) {
         BackupListener listener = settings.listener();
-        try (LeaseGuard lease = LeaseGuard.acquire(settings);
-                TargetGuard target = TargetGuard.acquire(settings)) {
+        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
             BackupInfo backup = catalog.get(options.backup());
-            Events.fire(listener, l -> l.restoreStarted(backup));
-            RestoreResult result = new RestoreOperation(settings).run(backup, options);
-            LOG.info("backup {} restored", backup.id());
-            Events.fire(listener, l -> l.restoreSucceeded(result));
-            return result;
+            try (TargetGuard target = TargetGuard.acquire(settings)) { // after the lookup: a wrong id touches nothing
+                Events.fire(listener, l -> l.restoreStarted(backup));
+                RestoreResult result = new RestoreOperation(settings).run(backup, options);
+                LOG.info("backup {} restored", backup.id());
+                Events.fire(listener, l -> l.restoreSucceeded(result));
+                return result;
+            }
         } catch (BackupException e) {
             LOG.error("restore failed: {}", e.getMessage());
             Events.fire(listener, l -> l.restoreFailed(options.backup(), e));

@@ -23,7 +23,6 @@ import io.backupkit.backup.core.archive.FileTrees;
 import io.backupkit.backup.core.archive.MediaExtractor;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.BackupStorage;
-import io.backupkit.backup.spi.DatabaseDumper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,14 +54,13 @@ import org.slf4j.LoggerFactory;
  *       is checked against its SHA-256 and size (in place when the storage is local, else while it
  *       is downloaded to the spool folder);
  *   <li>take a {@code pre-restore} safety backup of the current state (unless turned off);
- *   <li>restore the database. Without a safety backup, a dumper that {@linkplain
- *       DatabaseDumper#gatesCommit() gates its commit} runs while the media archive is still being
- *       extracted: at its commit gate the engine waits for the media verification, swaps the media
- *       folder in, and lets it commit; a media failure refuses the gate and the dumper rolls back.
- *       Otherwise the media archive is verified first and swapped in before the database restore
- *       starts;
- *   <li>on any failure after the swap, rename the old media folder back; the cause reported is the
- *       first real one (a corrupt media archive, not the dumper's rollback that followed it).
+ *   <li>restore the database up to its commit gate (without a safety backup, while the media archive
+ *       is still being extracted); at the gate the media folder is swapped in, then the database
+ *       commits (the protocol, and how a killed process is recovered, is described at {@code
+ *       commitGate});
+ *   <li>on any failure or cancellation before the commit, roll the database back and rename the old
+ *       media folder back; the cause reported is the first real one (a corrupt media archive, not the
+ *       dumper's rollback that followed it).
  * </ol>
  */
 final class RestoreOperation {
@@ -159,6 +157,7 @@ final class RestoreOperation {
             }
             if (!steps.gatePassed) {
                 // media only, or a dumper without a gate that has committed already: swap now
+                steps.lateSwap = dump != null;
                 commitGate(mediaDone, steps, dump == null);
             }
             journal.state(RestoreJournal.State.COMMITTED);
@@ -224,9 +223,19 @@ final class RestoreOperation {
         steps.gatePassed = true;
     }
 
+    private static void endJournal(Steps steps, RuntimeException e) {
+        try {
+            steps.journal.state(RestoreJournal.State.ENDED);
+            steps.ended = true;
+        } catch (RuntimeException journal) {
+            e.addSuppressed(journal);
+        }
+    }
+
     /** After a failure: the media swap is undone, the journal goes; returns what to throw. */
     private RuntimeException undo(RuntimeException e, Steps steps, BackupInfo backup) {
-        if (steps.databaseCommitted && steps.swap == null && steps.staging != null) {
+        if (steps.lateSwap) {
+            endJournal(steps, e);
             return new UnableToRestoreMediaException(
                     "the database was restored from backup " + backup.id() + " but the media folder could not be ("
                             + e.getMessage() + "); it is as it was: restore the media part again",
@@ -257,12 +266,7 @@ final class RestoreOperation {
                             + " application, puts the database back from " + pending,
                     e);
         }
-        try {
-            steps.journal.state(RestoreJournal.State.ENDED);
-            steps.ended = true;
-        } catch (RuntimeException journal) {
-            e.addSuppressed(journal);
-        }
+        endJournal(steps, e);
         if (e instanceof BackupCancelledException || Thread.currentThread().isInterrupted()) {
             return new BackupCancelledException(
                     "the restore of backup " + backup.id() + " was cancelled: the database and the media folder"
@@ -554,6 +558,8 @@ final class RestoreOperation {
         volatile boolean gatePassed;
         /** Set once the dumper returned: the database holds the backup. */
         volatile boolean databaseCommitted;
+        /** Set when a dumper without a commit gate committed and the media swap follows. */
+        volatile boolean lateSwap;
         /** Set once nothing is left to finish or undo (only leftovers to delete). */
         volatile boolean ended;
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
  * restore that a killed process left half done is finished or undone first ({@link RestoreRecovery}).
  */
 final class TargetGuard implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TargetGuard.class);
     private final TargetFileLock fileLock;
     private final DatabaseDumper.TargetLock databaseLock;
 
@@ -45,8 +46,13 @@ final class TargetGuard implements AutoCloseable {
                 file = TargetFileLock.tryLock(
                         media.resolveSibling("." + media.getFileName() + ".lock"), "the media folder " + media);
             } catch (UncheckedIOException e) {
-                throw new UnableToRestoreMediaException(
-                        e.getMessage() + "; check the permissions of the media folder's parent", e);
+                if (!(e.getCause() instanceof java.nio.file.AccessDeniedException)
+                        && !String.valueOf(e.getMessage()).contains("Read-only file system")) {
+                    throw new UnableToRestoreMediaException(
+                            e.getMessage() + "; check the permissions of the media folder's parent", e);
+                }
+                // a backup may run with read access only; a restore then fails on its staging folder
+                LOG.warn("{}; the media folder is not locked against a second backup or restore", e.getMessage());
             }
         }
         try {

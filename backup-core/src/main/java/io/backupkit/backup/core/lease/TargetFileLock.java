@@ -54,8 +54,7 @@ public final class TargetFileLock implements AutoCloseable {
             }
             String me = "pid " + ProcessHandle.current().pid() + " on " + host() + " since " + Instant.now() + "\n";
             ch.truncate(0);
-            ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
-            ch.force(false);
+            ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0); // for messages only: no fsync
             TargetFileLock held = new TargetFileLock(key, ch);
             ch = null;
             return held;
