@@ -66,4 +66,43 @@ public interface DatabaseDumper {
     default boolean gatesCommit() {
         return false;
     }
+
+    /**
+     * Locks the database for one create or restore, so that two of them on the same database (say,
+     * from two storage locations) never overlap. Returns at once: when another process holds the lock
+     * it throws {@link io.backupkit.backup.BackupInProgressException} naming the holder as far as the
+     * server tells (process id, host, application name). The lock lives on a connection of its own and
+     * conflicts with nothing but another call of this method: the restore's own sessions never wait
+     * on it. The default takes no lock.
+     */
+    default TargetLock lockTarget() {
+        return TargetLock.NONE;
+    }
+
+    /**
+     * Finishes or undoes a restore whose process died, from the token it passed to {@link
+     * DumpSource#recoveryPoint}: {@code committing} says whether that restore had passed its commit
+     * gate. Returns {@code true} when the database now holds the backup (the restore had committed),
+     * {@code false} when it is as it was before (rolled back now or by the server). Throws {@link
+     * io.backupkit.backup.UnableToRestoreDatabaseException} when it cannot tell or cannot put it back.
+     * The default handles dumpers that never give a token: only a restore that had not reached its
+     * commit gate can be told apart (the server rolled it back).
+     */
+    default boolean recoverRestore(String token, boolean committing) {
+        if (committing) {
+            throw new io.backupkit.backup.UnableToRestoreDatabaseException(
+                    "a restore of the database was interrupted while it committed, and the " + id()
+                            + " dumper cannot tell whether it did: check the database, then restore again");
+        }
+        return false;
+    }
+
+    /** A lock taken by {@link #lockTarget()}; {@link #close()} releases it and never throws. */
+    interface TargetLock extends AutoCloseable {
+        /** Takes no lock. */
+        TargetLock NONE = () -> {};
+
+        @Override
+        void close();
+    }
 }

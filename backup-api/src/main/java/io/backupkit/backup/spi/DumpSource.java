@@ -33,4 +33,20 @@ public interface DumpSource {
      * database restore. If it throws, the dumper must roll back as for any failure and rethrow.
      */
     default void beforeCommit() {}
+
+    /**
+     * Records what {@link DatabaseDumper#recoverRestore} needs to finish or undo this restore should
+     * the process die (a rollback snapshot's path, a transaction id): a dumper calls it before its
+     * first change it cannot undo by itself, or before {@link #beforeCommit()}, and again when the
+     * token changes. The engine writes it to disk before it returns.
+     */
+    default void recoveryPoint(String token) {}
+
+    /**
+     * Says that the dumper could not put the database back after a failure (say, the process is
+     * shutting down and the database went with it): {@code token} is what {@link
+     * DatabaseDumper#recoverRestore} needs to try again ({@code committing} false). The engine keeps
+     * its journal, so the next operation on this database does. Called just before the dumper throws.
+     */
+    default void rollbackFailed(String token) {}
 }

@@ -81,6 +81,7 @@ final class DefaultBackupManager implements BackupManager {
             storage.close();
             throw e;
         }
+        RestoreRecovery.atStart(settings);
     }
 
     /** How long {@link #close()} waits for cancelled operations to clean up. */
@@ -106,7 +107,8 @@ final class DefaultBackupManager implements BackupManager {
         MediaFolderGuard.check(settings); // again: a folder may have become a link since build()
         Events.fire(listener, l -> l.backupStarted(options));
         CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
-        try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+        try (LeaseGuard lease = LeaseGuard.acquire(settings);
+                TargetGuard target = TargetGuard.acquire(settings)) {
             CreateResult result = new CreateOperation(settings).run(options, false, described);
             LOG.info(
                     "backup {} created ({} bytes) in {}",
@@ -135,11 +137,13 @@ final class DefaultBackupManager implements BackupManager {
         MediaFolderGuard.check(settings);
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
             BackupInfo backup = catalog.get(options.backup());
-            Events.fire(listener, l -> l.restoreStarted(backup));
-            RestoreResult result = new RestoreOperation(settings).run(backup, options);
-            LOG.info("backup {} restored", backup.id());
-            Events.fire(listener, l -> l.restoreSucceeded(result));
-            return result;
+            try (TargetGuard target = TargetGuard.acquire(settings)) { // after the lookup: a wrong id touches nothing
+                Events.fire(listener, l -> l.restoreStarted(backup));
+                RestoreResult result = new RestoreOperation(settings).run(backup, options);
+                LOG.info("backup {} restored", backup.id());
+                Events.fire(listener, l -> l.restoreSucceeded(result));
+                return result;
+            }
         } catch (BackupException e) {
             LOG.debug("restore failed (thrown to the caller): {}", e.getMessage());
             Events.fire(listener, l -> l.restoreFailed(options.backup(), e));

@@ -23,7 +23,6 @@ import io.backupkit.backup.core.archive.FileTrees;
 import io.backupkit.backup.core.archive.MediaExtractor;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.BackupStorage;
-import io.backupkit.backup.spi.DatabaseDumper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,7 +34,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -56,14 +54,13 @@ import org.slf4j.LoggerFactory;
  *       is checked against its SHA-256 and size (in place when the storage is local, else while it
  *       is downloaded to the spool folder);
  *   <li>take a {@code pre-restore} safety backup of the current state (unless turned off);
- *   <li>restore the database. Without a safety backup, a dumper that {@linkplain
- *       DatabaseDumper#gatesCommit() gates its commit} runs while the media archive is still being
- *       extracted: at its commit gate the engine waits for the media verification, swaps the media
- *       folder in, and lets it commit; a media failure refuses the gate and the dumper rolls back.
- *       Otherwise the media archive is verified first and swapped in before the database restore
- *       starts;
- *   <li>on any failure after the swap, rename the old media folder back; the cause reported is the
- *       first real one (a corrupt media archive, not the dumper's rollback that followed it).
+ *   <li>restore the database up to its commit gate (without a safety backup, while the media archive
+ *       is still being extracted); at the gate the media folder is swapped in, then the database
+ *       commits (the protocol, and how a killed process is recovered, is described at {@code
+ *       commitGate});
+ *   <li>on any failure or cancellation before the commit, roll the database back and rename the old
+ *       media folder back; the cause reported is the first real one (a corrupt media archive, not the
+ *       dumper's rollback that followed it).
  * </ol>
  */
 final class RestoreOperation {
@@ -87,12 +84,19 @@ final class RestoreOperation {
         checkRestorable(backup, options, dbArtifact, mediaArtifact);
 
         Path work = createWorkDir(backup);
+        RestoreJournal journal;
+        try {
+            journal = RestoreJournal.begin(settings, backup.id().value(), work, dbArtifact.isPresent());
+        } catch (RuntimeException e) {
+            deleteQuietly(work);
+            throw e;
+        }
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "backup-restore-media");
             t.setDaemon(true);
             return t;
         });
-        Steps steps = new Steps();
+        Steps steps = new Steps(journal);
         CompletableFuture<Void> media = CompletableFuture.completedFuture(null);
         try {
             // 2. verify before changing anything: the media archive is extracted into a staging folder
@@ -100,6 +104,7 @@ final class RestoreOperation {
             listener.phaseStarted(Phase.DOWNLOAD_VERIFY, backup.size());
             if (mediaArtifact.isPresent()) {
                 steps.staging = stagingFolder(backup);
+                journal.put("staging", steps.staging);
                 Path target = steps.staging;
                 media = CompletableFuture.runAsync(() -> extractVerified(backup, mediaArtifact.get(), target), pool);
             }
@@ -130,64 +135,148 @@ final class RestoreOperation {
                 listener.phaseFinished(Phase.SAFETY_BACKUP);
             }
 
-            // 4. + 5. media swap and database: a gating dumper restores while the media archive is
-            // still being verified and swaps it in at its commit gate, just before it commits
+            // 4. + 5. the database restores up to its commit gate; there the media folder is swapped
+            // in, and only then does the database commit (see commitGate)
             CompletableFuture<Void> mediaDone = media;
-            Runnable swapMedia = () -> {
-                steps.gateReached = true;
-                join(mediaDone);
-                if (steps.staging != null && steps.swap == null) {
-                    listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
-                    steps.swap =
-                            MediaSwap.swap(settings.mediaDir(), steps.staging, preservedInside(settings.mediaDir()));
-                    steps.staging = null;
-                    listener.phaseFinished(Phase.MEDIA_RESTORE);
-                }
-            };
+            boolean dumperGates = dump != null && settings.dumper().gatesCommit();
             if (dump != null) {
-                if (!gated) {
-                    swapMedia.run();
-                }
                 listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
                 steps.source = new SpoolDumpSource(
-                        settings, dbArtifact.get(), dump, work, backup, gated ? swapMedia : () -> {}, verifyAtGate);
+                        settings,
+                        dbArtifact.get(),
+                        dump,
+                        work,
+                        backup,
+                        dumperGates ? () -> commitGate(mediaDone, steps, true) : () -> {},
+                        verifyAtGate,
+                        journal::token);
                 settings.dumper().restore(steps.source);
+                steps.databaseCommitted = true;
                 listener.phaseFinished(Phase.DATABASE_RESTORE);
             }
-            swapMedia.run();
+            if (!steps.gatePassed) {
+                // media only, or a dumper without a gate that has committed already: swap now
+                steps.lateSwap = dump != null;
+                commitGate(mediaDone, steps, dump == null);
+            }
+            journal.state(RestoreJournal.State.COMMITTED);
+            steps.ended = true;
             if (steps.swap != null) {
                 steps.swap.commit();
             }
             return new RestoreResult(
                     backup, safety, dump != null, mediaArtifact.isPresent(), Duration.ofNanos(System.nanoTime() - t0));
         } catch (RuntimeException failure) {
-            RuntimeException e = rootCause(failure, media, steps);
-            MediaSwap swap = steps.swap;
-            if (swap != null) {
-                try {
-                    swap.undo();
-                } catch (RuntimeException undo) {
-                    e.addSuppressed(undo);
-                    LOG.error(
-                            "could not put the media folder back; the previous content is in {}",
-                            swap.oldLocation(),
-                            undo);
-                    throw new UnableToRestoreMediaException(
-                            "the restore failed (" + e.getMessage() + ") and the media folder "
-                                    + "could not be put back: the previous content is in " + swap.oldLocation(),
-                            e);
-                }
-                if (e instanceof UnableToRestoreDatabaseException) {
-                    throw new UnableToRestoreDatabaseException(
-                            e.getMessage() + "; the media folder was put back as it was", e);
-                }
-            }
-            throw e;
+            throw undo(rootCause(failure, media, steps), steps, backup);
         } finally {
             stop(pool);
             deleteQuietly(steps.staging);
             deleteQuietly(work);
+            if (steps.ended) {
+                journal.delete();
+            }
         }
+    }
+
+    /*
+     * The commit protocol. Nothing visible changes before the commit gate: the media archive is
+     * extracted into a staging folder, and the database restore runs in one uncommitted transaction
+     * (PostgreSQL) or is undone from a rollback snapshot (MariaDB, H2; other sessions may see it
+     * half loaded, as the README says). At the gate the engine waits for the media verification,
+     * checks that it was not cancelled, writes the journal (state COMMITTING, the folders of the
+     * swap, the dumper's recovery token), swaps the media folder by renames and checks again; then
+     * the dumper commits. A failure or a cancellation up to that point rolls the database back and
+     * renames the media folders back (the journal is set to PREPARING first). After the database
+     * committed the journal says COMMITTED, the old media folder is deleted and the journal goes.
+     * A process killed in between leaves the journal: the next create or restore of the target
+     * (under the target lock) asks the dumper whether its commit happened and finishes or undoes
+     * the media swap to match (RestoreRecovery).
+     */
+    private void commitGate(CompletableFuture<Void> media, Steps steps, boolean mayCancel) {
+        steps.gateReached = true;
+        join(media);
+        if (mayCancel && Thread.currentThread().isInterrupted()) {
+            throw new BackupCancelledException("the restore was cancelled before it committed", null);
+        }
+        RestoreJournal journal = steps.journal;
+        if (steps.staging == null) {
+            journal.state(RestoreJournal.State.COMMITTING);
+            steps.gatePassed = true;
+            return;
+        }
+        listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
+        MediaSwap swap = MediaSwap.plan(settings.mediaDir(), steps.staging, preservedInside(settings));
+        journal.committing(swap.media, swap.old, swap.hadOld);
+        try {
+            steps.swap = swap;
+            swap.apply();
+            steps.staging = null;
+            listener.phaseFinished(Phase.MEDIA_RESTORE);
+            if (mayCancel && Thread.currentThread().isInterrupted()) {
+                throw new BackupCancelledException("the restore was cancelled before the database committed", null);
+            }
+        } catch (RuntimeException e) {
+            journal.state(RestoreJournal.State.PREPARING); // before the dumper rolls back
+            throw e;
+        }
+        steps.gatePassed = true;
+    }
+
+    private static void endJournal(Steps steps, RuntimeException e) {
+        try {
+            steps.journal.state(RestoreJournal.State.ENDED);
+            steps.ended = true;
+        } catch (RuntimeException journal) {
+            e.addSuppressed(journal);
+        }
+    }
+
+    /** After a failure: the media swap is undone, the journal goes; returns what to throw. */
+    private RuntimeException undo(RuntimeException e, Steps steps, BackupInfo backup) {
+        if (steps.lateSwap) {
+            endJournal(steps, e);
+            return new UnableToRestoreMediaException(
+                    "the database was restored from backup " + backup.id() + " but the media folder could not be ("
+                            + e.getMessage() + "); it is as it was: restore the media part again",
+                    e);
+        }
+        MediaSwap swap = steps.swap;
+        if (swap != null) {
+            try {
+                steps.journal.state(RestoreJournal.State.PREPARING); // the database rolled back (or will)
+                swap.undo();
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+                LOG.error(
+                        "could not put the media folder back; the previous content is in {}", swap.oldLocation(), undo);
+                return new UnableToRestoreMediaException(
+                        "the restore failed (" + e.getMessage() + ") and the media folder "
+                                + "could not be put back: the previous content is in " + swap.oldLocation()
+                                + "; the next backup or restore tries again (journal " + steps.journal.file() + ")",
+                        e);
+            }
+        }
+        String pending = steps.source == null ? null : steps.source.pendingRollback();
+        if (pending != null) {
+            // the dumper could not roll back (the process may be going down): the journal stays
+            return new UnableToRestoreDatabaseException(
+                    e.getMessage() + (swap == null ? "" : "; the media folder was put back as it was")
+                            + ". The next backup or restore of this database, or the next start of the"
+                            + " application, puts the database back from " + pending,
+                    e);
+        }
+        endJournal(steps, e);
+        if (e instanceof BackupCancelledException || Thread.currentThread().isInterrupted()) {
+            return new BackupCancelledException(
+                    "the restore of backup " + backup.id() + " was cancelled: the database and the media folder"
+                            + " were both left as they were before it",
+                    e);
+        }
+        if (swap != null && e instanceof UnableToRestoreDatabaseException) {
+            return new UnableToRestoreDatabaseException(
+                    e.getMessage() + "; the media folder was put back as it was", e);
+        }
+        return e;
     }
 
     private void checkRestorable(
@@ -352,7 +441,8 @@ final class RestoreOperation {
     }
 
     /** Folders inside the media folder that are not part of it (the local backup folder, the spool). */
-    private java.util.List<Path> preservedInside(Path mediaDir) {
+    static java.util.List<Path> preservedInside(BackupSettings settings) {
+        Path mediaDir = settings.mediaDir();
         Path media = mediaDir.toAbsolutePath().normalize();
         return CreateOperation.foldersInside(settings, mediaDir).stream()
                 .filter(p -> !p.equals(media))
@@ -378,11 +468,14 @@ final class RestoreOperation {
         SpaceCheck.require(dir, bytes, what);
     }
 
-    /** Waits for the media extraction; its failure is thrown as is. */
+    /** Waits for the media extraction; its failure is thrown as is. An interrupt cancels the restore. */
     private static void join(CompletableFuture<Void> media) {
         try {
-            media.join();
-        } catch (CompletionException e) {
+            media.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupCancelledException("the restore was cancelled; nothing was changed", e);
+        } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof BackupException b) {
                 throw b;
@@ -446,86 +539,168 @@ final class RestoreOperation {
     /** Stops the media extraction if it still runs (cancellation is cooperative) and waits for it. */
     private static void stop(ExecutorService pool) {
         pool.shutdownNow();
+        // waited for even when cancelled: the staging folder is deleted only once nothing writes there
+        boolean interrupted = Thread.interrupted();
         try {
-            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.error("the media extraction did not stop within 60 s");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    if (!pool.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        LOG.error("the media extraction did not stop within 60 s");
+                    }
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     /** What a restore has done so far, for the failure path. */
     private static final class Steps {
+        final RestoreJournal journal;
         volatile Path staging;
         volatile MediaSwap swap;
         /** Set once the commit gate let the dump's own check pass (then the media is awaited). */
         volatile boolean gateReached;
+        /** Set once the media folder is in place and the database may commit. */
+        volatile boolean gatePassed;
+        /** Set once the dumper returned: the database holds the backup. */
+        volatile boolean databaseCommitted;
+        /** Set when a dumper without a commit gate committed and the media swap follows. */
+        volatile boolean lateSwap;
+        /** Set once nothing is left to finish or undo (only leftovers to delete). */
+        volatile boolean ended;
 
         volatile SpoolDumpSource source;
+
+        Steps(RestoreJournal journal) {
+            this.journal = journal;
+        }
     }
 
     /** Threads that unlink the old media folder after the commit, in the restore's critical path. */
     private static final int DELETE_THREADS = 4;
 
-    private static void deleteQuietly(Path dir) {
+    static void deleteQuietly(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
+        boolean interrupted = Thread.interrupted(); // a cancelled restore still cleans up after itself
         try {
             FileTrees.delete(dir, DELETE_THREADS);
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", dir, e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** Replaces the media folder by the staging folder with renames, and can undo that. */
+    /**
+     * Replaces the media folder by the staging folder with renames, and can undo that. Each step
+     * looks at what is on disk, so a swap a killed process left half done can be finished or undone
+     * from the journal's folders.
+     */
     static final class MediaSwap {
         private final Path media;
+        private final Path staging;
         private final Path old;
         private final java.util.List<Path> preserved;
-        private boolean hadOld;
+        private final boolean hadOld;
 
-        private MediaSwap(Path media, Path old, java.util.List<Path> preserved) {
+        private MediaSwap(Path media, Path staging, Path old, java.util.List<Path> preserved, boolean hadOld) {
             this.media = media;
+            this.staging = staging;
             this.old = old;
             this.preserved = preserved;
+            this.hadOld = hadOld;
         }
 
-        static MediaSwap swap(Path mediaDir, Path staging, java.util.List<Path> preserved) {
+        /** The swap of {@code staging} into {@code mediaDir}, not started yet. */
+        static MediaSwap plan(Path mediaDir, Path staging, java.util.List<Path> preserved) {
             Path media = mediaDir.toAbsolutePath().normalize();
             Path old = media.resolveSibling("." + media.getFileName() + ".old-"
                     + UUID.randomUUID().toString().substring(0, 8));
-            MediaSwap s = new MediaSwap(media, old, preserved);
+            return new MediaSwap(
+                    media, staging, old, preserved, Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        }
+
+        /** A swap recorded in a journal, in whatever state it was left. */
+        static MediaSwap resume(Path media, Path staging, Path old, boolean hadOld, java.util.List<Path> preserved) {
+            return new MediaSwap(media, staging, old, preserved, hadOld);
+        }
+
+        static MediaSwap swap(Path mediaDir, Path staging, java.util.List<Path> preserved) {
+            MediaSwap s = plan(mediaDir, staging, preserved);
+            s.apply();
+            return s;
+        }
+
+        /** Renames the media folder aside and the staging folder in; undone on failure. */
+        void apply() {
             try {
-                for (Path rel : preserved) {
-                    Path copy = staging.resolve(rel);
-                    if (Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        // the backup held a copy of this folder (made with other settings): the live one wins
-                        LOG.warn("the backup holds {}, the backup or spool folder, too; the live one is kept", rel);
-                        FileTrees.delete(copy, 1);
-                    }
-                }
-                if (Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.move(media, old, StandardCopyOption.ATOMIC_MOVE);
-                    s.hadOld = true;
-                }
-                Files.move(staging, media, StandardCopyOption.ATOMIC_MOVE);
-                s.movePreserved(old, media);
-                return s;
+                renames();
             } catch (IOException e) {
-                s.undoQuietly();
+                undoQuietly();
                 throw new UnableToRestoreMediaException(
                         "swapping the media folder failed: " + e.getMessage() + "; the media folder was left as it was",
                         e);
             }
         }
 
+        /** Completes the renames from wherever they stopped (recovery after the database committed). */
+        void finish() {
+            try {
+                renames();
+            } catch (IOException e) {
+                throw new UnableToRestoreMediaException(
+                        "finishing the media swap of an interrupted restore failed: " + e.getMessage()
+                                + "; the restored media is in " + staging + " or " + media + ", the previous in " + old,
+                        e);
+            }
+        }
+
+        private void renames() throws IOException {
+            if (!swappedIn()) {
+                dropPreservedCopies();
+                if (hadOld && !Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(media, old, StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(staging, media, StandardCopyOption.ATOMIC_MOVE);
+            }
+            if (hadOld) {
+                movePreserved(old, media);
+            }
+        }
+
+        /** The backup held a copy of a folder kept in place (the backup or spool folder): the live one wins. */
+        private void dropPreservedCopies() throws IOException {
+            for (Path rel : preserved) {
+                Path copy = staging.resolve(rel);
+                if (Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    LOG.warn("the backup holds {}, the backup or spool folder, too; the live one is kept", rel);
+                    FileTrees.delete(copy, 1);
+                }
+            }
+        }
+
+        /** Whether the staging folder was moved in (it is gone from its place). */
+        private boolean swappedIn() {
+            return staging == null || !Files.exists(staging, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+
         private void movePreserved(Path from, Path to) throws IOException {
             for (Path rel : preserved) {
                 Path src = from.resolve(rel);
-                if (Files.exists(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Path dst = to.resolve(rel);
+                Path dst = to.resolve(rel);
+                if (Files.exists(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && !Files.exists(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(dst.getParent());
                     Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
                 }
@@ -546,9 +721,13 @@ final class RestoreOperation {
         /** Failure: the restored folder goes, the old one comes back. */
         void undo() {
             try {
+                boolean asideDone = hadOld && Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (hadOld && !asideDone) {
+                    return; // nothing was renamed: the media folder is the old one
+                }
                 Path failed = media.resolveSibling("." + media.getFileName() + ".failed-"
                         + UUID.randomUUID().toString().substring(0, 8));
-                if (Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (swappedIn() && Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     if (hadOld) {
                         movePreserved(media, old);
                     }

@@ -30,6 +30,7 @@ final class SpoolDumpSource implements DumpSource {
     private final BackupInfo backup;
     private final Runnable gate;
     private final boolean verifyAtGate;
+    private final java.util.function.Consumer<String> recovery;
     private volatile HashingInputStream lastOpened;
     private Path plain;
 
@@ -40,7 +41,8 @@ final class SpoolDumpSource implements DumpSource {
             Path workDir,
             BackupInfo backup,
             Runnable gate,
-            boolean verifyAtGate) {
+            boolean verifyAtGate,
+            java.util.function.Consumer<String> recovery) {
         this.settings = settings;
         this.artifact = artifact;
         this.file = file;
@@ -49,6 +51,25 @@ final class SpoolDumpSource implements DumpSource {
         this.info = backup.database();
         this.gate = gate;
         this.verifyAtGate = verifyAtGate;
+        this.recovery = recovery;
+    }
+
+    @Override
+    public void recoveryPoint(String token) {
+        recovery.accept(token);
+    }
+
+    private volatile String pendingRollback;
+
+    @Override
+    public void rollbackFailed(String token) {
+        pendingRollback = token;
+        recovery.accept(token);
+    }
+
+    /** The token of a rollback the dumper could not do, or null. */
+    String pendingRollback() {
+        return pendingRollback;
     }
 
     @Override

@@ -223,21 +223,27 @@ public final class H2Dumper implements DatabaseDumper {
         }
         Path rollback = null;
         boolean keepRollback = false;
-        try (Connection c = connect(config.jdbcUrl(), UnableToRestoreDatabaseException::new)) {
+        try (Connection c = connect(restoreUrl(), UnableToRestoreDatabaseException::new)) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET EXCLUSIVE 1");
             }
             rollback = takeRollbackSnapshot(c, source.workDir());
+            source.recoveryPoint(rollback.toString()); // a killed process is rolled back from it
             try {
                 run(c, source::open, expected, deadline(start));
+                try (Statement s = c.createStatement()) {
+                    s.execute("CHECKPOINT SYNC"); // on disk before the gate: a crash after it keeps the backup
+                }
                 source.beforeCommit(); // the other parts of the restore are verified and in place
             } catch (Exception | Error failure) {
+                boolean interrupted = Thread.interrupted(); // the rollback must run to its end
                 try {
                     run(c, opener(rollback), null, Long.MAX_VALUE);
                 } catch (Exception | Error rollbackFailure) {
                     failure.addSuppressed(rollbackFailure);
                     keepRollback = true;
                     Path kept = keep(rollback);
+                    source.rollbackFailed(kept.toString());
                     throw new UnableToRestoreDatabaseException(
                             "Restoring the H2 database " + config.safeUrl() + " failed (" + message(failure)
                                     + ") and putting it back failed too (" + message(rollbackFailure)
@@ -245,6 +251,9 @@ public final class H2Dumper implements DatabaseDumper {
                                     + " in " + kept + " (an H2 script): run DROP ALL OBJECTS, then RUNSCRIPT FROM '"
                                     + kept + "'.",
                             failure);
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
                 if (failure instanceof BackupCancelledException) {
                     throw new BackupCancelledException(
@@ -273,6 +282,87 @@ public final class H2Dumper implements DatabaseDumper {
                 }
             }
         }
+    }
+
+    /** A killed restore's rollback file is run back unless it had passed its commit gate. */
+    @Override
+    public boolean recoverRestore(String token, boolean committing) {
+        if (committing) {
+            return true; // the backup was loaded whole before the gate
+        }
+        Path rollback = Path.of(token);
+        if (!Files.isRegularFile(rollback)) {
+            throw new UnableToRestoreDatabaseException("An interrupted restore of the H2 database " + config.safeUrl()
+                    + " left it half loaded, and its rollback file " + rollback + " is gone. Restore a backup"
+                    + " (the pre-restore safety backup holds the state before it).");
+        }
+        try (Connection c = connect(restoreUrl(), UnableToRestoreDatabaseException::new)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET EXCLUSIVE 1");
+            }
+            run(c, opener(rollback), null, Long.MAX_VALUE);
+            LOG.warn("H2 database {} put back from the rollback file of an interrupted restore", config.safeUrl());
+            return false;
+        } catch (IOException | SQLException e) {
+            throw new UnableToRestoreDatabaseException(
+                    "Putting the H2 database " + config.safeUrl() + " back after an interrupted restore failed: "
+                            + message(e) + ". Its state from before is in " + rollback
+                            + ": run DROP ALL OBJECTS, then RUNSCRIPT FROM that file.",
+                    e);
+        }
+    }
+
+    /**
+     * For a file database, an OS lock on {@code <database>.backupkit.lock} beside its files; an
+     * in-memory or remote (TCP) database is not locked here.
+     */
+    @Override
+    public TargetLock lockTarget() {
+        Path file = databaseFile();
+        if (file == null) {
+            return TargetLock.NONE;
+        }
+        try {
+            io.backupkit.backup.core.lease.TargetFileLock lock = io.backupkit.backup.core.lease.TargetFileLock.tryLock(
+                    file.resolveSibling(file.getFileName() + ".backupkit.lock"), "the H2 database " + config.safeUrl());
+            return lock::close;
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warn("cannot lock the H2 database {} for this operation: {}", config.safeUrl(), e.getMessage());
+            return TargetLock.NONE;
+        }
+    }
+
+    /**
+     * The URL for restores: an embedded database this connection opens is not closed by H2's own
+     * shutdown hook, so that a restore cancelled by SIGTERM can still roll back while the JVM stops.
+     */
+    private String restoreUrl() {
+        String url = config.jdbcUrl();
+        return url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT") || databaseFile() == null
+                ? url
+                : url + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /** The database's base path for an embedded file database, else null. */
+    private Path databaseFile() {
+        String url = config.jdbcUrl();
+        if (!url.startsWith("jdbc:h2:")) {
+            return null;
+        }
+        String rest = url.substring("jdbc:h2:".length());
+        int semi = rest.indexOf(';');
+        if (semi >= 0) {
+            rest = rest.substring(0, semi);
+        }
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        } else if (rest.matches("^[a-z]{2,}:.*")) {
+            return null; // mem:, tcp:, ssl:, zip:, ...
+        }
+        if (rest.startsWith("~")) {
+            rest = System.getProperty("user.home") + rest.substring(1);
+        }
+        return rest.isEmpty() ? null : Path.of(rest).toAbsolutePath().normalize();
     }
 
     private static Opener opener(Path file) {

@@ -66,10 +66,10 @@ class H2RoundTripTest {
             assertThat(f.databaseState()).isEqualTo(db);
             assertThat(f.mediaState()).isEqualTo(media);
             assertThat(backups.list()).hasSize(2);
-            // nothing left beside the media folder or in the spool
+            // nothing left beside the media folder (but its lock file) or in the spool
             try (var siblings = Files.list(tmp)) {
                 assertThat(siblings.map(p -> p.getFileName().toString()))
-                        .containsExactlyInAnyOrder("backups", "media", "spool", "db");
+                        .containsExactlyInAnyOrder("backups", "media", ".media.lock", "spool", "db");
             }
             try (var spool = Files.list(f.spool)) {
                 assertThat(spool).isEmpty();

@@ -82,7 +82,7 @@ class TransitCorruptionTest {
                 .isEmpty();
         assertThat(MatrixFixture.listNames(f.root))
                 .as("no staging or old media folder left beside the media folder")
-                .containsOnly("backups", "db", "media", "spool");
+                .containsOnly("backups", "db", "media", ".media.lock", "spool");
         assertThat(backups.list())
                 .as("no safety backup was taken before verification failed")
                 .containsExactly(info);

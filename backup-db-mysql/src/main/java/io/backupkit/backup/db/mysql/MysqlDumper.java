@@ -318,6 +318,7 @@ public final class MysqlDumper implements DatabaseDumper {
         }
         try {
             takeSnapshot(t, snapshot);
+            source.recoveryPoint(snapshot.toString()); // a killed process is rolled back from it
             Instant start = Instant.now();
             try {
                 dropAllObjects();
@@ -331,7 +332,7 @@ public final class MysqlDumper implements DatabaseDumper {
                         source.info().product(),
                         Duration.between(start, Instant.now()));
             } catch (Exception e) {
-                throw rollBack(t, snapshot, e);
+                throw rollBack(t, snapshot, e, source);
             }
         } finally {
             try {
@@ -339,6 +340,114 @@ public final class MysqlDumper implements DatabaseDumper {
             } catch (IOException e) {
                 LOG.warn("cannot delete the rollback snapshot {}: {}", snapshot, e.toString());
             }
+        }
+    }
+
+    /** A killed restore's snapshot is loaded back unless it had passed its commit gate. */
+    @Override
+    public boolean recoverRestore(String token, boolean committing) {
+        if (committing) {
+            return true; // the backup was loaded whole before the gate
+        }
+        Path snapshot = Path.of(token);
+        if (!Files.isRegularFile(snapshot)) {
+            throw new UnableToRestoreDatabaseException("an interrupted restore of database '" + url.database()
+                    + "' left it half loaded, and its rollback snapshot " + snapshot + " is gone: restore a"
+                    + " backup (the pre-restore safety backup holds the state before it)");
+        }
+        Tools t = resolve(true);
+        try {
+            dropAllObjects();
+            try (InputStream in = Files.newInputStream(snapshot)) {
+                load(t, in, "the rollback snapshot");
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new UnableToRestoreDatabaseException(
+                    "putting database '" + url.database() + "' back after an interrupted restore failed ("
+                            + describeFailure(e) + "); its state from before is in " + snapshot + " (load it into"
+                            + " the emptied database with the " + t.client.name + " client)",
+                    e);
+        }
+        LOG.warn("database {} put back from the rollback snapshot of an interrupted restore", url.database());
+        return false;
+    }
+
+    /**
+     * {@code GET_LOCK('backupkit:<database>', 0)} on a connection of its own, held until closed. User
+     * locks conflict with nothing else, so the restore's own sessions never wait on it.
+     */
+    @Override
+    public TargetLock lockTarget() {
+        String name = lockName();
+        Connection c;
+        try {
+            c = connect();
+        } catch (SQLException e) {
+            // the operation's own connection fails next, with the message that fits it
+            LOG.warn("cannot lock database {}: {}", url.database(), safe(e.getMessage()));
+            return TargetLock.NONE;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getInt(1) == 1) {
+                    return () -> closeQuietly(c);
+                }
+            }
+            String holder = lockHolder(c, name);
+            closeQuietly(c);
+            throw new io.backupkit.backup.BackupInProgressException(
+                    holder,
+                    null,
+                    "another backup or restore of database '" + url.database() + "' is running (" + holder
+                            + ", holding the lock " + name + "); wait for it to finish and try again");
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new UnableToDumpDatabaseException(
+                    "cannot take the lock " + name + " on database '" + url.database() + "': " + safe(e.getMessage()),
+                    e);
+        }
+    }
+
+    private String lockName() {
+        String n = "backupkit:" + url.database();
+        return n.length() <= 64 ? n : n.substring(0, 64);
+    }
+
+    /** Who holds the user lock: its connection id, and user and host where the server shows them. */
+    private static String lockHolder(Connection c, String name) {
+        long id;
+        try (PreparedStatement ps = c.prepareStatement("SELECT IS_USED_LOCK(?)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getObject(1) == null) {
+                    return "another session (it has just released the lock)";
+                }
+                id = rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            return "another session";
+        }
+        String who = "connection " + id;
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT USER, HOST FROM information_schema.PROCESSLIST WHERE ID = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    who += " of " + rs.getString(1) + " from " + rs.getString(2);
+                }
+            }
+        } catch (SQLException e) {
+            // no PROCESS privilege: the id is all we can say
+        }
+        return who;
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close(); // ends the session: the server releases its user lock
+        } catch (SQLException e) {
+            // gone already
         }
     }
 
@@ -385,7 +494,7 @@ public final class MysqlDumper implements DatabaseDumper {
      * Puts the snapshot back after a failed restore and returns the exception to throw. If that fails
      * too, the snapshot is moved out of the work folder (which is deleted) and its path is named.
      */
-    private BackupException rollBack(Tools t, Path snapshot, Exception failure) {
+    private BackupException rollBack(Tools t, Path snapshot, Exception failure, DumpSource source) {
         boolean interrupted = Thread.interrupted() || failure instanceof BackupCancelledException;
         String cause = describeFailure(failure);
         try {
@@ -406,6 +515,7 @@ public final class MysqlDumper implements DatabaseDumper {
             } catch (IOException | RuntimeException moveFailure) {
                 failure.addSuppressed(moveFailure);
             }
+            source.rollbackFailed(kept.toString()); // the next operation on the database tries again
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -24,6 +24,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,11 +91,14 @@ public final class PostgresDumper implements DatabaseDumper {
 
     private record RestoreTools(String dumpToolVersion, PgTools.Toolset toolset) {}
 
+    private final PgTargetSession session;
+
     PostgresDumper(DatabaseConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = PostgresOptions.from(config.options());
         this.connection = PgConnection.of(config);
         this.tools = new PgTools(options.binDir(), config.options().keyName(PostgresOptions.BIN_DIR));
+        this.session = new PgTargetSession(this::jdbc, connection);
     }
 
     @Override
@@ -280,6 +284,27 @@ public final class PostgresDumper implements DatabaseDumper {
         return true;
     }
 
+    /** An advisory lock on the database, on a session of its own (see {@link PgTargetSession}). */
+    @Override
+    public TargetLock lockTarget() {
+        return session.lock();
+    }
+
+    /**
+     * A restore that had not passed its commit gate never sent {@code COMMIT}: the server rolled it
+     * back. One that had is asked about by its transaction id ({@code txid_status}).
+     */
+    @Override
+    public boolean recoverRestore(String token, boolean committing) {
+        if (!committing) {
+            return false;
+        }
+        if (token == null || !token.startsWith("txid=")) {
+            return DatabaseDumper.super.recoverRestore(null, true);
+        }
+        return session.committed(Long.parseLong(token.substring("txid=".length())));
+    }
+
     @Override
     public void restore(DumpSource source) {
         Objects.requireNonNull(source, "source");
@@ -321,8 +346,11 @@ public final class PostgresDumper implements DatabaseDumper {
                 connection,
                 set.version(),
                 source.info().toolVersion());
+        // a name of its own, so that its transaction can be found at the commit gate
+        String session = "backupkit-restore-"
+                + Long.toHexString(System.nanoTime() ^ ProcessHandle.current().pid());
         NativeProcess.Builder psqlBuilder = connection
-                .apply(NativeProcess.command(psqlArgv), "backupkit-restore")
+                .apply(NativeProcess.command(psqlArgv), session)
                 .feedStdin()
                 .stdoutTo(Path.of("/dev/null"))
                 .timeout(config.timeout());
@@ -332,12 +360,13 @@ public final class PostgresDumper implements DatabaseDumper {
                     .feedStdin()
                     .timeout(config.timeout());
             try (NativeProcess pgRestore = start(restoreBuilder, "pg_restore")) {
-                runRestore(source, psql, pgRestore, preamble);
+                runRestore(source, psql, pgRestore, preamble, session);
             }
         }
     }
 
-    private void runRestore(DumpSource source, NativeProcess psql, NativeProcess pgRestore, String preamble) {
+    private void runRestore(
+            DumpSource source, NativeProcess psql, NativeProcess pgRestore, String preamble, String sessionName) {
         Feeder feeder = new Feeder(source, pgRestore);
         ScriptPump pump =
                 new ScriptPump(pgRestore.stdout(), psql.stdin(), preamble.getBytes(StandardCharsets.UTF_8), pgRestore);
@@ -369,7 +398,12 @@ public final class PostgresDumper implements DatabaseDumper {
             RuntimeException gateRefused = null;
             if (complete) {
                 try {
+                    // should this process die between the gate and COMMIT, the id tells whether it committed
+                    session.transactionOf(sessionName).ifPresent(x -> source.recoveryPoint("txid=" + x));
                     source.beforeCommit(); // the other parts of the restore are verified and in place
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new BackupCancelledException("the restore was cancelled before it committed", null);
+                    }
                 } catch (RuntimeException e) {
                     gateRefused = e;
                     complete = false;
@@ -388,7 +422,8 @@ public final class PostgresDumper implements DatabaseDumper {
             }
             closeQuietly(psql.stdin());
             try {
-                psqlExit = psql.await();
+                // once COMMIT is sent its outcome must be known: an interrupt no longer stops psql
+                psqlExit = committed ? awaitUninterruptibly(psql) : psql.await();
             } catch (NativeProcess.ToolTimeoutException e) {
                 psqlExit = -1;
                 committed = false;
@@ -409,6 +444,23 @@ public final class PostgresDumper implements DatabaseDumper {
             Thread.currentThread().interrupt();
             throw new BackupCancelledException(
                     "the database restore was cancelled before it committed; the database was left as it was", e);
+        }
+    }
+
+    private static int awaitUninterruptibly(NativeProcess p) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return p.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -689,6 +741,32 @@ public final class PostgresDumper implements DatabaseDumper {
             throw forRestore
                     ? new UnableToRestoreDatabaseException(msg + ". Nothing was changed.", e)
                     : new UnableToDumpDatabaseException(msg, e);
+        }
+    }
+
+    /** A JDBC session of its own, or empty when no PostgreSQL JDBC driver is on the class path. */
+    private Optional<Connection> jdbc(String applicationName) {
+        String url = jdbcUrlWithoutCredentials();
+        try {
+            DriverManager.getDriver(url);
+        } catch (SQLException noDriver) {
+            return Optional.empty();
+        }
+        Properties props = new Properties();
+        if (connection.user() != null) {
+            props.setProperty("user", connection.user());
+        }
+        if (connection.password() != null) {
+            props.setProperty("password", connection.password().reveal());
+        }
+        props.setProperty("connectTimeout", connection.params().getOrDefault("connectTimeout", "10"));
+        props.setProperty("ApplicationName", applicationName);
+        try {
+            return Optional.of(DriverManager.getConnection(url, props));
+        } catch (SQLException e) {
+            PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());
+            throw new UnableToRestoreDatabaseException(
+                    f.explain(connection) + " (" + e.getMessage() + "). Nothing was changed.", e);
         }
     }
 

@@ -222,7 +222,7 @@ final class PgTestDatabase implements AutoCloseable {
             try (Connection c = admin("postgres");
                     Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + name
-                            + "' AND application_name = 'backupkit-restore'")) {
+                            + "' AND application_name LIKE 'backupkit-restore%'")) {
                 rs.next();
                 if (rs.getLong(1) == 0) {
                     return;

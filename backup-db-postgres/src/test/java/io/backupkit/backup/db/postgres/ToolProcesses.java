@@ -94,7 +94,7 @@ final class ToolProcesses {
             try (Connection c = PgTestDatabase.admin("postgres");
                     Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a"
-                            + " ON a.pid = l.pid WHERE a.application_name = 'backupkit-restore' AND a.datname = '"
+                            + " ON a.pid = l.pid WHERE a.application_name LIKE 'backupkit-restore%' AND a.datname = '"
                             + database + "' AND l.mode = 'AccessExclusiveLock'")) {
                 rs.next();
                 if (rs.getLong(1) > 0) {

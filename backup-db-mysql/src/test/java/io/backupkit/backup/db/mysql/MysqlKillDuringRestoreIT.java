@@ -1,0 +1,168 @@
+package io.backupkit.backup.db.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.backupkit.backup.BackupInProgressException;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.tck.ChildJvm;
+import io.backupkit.backup.tck.KillDuringRestore;
+import io.backupkit.backup.tck.KillDuringRestore.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * T28, restore side, on MariaDB: SIGTERM and SIGKILL of a restoring child JVM during the media
+ * verification, while the database is being replaced (after the rollback snapshot, once the newer
+ * table is gone), and between the media swap and the end of the restore leave database and media
+ * folder together as they were or together as the backup, once the next manager started (it loads
+ * the rollback snapshot back or finishes the swap); a new restore runs at once and is exact. And
+ * two restores of one database from two storage folders do not run at once ({@code GET_LOCK}).
+ */
+class MysqlKillDuringRestoreIT {
+    @TempDir
+    Path dir;
+
+    private String db;
+    private Path media;
+    private int changes;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        MariaDbServer.require();
+        db = MariaDbServer.createDatabase();
+        RichFixture.create(db);
+        media = Files.createDirectories(dir.resolve("media"));
+        byte[] block = new byte[256 * 1024];
+        new Random(9).nextBytes(block);
+        for (int i = 0; i < 8; i++) {
+            Files.write(media.resolve("file-" + i + ".bin"), block);
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        MariaDbServer.dropDatabase(db);
+    }
+
+    private BackupManager.Builder builder(String backups, Path mediaDir) {
+        return BackupManager.builder()
+                .storage("filesystem", dir.resolve(backups).toString(), Map.of())
+                .database(MariaDbServer.url(db), MariaDbServer.ROOT, null)
+                .mediaDir(mediaDir)
+                .spoolDir(dir.resolve("spool"))
+                .hostApplication("mysql-it", "1.0.0")
+                .leaseTtl(Duration.ofSeconds(2));
+    }
+
+    private List<Object> state() throws Exception {
+        return List.of(MysqlSnapshots.of(db), KillDuringRestore.mediaState(media));
+    }
+
+    @Test
+    void aStoppedRestoreLeavesBothPartsOldOrBothNew() throws Exception {
+        String id;
+        try (BackupManager backups = builder("backups", media).build()) {
+            id = backups.create().backup().id().value();
+        }
+        Object backupState = state();
+        KillDuringRestore kills = new KillDuringRestore(
+                (backupId, pauseAt) -> ChildJvm.start(
+                        MysqlRestoreChildMain.class,
+                        dir.resolve("backups").toString(),
+                        MariaDbServer.url(db),
+                        media.toString(),
+                        dir.resolve("spool").toString(),
+                        backupId,
+                        pauseAt),
+                () -> builder("backups", media).build(),
+                this::state,
+                () -> {
+                    int n = ++changes;
+                    MariaDbServer.exec(db, "CREATE TABLE newer_" + n + " (x int)");
+                    return Files.writeString(media.resolve("newer-" + n + ".txt"), "after the backup");
+                },
+                media,
+                id,
+                backupState);
+
+        assertThat(kills.stopAt("DOWNLOAD_VERIFY:START", false)).isEqualTo(Outcome.OLD);
+        assertThat(kills.stopAt("DATABASE_RESTORE:START", false)).isEqualTo(Outcome.OLD);
+        assertThat(kills.stopAt("MEDIA_RESTORE:END", false)).isEqualTo(Outcome.OLD);
+        assertThat(kills.stopAt("DOWNLOAD_VERIFY:START", true)).isEqualTo(Outcome.OLD);
+        assertThat(kills.stopAt("MEDIA_RESTORE:END", true))
+                .as("between the commits: the backup was loaded whole, so the swap is finished")
+                .isEqualTo(Outcome.BACKUP);
+        Path journal = dir.resolve(".media.restore-journal");
+        int marker = changes + 1; // the table the next change creates
+        kills.killWhen("the database is being replaced", () -> beingReplaced(journal, marker));
+    }
+
+    /** The rollback snapshot is taken and the newer table is gone: the backup is being loaded. */
+    private boolean beingReplaced(Path journal, int marker) {
+        try {
+            return Files.readString(journal).contains("token=")
+                    && MariaDbServer.query(
+                                    db,
+                                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + db
+                                            + "' AND TABLE_NAME = 'newer_" + marker + "'")
+                            .get(0)
+                            .get(0)
+                            .equals("0");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void twoRestoresOfOneDatabaseFromTwoStoragesDoNotOverlap() throws Exception {
+        Path otherMedia = Files.createDirectories(dir.resolve("other-media"));
+        String first;
+        String second;
+        try (BackupManager a = builder("backups-a", media).build();
+                BackupManager b = builder("backups-b", otherMedia).build()) {
+            first = a.create().backup().id().value();
+            second = b.create().backup().id().value();
+        }
+        String backupState = MysqlSnapshots.of(db);
+        MariaDbServer.exec(db, "CREATE TABLE newer (x int)");
+        try (ChildJvm child = ChildJvm.start(
+                MysqlRestoreChildMain.class,
+                dir.resolve("backups-a").toString(),
+                MariaDbServer.url(db),
+                media.toString(),
+                dir.resolve("spool").toString(),
+                first,
+                "DATABASE_RESTORE:START")) {
+            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
+                    .as(child.output())
+                    .isTrue();
+            try (BackupManager b = builder("backups-b", otherMedia).build()) {
+                Throwable refused = catchThrowable(() -> b.restore(RestoreOptions.of(second)));
+                assertThat(refused)
+                        .isInstanceOf(BackupInProgressException.class)
+                        .hasMessageContaining("'" + db + "'")
+                        .hasMessageContaining("connection ");
+                assertThat(catchThrowable(b::create)).isInstanceOf(BackupInProgressException.class);
+            }
+            child.process().toHandle().destroy(); // SIGTERM: the first restore is cancelled
+            assertThat(child.awaitExit(Duration.ofSeconds(120)))
+                    .as(child.output())
+                    .isTrue();
+            assertThat(child.output()).contains("FAILED BackupCancelledException");
+        }
+        try (BackupManager b = builder("backups-b", otherMedia).build()) {
+            b.restore(RestoreOptions.of(second).withSafetyBackup(false));
+        }
+        assertThat(MysqlSnapshots.of(db)).isEqualTo(backupState);
+    }
+}

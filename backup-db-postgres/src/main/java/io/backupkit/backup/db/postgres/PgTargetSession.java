@@ -1,0 +1,175 @@
+package io.backupkit.backup.db.postgres;
+
+import io.backupkit.backup.BackupInProgressException;
+import io.backupkit.backup.UnableToRestoreDatabaseException;
+import io.backupkit.backup.spi.DatabaseDumper.TargetLock;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the engine needs from the server around a restore, over JDBC: the advisory lock on the
+ * database, the id of the restore's transaction before it commits, and after a crash whether that
+ * transaction committed. Without a PostgreSQL JDBC driver none of it is available (logged once).
+ */
+final class PgTargetSession {
+    private static final Logger LOG = LoggerFactory.getLogger(PgTargetSession.class);
+    /** The advisory lock's key pair: advisory locks are per database, so one constant pair serves all. */
+    private static final int LOCK_CLASS = 0x626b7570; // "bkup"
+
+    private static final int LOCK_OBJECT = 1;
+
+    private final Function<String, Optional<Connection>> connect;
+    private final PgConnection where;
+
+    PgTargetSession(Function<String, Optional<Connection>> connect, PgConnection where) {
+        this.connect = connect;
+        this.where = where;
+    }
+
+    /** {@code pg_try_advisory_lock} on a session of its own; advisory locks block no DDL or DML. */
+    TargetLock lock() {
+        Optional<Connection> opened =
+                connect.apply("backupkit-lock pid " + ProcessHandle.current().pid());
+        if (opened.isEmpty()) {
+            LOG.info("no PostgreSQL JDBC driver: {} is not locked against a second backup or restore", where);
+            return TargetLock.NONE;
+        }
+        Connection c = opened.get();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT pg_catalog.pg_try_advisory_lock(" + LOCK_CLASS + ", " + LOCK_OBJECT + ")")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                return () -> closeQuietly(c); // the session's end releases the lock
+            }
+            String holder = holder(c);
+            closeQuietly(c);
+            throw new BackupInProgressException(
+                    holder,
+                    null,
+                    "another backup or restore of database " + where.database() + " at " + where.where()
+                            + " is running (" + holder + "); wait for it to finish and try again");
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new UnableToRestoreDatabaseException(
+                    "cannot take the advisory lock on " + where.database() + " at " + where.where() + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static String holder(Connection c) {
+        String sql = "SELECT a.pid, a.application_name, a.client_addr, a.backend_start"
+                + " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
+                + " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " + LOCK_CLASS
+                + " AND l.objid = " + LOCK_OBJECT + " AND l.objsubid = 2"
+                + " AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())";
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            if (rs.next()) {
+                String app = rs.getString(2);
+                String addr = rs.getString(3);
+                return "server process " + rs.getInt(1)
+                        + (app == null || app.isEmpty() ? "" : ", application '" + app + "'")
+                        + (addr == null ? "" : ", from " + addr) + ", since " + rs.getString(4);
+            }
+        } catch (SQLException e) {
+            LOG.debug("cannot read who holds the advisory lock", e);
+        }
+        return "another session";
+    }
+
+    /**
+     * The full (epoch-extended) id of the transaction of the session named {@code applicationName},
+     * or empty when it cannot be read.
+     */
+    Optional<Long> transactionOf(String applicationName) {
+        Optional<Connection> opened = connect.apply("backupkit");
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Connection c = opened.get();
+                PreparedStatement ps = c.prepareStatement("SELECT a.backend_xid::text::bigint,"
+                        + " pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot())"
+                        + " FROM pg_catalog.pg_stat_activity a WHERE a.application_name = ?"
+                        + " AND a.backend_xid IS NOT NULL")) {
+            ps.setString(1, applicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long xid = rs.getLong(1);
+                long next = rs.getLong(2);
+                long epoch = next >>> 32;
+                if (xid > (next & 0xffffffffL)) {
+                    epoch--; // the counter wrapped since the transaction began
+                }
+                return Optional.of((epoch << 32) | xid);
+            }
+        } catch (SQLException e) {
+            LOG.warn("cannot read the restore's transaction id: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether transaction {@code txid} committed: waits (a minute at most) while it is still in
+     * progress, as a psql left by a killed process finishes or rolls back.
+     */
+    boolean committed(long txid) {
+        Optional<Connection> opened = connect.apply("backupkit");
+        if (opened.isEmpty()) {
+            throw cannotTell("no PostgreSQL JDBC driver on the class path", null);
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        try (Connection c = opened.get();
+                PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.txid_status(?)")) {
+            ps.setLong(1, txid);
+            while (true) {
+                String status;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    status = rs.getString(1);
+                }
+                if ("committed".equals(status)) {
+                    return true;
+                }
+                if ("aborted".equals(status)) {
+                    return false;
+                }
+                if (!"in progress".equals(status) || System.nanoTime() - deadline > 0) {
+                    throw cannotTell("the server says '" + status + "' for transaction " + txid, null);
+                }
+                Thread.sleep(200);
+            }
+        } catch (SQLException e) {
+            throw cannotTell(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw cannotTell("interrupted", e);
+        }
+    }
+
+    private UnableToRestoreDatabaseException cannotTell(String why, Throwable cause) {
+        return new UnableToRestoreDatabaseException(
+                "a restore of " + where.database() + " at " + where.where() + " was interrupted while it committed,"
+                        + " and whether it committed cannot be told (" + why + "): check the database, then restore"
+                        + " again",
+                cause);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // gone already
+        }
+    }
+}

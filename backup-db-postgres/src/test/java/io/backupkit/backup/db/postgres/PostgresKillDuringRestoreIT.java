@@ -1,0 +1,172 @@
+package io.backupkit.backup.db.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.backupkit.backup.BackupInProgressException;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.tck.ChildJvm;
+import io.backupkit.backup.tck.KillDuringRestore;
+import io.backupkit.backup.tck.KillDuringRestore.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * T28, restore side, on PostgreSQL: SIGTERM and SIGKILL of a restoring child JVM during the media
+ * verification, while pg_restore/psql replace the database (the restore's session holds its
+ * exclusive locks), and between the media swap and {@code COMMIT} leave database and media folder
+ * together as they were; a new restore runs at once and is exact. And the target lock: two restores
+ * of one database from two storage folders (with two media folders, so that the database's advisory
+ * lock is what refuses) do not run at once.
+ */
+class PostgresKillDuringRestoreIT {
+    @TempDir
+    Path dir;
+
+    private PgTestDatabase db;
+    private Path media;
+    private int changes;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = PgTestDatabase.create();
+        PgFixture.create(db);
+        media = Files.createDirectories(dir.resolve("media"));
+        byte[] block = new byte[256 * 1024];
+        new Random(7).nextBytes(block);
+        for (int i = 0; i < 8; i++) {
+            Files.write(media.resolve("file-" + i + ".bin"), block);
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (db != null) {
+            db.awaitNoRestoreSession();
+            db.close();
+        }
+    }
+
+    private BackupManager.Builder builder(String backups, Path mediaDir) {
+        return BackupManager.builder()
+                .storage("filesystem", dir.resolve(backups).toString(), Map.of())
+                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
+                .mediaDir(mediaDir)
+                .spoolDir(dir.resolve("spool"))
+                .hostApplication("it", "1.0")
+                .leaseTtl(Duration.ofSeconds(2));
+    }
+
+    private List<Object> state() throws Exception {
+        return List.of(db.snapshot(), KillDuringRestore.mediaState(media));
+    }
+
+    @Test
+    void aStoppedRestoreLeavesBothPartsAsTheyWere() throws Exception {
+        String id;
+        try (BackupManager backups = builder("backups", media).build()) {
+            id = backups.create().backup().id().value();
+        }
+        Object backupState = state();
+        KillDuringRestore kills = new KillDuringRestore(
+                (backupId, pauseAt) -> ChildJvm.start(
+                        PostgresRestoreChildMain.class,
+                        dir.resolve("backups").toString(),
+                        db.jdbcUrl(),
+                        media.toString(),
+                        dir.resolve("spool").toString(),
+                        backupId,
+                        pauseAt),
+                () -> builder("backups", media).build(),
+                this::state,
+                () -> {
+                    int n = ++changes;
+                    db.exec("CREATE TABLE public.newer_" + n + " (x int)");
+                    return Files.writeString(media.resolve("newer-" + n + ".txt"), "after the backup");
+                },
+                media,
+                id,
+                backupState);
+
+        assertThat(kills.stopAt("DOWNLOAD_VERIFY:START", false)).isEqualTo(Outcome.OLD);
+        assertThat(kills.stopAt("DATABASE_RESTORE:START", false)).isEqualTo(Outcome.OLD);
+        assertThat(kills.stopAt("MEDIA_RESTORE:END", false)).isEqualTo(Outcome.OLD);
+        assertThat(kills.stopAt("DOWNLOAD_VERIFY:START", true)).isEqualTo(Outcome.OLD);
+        assertThat(kills.killWhen("the restore session holds its locks", this::restoreHoldsLocks))
+                .isEqualTo(Outcome.OLD);
+        assertThat(kills.stopAt("MEDIA_RESTORE:END", true))
+                .as("killed between the media swap and COMMIT: the server rolled back, the swap is undone")
+                .isEqualTo(Outcome.OLD);
+    }
+
+    private boolean restoreHoldsLocks() {
+        try (Connection c = PgTestDatabase.admin("postgres");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a"
+                        + " ON a.pid = l.pid WHERE a.application_name LIKE 'backupkit-restore%' AND a.datname = '"
+                        + db.name + "' AND l.mode = 'AccessExclusiveLock'")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void twoRestoresOfOneDatabaseFromTwoStoragesDoNotOverlap() throws Exception {
+        Path otherMedia = Files.createDirectories(dir.resolve("other-media"));
+        String first;
+        String second;
+        try (BackupManager a = builder("backups-a", media).build();
+                BackupManager b = builder("backups-b", otherMedia).build()) {
+            first = a.create().backup().id().value();
+            second = b.create().backup().id().value();
+        }
+        String backupState = db.snapshot();
+        db.exec("CREATE TABLE public.newer (x int)");
+        try (ChildJvm child = ChildJvm.start(
+                PostgresRestoreChildMain.class,
+                dir.resolve("backups-a").toString(),
+                db.jdbcUrl(),
+                media.toString(),
+                dir.resolve("spool").toString(),
+                first,
+                "DATABASE_RESTORE:START")) {
+            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
+                    .as(child.output())
+                    .isTrue();
+            try (BackupManager b = builder("backups-b", otherMedia).build()) {
+                Throwable refused = catchThrowable(() -> b.restore(RestoreOptions.of(second)));
+                assertThat(refused)
+                        .isInstanceOf(BackupInProgressException.class)
+                        .hasMessageContaining(db.name)
+                        .hasMessageContaining(
+                                "backupkit-lock pid " + child.process().pid());
+                Throwable alsoRefused = catchThrowable(() -> b.create());
+                assertThat(alsoRefused).isInstanceOf(BackupInProgressException.class);
+            }
+            child.process().toHandle().destroy(); // SIGTERM: the first restore is cancelled
+            assertThat(child.awaitExit(Duration.ofSeconds(120)))
+                    .as(child.output())
+                    .isTrue();
+            assertThat(child.output()).contains("FAILED BackupCancelledException");
+        }
+        // the lock went with the child: the second restore runs and is exact
+        try (BackupManager b = builder("backups-b", otherMedia).build()) {
+            b.restore(RestoreOptions.of(second).withSafetyBackup(false));
+        }
+        assertThat(db.snapshot()).isEqualTo(backupState);
+    }
+}

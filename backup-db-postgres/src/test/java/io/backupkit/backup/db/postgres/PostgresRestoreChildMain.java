@@ -1,0 +1,28 @@
+package io.backupkit.backup.db.postgres;
+
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.tck.RestoreChild;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The child JVM of {@link PostgresKillDuringRestoreIT}. Arguments: backup folder, JDBC URL, media
+ * folder, spool folder, backup id, pause point (or empty).
+ */
+public final class PostgresRestoreChildMain {
+    private PostgresRestoreChildMain() {}
+
+    public static void main(String[] args) throws Exception {
+        RestoreChild.run(
+                BackupManager.builder()
+                        .storage("filesystem", args[0], Map.of())
+                        .database(args[1], PgTestDatabase.ADMIN, null)
+                        .mediaDir(Path.of(args[2]))
+                        .spoolDir(Path.of(args[3]))
+                        .hostApplication("it", "1.0")
+                        .leaseTtl(Duration.ofSeconds(2)),
+                args[4],
+                args.length > 5 ? args[5] : "");
+    }
+}

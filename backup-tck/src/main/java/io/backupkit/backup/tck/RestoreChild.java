@@ -1,0 +1,73 @@
+package io.backupkit.backup.tck;
+
+import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupListener;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.Phase;
+import io.backupkit.backup.RestoreOptions;
+
+/**
+ * The child half of a test that stops a restore with SIGTERM or SIGKILL: runs {@code
+ * BackupManager.restore} on its own thread, with a shutdown hook that interrupts that thread and
+ * waits for it (what the command line does on SIGINT/SIGTERM), and prints where it is: {@code
+ * READY}, {@code PHASE <phase> START|END}, {@code PAUSED} when it waits at the pause point, then
+ * {@code RESTORED} or {@code FAILED <exception class>: <message>}.
+ *
+ * <p>The pause point is {@code <PHASE>:START} or {@code <PHASE>:END} (or empty). The listener waits
+ * there, on the restore's thread, until the process is killed or interrupted; {@code
+ * MEDIA_RESTORE:END} is between the two commits (the media folder swapped, the database not yet
+ * committed).
+ */
+public final class RestoreChild {
+    private RestoreChild() {}
+
+    /** Restores {@code backupId} with {@code builder}'s manager; returns when the restore ended. */
+    public static void run(BackupManager.Builder builder, String backupId, String pauseAt) throws Exception {
+        BackupListener listener = new BackupListener() {
+            @Override
+            public void phaseStarted(Phase phase, long expectedBytes) {
+                at(phase, "START");
+            }
+
+            @Override
+            public void phaseFinished(Phase phase) {
+                at(phase, "END");
+            }
+
+            private void at(Phase phase, String edge) {
+                System.out.println("PHASE " + phase + " " + edge);
+                if ((phase + ":" + edge).equals(pauseAt)) {
+                    System.out.println("PAUSED " + pauseAt);
+                    try {
+                        Thread.sleep(Long.MAX_VALUE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // the restore sees it
+                    }
+                }
+            }
+        };
+        try (BackupManager backups = builder.listener(listener).build()) {
+            Thread restore = new Thread(
+                    () -> {
+                        try {
+                            backups.restore(RestoreOptions.of(backupId));
+                            System.out.println("RESTORED");
+                        } catch (BackupException e) {
+                            System.out.println("FAILED " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                        }
+                    },
+                    "restore");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                restore.interrupt();
+                try {
+                    restore.join(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            System.out.println("READY");
+            restore.start();
+            restore.join();
+        }
+    }
+}
