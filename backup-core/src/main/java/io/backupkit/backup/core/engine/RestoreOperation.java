@@ -20,7 +20,9 @@ import io.backupkit.backup.UnableToRestoreMediaException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.archive.ExtractLimits;
 import io.backupkit.backup.core.archive.FileTrees;
+import io.backupkit.backup.core.archive.MediaArchiver;
 import io.backupkit.backup.core.archive.MediaExtractor;
+import io.backupkit.backup.core.archive.UnheldEntries;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.DatabaseDumper;
@@ -139,8 +141,7 @@ final class RestoreOperation {
                 join(mediaDone);
                 if (steps.staging != null && steps.swap == null) {
                     listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
-                    steps.swap =
-                            MediaSwap.swap(settings.mediaDir(), steps.staging, preservedInside(settings.mediaDir()));
+                    steps.swap = MediaSwap.swap(settings.mediaDir(), steps.staging, kept(steps.staging));
                     steps.staging = null;
                     listener.phaseFinished(Phase.MEDIA_RESTORE);
                 }
@@ -287,6 +288,13 @@ final class RestoreOperation {
             try (InputStream decoded =
                     ArtifactReader.decode(settings, backup, artifact, CloseShieldInputStream.wrap(hashed))) {
                 new MediaExtractor(limits(backup.media()), listener).extract(decoded, staging, artifact.name());
+                if (backup.media() != null) {
+                    backup.media()
+                            .changed()
+                            .forEach(f -> listener.warning("Media file " + f
+                                    + " changed while backup " + backup.id() + " was made; it is restored as archived,"
+                                    + " which may be torn"));
+                }
                 decoded.transferTo(OutputStream.nullOutputStream()); // to the end: compression and encryption trailers
             }
             hashed.drain();
@@ -309,7 +317,7 @@ final class RestoreOperation {
         }
         ExtractLimits d = ExtractLimits.defaults();
         return new ExtractLimits(
-                m.fileCount() + m.directoryCount() + 16,
+                m.fileCount() * MediaArchiver.READ_ATTEMPTS + m.directoryCount() + 16, // files read again
                 m.totalBytes(),
                 m.totalBytes(),
                 d.maxPathLength(),
@@ -337,6 +345,29 @@ final class RestoreOperation {
                 .filter(p -> !p.equals(media))
                 .map(media::relativize)
                 .toList();
+    }
+
+    /**
+     * What the swap carries over from the live media folder: the folders inside it that are not part of it,
+     * and what the archive cannot hold (a restore never deletes what it cannot put back).
+     */
+    private java.util.List<Path> kept(Path staging) {
+        java.util.List<Path> preserved = preservedInside(settings.mediaDir());
+        java.util.List<Path> kept = new java.util.ArrayList<>(preserved);
+        try {
+            for (Path rel : UnheldEntries.find(settings.mediaDir(), staging)) {
+                if (preserved.stream().noneMatch(rel::startsWith)) {
+                    kept.add(rel);
+                    listener.warning("Left in place in the media folder (a backup cannot hold it): " + rel);
+                }
+            }
+        } catch (IOException e) {
+            throw new UnableToRestoreMediaException(
+                    "cannot look through the media folder " + settings.mediaDir() + " for what a backup cannot hold: "
+                            + e.getMessage() + "; nothing was changed",
+                    e);
+        }
+        return kept;
     }
 
     private Path createWorkDir(BackupInfo backup) {
