@@ -256,7 +256,7 @@ public final class MediaArchiver {
         return sb.toString();
     }
 
-    private record Folder(Path path, String rel, Iterator<Path> entries) {}
+    private record Folder(Path path, String rel, Iterator<Named> entries) {}
 
     private void walk(Path root, ExcludedDirs excluded, TarWriter tar) throws IOException {
         Deque<Folder> stack = new ArrayDeque<>();
@@ -268,8 +268,9 @@ public final class MediaArchiver {
                 continue;
             }
             SafeListener.checkCancelled("Archiving the media folder");
-            Path path = folder.entries().next();
-            String name = path.getFileName().toString();
+            Named next = folder.entries().next();
+            Path path = next.path();
+            String name = next.name();
             String rel = folder.rel().isEmpty() ? name : folder.rel() + "/" + name;
             if (excluded.relative().contains(rel) || isExcluded(rel)) {
                 continue;
@@ -291,7 +292,7 @@ public final class MediaArchiver {
             byte[] bytes = rel.getBytes(StandardCharsets.UTF_8);
             switch (st.type()) {
                 case Stat.DIRECTORY -> {
-                    Iterator<Path> entries = list(path, false);
+                    Iterator<Named> entries = list(path, false);
                     if (entries == null) {
                         skip("vanished while archived: " + rel);
                         continue;
@@ -380,11 +381,11 @@ public final class MediaArchiver {
      * The entries of a folder sorted by name; {@code null} when it vanished (never for the media folder
      * itself). The paths are the listing's own, so a name keeps its bytes.
      */
-    private static Iterator<Path> list(Path dir, boolean root) {
-        List<Path> entries = new ArrayList<>();
+    private static Iterator<Named> list(Path dir, boolean root) {
+        List<Named> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path entry : stream) {
-                entries.add(entry);
+                entries.add(new Named(entry.getFileName().toString(), entry));
             }
         } catch (NoSuchFileException e) {
             if (!root) {
@@ -398,12 +399,17 @@ public final class MediaArchiver {
                             + "; check BACKUP_MEDIA_DIR and the permissions of that folder",
                     e);
         }
-        entries.sort(BY_NAME);
+        entries.sort(null);
         return entries.iterator();
     }
 
-    private static final java.util.Comparator<Path> BY_NAME =
-            java.util.Comparator.comparing(p -> p.getFileName().toString());
+    /** A folder entry and its name, sorted by name. */
+    private record Named(String name, Path path) implements Comparable<Named> {
+        @Override
+        public int compareTo(Named o) {
+            return name.compareTo(o.name);
+        }
+    }
 
     /** Attributes without following links; {@code null} when the entry vanished. */
     private Stat stat(Path path) {
