@@ -52,6 +52,7 @@ class MediaFidelityTest {
     Path media;
     Path outside;
     final List<String> warnings = new CopyOnWriteArrayList<>();
+    volatile Runnable onMediaProgress = () -> {};
 
     @BeforeEach
     void mediaFolder() throws Exception {
@@ -147,6 +148,43 @@ class MediaFidelityTest {
         }
     }
 
+    @Test
+    void aFileThatKeepsChangingWhileArchivedIsInTheManifestAndEveryCommandSaysSo() throws Exception {
+        Path busy = media.resolve("files/busy.log");
+        byte[] data = new byte[3 << 20];
+        Files.write(busy, data);
+        byte[] counter = {0};
+        onMediaProgress = () -> {
+            // a writer that never stops: every read of the file sees a change
+            try (FileChannel ch = FileChannel.open(busy, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[] {++counter[0]}), 100);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try (BackupManager backups = manager()) {
+            CreateResult created = backups.create();
+            onMediaProgress = () -> {};
+            assertThat(created.backup().media().changed()).containsExactly("files/busy.log");
+            assertThat(warnings).anyMatch(w -> w.contains("files/busy.log") && w.contains("changed"));
+            // read back from the stored manifest
+            assertThat(backups.list())
+                    .filteredOn(b -> b.id().equals(created.id()))
+                    .singleElement()
+                    .satisfies(b -> assertThat(b.media().changed()).containsExactly("files/busy.log"));
+            assertThat(backups.verify(created.id().value(), true)
+                            .backup()
+                            .media()
+                            .changed())
+                    .containsExactly("files/busy.log");
+
+            warnings.clear();
+            backups.restore(RestoreOptions.of(created.id().value()).withSafetyBackup(false));
+            assertThat(warnings).anyMatch(w -> w.contains("files/busy.log") && w.contains("may be torn"));
+            assertThat(Files.size(busy)).isEqualTo(data.length);
+        }
+    }
+
     private BackupManager manager() {
         return BackupManager.builder()
                 .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
@@ -160,7 +198,11 @@ class MediaFidelityTest {
                     }
 
                     @Override
-                    public void progress(Phase phase, long bytesDone) {}
+                    public void progress(Phase phase, long bytesDone) {
+                        if (phase == Phase.MEDIA_ARCHIVE) {
+                            onMediaProgress.run();
+                        }
+                    }
                 })
                 .build();
     }
