@@ -41,19 +41,21 @@ import org.slf4j.LoggerFactory;
  * Extracts a media archive (a tar stream) into a new or empty folder, refusing hostile entries before it
  * writes them.
  *
- * <p>Refused with {@link UnsafeArchiveException} (naming the entry), each checked before anything is written
- * for that entry: absolute names, {@code ..} segments anywhere, backslashes and NUL characters, names that
- * would leave the target after normalisation (compared by path segments, so {@code /x/media-evil} is not
- * inside {@code /x/media}), symbolic and hard links, character and block devices, FIFOs, sparse and every
- * other entry type that is neither a regular file nor a folder, duplicate entries, an entry whose path runs
- * through a link or a file found in the target, a name segment longer than 255 bytes, and archives beyond
- * the {@link ExtractLimits} (entry count, total bytes, bytes per entry, name length, depth). Files are
- * created with {@code CREATE_NEW} and {@code NOFOLLOW_LINKS} and every parent is checked to be a real
- * folder, so nothing is ever written outside the target. Setuid, setgid and sticky bits are never applied;
- * owners are ignored.
+ * <p>Restored as they were archived: folders, files, symbolic links (as links, target as written), hard links,
+ * FIFOs, all mode bits and modification times (to the nanosecond; links to the microsecond). Zero blocks of
+ * {@value #HOLE_BLOCK} bytes become holes, so sparse files stay sparse. When this process runs as root,
+ * setuid/setgid bits of files are not applied and each is reported (a forged archive cannot plant a
+ * setuid-root file). Owners are ignored. A file entry right after one of the same name replaces it: that is
+ * how the archiver stores a file it read again because it changed.
  *
- * <p>Kept: file content, modification times, permission bits (with at least {@code u+rw} on files and {@code
- * u+rwx} on folders so the result is usable). Folder times and permissions are set after their contents.
+ * <p>Refused with {@link UnsafeArchiveException} (naming the entry), each checked before anything is written
+ * for that entry: absolute names, {@code ..} segments anywhere, NUL characters (and backslashes where they
+ * separate paths), names that would leave the target after normalisation (compared by path segments, so
+ * {@code /x/media-evil} is not inside {@code /x/media}), devices, GNU/star sparse and unknown entry types,
+ * duplicate entries, an entry whose path runs through a link or a file found in the target (so no entry is
+ * ever written through a link an earlier entry made), a hard link to anything but a file extracted before it,
+ * a name segment longer than 255 bytes, and archives beyond the {@link ExtractLimits}. Files are created with
+ * {@code CREATE_NEW} and {@code NOFOLLOW_LINKS}. Folder times and modes are set after their contents.
  *
  * <p>A malformed or truncated archive (the stream ends inside an entry or without the end-of-archive marker,
  * a header checksum is wrong, a header is absurdly large) is {@link CorruptBackupException}. Failures to
@@ -145,7 +147,7 @@ public final class MediaExtractor {
         private final byte[] buffer = new byte[TarFormat.BUFFER_SIZE];
         private final SafeListener events = new SafeListener(listener, Phase.MEDIA_RESTORE);
         private final Map<String, DirMeta> dirs = new LinkedHashMap<>();
-        private final boolean posix;
+        private final boolean unix;
         private long entries;
         private long fileCount;
         private long directoryCount;
@@ -164,7 +166,7 @@ public final class MediaExtractor {
             this.root = root;
             this.guard = new TarGuardInputStream(new BufferedInputStream(in, 1 << 16));
             this.tarIn = new TarArchiveInputStream(guard, TarFormat.ENCODING);
-            this.posix = root.getFileSystem().supportedFileAttributeViews().contains("unix");
+            this.unix = root.getFileSystem().supportedFileAttributeViews().contains("unix");
             this.backslashIsPlain = root.getFileSystem().getSeparator().equals("/");
         }
 
@@ -661,7 +663,7 @@ public final class MediaExtractor {
 
         /** Mode bits and time of an entry this run created (never a link: those are checked before). */
         private void setAttributes(Path path, int mode, FileTime mtime) {
-            if (posix) {
+            if (unix) {
                 try {
                     Files.setAttribute(path, "unix:mode", mode);
                 } catch (IOException e) {
