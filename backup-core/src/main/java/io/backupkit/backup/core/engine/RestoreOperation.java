@@ -536,8 +536,16 @@ final class RestoreOperation {
                 Path src = from.resolve(rel);
                 if (Files.exists(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Path dst = to.resolve(rel);
-                    Files.createDirectories(dst.getParent());
+                    Path parent = dst.getParent();
+                    // a restored folder keeps its restored time when an entry is carried into it
+                    java.nio.file.attribute.FileTime time = Files.isDirectory(parent)
+                            ? Files.getLastModifiedTime(parent, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            : null;
+                    Files.createDirectories(parent);
                     Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
+                    if (time != null) {
+                        Files.setLastModifiedTime(parent, time);
+                    }
                 }
             }
         }

@@ -75,6 +75,7 @@ class MediaFidelityTest {
         sparse(media.resolve("sparse.img"));
         Files.writeString(media.resolve("back\\slash.txt"), "backslash");
         Files.writeString(raw(media, "not-utf8-%FF%FE.txt"), "latin-1 name");
+        Files.writeString(raw(media.resolve("files"), "caf%E9.txt"), "latin-1 name in a folder");
         Files.writeString(media.resolve("mode000"), "no access");
         Files.writeString(media.resolve("suid"), "#!/bin/sh\n");
         Files.writeString(media.resolve("sgid"), "#!/bin/sh\n");
@@ -108,9 +109,11 @@ class MediaFidelityTest {
         try (BackupManager backups = manager()) {
             CreateResult created = backups.create();
             MediaInfo info = created.backup().media();
-            assertThat(info.skipped()).contains("name that is not UTF-8 not archived: not-utf8-\uFFFD\uFFFD.txt");
+            assertThat(info.skipped())
+                    .contains("name that is not UTF-8 not archived: not-utf8-\uFFFD\uFFFD.txt")
+                    .contains("name that is not UTF-8 not archived: files/caf\uFFFD.txt");
             if (isRoot()) {
-                assertThat(info.skipped()).hasSize(2).contains("device file not archived: null-device");
+                assertThat(info.skipped()).hasSize(3).contains("device file not archived: null-device");
                 assertThat(warnings).anyMatch(w -> w.contains("null-device"));
             }
             assertThat(info.changed()).isEmpty();
