@@ -1,16 +1,28 @@
 package io.backupkit.backup;
 
+import java.util.List;
+
 /**
  * What the manifest says about the media part of a backup.
  *
- * @param fileCount regular files archived
+ * @param fileCount files, links and FIFOs archived
  * @param directoryCount folders archived
- * @param totalBytes bytes of file content archived
- * @param skipped entries left out (links, sockets, ...), as relative paths; at most a few hundred are kept
+ * @param totalBytes bytes of file content in the archive
+ * @param skipped what the archive could not hold (devices, sockets, names that are not UTF-8), each
+ *     as "what: relative path"; a restore leaves such entries in place. At most a few hundred are listed
+ * @param changed files that kept changing while they were archived (relative paths): the backup holds
+ *     a copy that may be torn. At most a few hundred are listed
  */
-public record MediaInfo(long fileCount, long directoryCount, long totalBytes, java.util.List<String> skipped) {
-    /** Copies {@code skipped}; {@code null} means none skipped. */
+public record MediaInfo(
+        long fileCount, long directoryCount, long totalBytes, List<String> skipped, List<String> changed) {
+    /** Copies the lists; {@code null} means none. */
     public MediaInfo {
-        skipped = skipped == null ? java.util.List.of() : java.util.List.copyOf(skipped);
+        skipped = skipped == null ? List.of() : List.copyOf(skipped);
+        changed = changed == null ? List.of() : List.copyOf(changed);
+    }
+
+    /** Nothing changed while archived. */
+    public MediaInfo(long fileCount, long directoryCount, long totalBytes, List<String> skipped) {
+        this(fileCount, directoryCount, totalBytes, skipped, List.of());
     }
 }

@@ -1,6 +1,6 @@
 package io.backupkit.backup;
 
-/** Reading the media folder failed (missing folder, unreadable file or folder). No manifest was written. A file that changes while it is read does not fail the backup: it is reported in {@link MediaInfo#skipped()}. */
+/** Reading the media folder failed (missing folder, unreadable file or folder). No manifest was written. A file that changes while it is read does not fail the backup: it is read again, and listed in {@link MediaInfo#changed()} when it kept changing. */
 public class UnableToArchiveMediaException extends BackupException {
     private static final long serialVersionUID = 1L;
 

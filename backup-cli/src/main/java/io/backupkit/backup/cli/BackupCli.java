@@ -94,7 +94,7 @@ public final class BackupCli implements Callable<Integer> {
     @Option(
             names = {"-q", "--quiet"},
             scope = ScopeType.INHERIT,
-            description = "no progress, no warnings; results and errors only")
+            description = "no progress, no warnings but what a backup could not hold; results and errors only")
     boolean quiet;
 
     @Option(

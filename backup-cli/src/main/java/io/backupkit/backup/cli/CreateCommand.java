@@ -48,6 +48,7 @@ final class CreateCommand implements Callable<Integer> {
                                 + Format.duration(result.backup().duration()));
             }
         }
+        MediaWarnings.print(t.err(), result.backup().media(), "are kept");
         return ExitCodes.OK;
     }
 }

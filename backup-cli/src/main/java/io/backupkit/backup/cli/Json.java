@@ -89,6 +89,7 @@ final class Json {
         m.put("directoryCount", media.directoryCount());
         m.put("totalBytes", media.totalBytes());
         m.put("skipped", media.skipped());
+        m.put("changed", media.changed());
         return m;
     }
 

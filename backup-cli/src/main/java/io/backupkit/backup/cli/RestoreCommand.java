@@ -92,6 +92,9 @@ final class RestoreCommand implements Callable<Integer> {
             t.out().println("restored " + result.restored().id());
             result.safetyBackup().ifPresent(b -> t.out().println("safety backup " + b.id()));
         }
+        if (result.mediaRestored()) {
+            MediaWarnings.print(t.err(), result.restored().media(), "were restored");
+        }
         return ExitCodes.OK;
     }
 }

@@ -45,6 +45,9 @@ final class ScheduleCommand implements Callable<Integer> {
                     return root.report(scheduler.lastFailure().orElseThrow());
                 }
                 root.terminal.out().println(describe(outcome, manager));
+                if (outcome == Outcome.CREATED) {
+                    manager.latest().ifPresent(b -> MediaWarnings.print(root.terminal.err(), b.media(), "are kept"));
+                }
                 return ExitCodes.OK;
             }
             CountDownLatch stopped = new CountDownLatch(1);

@@ -61,6 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
         } else {
             result.problems().forEach(p -> t.out().println("problem: " + BackupCli.oneLine(p)));
         }
+        MediaWarnings.print(t.err(), result.backup().media(), "are kept");
         if (!result.ok()) {
             t.err()
                     .println("backup: error: backup " + result.backup().id() + " did not verify ("

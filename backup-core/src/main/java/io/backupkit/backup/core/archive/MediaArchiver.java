@@ -12,51 +12,53 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes the media folder as a POSIX/PAX tar to a stream, with bounded memory (one copy buffer plus the
- * sorted listing of the folders on the current path).
+ * Writes the media folder as a POSIX/PAX tar to a stream, with bounded memory (one copy buffer, the
+ * sorted listing of the folders on the current path, and the first name of each file with several links).
  *
- * <p>What goes in: regular files and folders only, in a deterministic order (names sorted, each folder
- * before its contents, empty folders kept). Names with a backslash or bytes that are not UTF-8 are skipped
- * and reported like links, since a restore could not write them back as they were. Entry names are relative and '/'-separated; long and non-ASCII
- * names and files over 8 GiB are written with PAX headers. Each entry keeps its modification time (to the
- * second) and permission bits; setuid, setgid and sticky bits, owners and group names are never written
- * (uid/gid 0, empty names). A file with several hard links is archived once per name, as regular files.
+ * <p>What goes in, as GNU tar keeps it: folders (empty ones too), regular files, symbolic links as links
+ * (never followed; the target is kept as written, inside the folder or not, dangling or not), hard links as
+ * links to the first name archived, and FIFOs; names sorted, each folder before its contents. Each entry keeps
+ * its mode bits (setuid, setgid and sticky included) and its modification time to the nanosecond (PAX).
+ * Owners are never written (uid/gid 0, empty names). Sparse files are archived with their holes as zeros (the
+ * compressor makes them nearly free); the extractor makes holes of them again.
  *
- * <p>What stays out: symbolic links (to files or folders, inside or outside the folder), sockets, FIFOs and
- * devices are never followed and never archived; each is reported through {@link BackupListener#warning}
- * and listed in {@link MediaInfo#skipped()} (the first {@value #MAX_SKIPPED_LISTED} of them). Paths matching
- * an exclude glob (relative to the media folder, e.g. {@code cache/**}) and the excluded folders (e.g. the
- * backup folder when it lies inside the media folder) are left out silently. The media folder itself may be
- * a link (it is configuration); nothing below it is followed.
+ * <p>What the archive cannot hold: devices, sockets and names (or link targets) whose bytes are not UTF-8.
+ * Each is reported through {@link BackupListener#warning} and listed in {@link MediaInfo#skipped()} (the first
+ * {@value #MAX_SKIPPED_LISTED}); a restore leaves such entries in place. Paths matching an exclude glob (relative
+ * to the media folder, e.g. {@code cache/**}) and the excluded folders (e.g. the backup folder when it lies
+ * inside the media folder) are left out silently. The media folder itself may be a link (it is configuration).
  *
- * <p>A file that changes while it is read: a tar header carries the size before the content, and the header
- * has already been written when the change is seen. The archiver therefore never tears the archive: it
- * writes exactly the header's size (the first bytes read, padded with zeros when the file shrank, cut when it
- * grew), and a file whose size or modification time differ after reading, or that shrank or grew while being
- * read, is reported as {@code "changed while read: <path>"} in {@link MediaInfo#skipped()} and through
- * {@link BackupListener#warning}. Such an entry is in the archive but its content must not be trusted.
+ * <p>A file that changes while it is read (size, modification or change time differ before and after, or it
+ * ends early or goes on): a tar header carries the size before the content, so the entry already written is
+ * completed to its size and the file is read again into a later entry of the same name, which replaces the
+ * earlier one on extraction (GNU tar does the same). After {@value #READ_ATTEMPTS} reads that all saw a change,
+ * the last one stays and the file is listed in {@link MediaInfo#changed()} and reported.
  *
  * <p>Compression: when the stream takes {@link CompressionHints} (zstd), the first block read of each file
  * of at least {@value #HINTED_SIZE} bytes is offered as a sample before its content, so that content that
@@ -67,6 +69,11 @@ import java.util.Set;
  * throw {@link UnableToArchiveMediaException} naming the path. Not thread-safe: one {@code write} at a time.
  */
 public final class MediaArchiver {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaArchiver.class);
+
+    /** How often a file that changes while it is read is read in all. */
+    public static final int READ_ATTEMPTS = 3;
+
     /** How many skipped entries {@link MediaInfo#skipped()} lists at most. */
     static final int MAX_SKIPPED_LISTED = 200;
 
@@ -83,11 +90,17 @@ public final class MediaArchiver {
     // per write()
     private final byte[] buffer = new byte[TarFormat.BUFFER_SIZE];
     private final List<String> skipped = new ArrayList<>();
+    private final List<String> changed = new ArrayList<>();
+    /** The first name archived of each file with several links, by device and inode. */
+    private final Map<Object, String> hardLinks = new HashMap<>();
+
     private long skippedCount;
+    private long changedCount;
     private long fileCount;
     private long directoryCount;
     private long totalBytes;
-    private boolean posix = true;
+    private boolean unix = true;
+    private final boolean utf8Names = FileNameEncoding.isUtf8();
     private CompressionHints hints;
 
     /**
@@ -136,7 +149,10 @@ public final class MediaArchiver {
     public MediaInfo write(OutputStream out) {
         Objects.requireNonNull(out, "out");
         skipped.clear();
+        changed.clear();
+        hardLinks.clear();
         skippedCount = 0;
+        changedCount = 0;
         fileCount = 0;
         directoryCount = 0;
         totalBytes = 0;
@@ -163,9 +179,15 @@ public final class MediaArchiver {
         if (skippedCount > MAX_SKIPPED_LISTED) {
             long more = skippedCount - MAX_SKIPPED_LISTED;
             skipped.add("(" + more + " more not listed)");
-            listener.warning(more + " more media entries were skipped (links, special files or changed files)");
+            listener.warning(more + " more media entries could not be archived (devices, sockets, names that are"
+                    + " not UTF-8); a restore leaves them in place");
         }
-        return new MediaInfo(fileCount, directoryCount, totalBytes, skipped);
+        if (changedCount > MAX_SKIPPED_LISTED) {
+            long more = changedCount - MAX_SKIPPED_LISTED;
+            changed.add("(" + more + " more not listed)");
+            listener.warning(more + " more media files changed while they were archived");
+        }
+        return new MediaInfo(fileCount, directoryCount, totalBytes, skipped, changed);
     }
 
     /** Writes the archive of an empty media folder. */
@@ -240,58 +262,112 @@ public final class MediaArchiver {
         return sb.toString();
     }
 
-    private record Folder(Path path, String rel, Iterator<String> names) {}
+    private record Folder(Path path, String rel, Iterator<Named> entries) {}
 
     private void walk(Path root, ExcludedDirs excluded, TarWriter tar) throws IOException {
         Deque<Folder> stack = new ArrayDeque<>();
         stack.push(new Folder(root, "", list(root, true)));
         while (!stack.isEmpty()) {
             Folder folder = stack.peek();
-            if (!folder.names().hasNext()) {
+            if (!folder.entries().hasNext()) {
                 stack.pop();
                 continue;
             }
             SafeListener.checkCancelled("Archiving the media folder");
-            String name = folder.names().next();
+            Named next = folder.entries().next();
+            Path path = next.path();
+            String name = next.name();
             String rel = folder.rel().isEmpty() ? name : folder.rel() + "/" + name;
-            Path path;
-            try {
-                path = folder.path().resolve(name);
-            } catch (InvalidPathException e) {
-                throw new UnableToArchiveMediaException(
-                        "Cannot read the name of " + folder.path() + "/" + name + ": "
-                                + (FileNameEncoding.isUtf8() ? e.getMessage() : FileNameEncoding.advice()),
-                        e);
-            }
             if (excluded.relative().contains(rel) || isExcluded(rel)) {
                 continue;
             }
-            if (name.indexOf('\\') >= 0 || name.indexOf('\uFFFD') >= 0) {
-                // a restore refuses backslashes; undecodable names cannot be written back as they were
-                skip("name with a backslash or bytes that are not UTF-8 not archived: " + rel);
+            if (!utf8Names && !isAscii(name)) {
+                throw new UnableToArchiveMediaException(
+                        "Cannot read the name of " + folder.path() + "/" + name + ": " + FileNameEncoding.advice());
+            }
+            if (name.indexOf('\uFFFD') >= 0) {
+                // the name's bytes are not UTF-8: the reader could not write them back as they were
+                skip("name that is not UTF-8 not archived: " + rel);
                 continue;
             }
-            BasicFileAttributes attrs = stat(path);
-            if (attrs == null) {
+            Stat st = stat(path);
+            if (st == null) {
                 skip("vanished while archived: " + rel);
-            } else if (attrs.isSymbolicLink()) {
-                skip("symbolic link not archived: " + rel);
-            } else if (attrs.isDirectory()) {
-                Iterator<String> names = list(path, false);
-                if (names == null) {
-                    skip("vanished while archived: " + rel);
-                    continue;
+                continue;
+            }
+            byte[] bytes = rel.getBytes(StandardCharsets.UTF_8);
+            switch (st.type()) {
+                case Stat.DIRECTORY -> {
+                    Iterator<Named> entries = list(path, false);
+                    if (entries == null) {
+                        skip("vanished while archived: " + rel);
+                        continue;
+                    }
+                    tar.putEntry(header(slash(bytes), TarHeader.DIRECTORY, st, 0, NO_LINK));
+                    tar.closeEntry();
+                    directoryCount++;
+                    stack.push(new Folder(path, rel, entries));
                 }
-                tar.putEntry(TarFormat.directoryEntry(rel, attrs.lastModifiedTime(), permissions(attrs)));
-                tar.closeEntry();
-                directoryCount++;
-                stack.push(new Folder(path, rel, names));
-            } else if (attrs.isRegularFile()) {
-                writeFile(tar, path, rel, attrs);
-            } else {
-                skip("special file (socket, FIFO or device) not archived: " + rel);
+                case Stat.FILE -> {
+                    String first = st.nlink() > 1 ? hardLinks.get(st.key()) : null;
+                    if (first != null) {
+                        tar.putEntry(header(bytes, TarHeader.HARD_LINK, st, 0, first.getBytes(StandardCharsets.UTF_8)));
+                        tar.closeEntry();
+                        fileCount++;
+                    } else if (writeFile(tar, path, rel, bytes, st) && st.nlink() > 1) {
+                        hardLinks.put(st.key(), rel);
+                    }
+                }
+                case Stat.SYMLINK -> symlink(tar, path, rel, bytes, st);
+                case Stat.FIFO -> {
+                    tar.putEntry(header(bytes, TarHeader.FIFO, st, 0, NO_LINK));
+                    tar.closeEntry();
+                    fileCount++;
+                }
+                case Stat.SOCKET -> skip("socket not archived: " + rel);
+                default -> skip("device file not archived: " + rel);
             }
         }
+    }
+
+    private static final byte[] NO_LINK = new byte[0];
+
+    private static boolean isAscii(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] slash(byte[] name) {
+        byte[] dir = java.util.Arrays.copyOf(name, name.length + 1);
+        dir[name.length] = '/';
+        return dir;
+    }
+
+    private static TarHeader header(byte[] name, byte type, Stat st, long size, byte[] link) {
+        Instant t = st.mtime().toInstant();
+        int mode = type == TarHeader.SYMLINK ? 0777 : st.mode() & 07777;
+        return new TarHeader(name, type, mode, size, t.getEpochSecond(), t.getNano(), link);
+    }
+
+    private void symlink(TarWriter tar, Path path, String rel, byte[] bytes, Stat st) throws IOException {
+        String target;
+        try {
+            target = Files.readSymbolicLink(path).toString();
+        } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
+            skip("vanished while archived: " + rel);
+            return;
+        }
+        if (target.indexOf('\uFFFD') >= 0) {
+            skip("symbolic link to a name that is not UTF-8 not archived: " + rel);
+            return;
+        }
+        tar.putEntry(header(bytes, TarHeader.SYMLINK, st, 0, target.getBytes(StandardCharsets.UTF_8)));
+        tar.closeEntry();
+        fileCount++;
     }
 
     private boolean isExcluded(String rel) {
@@ -307,12 +383,15 @@ public final class MediaArchiver {
         return false;
     }
 
-    /** The sorted names in a folder; {@code null} when it vanished (never for the media folder itself). */
-    private static Iterator<String> list(Path dir, boolean root) {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                names.add(entry.getFileName().toString());
+    /**
+     * The entries of a folder sorted by name; {@code null} when it vanished (never for the media folder
+     * itself). The paths are the listing's own, so a name keeps its bytes.
+     */
+    private static Iterator<Named> list(Path dir, boolean root) {
+        List<Named> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path entry : stream) {
+                entries.add(new Named(entry.getFileName().toString(), entry));
             }
         } catch (NoSuchFileException e) {
             if (!root) {
@@ -326,21 +405,29 @@ public final class MediaArchiver {
                             + "; check BACKUP_MEDIA_DIR and the permissions of that folder",
                     e);
         }
-        names.sort(null);
-        return names.iterator();
+        entries.sort(null);
+        return entries.iterator();
+    }
+
+    /** A folder entry and its name, sorted by name. */
+    private record Named(String name, Path path) implements Comparable<Named> {
+        @Override
+        public int compareTo(Named o) {
+            return name.compareTo(o.name);
+        }
     }
 
     /** Attributes without following links; {@code null} when the entry vanished. */
-    private BasicFileAttributes stat(Path path) {
+    private Stat stat(Path path) {
         try {
-            if (posix) {
+            if (unix) {
                 try {
-                    return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                } catch (UnsupportedOperationException e) {
-                    posix = false;
+                    return Stat.of(Files.readAttributes(path, Stat.UNIX_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+                } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                    unix = false;
                 }
             }
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return Stat.of(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -349,42 +436,57 @@ public final class MediaArchiver {
         }
     }
 
-    private static int permissions(BasicFileAttributes attrs) {
-        if (attrs instanceof PosixFileAttributes p) {
-            return TarFormat.toBits(p.permissions());
+    /**
+     * Archives one file, reading it again (as a later entry of the same name, which replaces the
+     * earlier one on extraction) when it changed while it was read, at most {@value #READ_ATTEMPTS}
+     * times. Returns whether an entry was written.
+     */
+    private boolean writeFile(TarWriter tar, Path path, String rel, byte[] name, Stat before) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Attempt a = readOnce(tar, path, name, before);
+            if (a == null) {
+                if (attempt == 1) {
+                    skip("vanished while archived: " + rel);
+                    return false;
+                }
+                changed(rel);
+                return true;
+            }
+            if (attempt == 1) {
+                fileCount++;
+            }
+            if (!a.changed()) {
+                return true;
+            }
+            if (a.after() == null || attempt == READ_ATTEMPTS) {
+                changed(rel);
+                return true;
+            }
+            LOG.debug("{} changed while it was read; reading it again", rel);
+            before = a.after();
         }
-        return attrs.isDirectory() ? 0755 : 0644;
     }
 
-    private void writeFile(TarWriter tar, Path path, String rel, BasicFileAttributes before) throws IOException {
+    /** One read of a file into one entry; {@code null} when the file vanished before it was opened. */
+    private Attempt readOnce(TarWriter tar, Path path, byte[] name, Stat before) throws IOException {
         FileChannel channel;
         try {
             channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            skip("vanished while archived: " + rel);
-            return;
+            return null;
         } catch (AccessDeniedException e) {
             throw unreadable(path, e);
         } catch (IOException e) {
-            BasicFileAttributes now = stat(path);
-            if (now == null) {
-                skip("vanished while archived: " + rel);
-                return;
-            }
-            if (!now.isRegularFile()) {
-                skip((now.isSymbolicLink() ? "symbolic link not archived: " : "special file not archived: ") + rel);
-                return;
+            Stat now = stat(path);
+            if (now == null || now.type() != Stat.FILE) {
+                return null; // replaced by a link or a special file meanwhile: gone as a file
             }
             throw unreadable(path, e);
         }
         try (channel) {
             long size = channel.size();
-            if (size != before.size()) {
-                BasicFileAttributes again = stat(path);
-                before = again != null ? again : before;
-            }
             boolean changed = size != before.size();
-            tar.putEntry(TarFormat.fileEntry(rel, size, before.lastModifiedTime(), permissions(before)));
+            tar.putEntry(header(name, TarHeader.FILE, before, size, NO_LINK));
             long done = 0;
             ByteBuffer bb = ByteBuffer.wrap(buffer);
             while (done < size) {
@@ -403,13 +505,13 @@ public final class MediaArchiver {
                 listener.bytes(totalBytes);
             }
             if (done < size) {
+                // the file shrank: the header's size must still be met; a later entry replaces this one
                 changed = true;
                 while (done < size) {
                     int n = (int) Math.min(ZEROS.length, size - done);
                     tar.write(ZEROS, 0, n);
                     done += n;
                     totalBytes += n;
-                    listener.bytes(totalBytes);
                 }
             } else {
                 bb.clear().limit(1);
@@ -418,18 +520,18 @@ public final class MediaArchiver {
                 }
             }
             tar.closeEntry();
-            fileCount++;
-            BasicFileAttributes after = stat(path);
+            Stat after = stat(path);
             if (after == null
                     || after.size() != size
-                    || !after.lastModifiedTime().equals(before.lastModifiedTime())) {
+                    || !after.mtime().equals(before.mtime())
+                    || !Objects.equals(after.ctime(), before.ctime())) {
                 changed = true;
             }
-            if (changed) {
-                skip("changed while read: " + rel);
-            }
+            return new Attempt(changed, after);
         }
     }
+
+    private record Attempt(boolean changed, Stat after) {}
 
     private static int read(FileChannel channel, ByteBuffer bb, Path path) {
         try {
@@ -451,7 +553,16 @@ public final class MediaArchiver {
         skippedCount++;
         if (skippedCount <= MAX_SKIPPED_LISTED) {
             skipped.add(what);
-            listener.warning("Media entry skipped or unreliable: " + what);
+            listener.warning("Media entry not in the backup (a restore leaves it in place): " + what);
+        }
+    }
+
+    private void changed(String rel) {
+        changedCount++;
+        if (changedCount <= MAX_SKIPPED_LISTED) {
+            changed.add(rel);
+            listener.warning("Media file changed while it was archived, " + READ_ATTEMPTS + " times: " + rel
+                    + "; the backup holds a copy that may be torn (stop the writer or exclude the file)");
         }
     }
 }

@@ -24,8 +24,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ListIterator;
@@ -41,19 +41,21 @@ import org.slf4j.LoggerFactory;
  * Extracts a media archive (a tar stream) into a new or empty folder, refusing hostile entries before it
  * writes them.
  *
- * <p>Refused with {@link UnsafeArchiveException} (naming the entry), each checked before anything is written
- * for that entry: absolute names, {@code ..} segments anywhere, backslashes and NUL characters, names that
- * would leave the target after normalisation (compared by path segments, so {@code /x/media-evil} is not
- * inside {@code /x/media}), symbolic and hard links, character and block devices, FIFOs, sparse and every
- * other entry type that is neither a regular file nor a folder, duplicate entries, an entry whose path runs
- * through a link or a file found in the target, a name segment longer than 255 bytes, and archives beyond
- * the {@link ExtractLimits} (entry count, total bytes, bytes per entry, name length, depth). Files are
- * created with {@code CREATE_NEW} and {@code NOFOLLOW_LINKS} and every parent is checked to be a real
- * folder, so nothing is ever written outside the target. Setuid, setgid and sticky bits are never applied;
- * owners are ignored.
+ * <p>Restored as they were archived: folders, files, symbolic links (as links, target as written), hard links,
+ * FIFOs, all mode bits and modification times (to the nanosecond; links to the microsecond). Zero blocks of
+ * {@value #HOLE_BLOCK} bytes become holes, so sparse files stay sparse. When this process runs as root,
+ * setuid/setgid bits of files are not applied and each is reported (a forged archive cannot plant a
+ * setuid-root file). Owners are ignored. A file entry right after one of the same name replaces it: that is
+ * how the archiver stores a file it read again because it changed.
  *
- * <p>Kept: file content, modification times, permission bits (with at least {@code u+rw} on files and {@code
- * u+rwx} on folders so the result is usable). Folder times and permissions are set after their contents.
+ * <p>Refused with {@link UnsafeArchiveException} (naming the entry), each checked before anything is written
+ * for that entry: absolute names, {@code ..} segments anywhere, NUL characters (and backslashes where they
+ * separate paths), names that would leave the target after normalisation (compared by path segments, so
+ * {@code /x/media-evil} is not inside {@code /x/media}), devices, GNU/star sparse and unknown entry types,
+ * duplicate entries, an entry whose path runs through a link or a file found in the target (so no entry is
+ * ever written through a link an earlier entry made), a hard link to anything but a file extracted before it,
+ * a name segment longer than 255 bytes, and archives beyond the {@link ExtractLimits}. Files are created with
+ * {@code CREATE_NEW} and {@code NOFOLLOW_LINKS}. Folder times and modes are set after their contents.
  *
  * <p>A malformed or truncated archive (the stream ends inside an entry or without the end-of-archive marker,
  * a header checksum is wrong, a header is absurdly large) is {@link CorruptBackupException}. Failures to
@@ -78,6 +80,31 @@ public final class MediaExtractor {
      * created, and no archive this library writes holds one.
      */
     static final int MAX_SEGMENT_BYTES = 255;
+
+    /** Zero blocks of this size (at this alignment) become holes. */
+    static final int HOLE_BLOCK = 4096;
+
+    private static final byte[] ZERO_BLOCK = new byte[HOLE_BLOCK];
+    private static final int SET_ID_BITS = 06000;
+    /** Entries named in a warning each; more are counted in one. */
+    private static final int MAX_NAMED = 20;
+
+    private enum Kind {
+        FILE,
+        DIRECTORY,
+        SYMLINK,
+        HARD_LINK,
+        FIFO
+    }
+
+    /** Whether this process runs as root (the owner of {@code /proc/self} is the effective user). */
+    static boolean runsAsRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | RuntimeException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
 
     private final ExtractLimits limits;
     private final BackupListener listener;
@@ -120,20 +147,27 @@ public final class MediaExtractor {
         private final byte[] buffer = new byte[TarFormat.BUFFER_SIZE];
         private final SafeListener events = new SafeListener(listener, Phase.MEDIA_RESTORE);
         private final Map<String, DirMeta> dirs = new LinkedHashMap<>();
-        private final boolean posix;
+        private final boolean unix;
         private long entries;
         private long fileCount;
         private long directoryCount;
         private long totalBytes;
-        private long specialBitsStripped;
+        private long setIdDropped;
         private long timesNotSet;
+        /** Whether this process runs as root: then setuid/setgid bits are not applied. */
+        private final boolean asRoot = runsAsRoot();
+        /** Backslashes are plain name characters where '/' is the only separator. */
+        private final boolean backslashIsPlain;
+        /** The file entry just extracted: a file re-read at create follows as an entry of the same name. */
+        private String lastFile;
 
         Run(InputStream in, Path root, String artifact) {
             this.artifact = artifact;
             this.root = root;
             this.guard = new TarGuardInputStream(new BufferedInputStream(in, 1 << 16));
             this.tarIn = new TarArchiveInputStream(guard, TarFormat.ENCODING);
-            this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+            this.unix = root.getFileSystem().supportedFileAttributeViews().contains("unix");
+            this.backslashIsPlain = root.getFileSystem().getSeparator().equals("/");
         }
 
         MediaInfo run() {
@@ -147,9 +181,9 @@ public final class MediaExtractor {
                 drain();
                 applyDirectoryAttributes();
                 events.progress(totalBytes);
-                if (specialBitsStripped > 0) {
-                    events.warning(specialBitsStripped + " entries of " + artifact
-                            + " carried setuid, setgid or sticky bits; they were not applied");
+                if (setIdDropped > MAX_NAMED) {
+                    events.warning("Restoring as root: the setuid/setgid bits of " + (setIdDropped - MAX_NAMED)
+                            + " more entries of " + artifact + " were not applied");
                 }
                 if (timesNotSet > 0) {
                     events.warning("The modification time of " + timesNotSet + " extracted entries could not be set");
@@ -256,10 +290,10 @@ public final class MediaExtractor {
             if (++entries > limits.maxEntries()) {
                 throw unsafe(name, "the archive holds more than " + limits.maxEntries() + " entries");
             }
-            boolean directory = checkType(entry, name);
+            Kind kind = checkType(entry, name);
             List<String> segments = checkName(name);
             long size = entry.getSize();
-            if (size < 0 || (directory && size != 0)) {
+            if (size < 0 || (kind != Kind.FILE && size != 0)) {
                 throw new CorruptBackupException(
                         artifact,
                         null,
@@ -267,21 +301,24 @@ public final class MediaExtractor {
                         "The media archive " + artifact + " is corrupt: entry '" + name + "' declares " + size
                                 + " bytes; restore another backup");
             }
-            if (!directory && size > limits.maxEntryBytes()) {
+            if (size > limits.maxEntryBytes()) {
                 throw unsafe(name, "it declares " + size + " bytes, over the limit of " + limits.maxEntryBytes());
             }
-            if (!directory && size > limits.maxTotalBytes() - totalBytes) {
+            if (size > limits.maxTotalBytes() - totalBytes) {
                 throw unsafe(name, "it would take the archive over the limit of " + limits.maxTotalBytes() + " bytes");
             }
-            int mode = entry.getMode();
-            if ((mode & TarFormat.SPECIAL_BITS) != 0) {
-                specialBitsStripped++;
+            int mode = entry.getMode() & 07777;
+            if (asRoot && kind != Kind.DIRECTORY && (mode & SET_ID_BITS) != 0) {
+                // as root, a forged archive must not plant a setuid-root file
+                mode &= ~SET_ID_BITS;
+                if (setIdDropped++ < MAX_NAMED) {
+                    events.warning("Restoring as root: the setuid/setgid bits of " + name + " were not applied");
+                }
             }
-            int permissions = mode & TarFormat.PERMISSION_BITS;
             FileTime mtime = entry.getLastModifiedTime();
             if (segments.isEmpty()) {
                 // "./": the target folder itself
-                if (!directory) {
+                if (kind != Kind.DIRECTORY) {
                     throw unsafe(name, "a file entry names the target folder itself");
                 }
                 return;
@@ -289,43 +326,48 @@ public final class MediaExtractor {
             String rel = String.join("/", segments);
             Path dest = resolve(name, rel);
             ensureParents(name, segments);
-            if (directory) {
-                directory(name, rel, dest, mtime, permissions);
-            } else {
-                file(name, dest, size, mtime, permissions);
+            switch (kind) {
+                case DIRECTORY -> directory(name, rel, dest, mtime, mode);
+                case FILE -> file(name, rel, dest, size, mtime, mode);
+                case SYMLINK -> symlink(name, dest, entry.getLinkName(), mtime);
+                case HARD_LINK -> hardLink(name, dest, entry.getLinkName());
+                case FIFO -> fifo(name, dest, mtime, mode);
+            }
+            if (kind != Kind.FILE) {
+                lastFile = null;
             }
         }
 
-        /** Whether the entry is a folder; refuses everything but regular files and folders. */
-        private boolean checkType(TarArchiveEntry entry, String name) {
+        /** What the entry is; refuses devices, sparse and unknown entry types. */
+        private Kind checkType(TarArchiveEntry entry, String name) {
             if (entry.isSymbolicLink()) {
-                throw unsafe(name, "it is a symbolic link (to '" + entry.getLinkName() + "'); links are refused");
+                return Kind.SYMLINK;
             }
             if (entry.isLink()) {
-                throw unsafe(name, "it is a hard link (to '" + entry.getLinkName() + "'); links are refused");
+                return Kind.HARD_LINK;
             }
             if (entry.isCharacterDevice() || entry.isBlockDevice()) {
                 throw unsafe(name, "it is a device; devices are refused");
             }
             if (entry.isFIFO()) {
-                throw unsafe(name, "it is a FIFO; FIFOs are refused");
+                return Kind.FIFO;
             }
             if (entry.isSparse() || entry.isPaxGNUSparse() || entry.isGNUSparse() || entry.isStarSparse()) {
-                throw unsafe(name, "it is a sparse file; only regular files and folders are accepted");
+                throw unsafe(name, "it is a GNU or star sparse entry, which this reader does not take");
             }
             byte flag = entry.getLinkFlag();
             boolean plain =
                     flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM || flag == TarConstants.LF_CONTIG;
             if (flag == TarConstants.LF_DIR || (plain && name.endsWith("/"))) {
-                return true;
+                return Kind.DIRECTORY;
             }
             if (plain) {
-                return false;
+                return Kind.FILE;
             }
             throw unsafe(
                     name,
                     "its type '" + (flag >= 32 && flag < 127 ? String.valueOf((char) flag) : "\\" + (flag & 0xff))
-                            + "' is neither a regular file nor a folder");
+                            + "' is neither a file, a folder, a link nor a FIFO");
         }
 
         /** The normalised segments of a name, refusing every way to escape. */
@@ -339,8 +381,8 @@ public final class MediaExtractor {
             if (name.indexOf('\0') >= 0) {
                 throw unsafe(name, "the name contains a NUL character");
             }
-            if (name.indexOf('\\') >= 0) {
-                throw unsafe(name, "the name contains a backslash");
+            if (name.indexOf('\\') >= 0 && !backslashIsPlain) {
+                throw unsafe(name, "the name contains a backslash, a separator on this system");
             }
             if (name.startsWith("/")) {
                 throw unsafe(name, "the name is an absolute path");
@@ -442,9 +484,15 @@ public final class MediaExtractor {
             directoryCount++;
         }
 
-        private void file(String name, Path dest, long size, FileTime mtime, int permissions) {
+        private void file(String name, String rel, Path dest, long size, FileTime mtime, int mode) {
+            boolean again = rel.equals(lastFile);
             FileChannel channel;
             try {
+                if (again) {
+                    // the same file read again at create because it changed: this copy replaces the last
+                    Files.delete(dest);
+                    fileCount--;
+                }
                 channel = FileChannel.open(
                         dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             } catch (FileAlreadyExistsException e) {
@@ -453,17 +501,19 @@ public final class MediaExtractor {
                 throw writeFailed(dest, e);
             }
             long copied = 0;
+            boolean holeAtEnd = false;
             try (channel) {
                 int n;
                 while ((n = readEntry()) >= 0) {
                     SafeListener.checkCancelled("Extracting " + artifact);
-                    ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
-                    while (bb.hasRemaining()) {
-                        channel.write(bb);
-                    }
+                    holeAtEnd = writeSparse(channel, copied, n);
                     copied += n;
                     totalBytes += n;
                     events.bytes(totalBytes);
+                }
+                if (holeAtEnd && copied > 0) {
+                    // the file ends in a hole: its last byte sets the length
+                    channel.write(ByteBuffer.wrap(new byte[1]), copied - 1);
                 }
             } catch (IOException e) {
                 throw writeFailed(dest, e);
@@ -477,7 +527,109 @@ public final class MediaExtractor {
                                 + " bytes but holds " + copied + "; restore another backup");
             }
             fileCount++;
-            setAttributes(dest, permissions | 0600, mtime);
+            lastFile = rel;
+            setAttributes(dest, mode, mtime);
+        }
+
+        /**
+         * Writes {@code n} bytes of the buffer at {@code position}, leaving out whole blocks of zeros so that
+         * holes become holes again; returns whether the last block was left out.
+         */
+        private boolean writeSparse(FileChannel channel, long position, int n) throws IOException {
+            int off = 0;
+            boolean hole = false;
+            while (off < n) {
+                int block = (int) Math.min(n - off, HOLE_BLOCK - ((position + off) % HOLE_BLOCK));
+                int end = off;
+                hole = isZero(end, block);
+                if (hole) {
+                    off += block;
+                    continue;
+                }
+                // a run of blocks with data, written at once
+                while (end < n) {
+                    int len = (int) Math.min(n - end, HOLE_BLOCK - ((position + end) % HOLE_BLOCK));
+                    if (end > off && isZero(end, len)) {
+                        break;
+                    }
+                    end += len;
+                }
+                ByteBuffer bb = ByteBuffer.wrap(buffer, off, end - off);
+                long at = position + off;
+                while (bb.hasRemaining()) {
+                    at += channel.write(bb, at);
+                }
+                off = end;
+                hole = false;
+            }
+            return hole;
+        }
+
+        private boolean isZero(int off, int len) {
+            return len == HOLE_BLOCK && Arrays.mismatch(buffer, off, off + len, ZERO_BLOCK, 0, len) < 0;
+        }
+
+        private void symlink(String name, Path dest, String target, FileTime mtime) {
+            if (target == null || target.isEmpty() || target.indexOf('\0') >= 0) {
+                throw unsafe(name, "it is a symbolic link without a valid target");
+            }
+            try {
+                Files.createSymbolicLink(dest, Path.of(target));
+            } catch (FileAlreadyExistsException e) {
+                throw unsafe(name, "a file, folder or link of that name is already in the target (duplicate entry?)");
+            } catch (InvalidPathException e) {
+                throw unsafe(name, "its link target is not a valid path here");
+            } catch (IOException e) {
+                throw writeFailed(dest, e);
+            }
+            fileCount++;
+            setTimes(dest, mtime);
+        }
+
+        /** A hard link may only point to a file extracted from this archive: one inside the target, reached without links. */
+        private void hardLink(String name, Path dest, String target) {
+            List<String> segments;
+            try {
+                segments = checkName(target == null ? "" : target);
+            } catch (UnsafeArchiveException e) {
+                throw unsafe(name, "it is a hard link to '" + target + "', which is not an entry of this archive");
+            }
+            if (segments.isEmpty()) {
+                throw unsafe(name, "it is a hard link to the target folder itself");
+            }
+            Path current = root;
+            for (int i = 0; i < segments.size(); i++) {
+                current = current.resolve(segments.get(i));
+                BasicFileAttributes attrs = lstat(current);
+                boolean last = i == segments.size() - 1;
+                if (attrs == null || attrs.isSymbolicLink() || (last ? !attrs.isRegularFile() : !attrs.isDirectory())) {
+                    throw unsafe(
+                            name, "it is a hard link to '" + target + "', which is not a file extracted before it");
+                }
+            }
+            try {
+                Files.createLink(dest, current);
+            } catch (FileAlreadyExistsException e) {
+                throw unsafe(name, "a file, folder or link of that name is already in the target (duplicate entry?)");
+            } catch (IOException e) {
+                throw writeFailed(dest, e);
+            }
+            fileCount++;
+        }
+
+        private void fifo(String name, Path dest, FileTime mtime, int mode) {
+            if (lstat(dest) != null) {
+                throw unsafe(name, "a file, folder or link of that name is already in the target (duplicate entry?)");
+            }
+            Fifos.create(dest, artifact);
+            // held open for reading and writing, so that setting its attributes does not wait for a writer
+            try (FileChannel hold = FileChannel.open(
+                    dest, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                setAttributes(dest, mode, mtime);
+            } catch (IOException e) {
+                throw writeFailed(dest, e);
+            }
+            fileCount++;
         }
 
         private int readEntry() {
@@ -505,20 +657,23 @@ public final class MediaExtractor {
                 if (attrs == null || attrs.isSymbolicLink() || !attrs.isDirectory()) {
                     throw unsafe(e.getKey() + "/", "the extracted folder was replaced by a link or a file");
                 }
-                setAttributes(
-                        dir, e.getValue().permissions() | 0700, e.getValue().mtime());
+                setAttributes(dir, e.getValue().permissions(), e.getValue().mtime());
             }
         }
 
-        private void setAttributes(Path path, int permissions, FileTime mtime) {
-            if (posix) {
+        /** Mode bits and time of an entry this run created (never a link: those are checked before). */
+        private void setAttributes(Path path, int mode, FileTime mtime) {
+            if (unix) {
                 try {
-                    Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                            .setPermissions(TarFormat.toPermissions(permissions));
+                    Files.setAttribute(path, "unix:mode", mode);
                 } catch (IOException e) {
                     throw writeFailed(path, e);
                 }
             }
+            setTimes(path, mtime);
+        }
+
+        private void setTimes(Path path, FileTime mtime) {
             if (mtime != null) {
                 try {
                     Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)

@@ -3,15 +3,12 @@ package io.backupkit.backup.core.archive;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes the media tar straight into the artifact stream. The header records of each entry (PAX
- * headers included) are made by commons-compress ({@link TarFormat#newOutput}); content, padding and
- * the end of the archive are written here, unbuffered: file content goes out in the blocks it was
- * read in (commons-compress copied every byte into 10 KiB blocks first), and a {@link
+ * headers included) are made by {@link TarHeader}; content, padding and the end of the archive are
+ * written here, unbuffered: file content goes out in the blocks it was read in, and a {@link
  * io.backupkit.backup.core.pipeline.CompressionHints compression hint} given before the content
  * applies to exactly that content. The output is the same tar as commons-compress writes: records of
  * 512 bytes, two zero records at the end, padded to a 10 KiB block.
@@ -32,18 +29,16 @@ final class TarWriter {
     }
 
     /** Writes the header records of {@code entry}; a file's content follows with {@link #write}. */
-    void putEntry(TarArchiveEntry entry) throws IOException {
+    void putEntry(TarHeader entry) throws IOException {
         if (entryName != null) {
             throw new IllegalStateException("the tar entry " + entryName + " is not closed");
         }
         header.reset();
-        // a fresh writer per entry, never finished: only its header records are wanted
-        TarArchiveOutputStream records = TarFormat.newOutput(header);
-        records.putArchiveEntry(entry);
+        entry.writeTo(header);
         header.writeTo(out);
         position += header.size();
-        remaining = entry.isDirectory() ? 0 : entry.getSize();
-        entryName = entry.getName();
+        remaining = entry.type() == TarHeader.FILE ? entry.size() : 0;
+        entryName = new String(entry.name(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Content of the current entry; never more than its header's size. */

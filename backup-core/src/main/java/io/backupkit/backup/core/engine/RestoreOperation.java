@@ -20,7 +20,9 @@ import io.backupkit.backup.UnableToRestoreMediaException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.archive.ExtractLimits;
 import io.backupkit.backup.core.archive.FileTrees;
+import io.backupkit.backup.core.archive.MediaArchiver;
 import io.backupkit.backup.core.archive.MediaExtractor;
+import io.backupkit.backup.core.archive.UnheldEntries;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.BackupStorage;
 import java.io.IOException;
@@ -205,7 +207,7 @@ final class RestoreOperation {
             return;
         }
         listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
-        MediaSwap swap = MediaSwap.plan(settings.mediaDir(), steps.staging, preservedInside(settings));
+        MediaSwap swap = MediaSwap.plan(settings.mediaDir(), steps.staging, kept(steps.staging));
         journal.committing(swap.media, swap.old, swap.hadOld);
         try {
             steps.swap = swap;
@@ -397,6 +399,13 @@ final class RestoreOperation {
             try (InputStream decoded =
                     ArtifactReader.decode(settings, backup, artifact, CloseShieldInputStream.wrap(hashed))) {
                 new MediaExtractor(limits(backup.media()), listener).extract(decoded, staging, artifact.name());
+                if (backup.media() != null) {
+                    backup.media()
+                            .changed()
+                            .forEach(f -> listener.warning("Media file " + f
+                                    + " changed while backup " + backup.id() + " was made; it is restored as archived,"
+                                    + " which may be torn"));
+                }
                 decoded.transferTo(OutputStream.nullOutputStream()); // to the end: compression and encryption trailers
             }
             hashed.drain();
@@ -419,7 +428,7 @@ final class RestoreOperation {
         }
         ExtractLimits d = ExtractLimits.defaults();
         return new ExtractLimits(
-                m.fileCount() + m.directoryCount() + 16,
+                m.fileCount() * MediaArchiver.READ_ATTEMPTS + m.directoryCount() + 16, // files read again
                 m.totalBytes(),
                 m.totalBytes(),
                 d.maxPathLength(),
@@ -448,6 +457,29 @@ final class RestoreOperation {
                 .filter(p -> !p.equals(media))
                 .map(media::relativize)
                 .toList();
+    }
+
+    /**
+     * What the swap carries over from the live media folder: the folders inside it that are not part of it,
+     * and what the archive cannot hold (a restore never deletes what it cannot put back).
+     */
+    private java.util.List<Path> kept(Path staging) {
+        java.util.List<Path> preserved = preservedInside(settings);
+        java.util.List<Path> kept = new java.util.ArrayList<>(preserved);
+        try {
+            for (Path rel : UnheldEntries.find(settings.mediaDir(), staging)) {
+                if (preserved.stream().noneMatch(rel::startsWith)) {
+                    kept.add(rel);
+                    listener.warning("Left in place in the media folder (a backup cannot hold it): " + rel);
+                }
+            }
+        } catch (IOException e) {
+            throw new UnableToRestoreMediaException(
+                    "cannot look through the media folder " + settings.mediaDir() + " for what a backup cannot hold: "
+                            + e.getMessage() + "; nothing was changed",
+                    e);
+        }
+        return kept;
     }
 
     private Path createWorkDir(BackupInfo backup) {
@@ -701,8 +733,16 @@ final class RestoreOperation {
                 Path dst = to.resolve(rel);
                 if (Files.exists(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                         && !Files.exists(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(dst.getParent());
+                    Path parent = dst.getParent();
+                    // a restored folder keeps its restored time when an entry is carried into it
+                    java.nio.file.attribute.FileTime time = Files.isDirectory(parent)
+                            ? Files.getLastModifiedTime(parent, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            : null;
+                    Files.createDirectories(parent);
                     Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
+                    if (time != null) {
+                        Files.setLastModifiedTime(parent, time);
+                    }
                 }
             }
         }

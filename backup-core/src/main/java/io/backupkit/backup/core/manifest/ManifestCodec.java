@@ -104,6 +104,10 @@ public final class ManifestCodec {
             media.put("total_bytes", m.totalBytes());
             ArrayNode skipped = media.putArray("skipped");
             m.skipped().forEach(skipped::add);
+            if (!m.changed().isEmpty()) {
+                ArrayNode changed = media.putArray("changed");
+                m.changed().forEach(changed::add);
+            }
         } else {
             root.putNull("media");
         }
@@ -211,7 +215,8 @@ public final class ManifestCodec {
                     number(objectName, m, "file_count"),
                     number(objectName, m, "directory_count"),
                     number(objectName, m, "total_bytes"),
-                    strings(objectName, m, "skipped"));
+                    strings(objectName, m, "skipped"),
+                    strings(objectName, m, "changed"));
         }
         JsonNode arts = root.get("artifacts");
         if (arts == null || !arts.isArray() || arts.size() > 16) {

@@ -2,6 +2,7 @@ package io.backupkit.backup.core.archive;
 
 import static io.backupkit.backup.core.archive.ArchiveTestSupport.entries;
 import static io.backupkit.backup.core.archive.ArchiveTestSupport.extract;
+import static io.backupkit.backup.core.archive.ArchiveTestSupport.names;
 import static io.backupkit.backup.core.archive.ArchiveTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,60 +67,100 @@ class ChangedWhileReadTest {
         return new Result(out.toByteArray(), info, events);
     }
 
-    private void assertReported(Result r) throws IOException {
-        assertThat(r.info().skipped()).containsExactly("changed while read: a-big.bin");
-        assertThat(r.events().warnings).anyMatch(w -> w.contains("changed while read: a-big.bin"));
+    /** The file was read again after the change: the archive's last copy is whole, and nothing is reported. */
+    private byte[] assertReadAgain(Result r) throws IOException {
+        assertThat(r.info().changed()).isEmpty();
+        assertThat(r.info().skipped()).isEmpty();
+        assertThat(r.events().warnings).isEmpty();
         List<TarArchiveEntry> entries = entries(r.tar());
-        assertThat(entries).extracting(TarArchiveEntry::getName).containsExactly("a-big.bin", "z-after.txt");
+        assertThat(entries)
+                .extracting(TarArchiveEntry::getName)
+                .containsExactly("a-big.bin", "a-big.bin", "z-after.txt");
         assertThat(entries.get(0).getSize())
-                .as("the header's size is what was written")
+                .as("the torn copy's header size is what was written")
                 .isEqualTo(SIZE);
 
-        // the archive stays well-formed: the next entry is intact and an extraction succeeds
         Path out = tmp.resolve("out");
         MediaInfo extracted = extract(r.tar(), out);
         assertThat(out.resolve("z-after.txt")).hasContent("still intact");
-        assertThat(Files.size(out.resolve("a-big.bin"))).isEqualTo(SIZE);
-        assertThat(extracted.totalBytes()).isEqualTo(r.info().totalBytes());
+        assertThat(extracted.fileCount()).isEqualTo(2);
+        byte[] restored = Files.readAllBytes(out.resolve("a-big.bin"));
+        assertThat(restored).as("the file as it is now").isEqualTo(Files.readAllBytes(big));
+        return restored;
     }
 
     @Test
-    void t23FileThatShrinksIsPaddedToTheHeaderSizeAndReported() throws IOException {
+    void t23FileTruncatedWhileReadIsReadAgainNeverPaddedWithZeros() throws IOException {
         Result r = archiveWhile(() -> truncate(big, SIZE / 2 + 123));
-        assertReported(r);
-        byte[] restored = Files.readAllBytes(tmp.resolve("out/a-big.bin"));
-        assertThat(Arrays.copyOf(restored, SIZE / 2 + 123)).isEqualTo(Arrays.copyOf(original, SIZE / 2 + 123));
-        assertThat(Arrays.copyOfRange(restored, SIZE / 2 + 123, SIZE)).containsOnly((byte) 0);
+        byte[] restored = assertReadAgain(r);
+        assertThat(restored).isEqualTo(Arrays.copyOf(original, SIZE / 2 + 123));
     }
 
     @Test
-    void t23FileThatGrowsIsCutToTheHeaderSizeAndReported() throws IOException {
+    void t23FileThatGrowsWhileReadIsReadAgain() throws IOException {
         Result r = archiveWhile(() -> append(big, new byte[100_000]));
-        assertReported(r);
-        assertThat(Files.readAllBytes(tmp.resolve("out/a-big.bin"))).isEqualTo(original);
+        assertThat(assertReadAgain(r)).hasSize(SIZE + 100_000);
     }
 
     @Test
-    void t23FileRewrittenInPlaceIsReported() throws IOException {
-        // same size, new content and time: only the modification time tells
+    void t23FileRewrittenInPlaceWhileReadIsReadAgain() throws IOException {
+        // same size, new content and time: the modification and change times tell
+        Result r = archiveWhile(() -> rewriteTail(big, (byte) 1));
+        byte[] restored = assertReadAgain(r);
+        assertThat(Arrays.copyOfRange(restored, SIZE - 1000, SIZE)).containsOnly((byte) 1);
+    }
+
+    @Test
+    void t23RewrittenInPlaceWithItsOldTimeIsCaughtByTheChangeTime() throws IOException {
         Result r = archiveWhile(() -> {
-            try (FileChannel ch = FileChannel.open(big, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(new byte[1000]), SIZE - 1000);
-                Files.setLastModifiedTime(big, FileTime.fromMillis(1_700_000_000_000L));
+            rewriteTail(big, (byte) 2);
+            try {
+                Files.setLastModifiedTime(big, FileTime.fromMillis(1_600_000_000_000L)); // as before
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        assertReported(r);
+        assertThat(Arrays.copyOfRange(assertReadAgain(r), SIZE - 1000, SIZE)).containsOnly((byte) 2);
     }
 
     @Test
-    void unchangedFilesAreNotReported() {
+    void t23FileThatKeepsChangingIsListedAsChangedAndReported() throws IOException {
         RecordingListener events = new RecordingListener();
-        MediaInfo info = new MediaArchiver(media, List.of(), List.of(), events).write(new ByteArrayOutputStream());
+        byte[] value = {0};
+        events.onProgress = bytes -> rewriteTail(big, ++value[0]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MediaInfo info = new MediaArchiver(media, List.of(), List.of(), events).write(out);
+
+        assertThat(info.changed()).containsExactly("a-big.bin");
+        assertThat(events.warnings)
+                .singleElement()
+                .satisfies(w -> assertThat(w).contains("a-big.bin").contains("changed while it was archived"));
+        assertThat(entries(out.toByteArray()))
+                .extracting(TarArchiveEntry::getName)
+                .containsExactly("a-big.bin", "a-big.bin", "a-big.bin", "z-after.txt");
+        assertThat(info.fileCount()).isEqualTo(2);
+    }
+
+    @Test
+    void unchangedFilesAreNotReported() throws IOException {
+        RecordingListener events = new RecordingListener();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MediaInfo info = new MediaArchiver(media, List.of(), List.of(), events).write(out);
         assertThat(info.skipped()).isEmpty();
+        assertThat(info.changed()).isEmpty();
         assertThat(events.warnings).isEmpty();
         assertThat(info.fileCount()).isEqualTo(2);
+        assertThat(names(out.toByteArray())).containsExactly("a-big.bin", "z-after.txt");
+    }
+
+    private static void rewriteTail(Path file, byte value) {
+        byte[] tail = new byte[1000];
+        Arrays.fill(tail, value);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(tail), SIZE - 1000);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void truncate(Path file, long size) {
