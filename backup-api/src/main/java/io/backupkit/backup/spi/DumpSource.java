@@ -35,6 +35,19 @@ public interface DumpSource {
     default void beforeCommit() {}
 
     /**
+     * Whether the dumper ends the other sessions on the target database before it changes anything;
+     * otherwise it refuses with {@link io.backupkit.backup.DatabaseInUseException} while there are any.
+     */
+    default boolean terminateSessions() {
+        return false;
+    }
+
+    /** The longest the restore waits for a lock another session holds before it rolls back. */
+    default java.time.Duration lockTimeout() {
+        return io.backupkit.backup.RestoreOptions.DEFAULT_LOCK_TIMEOUT;
+    }
+
+    /**
      * Records what {@link DatabaseDumper#recoverRestore} needs to finish or undo this restore should
      * the process die (a rollback snapshot's path, a transaction id): a dumper calls it before its
      * first change it cannot undo by itself, or before {@link #beforeCommit()}, and again when the

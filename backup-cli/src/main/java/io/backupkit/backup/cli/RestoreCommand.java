@@ -44,6 +44,18 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--force", description = "restore a backup made by a newer version of the host application")
     boolean force;
 
+    @Option(
+            names = "--terminate-sessions",
+            description = "end the other sessions on the database first (the application's connection pool);"
+                    + " without it the restore refuses while there are any, naming them")
+    boolean terminateSessions;
+
+    @Option(
+            names = "--lock-timeout",
+            paramLabel = "SECONDS",
+            description = "the longest to wait for a lock another session holds, then roll back (default 30)")
+    Integer lockTimeoutSeconds;
+
     @Option(names = "--json", description = "print the result as a JSON object")
     boolean json;
 
@@ -78,6 +90,15 @@ final class RestoreCommand implements Callable<Integer> {
             }
             RestoreOptions options =
                     RestoreOptions.of(target).withSafetyBackup(!noSafetyBackup).withForce(force);
+            if (terminateSessions) {
+                options = options.terminatingSessions();
+            }
+            if (lockTimeoutSeconds != null) {
+                if (lockTimeoutSeconds < 1) {
+                    throw new UsageException("--lock-timeout must be at least 1 second");
+                }
+                options = options.lockTimeout(java.time.Duration.ofSeconds(lockTimeoutSeconds));
+            }
             result = manager.restore(options);
         }
         if (json) {

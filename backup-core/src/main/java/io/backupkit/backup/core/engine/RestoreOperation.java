@@ -151,7 +151,8 @@ final class RestoreOperation {
                         backup,
                         dumperGates ? () -> commitGate(mediaDone, steps, true) : () -> {},
                         verifyAtGate,
-                        journal::token);
+                        journal::token,
+                        options);
                 settings.dumper().restore(steps.source);
                 steps.databaseCommitted = true;
                 listener.phaseFinished(Phase.DATABASE_RESTORE);

@@ -5,6 +5,7 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.DatabaseInfo;
+import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.core.pipeline.FileStreams;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.DumpSource;
@@ -31,6 +32,7 @@ final class SpoolDumpSource implements DumpSource {
     private final Runnable gate;
     private final boolean verifyAtGate;
     private final java.util.function.Consumer<String> recovery;
+    private final RestoreOptions options;
     private volatile HashingInputStream lastOpened;
     private Path plain;
 
@@ -42,7 +44,9 @@ final class SpoolDumpSource implements DumpSource {
             BackupInfo backup,
             Runnable gate,
             boolean verifyAtGate,
-            java.util.function.Consumer<String> recovery) {
+            java.util.function.Consumer<String> recovery,
+            RestoreOptions options) {
+        this.options = options;
         this.settings = settings;
         this.artifact = artifact;
         this.file = file;
@@ -132,5 +136,15 @@ final class SpoolDumpSource implements DumpSource {
     @Override
     public DatabaseInfo info() {
         return info;
+    }
+
+    @Override
+    public boolean terminateSessions() {
+        return options.terminateSessions();
+    }
+
+    @Override
+    public java.time.Duration lockTimeout() {
+        return options.lockTimeout();
     }
 }

@@ -302,6 +302,14 @@ public final class MysqlDumper implements DatabaseDumper {
         checkHeader(source);
         Tools t = resolve(true);
         checkProduct(source.info(), t);
+        try (Connection c = connect()) {
+            MysqlSessions.handle(c, source.terminateSessions(), url.database(), lockName());
+        } catch (SQLException e) {
+            throw new UnableToRestoreDatabaseException(
+                    "cannot connect to database '" + url.database() + "' (" + safe(e.getMessage())
+                            + "); nothing was changed",
+                    e);
+        }
         Path work = source.workDir();
         Path snapshot;
         try {

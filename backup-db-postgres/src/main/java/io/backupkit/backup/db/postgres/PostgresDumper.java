@@ -316,7 +316,10 @@ public final class PostgresDumper implements DatabaseDumper {
         int sourceMajor = PgVersion.parse(source.info().serverVersion())
                 .map(PgVersion::major)
                 .orElseGet(() -> serverVersion(true).major());
-        String preamble = RestorePreamble.sql(options.schemas(), options.excludeSchemas(), options.role(), sourceMajor);
+        // a session of the host's holding a lock would otherwise stall the restore without a word
+        String preamble = "SET lock_timeout = '" + source.lockTimeout().toMillis() + "ms';\n"
+                + RestorePreamble.sql(options.schemas(), options.excludeSchemas(), options.role(), sourceMajor);
+        handleOtherSessions(source);
         List<String> restoreArgv =
                 new ArrayList<>(List.of(set.tool("pg_restore").toString(), "--single-transaction", "--file=-"));
         if (options.noOwner()) {
@@ -362,6 +365,20 @@ public final class PostgresDumper implements DatabaseDumper {
             try (NativeProcess pgRestore = start(restoreBuilder, "pg_restore")) {
                 runRestore(source, psql, pgRestore, preamble, session);
             }
+        }
+    }
+
+    /** Before anything changes: other sessions on the database are refused (named) or ended, as asked. */
+    private void handleOtherSessions(DumpSource source) {
+        Optional<Connection> opened = jdbc("backupkit-sessions");
+        if (opened.isEmpty()) {
+            LOG.info("no PostgreSQL JDBC driver: other sessions on {} are not looked for", connection);
+            return;
+        }
+        try (Connection c = opened.get()) {
+            PgSessions.handle(c, source.terminateSessions(), connection);
+        } catch (SQLException e) {
+            LOG.debug("closing the session check's connection", e);
         }
     }
 
@@ -490,6 +507,10 @@ public final class PostgresDumper implements DatabaseDumper {
             if (psqlExit != 0) {
                 cause += "; psql then stopped on the incomplete script (" + exitText(psqlExit) + ")";
             }
+        } else if (psqlExit != 0 && psql.stderrTail().contains("lock timeout")) {
+            cause = "another session held a lock the restore needed for longer than the lock timeout ("
+                    + lockHolders() + "); stop it, or restore with terminate sessions. psql said: "
+                    + shorten(psql.stderrTail());
         } else if (psqlExit != 0) {
             String tail = psql.stderrTail();
             PgFailure f = PgFailure.fromToolOutput(tail);
@@ -741,6 +762,23 @@ public final class PostgresDumper implements DatabaseDumper {
             throw forRestore
                     ? new UnableToRestoreDatabaseException(msg + ". Nothing was changed.", e)
                     : new UnableToDumpDatabaseException(msg, e);
+        }
+    }
+
+    /** The other sessions on the database, for a message; what is known when they cannot be listed. */
+    private String lockHolders() {
+        try (Connection c = jdbc("backupkit-sessions").orElse(null)) {
+            if (c == null) {
+                return "its sessions cannot be listed without a PostgreSQL JDBC driver";
+            }
+            List<PgSessions.Session> others = PgSessions.others(c);
+            return others.isEmpty()
+                    ? "it has ended since"
+                    : others.stream()
+                            .map(PgSessions.Session::describe)
+                            .collect(java.util.stream.Collectors.joining("; "));
+        } catch (SQLException | RuntimeException e) {
+            return "its sessions cannot be listed: " + e.getMessage();
         }
     }
 

@@ -1,0 +1,119 @@
+package io.backupkit.backup.db.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.DatabaseInUseException;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.UnableToRestoreDatabaseException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The host's own sessions during a restore: refused fast and named by default, ended when asked, and
+ * a lock wait bounded by the lock timeout, each with the database left as it was on refusal.
+ */
+class PostgresSessionsIT {
+    @TempDir
+    Path dir;
+
+    private PgTestDatabase db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = PgTestDatabase.create();
+        db.exec("CREATE TABLE part (id INT PRIMARY KEY)", "INSERT INTO part VALUES (1)");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        db.close();
+    }
+
+    private BackupManager manager() {
+        return BackupManager.builder()
+                .storage("filesystem", dir.resolve("backups").toString(), Map.of())
+                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
+                .spoolDir(dir.resolve("spool"))
+                .build();
+    }
+
+    private Connection hostSession(String applicationName) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", PgTestDatabase.ADMIN);
+        p.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(db.jdbcUrl(), p);
+    }
+
+    @Test
+    void anOpenTransactionOfTheHostIsNamedAndTheRestoreRefusedThenEndedWhenAsked() throws Exception {
+        try (BackupManager backups = manager()) {
+            BackupInfo backup = backups.create().backup();
+            db.exec("INSERT INTO part VALUES (2)");
+            String changed = db.snapshot();
+            try (Connection host = hostSession("inventory-web")) {
+                host.setAutoCommit(false);
+                try (Statement st = host.createStatement()) {
+                    st.execute("SELECT * FROM part"); // idle in transaction, holding a lock on part
+                }
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() ->
+                                backups.restore(RestoreOptions.of(backup.id()).withSafetyBackup(false)))
+                        .isInstanceOfSatisfying(DatabaseInUseException.class, e -> assertThat(e.sessions())
+                                .singleElement()
+                                .asString()
+                                .contains("application 'inventory-web'")
+                                .contains("idle in transaction")
+                                .contains("user " + PgTestDatabase.ADMIN))
+                        .hasMessageContaining("Nothing was changed");
+                assertThat(System.nanoTime() - t0)
+                        .as("fails fast")
+                        .isLessThan(Duration.ofSeconds(15).toNanos());
+                assertThat(db.snapshot()).isEqualTo(changed);
+
+                backups.restore(
+                        RestoreOptions.of(backup.id()).withSafetyBackup(false).terminatingSessions());
+                assertThat(host.isValid(2)).as("the host's session was ended").isFalse();
+            }
+            assertThat(db.snapshot()).isNotEqualTo(changed);
+        }
+    }
+
+    @Test
+    void aLockHeldPastTheLockTimeoutRollsBackWithTheDatabaseUnchanged() throws Exception {
+        try (BackupManager backups = manager()) {
+            BackupInfo backup = backups.create().backup();
+            db.exec("INSERT INTO part VALUES (2)");
+            String changed = db.snapshot();
+            // a session that came after the check (here: one the check takes for backupkit's own)
+            try (Connection late = hostSession("backupkit-test-late")) {
+                late.setAutoCommit(false);
+                try (Statement st = late.createStatement()) {
+                    st.execute("LOCK TABLE part IN ACCESS SHARE MODE");
+                }
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> backups.restore(RestoreOptions.of(backup.id())
+                                .withSafetyBackup(false)
+                                .lockTimeout(Duration.ofSeconds(2))))
+                        .isInstanceOf(UnableToRestoreDatabaseException.class)
+                        .hasMessageContaining("lock timeout")
+                        .hasMessageContaining("left as it was");
+                assertThat(System.nanoTime() - t0)
+                        .isLessThan(Duration.ofSeconds(20).toNanos());
+                late.rollback();
+            }
+            assertThat(db.snapshot()).isEqualTo(changed);
+        }
+    }
+}
