@@ -2,9 +2,12 @@ package io.backupkit.examples.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.BackupScheduler;
 import io.backupkit.backup.CheckResult;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.RestoreResult;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.Schedule;
 import io.backupkit.backup.flyway.BackupBeforeMigrate;
@@ -47,6 +50,7 @@ public final class ShopApp implements AutoCloseable {
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPoolName("shop");
+        config.addDataSourceProperty("ApplicationName", "shop"); // how a restore names the pool's sessions
         // small on purpose: Flyway with a callback needs three connections, the backup none more
         config.setMaximumPoolSize(3);
         this.pool = new HikariDataSource(config);
@@ -110,6 +114,26 @@ public final class ShopApp implements AutoCloseable {
                 Files.write(media.resolve(file), image);
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /**
+     * The admin's restore: the pool's sessions are ended by the restore (it refuses while they are
+     * open otherwise), then the pool drops them and opens new ones on the restored database.
+     */
+    public RestoreResult restore(BackupId backup) {
+        RestoreResult result = backups.restore(RestoreOptions.of(backup).terminatingSessions());
+        pool.getHikariPoolMXBean().softEvictConnections();
+        return result;
+    }
+
+    /** The number of products, through the application's pool. */
+    public long productCount() throws SQLException {
+        try (Connection c = pool.getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT count(*) FROM product");
+                ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

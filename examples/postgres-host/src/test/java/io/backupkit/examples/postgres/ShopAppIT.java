@@ -9,6 +9,8 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupScheduler.Outcome;
 import io.backupkit.backup.CreateOptions;
+import io.backupkit.backup.DatabaseInUseException;
+import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.core.config.BackupConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +84,24 @@ class ShopAppIT {
             assertThat(before.media().fileCount()).isEqualTo(1);
             // the daily schedule decides from the storage: a backup was just taken, none is due
             assertThat(shop.dailyBackups().runOnce()).isIn(Outcome.NOT_DUE, Outcome.OUTSIDE_WINDOW);
+        }
+    }
+
+    @Test
+    void aRestoreWithThePoolOpenNamesItsSessionsThenEndsThemWhenAsked() throws Exception {
+        try (ShopApp shop = new ShopApp(url, "postgres", home, ShopApp.Release.V1, false)) {
+            shop.addProduct("blue mug", new byte[] {1});
+            BackupInfo backup = shop.backups().create().backup();
+            shop.addProduct("red mug", new byte[] {2});
+            assertThatThrownBy(() -> shop.backups().restore(RestoreOptions.of(backup.id())))
+                    .isInstanceOfSatisfying(DatabaseInUseException.class, e -> assertThat(e.sessions())
+                            .isNotEmpty()
+                            .allSatisfy(s -> assertThat(s).contains("application 'shop'")));
+            assertThat(shop.productCount()).as("nothing changed").isEqualTo(2);
+
+            shop.restore(backup.id());
+            assertThat(shop.productCount()).as("the pool reconnects, to the restored data").isEqualTo(1);
+            assertThat(Files.exists(shop.media().resolve("products/red_mug.png"))).isFalse();
         }
     }
 
