@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -25,6 +27,10 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,6 +171,82 @@ class CliSignalIT {
         assertThat(code).as(err).isZero();
         assertThat(err).contains("taking over the lease").contains("has ended");
         assertThat(JSON.readTree(again.out.toFile()).path("id").asText()).startsWith("backup-");
+    }
+
+    @ParameterizedTest(name = "SIG{0} during the media upload to S3")
+    @CsvSource({"INT, 130", "TERM, 143"})
+    void aSignalDuringAnS3UploadAbortsItAndLeavesNothing(String signal, int exit) throws Exception {
+        BlobStore store = BlobStores.create("transient", new Properties());
+        store.createContainer("signals");
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(store)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret-key-of-the-test")
+                .ignoreUnknownHeaders(true)
+                .build();
+        proxy.start();
+        try {
+            while (!"STARTED".equals(proxy.getState())) {
+                Thread.sleep(10);
+            }
+            Map<String, Object> s3 = new HashMap<>(Map.of(
+                    "bucket", "signals",
+                    "endpoint", "http://127.0.0.1:" + proxy.getPort(),
+                    "region", "us-east-1",
+                    "access_key", "access",
+                    "secret_key", "secret-key-of-the-test",
+                    "part_size", "5MiB"));
+            Map<String, String> plainS3 = plain();
+            plainS3.put("BACKUP_STORAGE", "s3");
+            plainS3.put("BACKUP_DIR", "nightly");
+            plainS3.put("BACKUP_OPTIONS", JSON.writeValueAsString(s3));
+            Path marker = tmp.resolve("at-media-s3");
+            Map<String, Object> paced = new HashMap<>(s3);
+            paced.putAll(Map.of("delegate", "s3", "pause_at", "media", "marker", marker.toString()));
+            Map<String, String> env = new HashMap<>(plainS3);
+            env.put("BACKUP_STORAGE", PacedStorageProvider.class.getName());
+            env.put("BACKUP_OPTIONS", JSON.writeValueAsString(paced));
+
+            Background create = start(env, "create", "--json");
+            waitFor(marker, create);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (multipartUploads(store).isEmpty()) { // the media's first part is on its way
+                assertThat(create.running())
+                        .as("the create ended before its upload began")
+                        .isTrue();
+                assertThat(System.nanoTime() - end)
+                        .as("waiting for the multipart upload")
+                        .isNegative();
+                Thread.sleep(20);
+            }
+            create.signal(signal);
+            int code = create.exitCode();
+            String err = Files.readString(create.err);
+            assertThat(code).as(err).isEqualTo(exit);
+            assertThat(err.lines().toList())
+                    .as(err)
+                    .singleElement()
+                    .asString()
+                    .startsWith("backup: cancelled (SIG" + signal + "): ")
+                    .contains("nothing was kept");
+            assertThat(store.list("signals").contents().stream()
+                            .map(o -> o.key())
+                            .toList())
+                    .as("no object left, the lease included")
+                    .isEmpty();
+            assertThat(multipartUploads(store))
+                    .as("the multipart upload was aborted")
+                    .isEmpty();
+
+            Background again = start(plainS3, "create", "--json");
+            assertThat(again.exitCode()).as(Files.readString(again.err)).isZero();
+        } finally {
+            proxy.stop();
+        }
+    }
+
+    private static List<?> multipartUploads(BlobStore store) {
+        return store.listMultipartUploads("signals");
     }
 
     /** A command of the launcher, started in the background by a bash with job control on. */

@@ -25,7 +25,8 @@ import java.util.Optional;
  * Options: {@code pause_at} ({@code dump}, {@code media} or {@code manifest}) and {@code marker}, a
  * file created when the create reaches that object. The dump's or media's write then takes 50 ms
  * per write call; the manifest's waits (interruptibly) before it starts. With {@code slow_delete}
- * true, each delete first takes 30 s, whatever interrupts it (a clean-up that hangs).
+ * true, each delete first takes 30 s, whatever interrupts it (a clean-up that hangs). With {@code
+ * delegate} {@code s3} the paced storage is an S3 one, configured by the remaining options.
  */
 public final class PacedStorageProvider implements BackupStorageProvider {
     @Override
@@ -43,7 +44,20 @@ public final class PacedStorageProvider implements BackupStorageProvider {
         String pauseAt = config.options().requireString("pause_at");
         Path marker = Path.of(config.options().requireString("marker"));
         boolean slowDelete = config.options().bool("slow_delete", false);
-        return new Paced(new FilesystemStorage(Path.of(config.location())), pauseAt, marker, slowDelete);
+        return new Paced(delegate(config), pauseAt, marker, slowDelete);
+    }
+
+    /** The paced storage: a local folder, or with {@code delegate: s3} an S3 one (the other options are its). */
+    private static BackupStorage delegate(StorageConfig config) {
+        if (!"s3".equals(config.options().string("delegate").orElse("filesystem"))) {
+            return new FilesystemStorage(Path.of(config.location()));
+        }
+        java.util.Map<String, Object> s3 =
+                new java.util.HashMap<>(config.options().asMap());
+        s3.keySet().removeAll(java.util.Set.of("delegate", "pause_at", "marker", "slow_delete"));
+        return new io.backupkit.backup.storage.s3.S3StorageProvider()
+                .create(new StorageConfig(
+                        config.location(), new io.backupkit.backup.spi.ProviderOptions("backup_options", s3)));
     }
 
     private record Paced(BackupStorage delegate, String pauseAt, Path marker, boolean slowDelete)
