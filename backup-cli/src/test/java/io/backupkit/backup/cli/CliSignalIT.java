@@ -173,6 +173,52 @@ class CliSignalIT {
         assertThat(JSON.readTree(again.out.toFile()).path("id").asText()).startsWith("backup-");
     }
 
+    @Test
+    void sigtermToARestoreLeavesDatabaseAndMediaAsTheyWereAndTheNextRestoreRunsAtOnce() throws Exception {
+        Background create = start(plain(), "create", "--json");
+        assertThat(create.exitCode()).as(Files.readString(create.err)).isZero();
+        String id = JSON.readTree(create.out.toFile()).path("id").asText();
+        try (Connection c = DriverManager.getConnection(dbUrl, "sa", "");
+                Statement s = c.createStatement()) {
+            s.execute("DELETE FROM part WHERE id = 1");
+        }
+        Files.writeString(media.resolve("added-since.txt"), "new");
+        Path marker = tmp.resolve("at-restore");
+        Background restore = start(paced("restore", marker), "restore", id, "--yes", "--no-safety-backup");
+        waitFor(marker, restore);
+        restore.signal("TERM");
+        int code = restore.exitCode();
+        String err = Files.readString(restore.err);
+        assertThat(code).as(err).isEqualTo(143);
+        assertThat(err.lines().toList())
+                .as(err)
+                .singleElement()
+                .asString()
+                .startsWith("backup: cancelled (SIGTERM): ")
+                .contains("left as they were before");
+        assertThat(partIds()).as("the database as it was").containsExactly(0);
+        assertThat(media.resolve("added-since.txt"))
+                .as("the media folder as it was")
+                .exists();
+
+        Background again = start(plain(), "restore", id, "--yes", "--no-safety-backup");
+        assertThat(again.exitCode()).as(Files.readString(again.err)).isZero();
+        assertThat(partIds()).containsExactly(0, 1);
+        assertThat(media.resolve("added-since.txt")).doesNotExist();
+    }
+
+    private List<Integer> partIds() throws Exception {
+        List<Integer> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(dbUrl, "sa", "");
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT id FROM part ORDER BY id")) {
+            while (rs.next()) {
+                ids.add(rs.getInt(1));
+            }
+        }
+        return ids;
+    }
+
     @ParameterizedTest(name = "SIG{0} during the media upload to S3")
     @CsvSource({"INT, 130", "TERM, 143"})
     void aSignalDuringAnS3UploadAbortsItAndLeavesNothing(String signal, int exit) throws Exception {
@@ -331,9 +377,10 @@ class CliSignalIT {
     private static void waitFor(Path marker, Background create) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(marker)) {
-            assertThat(create.running())
-                    .as("the create ended before it reached " + marker)
-                    .isTrue();
+            if (!create.running()) {
+                throw new AssertionError(
+                        "the command ended before it reached " + marker + ": " + Files.readString(create.err));
+            }
             assertThat(System.nanoTime() - end).as("waiting for " + marker).isNegative();
             Thread.sleep(10);
         }

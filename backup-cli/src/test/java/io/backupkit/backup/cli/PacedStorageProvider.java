@@ -22,7 +22,8 @@ import java.util.Optional;
 /**
  * A filesystem storage that holds a create in one phase, so that a test can signal the CLI there
  * (chosen by class name: {@code BACKUP_STORAGE=io.backupkit.backup.cli.PacedStorageProvider}).
- * Options: {@code pause_at} ({@code dump}, {@code media} or {@code manifest}) and {@code marker}, a
+ * Options: {@code pause_at} ({@code dump}, {@code media}, {@code manifest}, or {@code restore}: the
+ * media archive's read, 50 ms per 64 KiB) and {@code marker}, a
  * file created when the create reaches that object. The dump's or media's write then takes 50 ms
  * per write call; the manifest's waits (interruptibly) before it starts. With {@code slow_delete}
  * true, each delete first takes 30 s, whatever interrupts it (a clean-up that hangs). With {@code
@@ -120,7 +121,18 @@ public final class PacedStorageProvider implements BackupStorageProvider {
 
         @Override
         public InputStream openRead(String name, long offset) throws IOException {
-            return delegate.openRead(name, offset);
+            InputStream in = delegate.openRead(name, offset);
+            if (!pauseAt.equals("restore") || !name.contains(".media.")) {
+                return in;
+            }
+            Files.writeString(marker, name); // a restore verifying and extracting the media archive
+            return new java.io.FilterInputStream(in) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    pause(50);
+                    return super.read(b, off, Math.min(len, 64 << 10));
+                }
+            };
         }
 
         @Override
@@ -165,7 +177,8 @@ public final class PacedStorageProvider implements BackupStorageProvider {
 
         @Override
         public Optional<Path> localFolder() {
-            return delegate.localFolder();
+            // a paced restore reads through openRead, which paces; the folder still counts for the guards
+            return pauseAt.equals("restore") ? Optional.empty() : delegate.localFolder();
         }
     }
 }
