@@ -804,7 +804,9 @@ public final class PostgresDumper implements DatabaseDumper {
         } catch (SQLException e) {
             PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());
             throw new UnableToRestoreDatabaseException(
-                    f.explain(connection) + " (" + e.getMessage() + "). Nothing was changed.", e);
+                    f.explain(connection) + " (" + e.getMessage() + "). Nothing was changed: the database was left as"
+                            + " it was.",
+                    e);
         }
     }
 
