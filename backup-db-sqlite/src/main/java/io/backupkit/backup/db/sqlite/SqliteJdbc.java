@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteOpenMode;
@@ -19,14 +21,48 @@ final class SqliteJdbc {
     private SqliteJdbc() {}
 
     /**
-     * Opens an existing database file (never creates one) with a bounded busy timeout; no other
-     * setting is applied, so the connection changes nothing in the file.
+     * Opens an existing database file (never creates one) that waits at most {@code busyTimeout} for
+     * another connection's lock; no other setting is applied, so the connection changes nothing in the
+     * file.
      */
     static Connection open(Path file, Duration busyTimeout) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.resetOpenMode(SQLiteOpenMode.CREATE);
-        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
-        return config.createConnection(SqliteLocation.PREFIX + file);
+        Connection c = config.createConnection(SqliteLocation.PREFIX + file);
+        try {
+            BusyHandler.setHandler(c, new PollingBusyHandler(busyTimeout));
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Retries a lock every half millisecond until the deadline or an interrupt. SQLite's own busy
+     * timeout backs off to 100 ms sleeps, and a host that commits back to back in rollback-journal
+     * mode leaves gaps far shorter than that: the snapshot would wait for the whole timeout.
+     */
+    private static final class PollingBusyHandler extends BusyHandler {
+        private final long timeoutNanos;
+        private long deadline;
+
+        PollingBusyHandler(Duration timeout) {
+            this.timeoutNanos = timeout.toNanos();
+        }
+
+        @Override
+        protected int callback(int previousCalls) {
+            long now = System.nanoTime();
+            if (previousCalls == 0) {
+                deadline = now + timeoutNanos;
+            }
+            if (now - deadline >= 0 || Thread.currentThread().isInterrupted()) {
+                return 0;
+            }
+            LockSupport.parkNanos(500_000);
+            return 1;
+        }
     }
 
     /**
