@@ -10,6 +10,7 @@ import java.sql.Statement;
 
 /**
  * A second process for the tests: {@code lock DB} holds an exclusive lock on a database until killed;
+ * {@code crash-in-wal DB} commits a row that stays in the WAL, then waits to be killed;
  * {@code restore DB DUMP} restores a dump whose stream stalls halfway, after printing {@code STALLED}.
  */
 public final class SqliteChild {
@@ -23,6 +24,16 @@ public final class SqliteChild {
                 s.execute("BEGIN EXCLUSIVE");
                 s.execute("INSERT INTO t VALUES ('uncommitted')");
                 System.out.println("LOCKED");
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+        }
+        if ("crash-in-wal".equals(args[0])) {
+            try (Connection c = DriverManager.getConnection(SqliteFiles.url(db));
+                    Statement s = c.createStatement()) {
+                s.execute("PRAGMA wal_autocheckpoint = 0");
+                s.execute("INSERT INTO part(name) VALUES ('committed to the WAL only " + System.nanoTime() + "')");
+                System.out.println("WRITTEN");
                 System.out.flush();
                 Thread.sleep(Long.MAX_VALUE);
             }

@@ -100,6 +100,44 @@ class SqliteFailedRestoreTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void theWalOfAHostThatCrashedIsNeitherLostByAFailedRestoreNorReplayedOntoTheNewFile() throws Exception {
+        try (ChildJvm host = ChildJvm.start(SqliteChild.class, "crash-in-wal", db.toString())) {
+            assertThat(host.awaitLine("WRITTEN", Duration.ofSeconds(60)))
+                    .as(host.output())
+                    .isTrue();
+            host.kill();
+        }
+        assertThat(Files.size(dir.resolve("app.db-wal")))
+                .as("committed work left in the WAL")
+                .isPositive();
+        Path copy = Files.createDirectories(dir.resolve("copy")).resolve("app.db");
+        Files.copy(db, copy);
+        Files.copy(dir.resolve("app.db-wal"), dir.resolve("copy/app.db-wal"));
+        String crashed = SqliteFiles.snapshot(copy);
+        assertThat(crashed).isNotEqualTo(before);
+
+        catchThrowable(() -> dumper.restore(faulty(FaultySource.Fault.GATE, null)));
+        assertThat(SqliteFiles.snapshot(db)).as("after a failed restore").isEqualTo(crashed);
+
+        try (ChildJvm host = ChildJvm.start(SqliteChild.class, "crash-in-wal", db.toString())) {
+            assertThat(host.awaitLine("WRITTEN", Duration.ofSeconds(60)))
+                    .as(host.output())
+                    .isTrue();
+            host.kill();
+        }
+        assertThat(Files.size(dir.resolve("app.db-wal")))
+                .as("the second crash's WAL")
+                .isPositive();
+        dumper.restore(DumpFiles.source(dump, DumpFiles.infoOf(dumper)));
+
+        assertThat(SqliteFiles.count(db, "SELECT count(*) FROM part WHERE name LIKE '%WAL%'"))
+                .isZero();
+        assertThat(SqliteFiles.count(db, "SELECT count(*) FROM part WHERE id = 1"))
+                .isEqualTo(1);
+        assertThat(SqliteFiles.count(db, "PRAGMA user_version")).isEqualTo(42);
+    }
+
     private FaultySource faulty(FaultySource.Fault fault, Runnable onStall) throws Exception {
         return new FaultySource(DumpFiles.source(dump, DumpFiles.infoOf(dumper)), Files.size(dump) / 2, fault, onStall);
     }
