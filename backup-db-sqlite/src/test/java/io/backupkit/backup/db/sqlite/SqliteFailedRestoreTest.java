@@ -102,6 +102,8 @@ class SqliteFailedRestoreTest {
 
     @Test
     void theWalOfAHostThatCrashedIsNeitherLostByAFailedRestoreNorReplayedOntoTheNewFile() throws Exception {
+        // describe() would open and close the database, which checkpoints the WAL: ask it first
+        io.backupkit.backup.DatabaseInfo info = DumpFiles.infoOf(dumper);
         try (ChildJvm host = ChildJvm.start(SqliteChild.class, "crash-in-wal", db.toString())) {
             assertThat(host.awaitLine("WRITTEN", Duration.ofSeconds(60)))
                     .as(host.output())
@@ -117,7 +119,8 @@ class SqliteFailedRestoreTest {
         String crashed = SqliteFiles.snapshot(copy);
         assertThat(crashed).isNotEqualTo(before);
 
-        catchThrowable(() -> dumper.restore(faulty(FaultySource.Fault.GATE, null)));
+        catchThrowable(
+                () -> dumper.restore(new FaultySource(DumpFiles.source(dump, info), 0, FaultySource.Fault.GATE, null)));
         assertThat(SqliteFiles.snapshot(db)).as("after a failed restore").isEqualTo(crashed);
 
         try (ChildJvm host = ChildJvm.start(SqliteChild.class, "crash-in-wal", db.toString())) {
@@ -129,7 +132,7 @@ class SqliteFailedRestoreTest {
         assertThat(Files.size(dir.resolve("app.db-wal")))
                 .as("the second crash's WAL")
                 .isPositive();
-        dumper.restore(DumpFiles.source(dump, DumpFiles.infoOf(dumper)));
+        dumper.restore(DumpFiles.source(dump, info));
 
         assertThat(SqliteFiles.count(db, "SELECT count(*) FROM part WHERE name LIKE '%WAL%'"))
                 .isZero();
