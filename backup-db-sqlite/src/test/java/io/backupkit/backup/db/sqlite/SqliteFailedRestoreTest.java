@@ -40,7 +40,6 @@ class SqliteFailedRestoreTest {
         dump = DumpFiles.dumpTo(
                 dumper, Files.createDirectories(dir.resolve("dumps")).resolve("app.sqlite3"));
         SqliteFiles.exec(db, "DELETE FROM part WHERE id = 1", "CREATE TABLE added_later(x)", "PRAGMA user_version = 9");
-        // leave work in the WAL, as a host that just stopped would
         before = SqliteFiles.snapshot(db);
     }
 
