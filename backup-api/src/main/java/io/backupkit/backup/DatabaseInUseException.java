@@ -7,14 +7,19 @@ import java.util.List;
  * (the host's connection pool, a console, a report). Stop them, or restore with {@link
  * RestoreOptions#terminatingSessions()} to have them ended first.
  */
-public final class DatabaseInUseException extends BackupException {
+public class DatabaseInUseException extends BackupException {
     private static final long serialVersionUID = 1L;
     /** One line per session: process id, user, application, state and since when. */
     private final List<String> sessions;
 
     /** {@code sessions} describe the other sessions, one line each. */
     public DatabaseInUseException(String message, List<String> sessions) {
-        super(message);
+        this(message, sessions, null);
+    }
+
+    /** With the cause that showed the sessions (a lock that was not granted, say). */
+    public DatabaseInUseException(String message, List<String> sessions, Throwable cause) {
+        super(message, cause);
         this.sessions = List.copyOf(sessions);
     }
 
