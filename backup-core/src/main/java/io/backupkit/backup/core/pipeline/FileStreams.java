@@ -40,7 +40,9 @@ public final class FileStreams {
         try {
             in = new FileInputStream(file.toFile());
         } catch (FileNotFoundException e) {
-            if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+            // missing when it was opened, though maybe back already (a lease put back by a racer)
+            if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)
+                    || String.valueOf(e.getMessage()).endsWith("(No such file or directory)")) {
                 NoSuchFileException missing = new NoSuchFileException(file.toString());
                 missing.initCause(e);
                 throw missing;
