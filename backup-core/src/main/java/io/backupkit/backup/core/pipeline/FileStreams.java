@@ -40,9 +40,7 @@ public final class FileStreams {
         try {
             in = new FileInputStream(file.toFile());
         } catch (FileNotFoundException e) {
-            // missing when it was opened, though maybe back already (a lease put back by a racer)
-            if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)
-                    || String.valueOf(e.getMessage()).endsWith("(No such file or directory)")) {
+            if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
                 NoSuchFileException missing = new NoSuchFileException(file.toString());
                 missing.initCause(e);
                 throw missing;
