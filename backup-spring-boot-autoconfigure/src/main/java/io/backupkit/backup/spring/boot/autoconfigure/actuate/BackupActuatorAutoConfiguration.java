@@ -35,6 +35,11 @@ public class BackupActuatorAutoConfiguration {
     /** When the schedule is on and no maximum age is set, the health indicator allows a missed day and two hours. */
     static final Duration SCHEDULED_MAX_AGE = Duration.ofHours(26);
 
+    /** The auto-configured status, or one of its own when the host built everything itself. */
+    static BackupStatus status(ObjectProvider<BackupStatus> status, ObjectProvider<BackupManager> manager) {
+        return status.getIfAvailable(() -> new BackupStatus(manager::getObject, Clock.systemUTC()));
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(Endpoint.class)
     @ConditionalOnAvailableEndpoint(endpoint = BackupsEndpoint.class)
@@ -55,13 +60,13 @@ public class BackupActuatorAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)
-    @ConditionalOnBean(BackupStatus.class)
     @ConditionalOnEnabledHealthIndicator("backup")
     static class HealthConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "backupHealthIndicator")
         BackupHealthIndicator backupHealthIndicator(
-                BackupStatus status,
+                ObjectProvider<BackupStatus> status,
+                ObjectProvider<BackupManager> manager,
                 ObjectProvider<ScheduledBackups> scheduled,
                 ObjectProvider<BackupProperties> properties) {
             BackupProperties p = properties.getIfAvailable(BackupProperties::new);
@@ -70,7 +75,10 @@ public class BackupActuatorAutoConfiguration {
                 maxAge = SCHEDULED_MAX_AGE;
             }
             return new BackupHealthIndicator(
-                    status, () -> Optional.ofNullable(scheduled.getIfAvailable()), maxAge, Clock.systemUTC());
+                    status(status, manager),
+                    () -> Optional.ofNullable(scheduled.getIfAvailable()),
+                    maxAge,
+                    Clock.systemUTC());
         }
     }
 
@@ -93,9 +101,9 @@ public class BackupActuatorAutoConfiguration {
         }
 
         @Bean
-        @ConditionalOnBean(BackupStatus.class)
-        MeterBinder backupLastSuccessGauge(BackupStatus status) {
-            return registry -> Gauge.builder("backupkit.backup.last.success", status, BackupStatus::newestEpochSeconds)
+        MeterBinder backupLastSuccessGauge(ObjectProvider<BackupStatus> status, ObjectProvider<BackupManager> manager) {
+            BackupStatus s = status(status, manager);
+            return registry -> Gauge.builder("backupkit.backup.last.success", s, BackupStatus::newestEpochSeconds)
                     .description("Epoch seconds of the newest complete backup (alert on time() - value > 26h)")
                     .baseUnit("seconds")
                     .register(registry);

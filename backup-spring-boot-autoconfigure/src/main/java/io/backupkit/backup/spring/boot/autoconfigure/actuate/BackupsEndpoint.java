@@ -45,13 +45,16 @@ public class BackupsEndpoint {
         }
     }
 
-    /** Creates a backup labelled {@code manual} plus {@code labels}; returns it. */
+    /**
+     * Creates a backup labelled {@code manual} plus {@code labels} (comma-separated: Actuator reads a
+     * request body of plain strings); returns it.
+     */
     @WriteOperation
-    public Map<String, Object> create(@Nullable List<String> labels) {
+    public Map<String, Object> create(@Nullable String labels) {
         CreateOptions options = CreateOptions.labelled(CreateOptions.MANUAL);
-        if (labels != null) {
-            for (String label : labels) {
-                options = options.withLabel(label);
+        if (labels != null && !labels.isEmpty()) {
+            for (String label : labels.split(",", -1)) {
+                options = options.withLabel(label.trim());
             }
         }
         return BackupJson.backup(manager.create(options).backup());

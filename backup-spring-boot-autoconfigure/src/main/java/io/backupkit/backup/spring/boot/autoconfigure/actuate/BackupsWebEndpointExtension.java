@@ -7,7 +7,6 @@ import io.backupkit.backup.BackupNotFoundException;
 import io.backupkit.backup.DatabaseInUseException;
 import io.backupkit.backup.IncompatibleBackupException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -31,7 +30,7 @@ public class BackupsWebEndpointExtension {
     }
 
     @WriteOperation
-    public WebEndpointResponse<Map<String, Object>> create(@Nullable List<String> labels) {
+    public WebEndpointResponse<Map<String, Object>> create(@Nullable String labels) {
         return respond(201, () -> endpoint.create(labels));
     }
 
