@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** The auto-configuration's beans per condition, its binding and its start-up failures, on H2 and real folders. */
 class BackupAutoConfigurationTest {
@@ -165,6 +166,53 @@ class BackupAutoConfigurationTest {
         // BACKUPKIT_OPTIONS_PERMISSIONS as the environment gives it
         runner().withPropertyValues("backupkit.options.permissions=rw-r-----")
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(BackupManager.class));
+    }
+
+    @Test
+    void theEnvironmentVariablesBindRelaxed() throws IOException {
+        Files.createDirectories(tmp.resolve("media"));
+        Map<String, Object> env = Map.of(
+                "BACKUPKIT_DIR", tmp.resolve("env-backups").toString(),
+                "BACKUPKIT_STORAGE", "filesystem",
+                "BACKUPKIT_OPTIONS_PERMISSIONS", "rw-r-----",
+                "BACKUPKIT_SCHEDULE_ENABLED", "true",
+                "BACKUPKIT_SCHEDULE_WINDOW", "02:00-03:00",
+                "BACKUPKIT_HOSTAPPLICATION_NAME", "env-shop");
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BackupAutoConfiguration.class))
+                .withInitializer(c -> c.getEnvironment()
+                        .getPropertySources()
+                        .addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", env)))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    BackupProperties p = context.getBean(BackupProperties.class);
+                    assertThat(p.getDir()).isEqualTo(tmp.resolve("env-backups").toString());
+                    assertThat(BackupManagerFactory.options(p.getOptions()))
+                            .as("%s", p.getOptions())
+                            .containsEntry("permissions", "rw-r-----");
+                    assertThat(p.getHostApplication().getName()).isEqualTo("env-shop");
+                    assertThat(context.getBean(ScheduledBackups.class)
+                                    .schedule()
+                                    .windowStart())
+                            .isEqualTo(java.time.LocalTime.of(2, 0));
+                    assertThat(context.getBean(BackupManager.class)
+                                    .settings()
+                                    .storage()
+                                    .describe())
+                            .contains("env-backups");
+                });
+    }
+
+    @Test
+    void theConfigurationProcessorDescribesTheProperties() throws IOException {
+        try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).isNotNull();
+            String metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(metadata)
+                    .contains("\"backupkit.dir\"", "\"backupkit.storage\"", "\"backupkit.schedule.window\"")
+                    .contains("\"backupkit.retention.keep-daily\"", "\"backupkit.pre-upgrade-backup\"")
+                    .contains("\"backupkit.endpoint.restore-enabled\"", "\"backupkit.health.max-age\"");
+        }
     }
 
     @Test
