@@ -22,12 +22,16 @@ public final class BackupFailureAnalyzer extends AbstractFailureAnalyzer<BackupC
         PROPERTIES.put("backup_name", "backupkit.name");
         PROPERTIES.put("backup_media_dir", "backupkit.media-dir");
         PROPERTIES.put("media_dir", "backupkit.media-dir");
+        PROPERTIES.put("backup_media_exclude", "backupkit.media-exclude");
         PROPERTIES.put("backup_compression", "backupkit.compression");
         PROPERTIES.put("backup_spool_dir", "backupkit.spool-dir");
         PROPERTIES.put("spool_dir", "backupkit.spool-dir");
         PROPERTIES.put("encryption", "backupkit.encryption");
         PROPERTIES.put("backup_encryption_recipient_key", "backupkit.encryption.recipient-key");
         PROPERTIES.put("backup_encryption_secret_key", "backupkit.encryption.secret-key");
+        PROPERTIES.put("backup_encryption_passphrase_file", "backupkit.encryption.passphrase-file");
+        PROPERTIES.put("backup_host_app", "backupkit.host-application.name");
+        PROPERTIES.put("backup_host_version", "backupkit.host-application.version");
         PROPERTIES.put("backup_database_url", "spring.datasource.url");
         PROPERTIES.put("datasource", "spring.datasource.*");
         PROPERTIES.put("database.dumper", "spring.datasource.url");

@@ -1,10 +1,12 @@
 package io.backupkit.backup.spring.boot.autoconfigure;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.Secret;
 import io.backupkit.backup.core.config.BackupConfig;
+import io.backupkit.backup.core.config.BackupConfigLoader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +18,8 @@ import javax.sql.DataSource;
  * line ({@link BackupConfig}), with the database taken from the application's {@link DataSource}.
  */
 final class BackupManagerFactory {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private BackupManagerFactory() {}
 
     static BackupManager create(
@@ -38,40 +42,23 @@ final class BackupManagerFactory {
                     "backupkit.dir must be an absolute folder for the filesystem storage, not '" + p.getDir()
                             + "' (a relative one would follow the working folder the application was started in)");
         }
-        BackupProperties.Encryption e = p.getEncryption();
-        Secret passphrase = null;
-        if (e.getPassphraseFile() != null) {
-            try {
-                passphrase = Secret.fromFile(e.getPassphraseFile());
-            } catch (BackupConfigurationException unreadable) {
-                throw new BackupConfigurationException(
-                        "backupkit.encryption.passphrase-file", unreadable.getMessage(), unreadable);
-            }
-        }
-        BackupConfig config = new BackupConfig(
-                p.getStorage().trim(),
-                p.getDir().trim(),
-                options(p.getOptions()),
-                p.getName(),
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                p.getMediaDir(),
-                p.getMediaExclude(),
-                p.getCompression(),
-                p.getSpoolDir(),
-                e.getRecipientKey(),
-                e.getSecretKey(),
-                passphrase,
-                hostName,
-                hostVersion,
-                Map.of(),
-                Map.of(),
-                "",
-                Map.of(),
-                false);
+        // the command line's settings path (same checks, same messages), fed the properties under
+        // the variable names it knows; the failure analyzer names the properties again
+        Map<String, String> env = new LinkedHashMap<>();
+        put(env, "BACKUP_STORAGE", p.getStorage());
+        put(env, "BACKUP_DIR", p.getDir());
+        put(env, "BACKUP_OPTIONS", json(options(p.getOptions())));
+        put(env, "BACKUP_NAME", p.getName());
+        put(env, "BACKUP_MEDIA_DIR", p.getMediaDir());
+        put(env, "BACKUP_MEDIA_EXCLUDE", p.getMediaExclude().isEmpty() ? null : String.join(",", p.getMediaExclude()));
+        put(env, "BACKUP_COMPRESSION", p.getCompression().id());
+        put(env, "BACKUP_SPOOL_DIR", p.getSpoolDir());
+        put(env, "BACKUP_ENCRYPTION_RECIPIENT_KEY", p.getEncryption().getRecipientKey());
+        put(env, "BACKUP_ENCRYPTION_SECRET_KEY", p.getEncryption().getSecretKey());
+        put(env, "BACKUP_ENCRYPTION_PASSPHRASE_FILE", p.getEncryption().getPassphraseFile());
+        put(env, "BACKUP_HOST_APP", hostName);
+        put(env, "BACKUP_HOST_VERSION", hostVersion);
+        BackupConfig config = BackupConfigLoader.create().env(env).load();
         BackupManager.Builder builder = config.applyTo(BackupManager.builder());
         if (dataSource == null) {
             builder.noDatabase();
@@ -80,6 +67,20 @@ final class BackupManagerFactory {
         }
         listeners.forEach(builder::listener);
         return builder.classLoader(classLoader).build();
+    }
+
+    private static void put(Map<String, String> env, String name, Object value) {
+        if (value != null) {
+            env.put(name, value.toString().trim());
+        }
+    }
+
+    private static String json(Map<String, Object> options) {
+        try {
+            return JSON.writeValueAsString(options);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings is always JSON", e);
+        }
     }
 
     /**
