@@ -216,6 +216,24 @@ class BackupAutoConfigurationTest {
     }
 
     @Test
+    void aPassphraseFileEncryptsTheBackups() throws IOException {
+        Path passphrase = Files.writeString(tmp.resolve("passphrase"), "correct horse battery staple\n");
+        runner().withPropertyValues("backupkit.encryption.passphrase-file=" + passphrase)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    BackupInfo b = context.getBean(BackupManager.class).create().backup();
+                    assertThat(b.encrypted()).isTrue();
+                    assertThat(context.getBean(BackupManager.class)
+                                    .verify(b.id(), io.backupkit.backup.VerifyMode.DEEP)
+                                    .ok())
+                            .isTrue();
+                });
+        runner().withPropertyValues("backupkit.encryption.passphrase-file=" + tmp.resolve("missing"))
+                .run(context -> assertThat(analysis(context.getStartupFailure()).getDescription())
+                        .contains("backupkit.encryption.passphrase-file"));
+    }
+
+    @Test
     void aMissingDirFailsTheStartNamingTheProperty() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(BackupAutoConfiguration.class))
