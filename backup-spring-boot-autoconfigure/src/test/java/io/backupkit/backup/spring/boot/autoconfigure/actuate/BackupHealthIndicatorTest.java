@@ -3,7 +3,10 @@ package io.backupkit.backup.spring.boot.autoconfigure.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupScheduler;
+import io.backupkit.backup.Schedule;
 import io.backupkit.backup.spring.boot.autoconfigure.BackupStatus;
+import io.backupkit.backup.spring.boot.autoconfigure.ScheduledBackups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,6 +101,16 @@ class BackupHealthIndicatorTest {
         assertThat(health(Duration.ofHours(26)).getStatus()).isEqualTo(Status.DOWN);
         clock.now = clock.now.plus(Duration.ofSeconds(61));
         assertThat(health(Duration.ofHours(26)).getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void aFailedScheduledBackupIsDownWithItsError() throws Exception {
+        ScheduledBackups scheduled = new ScheduledBackups(manager, Schedule.daily(), Duration.ofSeconds(5));
+        Files.delete(tmp.resolve("media")); // the scheduled backup fails
+        assertThat(scheduled.runOnce()).isEqualTo(BackupScheduler.Outcome.FAILED);
+        Health h = new BackupHealthIndicator(status, () -> Optional.of(scheduled), null, clock).health();
+        assertThat(h.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(h.getDetails().get("lastError").toString()).contains("media folder");
     }
 
     @Test

@@ -120,11 +120,24 @@ class BackupsEndpointWebTest {
     }
 
     @Test
-    void aFailedCreateIsCountedAsAFailure() throws Exception {
+    void aBadLabelIsABadRequestAndAFailedCreateIsCountedAsAFailure() throws Exception {
         ResponseEntity<String> bad =
                 http.postForEntity("/actuator/backups", Map.of("labels", "nightly, "), String.class);
         assertThat(bad.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(read(bad).get("error").asText()).contains("a label must be 1-64 characters");
+
+        Path media = home.resolve("media");
+        Path aside = home.resolve("media-aside");
+        Files.move(media, aside); // the media folder is gone: the create fails
+        try {
+            ResponseEntity<String> failed = http.postForEntity("/actuator/backups", Map.of(), String.class);
+            assertThat(failed.getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+            assertThat(read(failed).get("error").asText()).contains("does not exist");
+        } finally {
+            Files.move(aside, media);
+        }
+        assertThat(metric("backupkit.operation.duration?tag=operation:create&tag=outcome:failure", "COUNT"))
+                .isEqualTo(1.0);
     }
 
     private double metric(String query, String statistic) throws IOException {
