@@ -7,6 +7,10 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.BackupScheduler;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
+import io.backupkit.backup.spring.boot.autoconfigure.actuate.BackupEndpointAutoConfiguration;
+import io.backupkit.backup.spring.boot.autoconfigure.actuate.BackupHealthAutoConfiguration;
+import io.backupkit.backup.spring.boot.autoconfigure.actuate.BackupMetricsAutoConfiguration;
+import io.backupkit.backup.spring.boot.autoconfigure.actuate.MeteredBackupManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +84,37 @@ class BackupAutoConfigurationTest {
                                     .database())
                             .isNull();
                 });
+    }
+
+    @Test
+    void withoutMicrometerTheManagerIsNotMetered() throws IOException {
+        runner().withConfiguration(AutoConfigurations.of(BackupMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class)
+                .run(context ->
+                        assertThat(context.getBean(BackupManager.class)).isInstanceOf(MeteredBackupManager.class));
+        runner().withConfiguration(AutoConfigurations.of(BackupMetricsAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader("io.micrometer"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(BackupManager.class);
+                    assertThat(context.getBean(BackupManager.class)).isNotInstanceOf(MeteredBackupManager.class);
+                });
+    }
+
+    @Test
+    void theActuatorAutoConfigurationsAreSkippedBeforeTheirClassesAreReadWhenActuatorIsMissing() throws IOException {
+        // Spring Boot filters auto-configurations on this metadata before it reads them, so a host
+        // without Actuator or Micrometer never meets their conditions' classes
+        java.util.Properties metadata = new java.util.Properties();
+        try (var in = getClass().getResourceAsStream("/META-INF/spring-autoconfigure-metadata.properties")) {
+            assertThat(in).isNotNull();
+            metadata.load(in);
+        }
+        assertThat(metadata.getProperty(BackupEndpointAutoConfiguration.class.getName() + ".ConditionalOnClass"))
+                .isEqualTo("org.springframework.boot.actuate.endpoint.annotation.Endpoint");
+        assertThat(metadata.getProperty(BackupHealthAutoConfiguration.class.getName() + ".ConditionalOnClass"))
+                .isEqualTo("org.springframework.boot.actuate.health.HealthIndicator");
+        assertThat(metadata.getProperty(BackupMetricsAutoConfiguration.class.getName() + ".ConditionalOnClass"))
+                .isEqualTo("io.micrometer.core.instrument.MeterRegistry");
     }
 
     @Test
