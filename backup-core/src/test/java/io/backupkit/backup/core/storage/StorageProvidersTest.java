@@ -1,10 +1,10 @@
 package io.backupkit.backup.core.storage;
 
-import io.backupkit.backup.Setting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ProviderOptions;

@@ -39,7 +39,9 @@ public final class BackupFailureAnalyzer extends AbstractFailureAnalyzer<BackupC
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, BackupConfigurationException cause) {
-        String property = cause.key().map(BackupFailureAnalyzer::property).orElse("backupkit.*");
+        String property = cause.setting().map(SpringSettingNames::property).orElseGet(() -> cause.key()
+                .map(BackupFailureAnalyzer::property)
+                .orElse("backupkit.*"));
         String message = cause.getMessage();
         if (cause.key().isPresent() && !cause.key().get().equals(property)) {
             message = message.replace(cause.key().get(), property); // the library's setting name, as set here

@@ -59,7 +59,8 @@ final class BackupManagerFactory {
         put(env, "BACKUP_HOST_APP", hostName);
         put(env, "BACKUP_HOST_VERSION", hostVersion);
         BackupConfig config = BackupConfigLoader.create().env(env).load();
-        BackupManager.Builder builder = config.applyTo(BackupManager.builder());
+        BackupManager.Builder builder =
+                config.applyTo(BackupManager.builder()).settingNames(SpringSettingNames.INSTANCE);
         if (dataSource == null) {
             builder.noDatabase();
         } else {

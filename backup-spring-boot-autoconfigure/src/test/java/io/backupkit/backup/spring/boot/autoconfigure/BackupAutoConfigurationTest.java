@@ -76,7 +76,9 @@ class BackupAutoConfigurationTest {
                         "backupkit.dir=" + tmp.resolve("backups"), "backupkit.media-dir=" + tmp.resolve("media"))
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(BackupManager.class);
-                    assertThat(context.getBean(BackupManager.class).settings().dumper())
+                    assertThat(context.getBean(BackupManager.class).settings().databaseUrl())
+                            .isNull();
+                    assertThat(context.getBean(BackupManager.class).settings().dataSource())
                             .isNull();
                     assertThat(context.getBean(BackupManager.class)
                                     .create()
@@ -229,10 +231,7 @@ class BackupAutoConfigurationTest {
                                     .schedule()
                                     .windowStart())
                             .isEqualTo(java.time.LocalTime.of(2, 0));
-                    assertThat(context.getBean(BackupManager.class)
-                                    .settings()
-                                    .storage()
-                                    .describe())
+                    assertThat(context.getBean(BackupManager.class).settings().storageLocation())
                             .contains("env-backups");
                 });
     }
