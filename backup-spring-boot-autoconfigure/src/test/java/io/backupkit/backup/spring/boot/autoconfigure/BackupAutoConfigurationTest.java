@@ -279,7 +279,8 @@ class BackupAutoConfigurationTest {
         runner().withPropertyValues("backupkit.storage=nope").run(context -> {
             FailureAnalysis a = analysis(context.getStartupFailure());
             assertThat(a.getDescription())
-                    .contains("unknown storage 'nope' (backupkit.storage)")
+                    .contains("unknown storage 'nope'")
+                    .contains("(backupkit.storage)")
                     .contains("[property: backupkit.storage]");
             assertThat(a.getAction()).contains("backupkit.storage").contains("BACKUPKIT_STORAGE");
         });

@@ -39,7 +39,8 @@ class BackupFailureReportTest {
                 .isInstanceOf(Exception.class);
         assertThat(output)
                 .contains("APPLICATION FAILED TO START")
-                .contains("unknown storage 'nope' (backupkit.storage)")
+                .contains("unknown storage 'nope'")
+                .contains("(backupkit.storage)")
                 .contains("Update backupkit.storage in your application's configuration");
     }
 
