@@ -370,6 +370,15 @@ public final class PostgresDumper implements DatabaseDumper {
 
     /** Before anything changes: other sessions on the database are refused (named) or ended, as asked. */
     private void handleOtherSessions(DumpSource source) {
+        Optional<Connection> lockSession = session.held();
+        if (lockSession.isPresent()) { // the target lock's session: no login of its own
+            try {
+                PgSessions.handle(lockSession.get(), source.terminateSessions(), connection);
+                return;
+            } catch (UnableToRestoreDatabaseException e) {
+                LOG.debug("the lock's session cannot list the others ({}); a session of their own", e.getMessage());
+            }
+        }
         Optional<Connection> opened = jdbc("backupkit-sessions");
         if (opened.isEmpty()) {
             LOG.info("no PostgreSQL JDBC driver: other sessions on {} are not looked for", connection);
@@ -749,19 +758,53 @@ public final class PostgresDumper implements DatabaseDumper {
             props.setProperty("password", connection.password().reveal());
         }
         props.setProperty("connectTimeout", connection.params().getOrDefault("connectTimeout", "10"));
-        props.setProperty("ApplicationName", "backupkit");
-        try (Connection c = DriverManager.getConnection(url, props);
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num'),"
-                        + " pg_catalog.current_setting('server_version')")) {
-            rs.next();
-            return PgVersion.fromVersionNum(Integer.parseInt(rs.getString(1).trim()), rs.getString(2));
+        // for a create, named as the lock's session: the lock, which follows, takes it over (one login less)
+        boolean keep = !forRestore;
+        props.setProperty("ApplicationName", keep ? PgTargetSession.lockSessionName() : "backupkit");
+        Connection c = null;
+        boolean handedOver = false;
+        if (keep) {
+            session.connecting();
+        }
+        try {
+            c = DriverManager.getConnection(url, props);
+            PgVersion version;
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num'),"
+                            + " pg_catalog.current_setting('server_version')")) {
+                rs.next();
+                version = PgVersion.fromVersionNum(
+                        Integer.parseInt(rs.getString(1).trim()), rs.getString(2));
+            }
+            if (keep) {
+                session.offer(c); // the lock's now
+                handedOver = true;
+            }
+            return version;
         } catch (SQLException e) {
             PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());
             String msg = f.explain(connection) + " (" + e.getMessage() + ")";
             throw forRestore
                     ? new UnableToRestoreDatabaseException(msg + ". Nothing was changed.", e)
                     : new UnableToDumpDatabaseException(msg, e);
+        } finally {
+            if (!handedOver) {
+                closeQuietly(c);
+                if (keep) {
+                    session.offer(null); // the lock waits for nothing
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a session", e);
         }
     }
 
