@@ -138,6 +138,9 @@ public final class MysqlDumper implements DatabaseDumper {
     private final String user;
     private final Secret password;
     private final Path binDir;
+    /** The create's or restore's one JDBC session, shared by the version read, the lock and the session check. */
+    private final MysqlLockSession lockSession = new MysqlLockSession();
+
     private final String socket;
     private final List<String> dumpArgs;
     private final List<String> restoreArgs;
@@ -302,13 +305,13 @@ public final class MysqlDumper implements DatabaseDumper {
         checkHeader(source);
         Tools t = resolve(true);
         checkProduct(source.info(), t);
-        try (Connection c = connect()) {
-            MysqlSessions.handle(c, source.terminateSessions(), url.database(), lockName());
-        } catch (SQLException e) {
-            throw new UnableToRestoreDatabaseException(
-                    "cannot connect to database '" + url.database() + "' (" + safe(e.getMessage())
-                            + "); nothing was changed",
-                    e);
+        Optional<Connection> lockSessionHeld = lockSession.held();
+        if (lockSessionHeld.isPresent()) { // the target lock's session: no login of its own
+            // a session kept by a description while the lock was held (the safety backup's) would count
+            lockSession.take().ifPresent(MysqlDumper::closeQuietly);
+            MysqlSessions.handle(lockSessionHeld.get(), source.terminateSessions(), url.database(), lockName());
+        } else {
+            checkOtherSessions(source);
         }
         Path work = source.workDir();
         Path snapshot;
@@ -389,7 +392,8 @@ public final class MysqlDumper implements DatabaseDumper {
         String name = lockName();
         Connection c;
         try {
-            c = connect();
+            Optional<Connection> offered = lockSession.take();
+            c = offered.isPresent() ? offered.get() : connect();
         } catch (SQLException e) {
             // the operation's own connection fails next, with the message that fits it
             LOG.warn("cannot lock database {}: {}", url.database(), safe(e.getMessage()));
@@ -399,7 +403,11 @@ public final class MysqlDumper implements DatabaseDumper {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && rs.getInt(1) == 1) {
-                    return () -> closeQuietly(c);
+                    lockSession.hold(c);
+                    return () -> {
+                        lockSession.hold(null);
+                        closeQuietly(c);
+                    };
                 }
             }
             String holder = lockHolder(c, name);
@@ -413,6 +421,22 @@ public final class MysqlDumper implements DatabaseDumper {
             closeQuietly(c);
             throw new UnableToDumpDatabaseException(
                     "cannot take the lock " + name + " on database '" + url.database() + "': " + safe(e.getMessage()),
+                    e);
+        }
+    }
+
+    /**
+     * Other sessions on the database when no target lock is held: on the session a description kept
+     * for a lock that never came (it would count as another session), or on one of its own.
+     */
+    private void checkOtherSessions(DumpSource source) {
+        Optional<Connection> kept = lockSession.take();
+        try (Connection c = kept.isPresent() ? kept.get() : connect()) {
+            MysqlSessions.handle(c, source.terminateSessions(), url.database(), lockName());
+        } catch (SQLException e) {
+            throw new UnableToRestoreDatabaseException(
+                    "cannot connect to database '" + url.database() + "' (" + safe(e.getMessage())
+                            + "); nothing was changed",
                     e);
         }
     }
@@ -896,7 +920,15 @@ public final class MysqlDumper implements DatabaseDumper {
     private Tools resolve(boolean forRestore) {
         ProductVersion server;
         String versionText;
-        try (Connection c = connect()) {
+        // for a create, the session is handed to the target lock that follows (one login less)
+        boolean keep = !forRestore;
+        boolean handedOver = false;
+        Connection c = null;
+        if (keep) {
+            lockSession.connecting();
+        }
+        try {
+            c = connect();
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT VERSION()")) {
                 rs.next();
@@ -906,8 +938,21 @@ public final class MysqlDumper implements DatabaseDumper {
                     .orElseThrow(() -> new UnableToDumpDatabaseException(
                             "cannot read the server version from '" + versionText + "' at " + where()));
             checkPrivileges(c, server, forRestore);
+            if (keep) {
+                lockSession.offer(c);
+                handedOver = true;
+            }
         } catch (SQLException e) {
             throw connectFailure(e, forRestore);
+        } finally {
+            if (!handedOver) {
+                if (c != null) {
+                    closeQuietly(c);
+                }
+                if (keep) {
+                    lockSession.offer(null);
+                }
+            }
         }
         Tool dump = findTool(server, server.mariadb() ? List.of("mariadb-dump", "mysqldump") : List.of("mysqldump"));
         Tool client =
