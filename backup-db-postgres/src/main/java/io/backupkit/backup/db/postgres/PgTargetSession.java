@@ -59,9 +59,31 @@ final class PgTargetSession {
         return "backupkit-lock pid " + ProcessHandle.current().pid();
     }
 
-    /** A description starts logging in; it ends with {@link #offer} (its session, or null on failure). */
-    synchronized void connecting() {
+    /**
+     * For a create's description: the session holding the lock, when the lock came first (the
+     * description reads on it, no login). Otherwise empty, and the caller logs in and ends with
+     * {@link #offer} (its session, or null on failure). A login in flight, the lock's or another
+     * description's, is waited for first: the two run concurrently, and one login serves both.
+     */
+    synchronized Optional<Connection> borrowHeldOrLogIn() {
+        awaitLogins();
+        if (held != null) {
+            return Optional.of(held);
+        }
         pending++;
+        return Optional.empty();
+    }
+
+    /** Waits, at most {@link #PENDING_MILLIS}, while a login is in flight. */
+    private synchronized void awaitLogins() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PENDING_MILLIS);
+        try {
+            while (pending > 0 && deadline - System.nanoTime() > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's login then fails as cancelled
+        }
     }
 
     /**
@@ -103,28 +125,40 @@ final class PgTargetSession {
         return Optional.ofNullable(held);
     }
 
-    private synchronized Optional<Connection> takeOffered() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PENDING_MILLIS);
-        try {
-            while (offered == null && pending > 0 && deadline - System.nanoTime() > 0) {
-                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the caller's login then fails as cancelled
-            return Optional.empty();
-        }
+    /** The session a description offered, if usable; else empty, and the lock's own login is in flight. */
+    private synchronized Optional<Connection> takeOfferedOrLogIn() {
+        awaitLogins();
         Connection c = offered;
         offered = null;
         try {
-            return c != null && c.isValid(2) ? Optional.of(c) : Optional.empty();
+            if (c != null && c.isValid(2)) {
+                return Optional.of(c);
+            }
         } catch (SQLException e) {
-            return Optional.empty();
+            // closed under us: log in
         }
+        pending++;
+        return Optional.empty();
+    }
+
+    private synchronized void loggedIn() {
+        pending--;
+        notifyAll();
     }
 
     /** {@code pg_try_advisory_lock} on a session of its own; advisory locks block no DDL or DML. */
     TargetLock lock() {
-        Optional<Connection> opened = takeOffered().or(() -> connect.apply(lockSessionName()));
+        Optional<Connection> taken = takeOfferedOrLogIn();
+        try {
+            return lock(taken.isPresent() ? taken : connect.apply(lockSessionName()));
+        } finally {
+            if (taken.isEmpty()) {
+                loggedIn(); // after held is set: a description waiting reads on it
+            }
+        }
+    }
+
+    private TargetLock lock(Optional<Connection> opened) {
         if (opened.isEmpty()) {
             LOG.info("no PostgreSQL JDBC driver: {} is not locked against a second backup or restore", where);
             return TargetLock.NONE;

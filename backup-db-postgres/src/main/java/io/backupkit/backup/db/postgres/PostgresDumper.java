@@ -763,19 +763,16 @@ public final class PostgresDumper implements DatabaseDumper {
         props.setProperty("ApplicationName", keep ? PgTargetSession.lockSessionName() : "backupkit");
         Connection c = null;
         boolean handedOver = false;
-        if (keep) {
-            session.connecting();
-        }
         try {
-            c = DriverManager.getConnection(url, props);
-            PgVersion version;
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num'),"
-                            + " pg_catalog.current_setting('server_version')")) {
-                rs.next();
-                version = PgVersion.fromVersionNum(
-                        Integer.parseInt(rs.getString(1).trim()), rs.getString(2));
+            if (keep) {
+                Optional<Connection> lockSession = session.borrowHeldOrLogIn();
+                if (lockSession.isPresent()) { // the lock came first: read on its session
+                    handedOver = true;
+                    return readVersion(lockSession.get());
+                }
             }
+            c = DriverManager.getConnection(url, props);
+            PgVersion version = readVersion(c);
             if (keep) {
                 session.offer(c); // the lock's now
                 handedOver = true;
@@ -794,6 +791,15 @@ public final class PostgresDumper implements DatabaseDumper {
                     session.offer(null); // the lock waits for nothing
                 }
             }
+        }
+    }
+
+    private static PgVersion readVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num'),"
+                        + " pg_catalog.current_setting('server_version')")) {
+            rs.next();
+            return PgVersion.fromVersionNum(Integer.parseInt(rs.getString(1).trim()), rs.getString(2));
         }
     }
 

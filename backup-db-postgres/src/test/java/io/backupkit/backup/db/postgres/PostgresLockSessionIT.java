@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +44,30 @@ class PostgresLockSessionIT {
             assertThat(advisoryLockHolders()).isEqualTo(described);
         }
         awaitNoLockSession(5);
+    }
+
+    @Test
+    void aDescriptionAfterTheLockReadsOnTheLocksSession() throws Exception {
+        DatabaseDumper dumper = new PostgresDumperProvider().create(db.config(Map.of()));
+        try (DatabaseDumper.TargetLock lock = dumper.lockTarget()) {
+            List<Integer> locked = lockSessions();
+            dumper.describe();
+            assertThat(lockSessions()).as("no login of the description's own").isEqualTo(locked);
+        }
+        awaitNoLockSession(5);
+    }
+
+    @Test
+    void aDescriptionRunningAheadAndTheLockShareOneLogin() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            DatabaseDumper dumper = new PostgresDumperProvider().create(db.config(Map.of()));
+            CompletableFuture<?> described = CompletableFuture.runAsync(dumper::describe); // as a create does
+            try (DatabaseDumper.TargetLock lock = dumper.lockTarget()) {
+                described.get(30, TimeUnit.SECONDS);
+                assertThat(lockSessions()).as("one login in round " + round).hasSize(1);
+            }
+            awaitNoLockSession(5);
+        }
     }
 
     @Test
