@@ -389,10 +389,20 @@ public final class MysqlDumper implements DatabaseDumper {
      */
     @Override
     public TargetLock lockTarget() {
+        Optional<Connection> offered = lockSession.takeOrLogIn();
+        try {
+            return lockTarget(offered);
+        } finally {
+            if (offered.isEmpty()) {
+                lockSession.loggedIn(); // after the session is held: a version read waiting uses it
+            }
+        }
+    }
+
+    private TargetLock lockTarget(Optional<Connection> offered) {
         String name = lockName();
         Connection c;
         try {
-            Optional<Connection> offered = lockSession.take();
             c = offered.isPresent() ? offered.get() : connect();
         } catch (SQLException e) {
             // the operation's own connection fails next, with the message that fits it
@@ -924,11 +934,14 @@ public final class MysqlDumper implements DatabaseDumper {
         boolean keep = !forRestore;
         boolean handedOver = false;
         Connection c = null;
-        if (keep) {
-            lockSession.connecting();
-        }
+        Optional<Connection> lockHeld = keep ? lockSession.borrowHeldOrLogIn() : Optional.empty();
         try {
-            c = connect();
+            if (lockHeld.isPresent()) { // the lock came first: read on its session
+                handedOver = true;
+                c = lockHeld.get();
+            } else {
+                c = connect();
+            }
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT VERSION()")) {
                 rs.next();
@@ -938,7 +951,7 @@ public final class MysqlDumper implements DatabaseDumper {
                     .orElseThrow(() -> new UnableToDumpDatabaseException(
                             "cannot read the server version from '" + versionText + "' at " + where()));
             checkPrivileges(c, server, forRestore);
-            if (keep) {
+            if (keep && !handedOver) {
                 lockSession.offer(c);
                 handedOver = true;
             }

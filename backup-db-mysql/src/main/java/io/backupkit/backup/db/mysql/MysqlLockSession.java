@@ -30,9 +30,30 @@ final class MysqlLockSession {
     private int pending;
     private Connection held;
 
-    /** A version read starts logging in; it ends with {@link #offer} (its session, or null on failure). */
-    synchronized void connecting() {
+    /**
+     * For a create's version read: the session holding the lock when the lock came first (read on
+     * it, no login). Otherwise empty, and the caller logs in and ends with {@link #offer} (its
+     * session, or null on failure). A login in flight, the lock's or another read's, is waited for
+     * first: the two run concurrently in a create, and one login serves both.
+     */
+    synchronized Optional<Connection> borrowHeldOrLogIn() {
+        awaitLogins();
+        if (held != null) {
+            return Optional.of(held);
+        }
         pending++;
+        return Optional.empty();
+    }
+
+    private synchronized void awaitLogins() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PENDING_MILLIS);
+        try {
+            while (pending > 0 && deadline - System.nanoTime() > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Keeps {@code c} for the lock that follows; null: the login failed. */
@@ -64,17 +85,27 @@ final class MysqlLockSession {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** The session offered (waiting for one being opened), if it is still usable. */
-    synchronized Optional<Connection> take() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PENDING_MILLIS);
-        try {
-            while (offered == null && pending > 0 && deadline - System.nanoTime() > 0) {
-                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
+    /**
+     * For the lock: the session offered (waiting for a login in flight), if usable; else empty,
+     * and the lock's own login counts as in flight until {@link #loggedIn()}.
+     */
+    synchronized Optional<Connection> takeOrLogIn() {
+        Optional<Connection> c = take();
+        if (c.isEmpty()) {
+            pending++;
         }
+        return c;
+    }
+
+    /** The lock's own login is over (its session held, or not). */
+    synchronized void loggedIn() {
+        pending--;
+        notifyAll();
+    }
+
+    /** The session offered (waiting for a login in flight), if it is still usable. */
+    synchronized Optional<Connection> take() {
+        awaitLogins();
         Connection c = offered;
         offered = null;
         try {

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,19 @@ class MysqlLockSessionIT {
             assertThat(lockHolder()).isEqualTo(described.get(0));
         }
         awaitNoSession(5);
+    }
+
+    @Test
+    void aDescriptionRunningAheadAndTheLockShareOneLogin() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            DatabaseDumper dumper = dumper();
+            CompletableFuture<?> described = CompletableFuture.runAsync(dumper::describe); // as a create does
+            try (DatabaseDumper.TargetLock lock = dumper.lockTarget()) {
+                described.get(30, TimeUnit.SECONDS);
+                assertThat(sessions()).as("one login in round " + round).hasSize(1);
+            }
+            awaitNoSession(5);
+        }
     }
 
     @Test
