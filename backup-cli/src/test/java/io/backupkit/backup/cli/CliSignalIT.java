@@ -3,6 +3,8 @@ package io.backupkit.backup.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.storage.dropbox.DropboxFakeAccess;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -42,7 +44,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * control on ({@code set -m}) and signalled as a process group, as a terminal does: during the
  * dump, during the media upload and while the manifest is about to be written. The launcher runs a
  * jar whose class path adds {@link PacedStorageProvider}, a filesystem storage that holds the
- * create in the wanted phase and creates a marker file when it gets there (no timed guesses).
+ * create in the wanted phase and creates a marker file when it gets there (no timed guesses). The
+ * same on S3 (S3Proxy) and on the Dropbox fake of backup-storage-dropbox's tests.
  */
 class CliSignalIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -289,6 +292,120 @@ class CliSignalIT {
         } finally {
             proxy.stop();
         }
+    }
+
+    @ParameterizedTest(name = "SIG{0} during the media upload to Dropbox")
+    @CsvSource({"INT, 130", "TERM, 143"})
+    void aSignalDuringADropboxUploadAbandonsTheSessionAndLeavesNothing(String signal, int exit) throws Exception {
+        try (DropboxFakeAccess dropbox = DropboxFakeAccess.start()) {
+            BackupStorage folder = DropboxFakeAccess.storage(dropbox.port(), "/nightly");
+            Path marker = tmp.resolve("at-media-dropbox");
+            Background create = start(dropbox(dropbox, "media", marker), "create", "--json");
+            waitFor(marker, create);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            // an upload session under way (the paced media's stays open for seconds)
+            while (dropbox.count("upload_session/append_v2", 200) == 0 || dropbox.unfinishedSessions() == 0) {
+                assertThat(create.running())
+                        .as("the create ended before its upload began")
+                        .isTrue();
+                assertThat(System.nanoTime() - end)
+                        .as("waiting for the upload session")
+                        .isNegative();
+                Thread.sleep(20);
+            }
+            create.signal(signal);
+            int code = create.exitCode();
+            String err = Files.readString(create.err);
+            assertThat(code).as(err).isEqualTo(exit);
+            assertThat(err.lines().toList())
+                    .as(err)
+                    .singleElement()
+                    .asString()
+                    .startsWith("backup: cancelled (SIG" + signal + "): ")
+                    .contains("nothing was kept");
+            assertThat(folder.list("")).as("nothing listed").isEmpty();
+            assertThat(folder.stat("backup.lease")).as("the lease released").isEmpty();
+            long appends = dropbox.count("upload_session/append_v2", 200);
+            assertThat(dropbox.unfinishedSessions())
+                    .as("the upload session abandoned, never finished")
+                    .isPositive();
+            Thread.sleep(1000);
+            assertThat(dropbox.count("upload_session/append_v2", 200))
+                    .as("nothing appended after the exit")
+                    .isEqualTo(appends);
+
+            long t0 = System.nanoTime();
+            Background again = start(dropbox(dropbox, "none", marker), "create", "--json");
+            assertThat(again.exitCode()).as(Files.readString(again.err)).isZero();
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0))
+                    .as("the next create does not wait for a lease")
+                    .isLessThan(60);
+            assertThat(folder.list("")).extracting(o -> o.name()).anyMatch(n -> n.endsWith(".manifest.json"));
+        }
+    }
+
+    @Test
+    void sigtermToARestoreFromDropboxLeavesDatabaseAndMediaAsTheyWere() throws Exception {
+        try (DropboxFakeAccess dropbox = DropboxFakeAccess.start()) {
+            BackupStorage folder = DropboxFakeAccess.storage(dropbox.port(), "/nightly");
+            Path marker = tmp.resolve("at-restore-dropbox");
+            Background create = start(dropbox(dropbox, "none", marker), "create", "--json");
+            assertThat(create.exitCode()).as(Files.readString(create.err)).isZero();
+            String id = JSON.readTree(create.out.toFile()).path("id").asText();
+            try (Connection c = DriverManager.getConnection(dbUrl, "sa", "");
+                    Statement s = c.createStatement()) {
+                s.execute("DELETE FROM part WHERE id = 1");
+            }
+            Files.writeString(media.resolve("added-since.txt"), "new");
+            List<String> stored =
+                    folder.list("").stream().map(o -> o.name()).sorted().toList();
+
+            Background restore =
+                    start(dropbox(dropbox, "restore", marker), "restore", id, "--yes", "--no-safety-backup");
+            waitFor(marker, restore);
+            restore.signal("TERM");
+            int code = restore.exitCode();
+            String err = Files.readString(restore.err);
+            assertThat(code).as(err).isEqualTo(143);
+            assertThat(err.lines().toList())
+                    .as(err)
+                    .singleElement()
+                    .asString()
+                    .startsWith("backup: cancelled (SIGTERM): ")
+                    .contains("left as they were before");
+            assertThat(partIds()).as("the database as it was").containsExactly(0);
+            assertThat(media.resolve("added-since.txt"))
+                    .as("the media folder as it was")
+                    .exists();
+            assertThat(folder.list("").stream().map(o -> o.name()).sorted().toList())
+                    .as("the storage as it was")
+                    .isEqualTo(stored);
+            assertThat(folder.stat("backup.lease")).as("the lease released").isEmpty();
+
+            Background again = start(dropbox(dropbox, "none", marker), "restore", id, "--yes", "--no-safety-backup");
+            assertThat(again.exitCode()).as(Files.readString(again.err)).isZero();
+            assertThat(partIds()).containsExactly(0, 1);
+            assertThat(media.resolve("added-since.txt")).doesNotExist();
+        }
+    }
+
+    /** The tool's settings for the Dropbox fake, paced at {@code phase} ({@code none}: not paced). */
+    private Map<String, String> dropbox(DropboxFakeAccess dropbox, String phase, Path marker) throws Exception {
+        Map<String, String> env = plain();
+        env.put("BACKUP_STORAGE", PacedStorageProvider.class.getName());
+        env.put("BACKUP_DIR", "/nightly");
+        env.put(
+                "BACKUP_OPTIONS",
+                JSON.writeValueAsString(Map.of(
+                        "delegate",
+                        "dropbox",
+                        "dropbox_port",
+                        dropbox.port(),
+                        "pause_at",
+                        phase,
+                        "marker",
+                        marker.toString())));
+        return env;
     }
 
     private static List<?> multipartUploads(BlobStore store) {

@@ -27,7 +27,8 @@ import java.util.Optional;
  * file created when the create reaches that object. The dump's or media's write then takes 50 ms
  * per write call; the manifest's waits (interruptibly) before it starts. With {@code slow_delete}
  * true, each delete first takes 30 s, whatever interrupts it (a clean-up that hangs). With {@code
- * delegate} {@code s3} the paced storage is an S3 one, configured by the remaining options.
+ * delegate} {@code s3} the paced storage is an S3 one, configured by the remaining options; with
+ * {@code dropbox} one on the Dropbox fake listening on {@code dropbox_port}.
  */
 public final class PacedStorageProvider implements BackupStorageProvider {
     @Override
@@ -50,7 +51,12 @@ public final class PacedStorageProvider implements BackupStorageProvider {
 
     /** The paced storage: a local folder, or with {@code delegate: s3} an S3 one (the other options are its). */
     private static BackupStorage delegate(StorageConfig config) {
-        if (!"s3".equals(config.options().string("delegate").orElse("filesystem"))) {
+        String delegate = config.options().string("delegate").orElse("filesystem");
+        if (delegate.equals("dropbox")) { // the Dropbox fake on port dropbox_port
+            return io.backupkit.backup.storage.dropbox.DropboxFakeAccess.storage(
+                    config.options().integer("dropbox_port", 0), config.location());
+        }
+        if (!delegate.equals("s3")) {
             return new FilesystemStorage(Path.of(config.location()));
         }
         java.util.Map<String, Object> s3 =
@@ -74,6 +80,7 @@ public final class PacedStorageProvider implements BackupStorageProvider {
                     switch (pauseAt) {
                         case "dump" -> name.contains(".db.");
                         case "media" -> name.contains(".media.");
+                        case "none", "restore" -> false;
                         default -> name.endsWith(".manifest.json");
                     };
             if (!target) {

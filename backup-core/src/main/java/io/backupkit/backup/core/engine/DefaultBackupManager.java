@@ -5,6 +5,7 @@ import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupId;
+import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
@@ -50,6 +51,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,7 +115,7 @@ final class DefaultBackupManager implements BackupManager {
         Events.fire(listener, l -> l.backupStarted(options));
         CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
         try (LeaseGuard lease = LeaseGuard.acquire(settings);
-                TargetGuard target = TargetGuard.acquire(settings)) {
+                TargetGuard target = lockTargetForCreate(described)) {
             CreateResult result = new CreateOperation(settings).run(options, false, described);
             LOG.info(
                     "backup {} created ({} bytes) in {}",
@@ -129,6 +131,34 @@ final class DefaultBackupManager implements BackupManager {
             throw reported;
         } finally {
             CreateOperation.awaitQuietly(described); // a create that failed first leaves nothing running
+        }
+    }
+
+    /**
+     * The target lock of a create. The dumper's lock opens a session of its own, and its failure to
+     * connect is worded for either operation; the description running ahead meets the same cause
+     * (a wrong password, a server down) worded for a backup, and is the one reported.
+     */
+    private TargetGuard lockTargetForCreate(CompletableFuture<DatabaseDescription> described) {
+        try {
+            return TargetGuard.acquire(settings);
+        } catch (BackupInProgressException e) {
+            throw e;
+        } catch (BackupException e) {
+            if (described != null) {
+                described.handle((d, failure) -> failure).join();
+                if (described.isCompletedExceptionally()) {
+                    try {
+                        described.join();
+                    } catch (CompletionException ce) {
+                        if (ce.getCause() instanceof BackupException dumpFailure) {
+                            dumpFailure.addSuppressed(e);
+                            throw dumpFailure;
+                        }
+                    }
+                }
+            }
+            throw e;
         }
     }
 

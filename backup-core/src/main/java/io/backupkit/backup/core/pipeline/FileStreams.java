@@ -32,9 +32,7 @@ public final class FileStreams {
      */
     public static InputStream open(Path file, long offset) throws IOException {
         if (file.getFileSystem() != FileSystems.getDefault()) {
-            InputStream in = Files.newInputStream(file);
-            in.skipNBytes(offset);
-            return in;
+            return openNio(file, offset);
         }
         FileInputStream in;
         try {
@@ -45,7 +43,9 @@ public final class FileStreams {
                 missing.initCause(e);
                 throw missing;
             }
-            throw e; // a folder, or no permission: the message says which
+            // it exists now: no permission, a folder, or deleted and created again since (a lease
+            // taken over); NIO's exceptions say which, and a file that is back is read as it is now
+            return openNio(file, offset);
         }
         if (offset > 0) {
             try {
@@ -54,6 +54,17 @@ public final class FileStreams {
                 in.close();
                 throw e;
             }
+        }
+        return in;
+    }
+
+    private static InputStream openNio(Path file, long offset) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        try {
+            in.skipNBytes(offset);
+        } catch (IOException e) {
+            in.close();
+            throw e;
         }
         return in;
     }

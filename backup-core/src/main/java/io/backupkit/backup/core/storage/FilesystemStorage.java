@@ -77,18 +77,15 @@ import org.slf4j.LoggerFactory;
  * written at once: still exclusive, but a reader may see it empty for an instant, which the lease
  * treats as held.
  *
- * <p><b>Atomicity of {@link #deleteIfUnchanged}.</b> The object is renamed to a unique tombstone
- * {@code .<name>.<random>.tomb}: only one caller can move a given file away. The tombstone's
- * version is then compared: if it is the expected one it is deleted ({@code true}); if not, a fresh
- * object had been created meanwhile, and it is put back with an exclusive {@code link(2)} and
- * {@code false} is returned. {@link #createIfAbsent} and {@code deleteIfUnchanged} of a name both
- * hold a lock on the hidden file {@code .<name>.lock} (an {@code fcntl} lock, across processes on
- * the file system, released by the kernel when a process dies), so no create can slip in while an
- * object is away, and the version is compared again under the lock before anything is moved: an
- * object created since the caller's {@code stat} is never moved aside. Of several processes taking
- * over the same stale lease, exactly one wins. Only on
- * a file system without file locks (logged once) could a create slip into those microseconds; the
- * put-back is then dropped with a warning and the lease's renewal detects the loss.
+ * <p><b>Atomicity of {@link #deleteIfUnchanged}.</b> The link of a create, the rename of a commit
+ * and the compare-then-unlink of a conditional delete all hold one {@code fcntl} lock on the hidden
+ * file {@value #LOCK_FILE} (across processes on the file system, released by the kernel when a
+ * process dies; held for microseconds). So the version compared is the one unlinked, of several
+ * processes taking over the same stale lease exactly one wins, and a name is never seen missing
+ * while it has an object: a reader that finds no file may report it gone. On a file system without
+ * file locks (logged once) the object is renamed to a unique tombstone instead, compared there and
+ * deleted or put back: a reader may then see it missing for an instant, and a create slipping into
+ * it drops the put-back with a warning (the lease's renewal detects the loss).
  *
  * <p><b>Permissions.</b> On POSIX file systems objects are created with {@code rw-------} by default
  * (a backup holds the whole database) and a missing folder with the matching {@code rwx------};
@@ -100,7 +97,13 @@ import org.slf4j.LoggerFactory;
 public final class FilesystemStorage implements BackupStorage {
     static final String PARTIAL_SUFFIX = ".partial";
     static final String TOMBSTONE_SUFFIX = ".tomb";
-    static final String LOCK_SUFFIX = ".lock";
+    /**
+     * The hidden file whose {@code fcntl} lock orders creates, commits and conditional deletes in the
+     * folder; named for the default lease, whose lock it was alone in earlier versions, so that
+     * those exclude each other with this one.
+     */
+    static final String LOCK_FILE = ".backup.lease.lock";
+
     private static final Pattern LEFTOVER = Pattern.compile("\\..+\\.[0-9a-f]{16}(\\.partial|\\.tomb)");
     private static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
     private static final int BUFFER_SIZE = 64 * 1024;
@@ -242,16 +245,10 @@ public final class FilesystemStorage implements BackupStorage {
         if (Files.exists(target)) {
             return false;
         }
-        return exclusively(name, () -> createIfAbsentLocked(name, target, content));
-    }
-
-    private boolean createIfAbsentLocked(String name, Path target, byte[] content) throws IOException {
-        if (Files.exists(target)) {
-            return false;
-        }
         if (!hardLinks) {
-            return createExclusive(name, target, content);
+            return exclusively(name, locked -> !Files.exists(target) && createExclusive(name, target, content));
         }
+        // the content is written and synced before the lock is taken: the lock is held for link(2) only
         Path temp = tempPath(name, PARTIAL_SUFFIX);
         try {
             try (FileChannel channel = createTemp(name, temp)) {
@@ -261,9 +258,10 @@ public final class FilesystemStorage implements BackupStorage {
                     channel.force(true);
                 }
             }
-            Optional<Boolean> linked = linkExclusively(target, temp);
+            Optional<Boolean> linked = exclusively(
+                    name, locked -> Files.exists(target) ? Optional.of(false) : linkExclusively(target, temp));
             if (linked.isEmpty()) {
-                return createExclusive(name, target, content);
+                return exclusively(name, locked -> !Files.exists(target) && createExclusive(name, target, content));
             }
             if (linked.get()) {
                 syncFolder();
@@ -283,20 +281,46 @@ public final class FilesystemStorage implements BackupStorage {
         if (object.version() == null) {
             throw new IllegalArgumentException("deleteIfUnchanged needs the version of " + name + " (from stat)");
         }
-        Optional<StoredObject> current = stat(name);
-        if (current.isEmpty() || !object.version().equals(current.get().version())) {
+        if (!isVersion(name, object)) {
             return false;
         }
-        return exclusively(name, () -> deleteIfUnchangedLocked(object, name));
+        boolean deleted = exclusively(
+                name, locked -> locked ? deleteIfStillVersion(object, name) : deleteByTombstone(object, name));
+        if (deleted) {
+            syncFolder();
+        }
+        return deleted;
     }
 
-    private boolean deleteIfUnchangedLocked(StoredObject object, String name) throws IOException {
-        // looked at again under the lock: a racer that replaced the object since the check above is
-        // seen here, and its object is never moved aside (a reader would find it missing meanwhile)
+    private boolean isVersion(String name, StoredObject object) throws IOException {
         Optional<StoredObject> current = stat(name);
-        if (current.isEmpty() || !object.version().equals(current.get().version())) {
+        return current.isPresent() && object.version().equals(current.get().version());
+    }
+
+    /**
+     * Under the folder's lock nothing else can put a file under {@code name} (creates and commits
+     * take it too), so comparing and then deleting is atomic, and the name is never seen missing
+     * unless the object is really gone.
+     */
+    private boolean deleteIfStillVersion(StoredObject object, String name) throws IOException {
+        if (!isVersion(name, object)) {
             return false;
         }
+        try {
+            Files.delete(folder.resolve(name));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false; // removed by a plain delete() since the look
+        } catch (IOException e) {
+            throw failure(name, "cannot delete " + name + " in " + folder + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * Without file locks: rename the object to a unique tombstone (only one caller can move a given
+     * file away), compare the tombstone's version, delete it, or put a newer object back.
+     */
+    private boolean deleteByTombstone(StoredObject object, String name) throws IOException {
         Path target = folder.resolve(name);
         Path tombstone = tempPath(name, TOMBSTONE_SUFFIX);
         try {
@@ -308,7 +332,6 @@ public final class FilesystemStorage implements BackupStorage {
             BasicFileAttributes moved = Files.readAttributes(tombstone, BasicFileAttributes.class);
             if (object.version().equals(version(moved))) {
                 Files.delete(tombstone);
-                syncFolder();
                 return true;
             }
             // we moved away a fresh object created after our stat: put it back, exclusively
@@ -327,28 +350,30 @@ public final class FilesystemStorage implements BackupStorage {
         }
     }
 
-    /** A body that may throw {@link IOException}. */
+    /** What runs under the folder's lock; {@code locked} is false on a file system without file locks. */
     @FunctionalInterface
-    private interface IoBody<T> {
-        T run() throws IOException;
+    private interface LockedBody<T> {
+        T run(boolean locked) throws IOException;
     }
 
-    /** The threads of this JVM that hold a name's lock file (a file lock is per process). */
+    /** The threads of this JVM that hold a folder's lock file (a file lock is per process). */
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS_IN_THIS_JVM = new ConcurrentHashMap<>();
 
     private static volatile boolean fileLocksUnsupportedLogged;
 
     /**
-     * Runs {@code body} holding the name's lock: a lock on {@code .<name>.lock} in the folder
+     * Runs {@code body} holding the folder's lock: a lock on {@value #LOCK_FILE} in the folder
      * ({@code fcntl}: across processes, released by the kernel when a process dies) and, because
-     * such a lock belongs to the whole process, a lock among this JVM's threads. {@link
-     * #createIfAbsent} and {@link #deleteIfUnchanged} both take it, so the instant in which
-     * deleteIfUnchanged has moved an object aside cannot be seen by a create. On a file system
-     * without file locks the body runs without (logged once).
+     * such a lock belongs to the whole process, a lock among this JVM's threads. Everything that
+     * puts a file under an object's name or removes one by version takes it, for microseconds
+     * ({@code link(2)}, {@code rename(2)}, a stat and an {@code unlink(2)}). On a file system without
+     * file locks the body runs without (logged once).
+     *
+     * @param name the object, for messages
      */
-    private <T> T exclusively(String name, IoBody<T> body) throws IOException {
+    private <T> T exclusively(String name, LockedBody<T> body) throws IOException {
         ensureFolder();
-        Path lockFile = folder.resolve("." + name + LOCK_SUFFIX);
+        Path lockFile = folder.resolve(LOCK_FILE);
         ReentrantLock inJvm = LOCKS_IN_THIS_JVM.computeIfAbsent(lockFile, p -> new ReentrantLock());
         // A FileChannel closes at once on an interrupted thread; a cancelled operation must still
         // release its lease, so the wait is not interruptible (it is microseconds) and the thread's
@@ -385,7 +410,7 @@ public final class FilesystemStorage implements BackupStorage {
                         }
                     }
                     try {
-                        return body.run();
+                        return body.run(lock != null);
                     } finally {
                         releaseQuietly(lock);
                     }
@@ -866,7 +891,8 @@ public final class FilesystemStorage implements BackupStorage {
                     throw new IOException("the temp file " + temp + " has " + a.size() + " bytes, " + written
                             + " were written (was it changed by another program?)");
                 }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                // under the folder's lock: a conditional delete never sees its version replaced midway
+                exclusively(name, locked -> Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE));
                 done = true;
                 syncFolder();
                 return toStored(name, a);

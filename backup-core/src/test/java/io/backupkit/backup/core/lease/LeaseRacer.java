@@ -10,9 +10,11 @@ import java.util.Optional;
 
 /**
  * The child process of {@link StorageLeaseProcessTest}: races for the lease in a folder in two
- * rounds, each started by a "go" file, and prints {@code WON} or {@code LOST} per round.
+ * rounds, each started by a "go" file, and prints {@code WON} or {@code LOST} per round. It stays
+ * alive until a third "go" file appears: a lease of an ended process on this host is stale, and a
+ * slower racer would rightly take it over and win too.
  *
- * <p>Arguments: folder, owner, go file of round 1, go file of round 2.
+ * <p>Arguments: folder, owner, go files of round 1, round 2 and of the end.
  */
 public final class LeaseRacer {
     private LeaseRacer() {}
@@ -27,7 +29,7 @@ public final class LeaseRacer {
                 .release();
         System.out.println("READY");
         System.out.flush();
-        for (int round = 0; round < 2; round++) {
+        for (int round = 0; round < 3; round++) {
             Path go = Path.of(args[2 + round]);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!Files.exists(go)) {
@@ -36,6 +38,9 @@ public final class LeaseRacer {
                     System.exit(2);
                 }
                 Thread.onSpinWait();
+            }
+            if (round == 2) {
+                return; // all have answered: a winner may end now (its lease becomes stale at once)
             }
             Optional<StorageLease> lease = StorageLease.tryAcquire(
                     storage, StorageLease.DEFAULT_NAME, owner, Duration.ofMinutes(10), Clock.systemUTC());

@@ -35,6 +35,7 @@ class StorageLeaseProcessTest {
         Path folder = temp.resolve("backups");
         Path go1 = temp.resolve("go1");
         Path go2 = temp.resolve("go2");
+        Path end = temp.resolve("end");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> processes = new ArrayList<>();
         List<BufferedReader> outputs = new ArrayList<>();
@@ -50,7 +51,8 @@ class StorageLeaseProcessTest {
                                 folder.toString(),
                                 "process-" + i,
                                 go1.toString(),
-                                go2.toString())
+                                go2.toString(),
+                                end.toString())
                         .redirectError(temp.resolve("process-" + i + ".err").toFile())
                         .start();
                 processes.add(p);
@@ -82,6 +84,7 @@ class StorageLeaseProcessTest {
             assertThat(round2.stream().filter("WON"::equals).count())
                     .as("winners of a stale lease")
                     .isEqualTo(1);
+            Files.createFile(end);
             for (Process p : processes) {
                 assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(p.exitValue()).isZero();

@@ -36,9 +36,9 @@ class FilesystemStorageContractTest extends BackupStorageContract {
         }
         try (Stream<Path> files = Files.list(folder)) {
             List<String> hidden = files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith(".") && !n.endsWith(FilesystemStorage.LOCK_SUFFIX))
+                    .filter(n -> n.startsWith(".") && !n.equals(FilesystemStorage.LOCK_FILE))
                     .collect(Collectors.toList());
-            // the names' lock files stay (see FilesystemStorage): empty, and never swept
+            // the folder's lock file stays (see FilesystemStorage): empty, and never swept
             assertThat(hidden).as("temp files or tombstones left in " + folder).isEmpty();
         }
     }

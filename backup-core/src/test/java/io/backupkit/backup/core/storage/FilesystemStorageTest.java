@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.backupkit.backup.StoredObjectNotFoundException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
 import io.backupkit.backup.tck.FaultInjectingStorage;
+import io.backupkit.backup.tck.Race;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -44,6 +47,7 @@ class FilesystemStorageTest {
         }
         assertThat(files(folder)).containsExactly("x.bin");
         assertThat(Files.size(folder.resolve("x.bin"))).isEqualTo(100_000);
+        assertThat(folder.resolve(FilesystemStorage.LOCK_FILE)).isEmptyFile(); // the commit's rename held it
     }
 
     @Test
@@ -306,9 +310,13 @@ class FilesystemStorageTest {
         }
     }
 
+    /** The folder's files but its lock file (empty, made by the first commit or create, kept). */
     private static List<String> files(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
-            return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals(FilesystemStorage.LOCK_FILE))
+                    .sorted()
+                    .collect(Collectors.toList());
         }
     }
 
@@ -392,5 +400,40 @@ class FilesystemStorageTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * A reader racing takeovers of a name (conditional delete, then create) finds one whole object
+     * or none, never a storage failure: a file missing at open and back a moment later was read as
+     * an I/O error, which made a racing lease taker fail instead of losing.
+     */
+    @Test
+    void aReaderRacingDeleteAndCreateOfANameSeesAWholeObjectOrNone() throws Exception {
+        FilesystemStorage storage = new FilesystemStorage(temp.resolve("race"), false, null);
+        storage.createIfAbsent("x.lease", "holder-0".getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        List<String> outcomes = Race.run(3, i -> {
+            int seen = 0;
+            int gone = 0;
+            for (int n = 1; System.nanoTime() < deadline; n++) {
+                if (i == 0) {
+                    Optional<StoredObject> current = storage.stat("x.lease");
+                    if (current.isPresent()) {
+                        storage.deleteIfUnchanged(current.get());
+                    }
+                    storage.createIfAbsent("x.lease", ("holder-" + n).getBytes(StandardCharsets.UTF_8));
+                    continue;
+                }
+                try (InputStream in = storage.openRead("x.lease")) {
+                    assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                            .startsWith("holder-");
+                    seen++;
+                } catch (StoredObjectNotFoundException e) {
+                    gone++;
+                }
+            }
+            return i == 0 ? "taker" : seen + " read, " + gone + " gone";
+        });
+        assertThat(outcomes).hasSize(3);
     }
 }

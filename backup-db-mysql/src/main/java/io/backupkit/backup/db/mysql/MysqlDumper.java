@@ -137,6 +137,9 @@ public final class MysqlDumper implements DatabaseDumper {
     private final String user;
     private final Secret password;
     private final Path binDir;
+    /** The create's or restore's one JDBC session, shared by the version read, the lock and the session check. */
+    private final MysqlLockSession lockSession = new MysqlLockSession();
+
     private final String socket;
     private final List<String> dumpArgs;
     private final List<String> restoreArgs;
@@ -301,13 +304,13 @@ public final class MysqlDumper implements DatabaseDumper {
         checkHeader(source);
         Tools t = resolve(true);
         checkProduct(source.info(), t);
-        try (Connection c = connect()) {
-            MysqlSessions.handle(c, source.terminateSessions(), url.database(), lockName());
-        } catch (SQLException e) {
-            throw new UnableToRestoreDatabaseException(
-                    "cannot connect to database '" + url.database() + "' (" + safe(e.getMessage())
-                            + "); nothing was changed",
-                    e);
+        Optional<Connection> lockSessionHeld = lockSession.held();
+        if (lockSessionHeld.isPresent()) { // the target lock's session: no login of its own
+            // a session kept by a description while the lock was held (the safety backup's) would count
+            lockSession.take().ifPresent(MysqlDumper::closeQuietly);
+            MysqlSessions.handle(lockSessionHeld.get(), source.terminateSessions(), url.database(), lockName());
+        } else {
+            checkOtherSessions(source);
         }
         Path work = source.workDir();
         Path snapshot;
@@ -385,10 +388,21 @@ public final class MysqlDumper implements DatabaseDumper {
      */
     @Override
     public TargetLock lockTarget() {
+        Optional<Connection> offered = lockSession.takeOrLogIn();
+        try {
+            return lockTarget(offered);
+        } finally {
+            if (offered.isEmpty()) {
+                lockSession.loggedIn(); // after the session is held: a version read waiting uses it
+            }
+        }
+    }
+
+    private TargetLock lockTarget(Optional<Connection> offered) {
         String name = lockName();
         Connection c;
         try {
-            c = connect();
+            c = offered.isPresent() ? offered.get() : connect();
         } catch (SQLException e) {
             // the operation's own connection fails next, with the message that fits it
             LOG.warn("cannot lock database {}: {}", url.database(), safe(e.getMessage()));
@@ -398,7 +412,11 @@ public final class MysqlDumper implements DatabaseDumper {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && rs.getInt(1) == 1) {
-                    return () -> closeQuietly(c);
+                    lockSession.hold(c);
+                    return () -> {
+                        lockSession.hold(null);
+                        closeQuietly(c);
+                    };
                 }
             }
             String holder = lockHolder(c, name);
@@ -412,6 +430,22 @@ public final class MysqlDumper implements DatabaseDumper {
             closeQuietly(c);
             throw new UnableToDumpDatabaseException(
                     "cannot take the lock " + name + " on database '" + url.database() + "': " + safe(e.getMessage()),
+                    e);
+        }
+    }
+
+    /**
+     * Other sessions on the database when no target lock is held: on the session a description kept
+     * for a lock that never came (it would count as another session), or on one of its own.
+     */
+    private void checkOtherSessions(DumpSource source) {
+        Optional<Connection> kept = lockSession.take();
+        try (Connection c = kept.isPresent() ? kept.get() : connect()) {
+            MysqlSessions.handle(c, source.terminateSessions(), url.database(), lockName());
+        } catch (SQLException e) {
+            throw new UnableToRestoreDatabaseException(
+                    "cannot connect to database '" + url.database() + "' (" + safe(e.getMessage())
+                            + "); nothing was changed",
                     e);
         }
     }
@@ -895,7 +929,18 @@ public final class MysqlDumper implements DatabaseDumper {
         ProductVersion server;
         String versionText;
         long sizeBytes;
-        try (Connection c = connect()) {
+        // for a create, the session is handed to the target lock that follows (one login less)
+        boolean keep = !forRestore;
+        boolean handedOver = false;
+        Connection c = null;
+        Optional<Connection> lockHeld = keep ? lockSession.borrowHeldOrLogIn() : Optional.empty();
+        try {
+            if (lockHeld.isPresent()) { // the lock came first: read on its session
+                handedOver = true;
+                c = lockHeld.get();
+            } else {
+                c = connect();
+            }
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT VERSION(), (SELECT SUM(data_length + index_length)"
                             + " FROM information_schema.tables WHERE table_schema = DATABASE())")) {
@@ -908,8 +953,21 @@ public final class MysqlDumper implements DatabaseDumper {
                     .orElseThrow(() -> new UnableToDumpDatabaseException(
                             "cannot read the server version from '" + versionText + "' at " + where()));
             checkPrivileges(c, server, forRestore);
+            if (keep && !handedOver) {
+                lockSession.offer(c);
+                handedOver = true;
+            }
         } catch (SQLException e) {
             throw connectFailure(e, forRestore);
+        } finally {
+            if (!handedOver) {
+                if (c != null) {
+                    closeQuietly(c);
+                }
+                if (keep) {
+                    lockSession.offer(null);
+                }
+            }
         }
         Tool dump = findTool(server, server.mariadb() ? List.of("mariadb-dump", "mysqldump") : List.of("mysqldump"));
         Tool client =

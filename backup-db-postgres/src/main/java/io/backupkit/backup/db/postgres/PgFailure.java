@@ -103,10 +103,9 @@ enum PgFailure {
     String explain(PgConnection c) {
         return switch (this) {
             case WRONG_PASSWORD -> "PostgreSQL at " + c.where() + " refused the password for user "
-                    + c.userForMessages() + ": check the database password";
-            case NO_PASSWORD -> "PostgreSQL at " + c.where() + " asks for a password for user "
-                    + c.userForMessages() + " but none is configured: configure the database password"
-                    + "";
+                    + c.userForMessages() + ": check the database password configured for that user";
+            case NO_PASSWORD -> "PostgreSQL at " + c.where() + " asks for a password for user " + c.userForMessages()
+                    + " but none is configured: configure the database password";
             case UNKNOWN_DATABASE -> "database \"" + c.database() + "\" does not exist on PostgreSQL at " + c.where()
                     + ": check the database name in the database URL";
             case UNKNOWN_ROLE -> "user " + c.userForMessages() + " does not exist on PostgreSQL at " + c.where()

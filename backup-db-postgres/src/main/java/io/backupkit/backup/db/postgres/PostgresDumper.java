@@ -374,6 +374,15 @@ public final class PostgresDumper implements DatabaseDumper {
 
     /** Before anything changes: other sessions on the database are refused (named) or ended, as asked. */
     private void handleOtherSessions(DumpSource source) {
+        Optional<Connection> lockSession = session.held();
+        if (lockSession.isPresent()) { // the target lock's session: no login of its own
+            try {
+                PgSessions.handle(lockSession.get(), source.terminateSessions(), connection);
+                return;
+            } catch (UnableToRestoreDatabaseException e) {
+                LOG.debug("the lock's session cannot list the others ({}); a session of their own", e.getMessage());
+            }
+        }
         Optional<Connection> opened = jdbc("backupkit-sessions");
         if (opened.isEmpty()) {
             LOG.info("no PostgreSQL JDBC driver: other sessions on {} are not looked for", connection);
@@ -753,21 +762,61 @@ public final class PostgresDumper implements DatabaseDumper {
             props.setProperty("password", connection.password().reveal());
         }
         props.setProperty("connectTimeout", connection.params().getOrDefault("connectTimeout", "10"));
-        props.setProperty("ApplicationName", "backupkit");
-        try (Connection c = DriverManager.getConnection(url, props);
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num'),"
-                        + " pg_catalog.current_setting('server_version'),"
-                        + " pg_catalog.pg_database_size(pg_catalog.current_database())")) {
-            rs.next();
-            sizeBytes = rs.getLong(3);
-            return PgVersion.fromVersionNum(Integer.parseInt(rs.getString(1).trim()), rs.getString(2));
+        // for a create, named as the lock's session: the lock, which follows, takes it over (one login less)
+        boolean keep = !forRestore;
+        props.setProperty("ApplicationName", keep ? PgTargetSession.lockSessionName() : "backupkit");
+        Connection c = null;
+        boolean handedOver = false;
+        try {
+            if (keep) {
+                Optional<Connection> lockSession = session.borrowHeldOrLogIn();
+                if (lockSession.isPresent()) { // the lock came first: read on its session
+                    handedOver = true;
+                    return readVersion(lockSession.get());
+                }
+            }
+            c = DriverManager.getConnection(url, props);
+            PgVersion version = readVersion(c);
+            if (keep) {
+                session.offer(c); // the lock's now
+                handedOver = true;
+            }
+            return version;
         } catch (SQLException e) {
             PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());
             String msg = f.explain(connection) + " (" + e.getMessage() + ")";
             throw forRestore
                     ? new UnableToRestoreDatabaseException(msg + ". Nothing was changed.", e)
                     : new UnableToDumpDatabaseException(msg, e);
+        } finally {
+            if (!handedOver) {
+                closeQuietly(c);
+                if (keep) {
+                    session.offer(null); // the lock waits for nothing
+                }
+            }
+        }
+    }
+
+    private PgVersion readVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num'),"
+                        + " pg_catalog.current_setting('server_version'),"
+                        + " pg_catalog.pg_database_size(pg_catalog.current_database())")) {
+            rs.next();
+            sizeBytes = rs.getLong(3);
+            return PgVersion.fromVersionNum(Integer.parseInt(rs.getString(1).trim()), rs.getString(2));
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a session", e);
         }
     }
 

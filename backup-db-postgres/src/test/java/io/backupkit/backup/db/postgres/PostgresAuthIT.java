@@ -2,8 +2,6 @@ package io.backupkit.backup.db.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.Secret;
@@ -12,136 +10,41 @@ import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.tck.DumpFiles;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Passwords against a server that checks them. The shared local server trusts every connection
- * (pg_hba.conf: trust for 127.0.0.1 and the socket), so this test starts a private throw-away
- * cluster ({@code initdb -A scram-sha-256}, its own port, stopped and deleted afterwards) and proves
+ * Passwords against a server that checks them (the shared local server trusts every connection):
+ * on a private {@link ScramCluster}, proves
  * that the password reaches pg_dump and psql through the PGPASSFILE (with {@code :} and {@code \} in
  * it), and that a wrong or missing password is a typed error naming the cause.
  */
 class PostgresAuthIT {
-    private static final String PASSWORD = "Adm:n\\pw-" + PgTestDatabase.random();
-    private static Path home;
-    private static Path data;
-    private static Path binDir;
-    private static int port;
-    private static boolean asPostgresUser;
+    @RegisterExtension
+    static final ScramCluster CLUSTER = new ScramCluster();
+
+    private static final String PASSWORD = CLUSTER.password();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        PgTestDatabase.requireServer();
-        try {
-            binDir = new PgTools(null, "test")
-                    .find(List.of("initdb", "pg_ctl"), null, "")
-                    .binDir();
-        } catch (RuntimeException e) {
-            unavailable("no initdb/pg_ctl to start a private cluster: " + e.getMessage());
-        }
-        asPostgresUser = "root".equals(System.getProperty("user.name"));
-        home = Files.createTempDirectory("bk-it-scram-");
-        data = home.resolve("data");
-        Path pwFile = home.resolve("pw");
-        Files.writeString(pwFile, PASSWORD + "\n", StandardCharsets.UTF_8);
-        if (asPostgresUser) {
-            run(List.of("chown", "-R", "postgres:postgres", home.toString()), false);
-        }
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        run(
-                List.of(
-                        binDir.resolve("initdb").toString(),
-                        "-D",
-                        data.toString(),
-                        "-U",
-                        "postgres",
-                        "-A",
-                        "scram-sha-256",
-                        "--pwfile=" + pwFile,
-                        "-N",
-                        "-E",
-                        "UTF8",
-                        "--locale=C"),
-                asPostgresUser);
-        Files.delete(pwFile);
-        run(
-                List.of(
-                        binDir.resolve("pg_ctl").toString(),
-                        "-D",
-                        data.toString(),
-                        "-w",
-                        "-l",
-                        home.resolve("log").toString(),
-                        "-o",
-                        "-p " + port + " -k " + home + " -c listen_addresses=127.0.0.1 -c shared_buffers=8MB"
-                                + " -c max_connections=20 -c fsync=off",
-                        "start"),
-                asPostgresUser);
-        try (Connection c = connect("postgres", PASSWORD);
+    static void createDatabase() throws Exception {
+        try (Connection c = CLUSTER.connect("postgres");
                 Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE app");
         }
-        try (Connection c = connect("app", PASSWORD);
+        try (Connection c = CLUSTER.connect("app");
                 Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t AS SELECT g, md5(g::text) AS v FROM generate_series(1, 500) g");
-        }
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (data != null && Files.exists(data.resolve("postmaster.pid"))) {
-            run(
-                    List.of(binDir.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "stop"),
-                    asPostgresUser);
-        }
-        if (home != null) {
-            try (Stream<Path> files = Files.walk(home)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    private static void unavailable(String reason) {
-        if (Boolean.getBoolean("backup.it.required")) {
-            fail(reason + " (backup.it.required=true)");
-        }
-        assumeTrue(false, reason);
-    }
-
-    private static void run(List<String> argv, boolean asPostgres) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        if (asPostgres) {
-            cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        cmd.addAll(argv);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
         }
     }
 
@@ -153,7 +56,7 @@ class PostgresAuthIT {
     }
 
     private static String url(String db) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + db;
+        return CLUSTER.url(db);
     }
 
     private static DatabaseDumper dumper(Secret password) {

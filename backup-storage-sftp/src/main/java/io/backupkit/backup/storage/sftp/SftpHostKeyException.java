@@ -15,7 +15,7 @@ public final class SftpHostKeyException extends UnableToStoreException {
     }
 
     /** The option to fix, e.g. {@code backup_options.known_hosts_file}. */
-    public String setting() {
+    public String option() {
         return setting;
     }
 }

@@ -37,7 +37,7 @@ class SftpBadInputIT {
         o.put("private_key_file", SERVER.strangerKey().toString());
         UnableToStoreException e = failsQuicklyLeavingNothing(o, SftpAuthenticationException.class);
         assertThat(e.getMessage()).contains("refused the login", "backup_options.private_key_file", SshdServer.user());
-        assertThat(((SftpAuthenticationException) e).setting()).isEqualTo("backup_options.private_key_file");
+        assertThat(((SftpAuthenticationException) e).option()).isEqualTo("backup_options.private_key_file");
     }
 
     @Test
@@ -68,7 +68,7 @@ class SftpBadInputIT {
         o.put("known_hosts_file", empty.toString());
         UnableToStoreException e = failsQuicklyLeavingNothing(o, SftpHostKeyException.class);
         assertThat(e.getMessage()).contains("host key", empty.toString(), "backup_options.known_hosts_file");
-        assertThat(((SftpHostKeyException) e).setting()).isEqualTo("backup_options.known_hosts_file");
+        assertThat(((SftpHostKeyException) e).option()).isEqualTo("backup_options.known_hosts_file");
         assertThat(Files.readString(empty)).as("the key was not added").isEmpty();
     }
 
@@ -113,7 +113,7 @@ class SftpBadInputIT {
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(QUICK);
                 assertThat(t).isInstanceOf(SftpPathException.class);
                 assertThat(t.getMessage()).contains("permission denied", "backup_options.path", folder.toString());
-                assertThat(((SftpPathException) t).setting()).isEqualTo("backup_options.path");
+                assertThat(((SftpPathException) t).option()).isEqualTo("backup_options.path");
             }
         }
         assertThat(SshdServer.filesIn(folder)).isEmpty();
