@@ -159,6 +159,7 @@ public interface BackupManager extends AutoCloseable {
         private Path mediaDir;
         private final List<String> mediaExcludes = new ArrayList<>();
         private Compression compression = Compression.ZSTD;
+        private BackupFormat format = BackupFormat.ARCHIVE;
         private int compressionLevel;
         private int compressionWorkers;
         private String encryptionId;
@@ -284,6 +285,12 @@ public interface BackupManager extends AutoCloseable {
         /** How artifacts are compressed (default {@link Compression#ZSTD}). */
         public Builder compression(Compression compression) {
             this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        /** How the storage location keeps backups (default {@link BackupFormat#ARCHIVE}); a location holds one. */
+        public Builder format(BackupFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
             return this;
         }
 
@@ -426,7 +433,8 @@ public interface BackupManager extends AutoCloseable {
                     leaseTtl,
                     BackupListener.all(listeners),
                     clock,
-                    allowSensitiveMediaDir);
+                    allowSensitiveMediaDir,
+                    format);
             return registry.engine().create(settings);
         }
     }

@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param clock the time source (tests use a fixed one)
  * @param allowSensitiveMediaDir whether a media folder of {@code /}, a home folder or a system folder
  *     is accepted (a restore replaces the media folder whole, so these are refused by default)
+ * @param format how the storage location keeps backups ({@code null}: {@link BackupFormat#ARCHIVE})
  */
 public record BackupSettings(
         String name,
@@ -47,7 +48,8 @@ public record BackupSettings(
         Duration leaseTtl,
         BackupListener listener,
         Clock clock,
-        boolean allowSensitiveMediaDir) {
+        boolean allowSensitiveMediaDir,
+        BackupFormat format) {
     /** Requires name, storage, compression, spool folder and lease time; fills in defaults for the rest. */
     public BackupSettings {
         Objects.requireNonNull(name, "name");
@@ -59,5 +61,6 @@ public record BackupSettings(
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         listener = listener == null ? BackupListener.NONE : listener;
         clock = clock == null ? Clock.systemUTC() : clock;
+        format = format == null ? BackupFormat.ARCHIVE : format;
     }
 }

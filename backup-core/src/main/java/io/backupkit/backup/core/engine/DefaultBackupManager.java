@@ -27,6 +27,7 @@ import io.backupkit.backup.UnlockMode;
 import io.backupkit.backup.UnlockResult;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.core.dedup.Repository;
 import io.backupkit.backup.core.lease.StorageLease;
 import io.backupkit.backup.core.manifest.ObjectNames;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
@@ -64,7 +65,7 @@ final class DefaultBackupManager implements BackupManager {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultBackupManager.class);
     /** Artifact names of backups: used only to find leftovers (objects whose manifest is missing). */
     private static final Pattern ARTIFACT =
-            Pattern.compile("(" + BackupId.ID.pattern() + ")\\.(db\\.|media\\.tar|manifest\\.json).*");
+            Pattern.compile("(" + BackupId.ID.pattern() + ")\\.(db\\.|media\\.tar|media\\.tree|manifest\\.json).*");
 
     private final BackupSettings settings;
     private final BackupStorage storage;
@@ -105,6 +106,7 @@ final class DefaultBackupManager implements BackupManager {
     private CreateResult doCreate(CreateOptions options) {
         BackupListener listener = settings.listener();
         MediaFolderGuard.check(settings); // again: a folder may have become a link since build()
+        Repository.checkFormat(storage, settings.format());
         Events.fire(listener, l -> l.backupStarted(options));
         CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
         try (LeaseGuard lease = LeaseGuard.acquire(settings);
@@ -135,6 +137,7 @@ final class DefaultBackupManager implements BackupManager {
     private RestoreResult doRestore(RestoreOptions options) {
         BackupListener listener = settings.listener();
         MediaFolderGuard.check(settings);
+        Repository.checkFormat(storage, settings.format());
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
             BackupInfo backup = catalog.get(options.backup());
             try (TargetGuard target = TargetGuard.acquire(settings)) { // after the lookup: a wrong id touches nothing
@@ -174,12 +177,16 @@ final class DefaultBackupManager implements BackupManager {
     private VerifyResult doVerify(String idOrLatest, boolean deep) {
         BackupInfo backup = catalog.get(idOrLatest);
         List<String> problems = new ArrayList<>();
+        boolean dedup = DedupParts.isDedup(backup);
         for (ArtifactInfo a : backup.artifacts()) {
             Optional<String> problem = ArtifactReader.presence(storage, a).map(ArtifactReader.Problem::text);
-            if (problem.isEmpty() && deep) {
+            if (problem.isEmpty() && deep && !dedup) {
                 problem = deepCheck(backup, a);
             }
             problem.ifPresent(problems::add);
+        }
+        if (deep && dedup && problems.isEmpty()) {
+            problems.addAll(DedupParts.deepCheck(settings, backup));
         }
         if (Thread.currentThread().isInterrupted()) {
             // reads fail on an interrupted thread: what they reported is no finding about the backup
@@ -261,6 +268,7 @@ final class DefaultBackupManager implements BackupManager {
     @Override
     public PruneResult prune(RetentionPolicy policy, PruneMode mode) {
         return tracked("prune", () -> {
+            Repository.checkFormat(storage, settings.format());
             if (mode == PruneMode.DRY_RUN) {
                 return plan(policy, true);
             }
@@ -327,6 +335,12 @@ final class DefaultBackupManager implements BackupManager {
                     deleteObject(name);
                 }
             }
+        }
+        if (scan.unreadableManifests().isEmpty()) {
+            List<BackupInfo> remaining = new ArrayList<>(plan.keep());
+            leftovers.addAll(DedupParts.collectGarbage(settings, remaining, graceLimit, dryRun));
+        }
+        if (!dryRun) {
             settings.listener().phaseFinished(Phase.PRUNE);
         }
         return new PruneResult(plan.keep(), plan.delete(), leftovers, dryRun);

@@ -1,0 +1,125 @@
+package io.backupkit.backup.core.dedup;
+
+import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.IncompleteBackupException;
+import io.backupkit.backup.StoredObjectNotFoundException;
+import io.backupkit.backup.spi.BackupStorage;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Reads chunks, checked against their ids, in the order asked. Chunks stored one after the other
+ * (as a backup wrote them) are read from one open stream of their pack; a jump opens the pack again
+ * at the chunk. Not thread-safe.
+ */
+final class ChunkReader implements AutoCloseable {
+    /** A gap up to this size is read through rather than opening the pack again. */
+    private static final long SKIP_LIMIT = 1 << 20;
+
+    private final BackupStorage storage;
+    private final ChunkIndex index;
+    private final List<CorruptBackupException> damagedIndexes;
+    private final String backup;
+    private String pack;
+    private InputStream in;
+    private long position;
+
+    ChunkReader(BackupStorage storage, Repository.LoadedIndex loaded, String backup) {
+        this.storage = storage;
+        this.index = loaded.index();
+        this.damagedIndexes = loaded.damaged();
+        this.backup = backup;
+    }
+
+    /** The plaintext of {@code ref}. */
+    byte[] read(ChunkRef ref) throws IOException {
+        Location where = index.find(ref.id()).orElseThrow(() -> missing(ref));
+        return Blobs.decode(fetch(ref), ref.length(), ref.id(), where.pack());
+    }
+
+    /** The stored form of {@code ref}, checked to decode to it. */
+    byte[] readBlob(ChunkRef ref) throws IOException {
+        Location where = index.find(ref.id()).orElseThrow(() -> missing(ref));
+        byte[] blob = fetch(ref);
+        Blobs.decode(blob, ref.length(), ref.id(), where.pack());
+        return blob;
+    }
+
+    private byte[] fetch(ChunkRef ref) throws IOException {
+        Location where = index.find(ref.id()).orElseThrow(() -> missing(ref));
+        if (where.rawLength() != ref.length()) {
+            throw new CorruptBackupException(
+                    where.pack(),
+                    "chunk " + ref.id().hex() + " of backup " + backup + " has " + ref.length()
+                            + " bytes, the index says " + where.rawLength() + "; nothing was changed",
+                    null);
+        }
+        position(where);
+        byte[] blob = new byte[where.length()];
+        try {
+            int n = in.readNBytes(blob, 0, blob.length);
+            if (n != blob.length) {
+                throw new EOFException();
+            }
+        } catch (EOFException e) {
+            close();
+            throw new CorruptBackupException(
+                    where.pack(),
+                    "pack " + where.pack() + " is truncated: chunk " + ref.id().hex() + " of backup " + backup
+                            + " is not whole; nothing was changed",
+                    e);
+        }
+        position += blob.length;
+        return blob;
+    }
+
+    private void position(Location where) throws IOException {
+        if (in != null
+                && where.pack().equals(pack)
+                && where.offset() >= position
+                && where.offset() - position <= SKIP_LIMIT) {
+            in.skipNBytes(where.offset() - position);
+            position = where.offset();
+            return;
+        }
+        close();
+        try {
+            in = new BufferedInputStream(storage.openRead(where.pack(), where.offset()), 1 << 20);
+        } catch (StoredObjectNotFoundException e) {
+            throw new IncompleteBackupException(
+                    where.pack(),
+                    "pack " + where.pack() + " is missing from " + storage.describe() + ": backup " + backup
+                            + " cannot be read; nothing was changed");
+        }
+        pack = where.pack();
+        position = where.offset();
+    }
+
+    private CorruptBackupException missing(ChunkRef ref) {
+        String why = damagedIndexes.isEmpty()
+                ? "no index names it"
+                : "no readable index names it (damaged: "
+                        + damagedIndexes.get(0).artifact() + ")";
+        return new CorruptBackupException(
+                "chunk " + ref.id().hex(),
+                "backup " + backup + " uses chunk " + ref.id().hex() + " but " + why
+                        + "; the backup cannot be restored from this storage, nothing was changed",
+                null);
+    }
+
+    @Override
+    public void close() {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // reading is over
+            }
+            in = null;
+            pack = null;
+        }
+    }
+}
