@@ -19,21 +19,34 @@ final class Blobs {
 
     private Blobs() {}
 
-    /** The stored form of {@code buf[off, off + len)} at zstd {@code level} (0: stored as is). */
-    static byte[] encode(byte[] buf, int off, int len, int level) {
+    /**
+     * The stored form of chunk {@code id}, {@code buf[off, off + len)}, at zstd {@code level} (0:
+     * stored as is); with {@code keys} encrypting, the bytes after the codec are sealed to the id.
+     */
+    static byte[] encode(byte[] buf, int off, int len, int level, ChunkId id, Keys keys) {
+        byte[] out = null;
         if (level > 0) {
-            byte[] out = new byte[1 + (int) Zstd.compressBound(len)];
+            out = new byte[1 + (int) Zstd.compressBound(len)];
             ZstdCompressCtx ctx = COMPRESS.get().setLevel(level);
             int n = ctx.compressByteArray(out, 1, out.length - 1, buf, off, len);
-            if (n < len) {
+            out = n < len ? Arrays.copyOf(out, n + 1) : null;
+            if (out != null) {
                 out[0] = ZSTD;
-                return Arrays.copyOf(out, n + 1);
             }
         }
-        byte[] out = new byte[len + 1];
-        out[0] = RAW;
-        System.arraycopy(buf, off, out, 1, len);
-        return out;
+        if (out == null) {
+            out = new byte[len + 1];
+            out[0] = RAW;
+            System.arraycopy(buf, off, out, 1, len);
+        }
+        if (!keys.encrypted()) {
+            return out;
+        }
+        byte[] sealed = keys.seal(Arrays.copyOfRange(out, 1, out.length), id.bytes());
+        byte[] blob = new byte[sealed.length + 1];
+        blob[0] = out[0];
+        System.arraycopy(sealed, 0, blob, 1, sealed.length);
+        return blob;
     }
 
     /**
@@ -41,11 +54,23 @@ final class Blobs {
      *
      * @throws CorruptBackupException when it does not decode to {@code rawLength} bytes of that id
      */
-    static byte[] decode(byte[] blob, int rawLength, ChunkId id, String pack) {
+    static byte[] decode(byte[] stored, int rawLength, ChunkId id, String pack, Keys keys) {
         byte[] plain;
         try {
-            if (blob.length < 1) {
+            if (stored.length < 1) {
                 throw corrupt(id, pack, "it is empty", null);
+            }
+            byte[] blob = stored;
+            if (keys.encrypted()) {
+                byte[] opened;
+                try {
+                    opened = keys.open(Arrays.copyOfRange(stored, 1, stored.length), id.bytes(), pack);
+                } catch (CorruptBackupException e) {
+                    throw corrupt(id, pack, "it does not authenticate", e);
+                }
+                blob = new byte[opened.length + 1];
+                blob[0] = stored[0];
+                System.arraycopy(opened, 0, blob, 1, opened.length);
             }
             if (blob[0] == RAW) {
                 plain = Arrays.copyOfRange(blob, 1, blob.length);
@@ -61,7 +86,7 @@ final class Blobs {
         } catch (ZstdException e) {
             throw corrupt(id, pack, "it does not decompress (" + e.getMessage() + ")", e);
         }
-        if (plain.length != rawLength || !ChunkId.of(plain, 0, plain.length).equals(id)) {
+        if (plain.length != rawLength || !keys.id(plain, 0, plain.length).equals(id)) {
             throw corrupt(id, pack, "its content does not match its id", null);
         }
         return plain;

@@ -23,6 +23,7 @@ final class ChunkReader implements AutoCloseable {
     private final ChunkIndex index;
     private final List<CorruptBackupException> damagedIndexes;
     private final String backup;
+    private final Keys keys;
     private String pack;
     private InputStream in;
     private long position;
@@ -32,19 +33,20 @@ final class ChunkReader implements AutoCloseable {
         this.index = loaded.index();
         this.damagedIndexes = loaded.damaged();
         this.backup = backup;
+        this.keys = loaded.keys();
     }
 
     /** The plaintext of {@code ref}. */
     byte[] read(ChunkRef ref) throws IOException {
         Location where = index.find(ref.id()).orElseThrow(() -> missing(ref));
-        return Blobs.decode(fetch(ref), ref.length(), ref.id(), where.pack());
+        return Blobs.decode(fetch(ref), ref.length(), ref.id(), where.pack(), keys);
     }
 
     /** The stored form of {@code ref}, checked to decode to it. */
     byte[] readBlob(ChunkRef ref) throws IOException {
         Location where = index.find(ref.id()).orElseThrow(() -> missing(ref));
         byte[] blob = fetch(ref);
-        Blobs.decode(blob, ref.length(), ref.id(), where.pack());
+        Blobs.decode(blob, ref.length(), ref.id(), where.pack(), keys);
         return blob;
     }
 

@@ -5,6 +5,7 @@ import io.backupkit.backup.Compression;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.DatabaseDumper;
+import io.backupkit.backup.spi.Encryption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,14 +43,16 @@ public final class DedupCreate {
      *
      * @param compression {@link Compression#NONE} stores chunks as they are; otherwise zstd
      * @param level zstd level, 0 for the default (3)
+     * @param encryption the location's encryption, or {@code null}
      */
     public DedupCreate(
             BackupStorage storage,
             Compression compression,
             int level,
             BackupListener listener,
-            BooleanSupplier cancelled) {
-        this.repository = Repository.openOrCreate(storage);
+            BooleanSupplier cancelled,
+            Encryption encryption) {
+        this.repository = Repository.openOrCreate(storage, encryption);
         Repository.LoadedIndex loaded = repository.loadIndex();
         loaded.damaged()
                 .forEach(e -> listener.warning(e.getMessage() + " (its chunks are stored again by this backup)"));
@@ -84,7 +87,7 @@ public final class DedupCreate {
     /** Dumps the database into chunks; writes the dump's chunk list to {@code artifact}. */
     public void dump(DatabaseDumper dumper, OutputStream artifact) throws IOException {
         DumpList list = new DumpList(artifact);
-        ChunkStore store = new ChunkStore(index, dumpPacks, level);
+        ChunkStore store = new ChunkStore(index, dumpPacks, level, repository.keys());
         try (ChunkingOutputStream chunks = new ChunkingOutputStream(repository.dumpChunker(), store, list::add)) {
             dumper.dump(chunks, listener::warning);
         }
@@ -101,7 +104,7 @@ public final class DedupCreate {
                 excludes,
                 excludedDirs,
                 previous,
-                new ChunkStore(index, mediaPacks, level),
+                new ChunkStore(index, mediaPacks, level, repository.keys()),
                 repository.mediaChunker(),
                 listener,
                 cancelled);

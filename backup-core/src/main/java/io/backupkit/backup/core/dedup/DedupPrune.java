@@ -41,8 +41,9 @@ public final class DedupPrune {
     }
 
     /** The collector for the location's repository, or empty when it holds none. */
-    public static Optional<DedupPrune> of(BackupStorage storage, BackupListener listener) {
-        return Repository.open(storage).map(r -> new DedupPrune(r, listener));
+    public static Optional<DedupPrune> of(
+            BackupStorage storage, io.backupkit.backup.spi.Encryption encryption, BackupListener listener) {
+        return Repository.open(storage, encryption).map(r -> new DedupPrune(r, listener));
     }
 
     /** Marks the chunks of a kept backup's dump list. */

@@ -24,9 +24,9 @@ public final class DedupReader {
     private final Repository.LoadedIndex index;
 
     /** Reads the index of the location; fails when it holds no dedup repository. */
-    public DedupReader(BackupStorage storage) {
+    public DedupReader(BackupStorage storage, io.backupkit.backup.spi.Encryption encryption) {
         this.storage = storage;
-        Repository repository = Repository.open(storage)
+        Repository repository = Repository.open(storage, encryption)
                 .orElseThrow(() -> new io.backupkit.backup.IncompleteBackupException(
                         Repository.CONFIG,
                         storage.describe() + " has no " + Repository.CONFIG

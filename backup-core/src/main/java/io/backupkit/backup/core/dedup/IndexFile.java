@@ -35,6 +35,33 @@ final class IndexFile {
 
     record Entry(ChunkId id, Location location) {}
 
+    /** Writes an index object; with {@code keys} encrypting, sealed to its {@code name}. */
+    static void write(OutputStream target, List<Entry> entries, String name, Keys keys) throws IOException {
+        if (!keys.encrypted()) {
+            write(target, entries);
+            return;
+        }
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        write(plain, entries);
+        target.write(keys.seal(plain.toByteArray(), Keys.context(name)));
+    }
+
+    /** Reads an index object written by {@link #write(OutputStream, List, String, Keys)}. */
+    static void read(InputStream source, String name, Keys keys, BiConsumer<ChunkId, Location> sink)
+            throws IOException {
+        if (!keys.encrypted()) {
+            read(source, name, sink);
+            return;
+        }
+        byte[] plain;
+        try {
+            plain = keys.open(source.readAllBytes(), Keys.context(name), name);
+        } catch (CorruptBackupException e) {
+            throw corrupt(name, "it does not authenticate", e);
+        }
+        read(new java.io.ByteArrayInputStream(plain), name, sink);
+    }
+
     static void write(OutputStream target, List<Entry> entries) throws IOException {
         Map<String, Integer> packs = new LinkedHashMap<>();
         for (Entry e : entries) {

@@ -8,14 +8,18 @@ import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.IncompatibleBackupException;
 import io.backupkit.backup.StoredObjectNotFoundException;
+import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.ObjectWrite;
+import io.backupkit.backup.spi.SealKey;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -39,11 +43,13 @@ public final class Repository {
     private final BackupStorage storage;
     private final FastCdc dumpChunker;
     private final FastCdc mediaChunker;
+    private final Keys keys;
 
-    private Repository(BackupStorage storage, FastCdc dumpChunker, FastCdc mediaChunker) {
+    private Repository(BackupStorage storage, FastCdc dumpChunker, FastCdc mediaChunker, Keys keys) {
         this.storage = storage;
         this.dumpChunker = dumpChunker;
         this.mediaChunker = mediaChunker;
+        this.keys = keys;
     }
 
     /**
@@ -74,9 +80,12 @@ public final class Repository {
         }
     }
 
-    /** Opens the location's repository, creating its config object when there is none yet. */
-    public static Repository openOrCreate(BackupStorage storage) {
-        Optional<Repository> existing = open(storage);
+    /**
+     * Opens the location's repository, creating its config object when there is none yet; with
+     * {@code encryption} (may be null) a new repository gets random keys wrapped by it.
+     */
+    public static Repository openOrCreate(BackupStorage storage, Encryption encryption) {
+        Optional<Repository> existing = open(storage, encryption);
         if (existing.isPresent()) {
             return existing.get();
         }
@@ -88,6 +97,13 @@ public final class Repository {
         config.put("chunk_id", "sha256");
         config.put("chunk_compression", "zstd");
         config.put("pack_size", PackWriter.TARGET);
+        if (encryption != null) {
+            config.put("chunk_id", "hmac-sha256");
+            config.put("chunk_encryption", "aes-256-gcm");
+            config.put("encryption", encryption.id());
+            config.put("key_id", encryption.keyId());
+            config.put("keys", wrap(encryption, Keys.generate()));
+        }
         try {
             storage.createIfAbsent(CONFIG, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
         } catch (IOException e) {
@@ -97,11 +113,52 @@ public final class Repository {
                     "cannot write " + CONFIG + " to " + storage.describe() + ": " + e.getMessage(),
                     e);
         }
-        return open(storage).orElseThrow();
+        return open(storage, encryption).orElseThrow();
+    }
+
+    private static String wrap(Encryption encryption, byte[] material) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream enc = encryption.encrypt(out, CONFIG, SealKey.random())) {
+            enc.write(material);
+        } catch (IOException e) {
+            throw new IllegalStateException("encrypting the dedup keys failed", e);
+        }
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    private static Keys unwrap(BackupStorage storage, JsonNode config, Encryption encryption) {
+        String keyId = config.path("key_id").asText();
+        if (encryption == null || !encryption.canDecrypt()) {
+            throw new UnableToDecryptException(
+                    keyId,
+                    "the dedup backups in " + storage.describe() + " are encrypted ("
+                            + config.path("encryption").asText()
+                            + ", key " + keyId + "): configure its secret key (BACKUP_ENCRYPTION_SECRET_KEY) or"
+                            + " passphrase (BACKUP_ENCRYPTION_PASSPHRASE_FILE); backing up needs it too, to find"
+                            + " the chunks stored before",
+                    null);
+        }
+        byte[] wrapped;
+        try {
+            wrapped = Base64.getDecoder().decode(config.path("keys").asText());
+        } catch (IllegalArgumentException e) {
+            throw new CorruptBackupException(CONFIG, CONFIG + " in " + storage.describe() + " has no readable keys", e);
+        }
+        byte[] material;
+        try (java.io.InputStream in = encryption.decrypt(new java.io.ByteArrayInputStream(wrapped), CONFIG)) {
+            material = in.readAllBytes();
+        } catch (IOException e) {
+            throw new CorruptBackupException(
+                    CONFIG, "the keys in " + CONFIG + " cannot be decrypted: " + e.getMessage(), e);
+        }
+        if (material.length != Keys.LENGTH) {
+            throw new CorruptBackupException(CONFIG, "the keys in " + CONFIG + " have the wrong length", null);
+        }
+        return Keys.of(material);
     }
 
     /** The location's repository, or empty when it has no config object. */
-    public static Optional<Repository> open(BackupStorage storage) {
+    public static Optional<Repository> open(BackupStorage storage, Encryption encryption) {
         JsonNode config;
         try (InputStream in = storage.openRead(CONFIG)) {
             config = JSON.readTree(in.readNBytes(1 << 16));
@@ -121,10 +178,20 @@ public final class Repository {
             throw new CorruptBackupException(
                     CONFIG, CONFIG + " in " + storage.describe() + " is not a dedup repository config", null);
         }
+        Keys keys = Keys.NONE;
+        if (config.has("keys")) {
+            keys = unwrap(storage, config, encryption);
+        } else if (encryption != null) {
+            throw new BackupConfigurationException(
+                    "BACKUP_ENCRYPTION_RECIPIENT_KEY",
+                    storage.describe() + " holds unencrypted dedup backups; a dedup location is encrypted or not from"
+                            + " its first backup on: turn encryption off for it, or choose another location");
+        }
         return Optional.of(new Repository(
                 storage,
                 parse(config.path("dump_chunker").asText()),
-                parse(config.path("media_chunker").asText())));
+                parse(config.path("media_chunker").asText()),
+                keys));
     }
 
     private static FastCdc parse(String text) {
@@ -148,8 +215,12 @@ public final class Repository {
         return mediaChunker;
     }
 
+    Keys keys() {
+        return keys;
+    }
+
     /** What the index objects say; damaged ones are listed, not thrown. */
-    record LoadedIndex(ChunkIndex index, List<String> indexObjects, List<CorruptBackupException> damaged) {}
+    record LoadedIndex(ChunkIndex index, List<String> indexObjects, List<CorruptBackupException> damaged, Keys keys) {}
 
     LoadedIndex loadIndex() {
         ChunkIndex index = new ChunkIndex();
@@ -158,7 +229,7 @@ public final class Repository {
         for (StoredObject o : list(INDEX_PREFIX)) {
             names.add(o.name());
             try (InputStream in = storage.openRead(o.name())) {
-                IndexFile.read(in, o.name(), index::add);
+                IndexFile.read(in, o.name(), keys, index::add);
             } catch (CorruptBackupException e) {
                 LOG.warn(e.getMessage());
                 damaged.add(e);
@@ -167,14 +238,14 @@ public final class Repository {
                         storage.describe(), o.name(), "cannot read " + o.name() + ": " + e.getMessage(), e);
             }
         }
-        return new LoadedIndex(index, names, damaged);
+        return new LoadedIndex(index, names, damaged, keys);
     }
 
     /** Writes an index object with {@code entries}; returns its name. */
     String writeIndex(List<IndexFile.Entry> entries) {
         String name = INDEX_PREFIX + random();
         try (ObjectWrite w = storage.openWrite(name)) {
-            IndexFile.write(w.stream(), entries);
+            IndexFile.write(w.stream(), entries, name, keys);
             w.commit();
             return name;
         } catch (IOException e) {

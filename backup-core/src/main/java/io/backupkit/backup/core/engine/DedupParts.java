@@ -2,7 +2,6 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupCancelledException;
-import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupId;
@@ -68,15 +67,14 @@ final class DedupParts {
 
     /** Starts the dedup side of a backup: opens the repository, reads the previous media tree. */
     static DedupCreate startCreate(BackupSettings settings, BackupListener listener, BooleanSupplier cancelled) {
-        if (settings.encryption() != null) {
-            throw new BackupConfigurationException(
-                    "BACKUP_FORMAT",
-                    "encrypted dedup backups are not supported yet: use BACKUP_FORMAT=archive with encryption,"
-                            + " or dedup without it");
-        }
         Repository.checkFormat(settings.storage(), BackupFormat.DEDUP);
         DedupCreate create = new DedupCreate(
-                settings.storage(), settings.compression(), settings.compressionLevel(), listener, cancelled);
+                settings.storage(),
+                settings.compression(),
+                settings.compressionLevel(),
+                listener,
+                cancelled,
+                settings.encryption());
         previousMedia(settings, listener).ifPresent(b -> {
             ArtifactInfo tree = b.artifact(ArtifactInfo.MEDIA).orElseThrow();
             try {
@@ -140,7 +138,7 @@ final class DedupParts {
 
     /** Deep check of a dedup backup: its lists and trees, and every chunk they name. */
     static List<String> deepCheck(BackupSettings settings, BackupInfo backup) {
-        DedupReader reader = new DedupReader(settings.storage());
+        DedupReader reader = new DedupReader(settings.storage(), settings.encryption());
         List<String> problems = new ArrayList<>();
         for (ArtifactInfo a : backup.artifacts()) {
             try {
@@ -164,7 +162,7 @@ final class DedupParts {
      */
     static List<String> collectGarbage(
             BackupSettings settings, List<BackupInfo> kept, Instant graceLimit, boolean dryRun) {
-        Optional<DedupPrune> prune = DedupPrune.of(settings.storage(), settings.listener());
+        Optional<DedupPrune> prune = DedupPrune.of(settings.storage(), settings.encryption(), settings.listener());
         if (prune.isEmpty()) {
             return List.of();
         }
@@ -210,7 +208,7 @@ final class DedupParts {
         Restore(BackupSettings settings, BackupInfo backup) {
             this.settings = settings;
             this.backup = backup;
-            this.reader = new DedupReader(settings.storage());
+            this.reader = new DedupReader(settings.storage(), settings.encryption());
         }
 
         /** Writes the dump into the work folder from its chunks, each checked; returns the file. */

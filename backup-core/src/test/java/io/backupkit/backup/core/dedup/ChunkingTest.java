@@ -21,7 +21,7 @@ class ChunkingTest {
     @Test
     void chunksStayWithinTheirLimitsAndAverageNearTheTarget() throws IOException {
         byte[] data = random(8 << 20, 1);
-        List<ChunkRef> chunks = chunk(data, new ChunkStore(new ChunkIndex(), new PackWriter(storage), 3));
+        List<ChunkRef> chunks = chunk(data, new ChunkStore(new ChunkIndex(), new PackWriter(storage), 3, Keys.NONE));
         assertThat(chunks.stream().mapToLong(ChunkRef::length).sum()).isEqualTo(data.length);
         for (int i = 0; i < chunks.size() - 1; i++) {
             assertThat(chunks.get(i).length()).isBetween(FastCdc.DUMP.min(), FastCdc.DUMP.max());
@@ -40,7 +40,7 @@ class ChunkingTest {
 
         ChunkIndex index = new ChunkIndex();
         PackWriter packs = new PackWriter(storage);
-        ChunkStore store = new ChunkStore(index, packs, 3);
+        ChunkStore store = new ChunkStore(index, packs, 3, Keys.NONE);
         List<ChunkRef> first = chunk(data, store);
         long storedFirst = packs.bytes();
         List<ChunkRef> second = chunk(shifted, store);
@@ -57,11 +57,11 @@ class ChunkingTest {
         PackWriter packs = new PackWriter(storage);
         byte[] data = new byte[200_000];
         Arrays.fill(data, (byte) 'x'); // compressible
-        List<ChunkRef> refs = chunk(data, new ChunkStore(index, packs, 3));
+        List<ChunkRef> refs = chunk(data, new ChunkStore(index, packs, 3, Keys.NONE));
         for (IndexFile.Entry e : packs.finish()) {
             index.add(e.id(), e.location());
         }
-        Repository.LoadedIndex loaded = new Repository.LoadedIndex(index, List.of(), List.of());
+        Repository.LoadedIndex loaded = new Repository.LoadedIndex(index, List.of(), List.of(), Keys.NONE);
         ByteArrayOutputStream back = new ByteArrayOutputStream();
         try (ChunkReader reader = new ChunkReader(storage, loaded, "test")) {
             for (ChunkRef r : refs) {
@@ -72,9 +72,9 @@ class ChunkingTest {
 
         ChunkRef first = refs.get(0);
         Location where = index.find(first.id()).orElseThrow();
-        byte[] blob = Blobs.encode(data, 0, first.length(), 3);
+        byte[] blob = Blobs.encode(data, 0, first.length(), 3, first.id(), Keys.NONE);
         blob[blob.length / 2] ^= 1;
-        assertThatThrownBy(() -> Blobs.decode(blob, first.length(), first.id(), where.pack()))
+        assertThatThrownBy(() -> Blobs.decode(blob, first.length(), first.id(), where.pack(), Keys.NONE))
                 .isInstanceOf(CorruptBackupException.class)
                 .hasMessageContaining(where.pack());
     }

@@ -169,6 +169,62 @@ class DedupFormatTest {
     }
 
     @Test
+    void aMissingPackIsReportedAndTheRestoreRefusedBeforeAnythingChanges() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        f.createDatabase();
+        f.createMedia();
+        try (BackupManager backups = dedup(f).build()) {
+            BackupInfo info = backups.create().backup();
+            for (Path pack : packs(f.backups)) {
+                Files.delete(pack);
+            }
+            assertThat(backups.verify(info.id().value(), VerifyMode.DEEP).problems())
+                    .anySatisfy(p -> assertThat(p).contains("is missing"));
+            f.write("after.txt", 10, 1);
+            Map<String, String> media = f.mediaState();
+            assertThatThrownBy(() -> backups.restore(RestoreOptions.of(info.id().value())))
+                    .isInstanceOf(CorruptBackupException.class)
+                    .hasMessageContaining("nothing was changed");
+            assertThat(f.mediaState()).isEqualTo(media);
+        }
+    }
+
+    @Test
+    void aRepositoryOfANewerFormatVersionIsRefused() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        f.createMedia();
+        try (BackupManager backups =
+                mediaOnly(f, f.backups).format(BackupFormat.DEDUP).build()) {
+            backups.create();
+            Path config = f.backups.resolve("dedup-config.json");
+            Files.writeString(config, Files.readString(config).replaceAll("\"version\" : 1", "\"version\" : 2"));
+            assertThatThrownBy(backups::create)
+                    .isInstanceOf(io.backupkit.backup.IncompatibleBackupException.class)
+                    .hasMessageContaining("version 2");
+        }
+    }
+
+    @Test
+    void roundTripOnAStorageWithoutLocalFiles() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        f.createDatabase();
+        f.createMedia();
+        String db = f.databaseState();
+        Map<String, String> media = f.mediaState();
+        try (BackupManager backups = dedup(f).storage("memory", "dedup-" + System.nanoTime(), Map.of())
+                .build()) {
+            BackupInfo first = backups.create().backup();
+            f.write("attachments/new-file.bin", 100_000, 9);
+            BackupInfo second = backups.create().backup();
+            assertThat(backups.verify(second.id().value(), VerifyMode.DEEP).ok())
+                    .isTrue();
+            backups.restore(RestoreOptions.of(first.id().value()).withSafetyBackup(false));
+            assertThat(f.databaseState()).isEqualTo(db);
+            assertThat(f.mediaState()).isEqualTo(media);
+        }
+    }
+
+    @Test
     void aLocationHoldsOneFormatAndSaysSo() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         f.createMedia();

@@ -81,9 +81,14 @@ class PostgresDedupIT {
             assertThat(db.snapshot()).isEqualTo(firstState);
 
             backups.prune(
-                    RetentionPolicy.builder().keepLast(1).leftoverGrace(Duration.ZERO).build(), PruneMode.APPLY);
+                    RetentionPolicy.builder()
+                            .keepLast(1)
+                            .leftoverGrace(Duration.ZERO)
+                            .build(),
+                    PruneMode.APPLY);
             assertThat(backups.list()).extracting(BackupInfo::id).containsExactly(second.id());
-            assertThat(backups.verify(second.id().value(), VerifyMode.DEEP).problems()).isEmpty();
+            assertThat(backups.verify(second.id().value(), VerifyMode.DEEP).problems())
+                    .isEmpty();
             PgFixture.changeEverything(db);
             backups.restore(RestoreOptions.of(second.id().value()).withSafetyBackup(false));
             assertThat(db.snapshot()).isEqualTo(secondState);
