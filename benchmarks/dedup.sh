@@ -218,7 +218,7 @@ x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
   for t in archive dedup restic; do
     a1=$(val "added1 $t"); a2=$(val "added2 $t")
     r2="$(val "restore2 $t")"; r1="$(val "restore1 $t")"
-    echo "| $t | $(val "backup1 $t") s, $(mbs "$a1") MB | $(val "backup2 $t") s | $(mbs "$a2") MB ($(pct "$a2" "$a1") of the first) | ${r2:+$r2 s}${r2:--} | ${r1:+$r1 s}${r1:--} |"
+    echo "| $t | $(val "backup1 $t") s, $(mbs "$a1") MB | $(val "backup2 $t") s | $(mbs "$a2") MB ($(pct "$a2" "$a1") of the first) | ${r2:-n/a} s | ${r1:-n/a} s |"
   done
   echo
   echo "Targets: second dedup backup adds $(pct "$(val 'added2 dedup')" "$(val 'added1 dedup')") of the first's bytes (<= 10%) and"

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Reads chunks, checked against their ids, in the order asked. Chunks stored one after the other
- * (as a backup wrote them) are read from one open stream of their pack; a jump opens the pack again
- * at the chunk. Not thread-safe.
+ * (as a backup wrote them) are read from one open stream of their pack; a few packs stay open at
+ * once, so a stream whose chunks alternate between an old pack and a new one reads each pack
+ * forward; a jump back opens the pack again at the chunk. Not thread-safe.
  */
 final class ChunkReader implements AutoCloseable {
     /** A gap up to this size is read through rather than opening the pack again. */
@@ -24,9 +25,21 @@ final class ChunkReader implements AutoCloseable {
     private final List<CorruptBackupException> damagedIndexes;
     private final String backup;
     private final Keys keys;
-    private String pack;
-    private InputStream in;
-    private long position;
+    /** Packs kept open at once. */
+    private static final int OPEN = 6;
+
+    /** An open pack stream and where it is. */
+    private static final class Cursor {
+        final InputStream in;
+        long position;
+
+        Cursor(InputStream in, long position) {
+            this.in = in;
+            this.position = position;
+        }
+    }
+
+    private final java.util.LinkedHashMap<String, Cursor> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
     ChunkReader(BackupStorage storage, Repository.LoadedIndex loaded, String backup) {
         this.storage = storage;
@@ -59,10 +72,10 @@ final class ChunkReader implements AutoCloseable {
                             + " bytes, the index says " + where.rawLength() + "; nothing was changed",
                     null);
         }
-        position(where);
+        Cursor cursor = position(where);
         byte[] blob = new byte[where.length()];
         try {
-            int n = in.readNBytes(blob, 0, blob.length);
+            int n = cursor.in.readNBytes(blob, 0, blob.length);
             if (n != blob.length) {
                 throw new EOFException();
             }
@@ -74,30 +87,35 @@ final class ChunkReader implements AutoCloseable {
                             + " is not whole; nothing was changed",
                     e);
         }
-        position += blob.length;
+        cursor.position += blob.length;
         return blob;
     }
 
-    private void position(Location where) throws IOException {
-        if (in != null
-                && where.pack().equals(pack)
-                && where.offset() >= position
-                && where.offset() - position <= SKIP_LIMIT) {
-            in.skipNBytes(where.offset() - position);
-            position = where.offset();
-            return;
+    private Cursor position(Location where) throws IOException {
+        Cursor c = open.get(where.pack());
+        if (c != null && where.offset() >= c.position && where.offset() - c.position <= SKIP_LIMIT) {
+            c.in.skipNBytes(where.offset() - c.position);
+            c.position = where.offset();
+            return c;
         }
-        close();
+        if (c != null) {
+            closeQuietly(open.remove(where.pack()));
+        } else if (open.size() >= OPEN) {
+            var eldest = open.entrySet().iterator().next();
+            closeQuietly(eldest.getValue());
+            open.remove(eldest.getKey());
+        }
         try {
-            in = new BufferedInputStream(storage.openRead(where.pack(), where.offset()), 1 << 20);
+            c = new Cursor(
+                    new BufferedInputStream(storage.openRead(where.pack(), where.offset()), 256 << 10), where.offset());
         } catch (StoredObjectNotFoundException e) {
             throw new IncompleteBackupException(
                     where.pack(),
                     "pack " + where.pack() + " is missing from " + storage.describe() + ": backup " + backup
                             + " cannot be read; nothing was changed");
         }
-        pack = where.pack();
-        position = where.offset();
+        open.put(where.pack(), c);
+        return c;
     }
 
     private CorruptBackupException missing(ChunkRef ref) {
@@ -112,16 +130,17 @@ final class ChunkReader implements AutoCloseable {
                 null);
     }
 
+    private static void closeQuietly(Cursor c) {
+        try {
+            c.in.close();
+        } catch (IOException ignored) {
+            // reading is over
+        }
+    }
+
     @Override
     public void close() {
-        if (in != null) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // reading is over
-            }
-            in = null;
-            pack = null;
-        }
+        open.values().forEach(ChunkReader::closeQuietly);
+        open.clear();
     }
 }
