@@ -10,7 +10,8 @@
 #   --scale  small (default: about 30 MB database, 20 MB media, for CI) or full (the benchmark's
 #            700 MB database and 550 MB media folder of 2,000 files; opt-in, about half an hour)
 #   --work   where data, stores and results go (default benchmarks/work-dedup, gitignored)
-#   --report the Markdown table (default: benchmarks/DEDUP.md for full, DIR/DEDUP-small.md for small)
+#   --report the Markdown table (default: DIR/DEDUP-<scale>.md; benchmarks/DEDUP.md holds the results
+#            and notes of the last runs)
 #   --clean  drop the database and delete DIR at the end, pass or fail (CI)
 #
 # restic (Debian's package) gets the dump piped in with --stdin and the media folder as a path,
@@ -43,7 +44,7 @@ case "$SCALE" in
 esac
 mkdir -p "$WORK"
 WORK="$(cd "$WORK" && pwd)"
-[ -n "$REPORT" ] || { [ "$SCALE" = full ] && REPORT="$ROOT/benchmarks/DEDUP.md" || REPORT="$WORK/DEDUP-$SCALE.md"; }
+[ -n "$REPORT" ] || REPORT="$WORK/DEDUP-$SCALE.md"
 
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '(^|_)BACKUP_' || true)
