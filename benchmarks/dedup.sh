@@ -73,6 +73,9 @@ PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
 
 log "checking the command line tool (./backup --version builds it when stale)"
 "$ROOT/backup" --version >/dev/null || die "./backup --version failed"
+# the timed runs use a snapshot of the jar: a source edited meanwhile cannot trigger a build inside a measurement
+JAR="$WORK/backup-cli.jar"
+cp "$ROOT/backup-cli/target/backup-cli.jar" "$JAR"
 
 # ---- data -------------------------------------------------------------------------------------
 log "generating $DB ($ITEMS items, $ATTACH attachments) and $MEDIA ($FILES files, $MEDIA_MB MB)"
@@ -129,7 +132,7 @@ cli() { # format args...
   local format="$1"; shift
   env BACKUP_STORAGE=filesystem BACKUP_DIR="$WORK/store-$format" BACKUP_FORMAT="$format" \
     BACKUP_DATABASE_URL="$PG_URL" BACKUP_DATABASE_USER="$PGUSER" BACKUP_MEDIA_DIR="$MEDIA" \
-    BACKUP_SPOOL_DIR="$WORK/spool" JAVA_OPTS="-Xmx64m" "$ROOT/backup" --quiet "$@"
+    BACKUP_SPOOL_DIR="$WORK/spool" BACKUP_CLI_JAR="$JAR" JAVA_OPTS="-Xmx64m" "$ROOT/backup" --quiet "$@"
 }
 PASSFILE="$WORK/restic-password"
 ( umask 077; head -c 24 /dev/urandom | base64 > "$PASSFILE" )
@@ -143,7 +146,7 @@ restic_backup() {
   wait "$p1" && wait "$p2"
 }
 # the timed commands run in a child bash under GNU time
-export ROOT WORK PG_URL PGUSER MEDIA PG_BIN DB
+export ROOT WORK PG_URL PGUSER MEDIA PG_BIN DB JAR
 export -f cli restic_backup
 
 : > "$RESULTS"
