@@ -3,6 +3,7 @@ package io.backupkit.backup.core.engine;
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
@@ -106,11 +107,11 @@ final class DefaultBackupManager implements BackupManager {
     private CreateResult doCreate(CreateOptions options) {
         BackupListener listener = settings.listener();
         MediaFolderGuard.check(settings); // again: a folder may have become a link since build()
-        Repository.checkFormat(storage, settings.format());
         Events.fire(listener, l -> l.backupStarted(options));
         CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
         try (LeaseGuard lease = LeaseGuard.acquire(settings);
                 TargetGuard target = TargetGuard.acquire(settings)) {
+            Repository.checkFormat(storage, settings.format());
             CreateResult result = new CreateOperation(settings).run(options, false, described);
             LOG.info(
                     "backup {} created ({} bytes) in {}",
@@ -137,8 +138,8 @@ final class DefaultBackupManager implements BackupManager {
     private RestoreResult doRestore(RestoreOptions options) {
         BackupListener listener = settings.listener();
         MediaFolderGuard.check(settings);
-        Repository.checkFormat(storage, settings.format());
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+            Repository.checkFormat(storage, settings.format());
             BackupInfo backup = catalog.get(options.backup());
             try (TargetGuard target = TargetGuard.acquire(settings)) { // after the lookup: a wrong id touches nothing
                 Events.fire(listener, l -> l.restoreStarted(backup));
@@ -268,11 +269,12 @@ final class DefaultBackupManager implements BackupManager {
     @Override
     public PruneResult prune(RetentionPolicy policy, PruneMode mode) {
         return tracked("prune", () -> {
-            Repository.checkFormat(storage, settings.format());
             if (mode == PruneMode.DRY_RUN) {
+                Repository.checkFormat(storage, settings.format());
                 return plan(policy, true);
             }
             try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+                Repository.checkFormat(storage, settings.format());
                 return plan(policy, false);
             }
         });
@@ -336,9 +338,14 @@ final class DefaultBackupManager implements BackupManager {
                 }
             }
         }
-        if (scan.unreadableManifests().isEmpty()) {
-            List<BackupInfo> remaining = new ArrayList<>(plan.keep());
-            leftovers.addAll(DedupParts.collectGarbage(settings, remaining, graceLimit, dryRun));
+        if (settings.format() == BackupFormat.DEDUP
+                && scan.unreadableManifests().isEmpty()) {
+            leftovers.addAll(DedupParts.collectGarbage(settings, plan.keep(), graceLimit, dryRun));
+        } else if (settings.format() == BackupFormat.DEDUP) {
+            String msg = "prune leaves the dedup chunks alone: a manifest cannot be read, so the chunks its backup"
+                    + " uses are not known (" + scan.unreadableManifests().get(0) + ")";
+            LOG.warn(msg);
+            Events.warn(settings.listener(), msg);
         }
         if (!dryRun) {
             settings.listener().phaseFinished(Phase.PRUNE);
