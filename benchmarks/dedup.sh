@@ -209,6 +209,7 @@ val() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$RESULTS"; }
 rss() { awk -F'\t' -v k="$1" '$1 == k { print $3 }' "$RESULTS"; }
 mbs() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
+cell() { if [ -n "$1" ]; then echo "$1 s"; else echo "n/a"; fi; }
 x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 {
   echo "## Dedup benchmark ($SCALE scale)"
@@ -222,7 +223,7 @@ x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
   for t in archive dedup restic; do
     a1=$(val "added1 $t"); a2=$(val "added2 $t")
     r2="$(val "restore2 $t")"; r1="$(val "restore1 $t")"
-    echo "| $t | $(val "backup1 $t") s, $(mbs "$a1") MB | $(val "backup2 $t") s | $(mbs "$a2") MB ($(pct "$a2" "$a1") of the first) | ${r2:-n/a} s | ${r1:-n/a} s |"
+    echo "| $t | $(val "backup1 $t") s, $(mbs "$a1") MB | $(val "backup2 $t") s | $(mbs "$a2") MB ($(pct "$a2" "$a1") of the first) | $(cell "$r2") | $(cell "$r1") |"
   done
   echo
   echo "Targets: second dedup backup adds $(pct "$(val 'added2 dedup')" "$(val 'added1 dedup')") of the first's bytes (<= 10%) and"
