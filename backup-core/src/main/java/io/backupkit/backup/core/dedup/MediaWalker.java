@@ -132,6 +132,12 @@ final class MediaWalker {
             if (excluded(childRel)) {
                 continue;
             }
+            if (name.indexOf('\uFFFD') >= 0) { // bytes that are not UTF-8: the name could not be written back
+                note(skipped, "name that is not UTF-8: " + childRel);
+                listener.warning("Media entry " + childRel + " has a name that is not UTF-8; a dedup backup cannot"
+                        + " hold it and a restore leaves it in place");
+                continue;
+            }
             Map<String, Object> a;
             try {
                 a = Files.readAttributes(child, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
