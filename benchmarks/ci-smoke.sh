@@ -16,6 +16,12 @@ report="$(mktemp "${TMPDIR:-/tmp}/backupkit-bench-smoke-report.XXXXXX")"
 status=0
 "$here/run.sh" --scale small --rounds 1 --work "$work" --report "$report" --clean "$@" || status=$?
 rm -rf "$work"
+# the dedup format against archive and restic (issue 21), small scale: every restore is checked
+if [ "$status" = 0 ]; then
+  "$here/dedup.sh" --scale small --work "$work-dedup" --report "$report-dedup" --clean || status=$?
+  [ -f "$report-dedup" ] && cat "$report-dedup"
+  rm -rf "$work-dedup" "$report-dedup"
+fi
 if [ "$status" = 0 ]; then
   sed -n '/^## Results/,/^Peak RSS/p' "$report" | sed '$d'
   rm -f "$report"

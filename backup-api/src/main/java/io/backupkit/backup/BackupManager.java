@@ -150,6 +150,7 @@ public interface BackupManager extends AutoCloseable {
         private Path mediaDir;
         private final List<String> mediaExcludes = new ArrayList<>();
         private Compression compression = Compression.ZSTD;
+        private BackupFormat format = BackupFormat.ARCHIVE;
         private int compressionLevel;
         private int compressionWorkers;
         private String encryptionId;
@@ -268,6 +269,12 @@ public interface BackupManager extends AutoCloseable {
         /** How artifacts are compressed (default {@link Compression#ZSTD}). */
         public Builder compression(Compression compression) {
             this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        /** How the storage location keeps backups (default {@link BackupFormat#ARCHIVE}); a location holds one. */
+        public Builder format(BackupFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
             return this;
         }
 
@@ -395,7 +402,8 @@ public interface BackupManager extends AutoCloseable {
                     classLoader,
                     allowSensitiveMediaDir,
                     components,
-                    settingNames);
+                    settingNames,
+                    format);
             return BackupManagerFactory.find(classLoader).create(settings);
         }
     }

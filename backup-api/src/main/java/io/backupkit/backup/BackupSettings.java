@@ -44,6 +44,7 @@ import javax.sql.DataSource;
  * @param components provider instances given by the caller, by SPI type (see {@link
  *     BackupManager.Builder#component})
  * @param settingNames how error messages name the settings
+ * @param format how the storage location keeps backups ({@code null}: {@link BackupFormat#ARCHIVE})
  */
 public record BackupSettings(
         String name,
@@ -74,7 +75,8 @@ public record BackupSettings(
         ClassLoader classLoader,
         boolean allowSensitiveMediaDir,
         Map<Class<?>, Object> components,
-        SettingNames settingNames) {
+        SettingNames settingNames,
+        BackupFormat format) {
     /** Requires name, compression, spool folder and lease time; fills in empty options and defaults. */
     public BackupSettings {
         Objects.requireNonNull(name, "name");
@@ -90,6 +92,7 @@ public record BackupSettings(
         clock = clock == null ? Clock.systemUTC() : clock;
         components = components == null ? Map.of() : Map.copyOf(components);
         settingNames = settingNames == null ? SettingNames.BUILDER : settingNames;
+        format = format == null ? BackupFormat.ARCHIVE : format;
     }
 
     /** The instance given for {@code type}, or {@code null}. */
@@ -105,7 +108,7 @@ public record BackupSettings(
                         ? ""
                         : ", dataSource=" + dataSource.getClass().getName())
                 + ", dumper=" + dumperId + " options " + dumperOptions.keySet() + ", mediaDir=" + mediaDir
-                + ", compression=" + compression + ", encryption=" + encryptionId + " options "
+                + ", compression=" + compression + ", format=" + format + ", encryption=" + encryptionId + " options "
                 + encryptionOptions.keySet() + ", host=" + host + ", spoolDir=" + spoolDir + ", components="
                 + components.keySet().stream().map(Class::getSimpleName).collect(Collectors.toList()) + "]";
     }

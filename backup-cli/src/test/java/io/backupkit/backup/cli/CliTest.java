@@ -220,6 +220,29 @@ class CliTest {
         assertThat(BackupCli.message(new IllegalStateException("boom"))).isEqualTo("IllegalStateException: boom");
     }
 
+    @Test
+    void backupFormatDedupBacksUpRestoresAndTheLocationSaysWhichFormatItHolds() throws Exception {
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "one");
+        Map<String, String> env = new HashMap<>();
+        env.put("BACKUP_DIR", tmp.resolve("backups").toString());
+        env.put("BACKUP_MEDIA_DIR", media.toString());
+        env.put("BACKUP_SPOOL_DIR", tmp.resolve("spool").toString());
+        env.put("BACKUP_FORMAT", "dedup");
+        Run created = run(env, "create", "--quiet");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(Files.exists(tmp.resolve("backups/dedup-config.json"))).isTrue();
+        Files.writeString(media.resolve("a.txt"), "two");
+        Run restored = run(env, "restore", "latest", "--yes", "--no-safety-backup", "--quiet");
+        assertThat(restored.code()).as(restored.err()).isZero();
+        assertThat(Files.readString(media.resolve("a.txt"))).isEqualTo("one");
+
+        env.put("BACKUP_FORMAT", "archive");
+        Run refused = run(env, "create", "--quiet");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("dedup format").contains("BACKUP_FORMAT=dedup");
+    }
+
     /** On a terminal, restore asks; "n" changes nothing, "y" restores. */
     @Test
     void pruneWithJsonDoesNotDeleteWithoutYesEvenOnATerminal() throws Exception {

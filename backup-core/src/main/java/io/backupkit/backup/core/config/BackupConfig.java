@@ -1,5 +1,6 @@
 package io.backupkit.backup.core.config;
 
+import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Compression;
 import io.backupkit.backup.Secret;
@@ -44,6 +45,7 @@ import java.util.stream.Collectors;
  * @param origins where each set value came from: {@code --dir}, {@code env INVENTREE_BACKUP_DIR},
  *     {@code file /etc/x.yaml: backup_dir} or {@code default}
  * @param mediaDirAllowSensitive accept a media folder of {@code /}, a home or a system folder
+ * @param format how the storage location keeps backups (default archive)
  */
 public record BackupConfig(
         String storage,
@@ -68,7 +70,8 @@ public record BackupConfig(
         Map<String, Object> retention,
         String envPrefix,
         Map<ConfigKey, String> origins,
-        boolean mediaDirAllowSensitive) {
+        boolean mediaDirAllowSensitive,
+        BackupFormat format) {
 
     /** The encryption provider used when any encryption setting is given. */
     public static final String ENCRYPTION_PROVIDER = "openpgp";
@@ -81,6 +84,7 @@ public record BackupConfig(
         databaseOptions = unmodifiable(databaseOptions);
         mediaExclude = mediaExclude == null ? List.of() : List.copyOf(mediaExclude);
         Objects.requireNonNull(compression, "compression");
+        format = format == null ? BackupFormat.ARCHIVE : format;
         schedule = unmodifiable(schedule);
         retention = unmodifiable(retention);
         envPrefix = envPrefix == null ? "" : envPrefix;
@@ -139,7 +143,8 @@ public record BackupConfig(
         builder.name(name)
                 .storage(storage, storageLocation(), options)
                 .compression(compression)
-                .settingNames(this::howToSet);
+                .settingNames(this::howToSet)
+                .format(format);
         if (databaseUrl != null) {
             builder.database(databaseUrl, databaseUser, databasePassword);
             if (databaseDumper != null || !databaseOptions.isEmpty()) {
@@ -205,6 +210,7 @@ public record BackupConfig(
         s.append(", mediaDir=").append(mediaDir);
         s.append(", mediaExclude=").append(mediaExclude);
         s.append(", compression=").append(compression.id());
+        s.append(", format=").append(format.id());
         s.append(", spoolDir=").append(spoolDir);
         if (encryptionEnabled()) {
             s.append(", encryptionRecipientKey=").append(encryptionRecipientKey);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.Compression;
 import io.backupkit.backup.Secret;
@@ -181,6 +182,7 @@ public final class BackupConfigLoader {
         boolean mediaDirAllowSensitive = r.bool(ConfigKey.MEDIA_DIR_ALLOW_SENSITIVE);
         List<String> mediaExclude = r.list(ConfigKey.MEDIA_EXCLUDE);
         Compression compression = r.compression();
+        BackupFormat format = r.format();
         Path spoolDir = r.path(ConfigKey.SPOOL_DIR);
         Path recipientKey = r.path(ConfigKey.ENCRYPTION_RECIPIENT_KEY);
         Path secretKey = r.path(ConfigKey.ENCRYPTION_SECRET_KEY);
@@ -212,7 +214,8 @@ public final class BackupConfigLoader {
                 retention,
                 prefix,
                 r.origins,
-                mediaDirAllowSensitive);
+                mediaDirAllowSensitive,
+                format);
     }
 
     /**
@@ -698,6 +701,21 @@ public final class BackupConfigLoader {
                 case "false", "no", "0", "" -> false;
                 default -> throw wrongType(r, "true or false");
             };
+        }
+
+        BackupFormat format() {
+            Raw r = found(ConfigKey.FORMAT);
+            if (r == null) {
+                origins.put(ConfigKey.FORMAT, "default");
+                return BackupFormat.ARCHIVE;
+            }
+            String s = scalar(r);
+            try {
+                return BackupFormat.parse(s);
+            } catch (BackupConfigurationException e) {
+                throw new BackupConfigurationException(
+                        r.key(), r.display() + ": unknown backup format '" + s + "': use archive or dedup");
+            }
         }
 
         Compression compression() {

@@ -38,6 +38,11 @@ public enum ConfigKey {
             null,
             "glob patterns relative to the media folder to leave out: comma list (env) or list (file)"),
     COMPRESSION("BACKUP_COMPRESSION", "compression", "zstd", "zstd, gzip or none"),
+    FORMAT(
+            "BACKUP_FORMAT",
+            "backup_format",
+            "archive",
+            "archive (self-contained sets) or dedup (chunks shared between backups); a location holds one"),
     SPOOL_DIR("BACKUP_SPOOL_DIR", "spool_dir", null, "local folder for verified downloads during restore (temp dir)"),
     ENCRYPTION_RECIPIENT_KEY(
             "BACKUP_ENCRYPTION_RECIPIENT_KEY", "encryption.recipient_key", null, "public key file to encrypt to"),

@@ -54,7 +54,8 @@ public final class CoreManagerFactory implements BackupManagerFactory {
                 settings.leaseTtl(),
                 settings.listener(),
                 settings.clock(),
-                settings.allowSensitiveMediaDir());
+                settings.allowSensitiveMediaDir(),
+                settings.format());
     }
 
     private static BackupStorage storage(ProviderRegistry registry, BackupSettings settings) {

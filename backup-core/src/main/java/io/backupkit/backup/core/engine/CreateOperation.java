@@ -4,6 +4,7 @@ import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
@@ -18,6 +19,7 @@ import io.backupkit.backup.UnableToArchiveMediaException;
 import io.backupkit.backup.UnableToDumpDatabaseException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.archive.MediaArchiver;
+import io.backupkit.backup.core.dedup.DedupCreate;
 import io.backupkit.backup.core.manifest.ManifestCodec;
 import io.backupkit.backup.core.manifest.ManifestSeal;
 import io.backupkit.backup.core.manifest.ObjectNames;
@@ -115,10 +117,19 @@ final class CreateOperation {
             throw new UnableToArchiveMediaException(
                     Setting.MEDIA_DIR, "the media folder " + mediaDir + " does not exist or is not a folder", null);
         }
-        String dbName =
-                dumper == null ? null : ObjectNames.database(id, dumper.format(), settings.compression(), encExt);
-        String mediaName = withMedia ? ObjectNames.media(id, settings.compression(), encExt) : null;
+        boolean dedup = settings.format() == BackupFormat.DEDUP;
+        String dbName = dumper == null
+                ? null
+                : dedup
+                        ? DedupParts.dumpListName(id, dumper.format(), settings.compression(), encExt)
+                        : ObjectNames.database(id, dumper.format(), settings.compression(), encExt);
+        String mediaName = !withMedia
+                ? null
+                : dedup
+                        ? DedupParts.mediaTreeName(id, settings.compression(), encExt)
+                        : ObjectNames.media(id, settings.compression(), encExt);
         SealKey sealKey = settings.encryption() == null ? null : SealKey.random();
+        DedupCreate chunks = dedup ? DedupParts.startCreate(settings, listener, cancelled::get) : null;
 
         List<String> written = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
@@ -144,7 +155,11 @@ final class CreateOperation {
                         mediaName,
                         sealKey,
                         written,
-                        out -> mediaInfo[0] = emptyMedia ? MediaArchiver.writeEmpty(out) : archiver.write(out))));
+                        out -> mediaInfo[0] = chunks != null
+                                ? (emptyMedia
+                                        ? DedupCreate.emptyMedia(out)
+                                        : chunks.media(mediaDir, settings.mediaExcludes(), excludedDirs(mediaDir), out))
+                                : emptyMedia ? MediaArchiver.writeEmpty(out) : archiver.write(out))));
             }
             // The media archive starts first: the dumper's checks below (connecting to the server,
             // probing the dump tool) then run while it works, not on an otherwise idle core. When a
@@ -164,9 +179,18 @@ final class CreateOperation {
                         dbName,
                         sealKey,
                         written,
-                        out -> dumper.dump(out, listener::warning))));
+                        out -> {
+                            if (chunks != null) {
+                                chunks.dump(dumper, out);
+                            } else {
+                                dumper.dump(out, listener::warning);
+                            }
+                        })));
             }
             List<ArtifactInfo> artifacts = awaitAll(pool, parts, futures);
+            if (chunks != null) {
+                commitChunks(chunks); // the chunks' index before the manifest that needs it
+            }
 
             DatabaseInfo database = description == null
                     ? null
@@ -186,7 +210,10 @@ final class CreateOperation {
                             id,
                             started,
                             options.labels(),
-                            options.attributes(),
+                            chunks == null
+                                    ? options.attributes()
+                                    : options.withAttribute(DedupParts.FORMAT_ATTRIBUTE, BackupFormat.DEDUP.id())
+                                            .attributes(),
                             host,
                             LibraryVersion.get(),
                             database,
@@ -206,6 +233,9 @@ final class CreateOperation {
             boolean interrupted = Thread.interrupted();
             try {
                 deleteQuietly(written);
+                if (chunks != null) {
+                    chunks.abort();
+                }
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -370,6 +400,18 @@ final class CreateOperation {
             return r;
         }
         return new UnableToDumpDatabaseException("the backup failed: " + cause, cause);
+    }
+
+    private void commitChunks(DedupCreate chunks) {
+        try {
+            chunks.commit();
+        } catch (IOException e) {
+            throw new UnableToStoreException(
+                    settings.storage().describe(),
+                    null,
+                    "writing the chunks of the backup failed: " + e.getMessage() + "; the backup was not committed",
+                    e);
+        }
     }
 
     private void writeManifest(BackupInfo info) {

@@ -4,6 +4,7 @@ import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
+import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupInfo;
@@ -29,6 +30,7 @@ import io.backupkit.backup.UnlockMode;
 import io.backupkit.backup.UnlockResult;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.core.dedup.Repository;
 import io.backupkit.backup.core.lease.StorageLease;
 import io.backupkit.backup.core.manifest.ObjectNames;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
@@ -67,7 +69,7 @@ final class DefaultBackupManager implements BackupManager {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultBackupManager.class);
     /** Artifact names of backups: used only to find leftovers (objects whose manifest is missing). */
     private static final Pattern ARTIFACT =
-            Pattern.compile("(" + BackupId.ID.pattern() + ")\\.(db\\.|media\\.tar|manifest\\.json).*");
+            Pattern.compile("(" + BackupId.ID.pattern() + ")\\.(db\\.|media\\.tar|media\\.tree|manifest\\.json).*");
 
     private final EngineSettings settings;
     private final BackupSettings given;
@@ -116,6 +118,7 @@ final class DefaultBackupManager implements BackupManager {
         CompletableFuture<DatabaseDescription> described = CreateOperation.describeAhead(settings.dumper());
         try (LeaseGuard lease = LeaseGuard.acquire(settings);
                 TargetGuard target = lockTargetForCreate(described)) {
+            Repository.checkFormat(storage, settings.format());
             CreateResult result = new CreateOperation(settings).run(options, false, described);
             LOG.info(
                     "backup {} created ({} bytes) in {}",
@@ -171,6 +174,7 @@ final class DefaultBackupManager implements BackupManager {
         BackupListener listener = settings.listener();
         MediaFolderGuard.check(settings);
         try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+            Repository.checkFormat(storage, settings.format());
             BackupInfo backup = catalog.get(options.backup());
             try (TargetGuard target = TargetGuard.acquire(settings)) { // after the lookup: a wrong id touches nothing
                 Events.fire(listener, l -> l.restoreStarted(backup));
@@ -209,12 +213,16 @@ final class DefaultBackupManager implements BackupManager {
     private VerifyResult doVerify(String idOrLatest, boolean deep) {
         BackupInfo backup = catalog.get(idOrLatest);
         List<String> problems = new ArrayList<>();
+        boolean dedup = DedupParts.isDedup(backup);
         for (ArtifactInfo a : backup.artifacts()) {
             Optional<String> problem = ArtifactReader.presence(storage, a).map(ArtifactReader.Problem::text);
-            if (problem.isEmpty() && deep) {
+            if (problem.isEmpty() && deep && !dedup) {
                 problem = deepCheck(backup, a);
             }
             problem.ifPresent(problems::add);
+        }
+        if (deep && dedup && problems.isEmpty()) {
+            problems.addAll(DedupParts.deepCheck(settings, backup));
         }
         if (Thread.currentThread().isInterrupted()) {
             // reads fail on an interrupted thread: what they reported is no finding about the backup
@@ -297,9 +305,11 @@ final class DefaultBackupManager implements BackupManager {
     public PruneResult prune(RetentionPolicy policy, PruneMode mode) {
         return tracked("prune", () -> {
             if (mode == PruneMode.DRY_RUN) {
+                Repository.checkFormat(storage, settings.format());
                 return plan(policy, true);
             }
             try (LeaseGuard lease = LeaseGuard.acquire(settings)) {
+                Repository.checkFormat(storage, settings.format());
                 return plan(policy, false);
             }
         });
@@ -362,6 +372,17 @@ final class DefaultBackupManager implements BackupManager {
                     deleteObject(name);
                 }
             }
+        }
+        if (settings.format() == BackupFormat.DEDUP
+                && scan.unreadableManifests().isEmpty()) {
+            leftovers.addAll(DedupParts.collectGarbage(settings, plan.keep(), graceLimit, dryRun));
+        } else if (settings.format() == BackupFormat.DEDUP) {
+            String msg = "prune leaves the dedup chunks alone: a manifest cannot be read, so the chunks its backup"
+                    + " uses are not known (" + scan.unreadableManifests().get(0) + ")";
+            LOG.warn(msg);
+            Events.warn(settings.listener(), msg);
+        }
+        if (!dryRun) {
             settings.listener().phaseFinished(Phase.PRUNE);
         }
         return new PruneResult(plan.keep(), plan.delete(), leftovers, dryRun);

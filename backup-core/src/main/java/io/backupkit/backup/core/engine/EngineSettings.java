@@ -1,5 +1,6 @@
 package io.backupkit.backup.core.engine;
 
+import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.BackupSettings;
@@ -35,6 +36,7 @@ import java.util.Objects;
  * @param clock the time source (tests use a fixed one)
  * @param allowSensitiveMediaDir whether a media folder of {@code /}, a home folder or a system folder
  *     is accepted (a restore replaces the media folder whole, so these are refused by default)
+ * @param format how the storage location keeps backups
  */
 public record EngineSettings(
         String name,
@@ -52,7 +54,8 @@ public record EngineSettings(
         Duration leaseTtl,
         BackupListener listener,
         Clock clock,
-        boolean allowSensitiveMediaDir) {
+        boolean allowSensitiveMediaDir,
+        BackupFormat format) {
     /** Requires name, storage, compression, spool folder and lease time; fills in defaults for the rest. */
     public EngineSettings {
         Objects.requireNonNull(name, "name");
@@ -64,6 +67,7 @@ public record EngineSettings(
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         listener = listener == null ? BackupListener.NONE : listener;
         clock = clock == null ? Clock.systemUTC() : clock;
+        format = format == null ? BackupFormat.ARCHIVE : format;
     }
 
     /** The settings a manager built by {@code backup-core} runs with. */

@@ -84,6 +84,7 @@ final class RestoreOperation {
                 options.database() ? backup.artifact(ArtifactInfo.DATABASE) : Optional.empty();
         Optional<ArtifactInfo> mediaArtifact = options.media() ? backup.artifact(ArtifactInfo.MEDIA) : Optional.empty();
         checkRestorable(backup, options, dbArtifact, mediaArtifact);
+        DedupParts.Restore dedup = DedupParts.isDedup(backup) ? DedupParts.restore(settings, backup) : null;
 
         Path work = createWorkDir(backup);
         RestoreJournal journal;
@@ -108,17 +109,28 @@ final class RestoreOperation {
                 steps.staging = stagingFolder(backup);
                 journal.put("staging", steps.staging);
                 Path target = steps.staging;
-                media = CompletableFuture.runAsync(() -> extractVerified(backup, mediaArtifact.get(), target), pool);
+                media = CompletableFuture.runAsync(
+                        () -> {
+                            if (dedup != null) {
+                                dedup.extractMedia(mediaArtifact.get(), target, limits(backup.media()), listener);
+                            } else {
+                                extractVerified(backup, mediaArtifact.get(), target);
+                            }
+                        },
+                        pool);
             }
             // a safety backup comes after everything is verified (a corrupt backup leaves no
             // pre-restore backup behind); without one, a gating dumper starts at once, and a local
             // dump is checked at its commit gate from the same read instead of in a pass of its own
             boolean gated = dbArtifact.isPresent() && settings.dumper().gatesCommit() && !options.safetyBackup();
-            Optional<Path> local = dbArtifact.flatMap(a -> ArtifactReader.localFile(storage, a));
+            Optional<Path> local =
+                    dedup != null ? Optional.empty() : dbArtifact.flatMap(a -> ArtifactReader.localFile(storage, a));
             boolean verifyAtGate = gated && local.isPresent();
             Path dump = verifyAtGate
                     ? local.get()
-                    : dbArtifact.map(a -> verifiedDump(a, local, work)).orElse(null);
+                    : dbArtifact
+                            .map(a -> dedup != null ? dedup.spoolDump(a, work) : verifiedDump(a, local, work))
+                            .orElse(null);
             if (!gated) {
                 join(media);
             }
@@ -145,7 +157,7 @@ final class RestoreOperation {
                 listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
                 steps.source = new SpoolDumpSource(
                         settings,
-                        dbArtifact.get(),
+                        dedup != null ? dedup.spooledDump() : dbArtifact.get(),
                         dump,
                         work,
                         backup,

@@ -253,7 +253,14 @@ public final class ManifestCodec {
             }
             String encryption = text(objectName, a, "encryption", false);
             if (!ARTIFACT_NAME.matcher(name).matches()
-                    || !name.equals(expectedName(id, kind, database, compression, encryption, name))) {
+                    || !name.equals(expectedName(
+                            id,
+                            kind,
+                            database,
+                            compression,
+                            encryption,
+                            name,
+                            "dedup".equals(attributes.get("format"))))) {
                 throw corrupt(
                         objectName,
                         "names an artifact '" + name + "' that does not match its kind, format,"
@@ -299,7 +306,13 @@ public final class ManifestCodec {
      * manifest whose compression or encryption field was edited no longer matches its names.
      */
     private static String expectedName(
-            BackupId id, String kind, DatabaseInfo database, Compression compression, String encryption, String name) {
+            BackupId id,
+            String kind,
+            DatabaseInfo database,
+            Compression compression,
+            String encryption,
+            String name,
+            boolean dedup) {
         String extension = null;
         if (encryption != null) {
             int dot = name.lastIndexOf('.');
@@ -309,9 +322,15 @@ public final class ManifestCodec {
             }
         }
         if (kind.equals(ArtifactInfo.DATABASE)) {
-            return database == null ? "" : ObjectNames.database(id, database.format(), compression, extension);
+            return database == null
+                    ? ""
+                    : dedup
+                            ? ObjectNames.dumpChunks(id, database.format(), compression, extension)
+                            : ObjectNames.database(id, database.format(), compression, extension);
         }
-        return ObjectNames.media(id, compression, extension);
+        return dedup
+                ? ObjectNames.mediaTree(id, compression, extension)
+                : ObjectNames.media(id, compression, extension);
     }
 
     private static JsonNode object(String objectName, JsonNode parent, String field) {

@@ -25,6 +25,16 @@ public final class ObjectNames {
         return id.value() + ".media.tar" + suffix(compression, encryptionExt);
     }
 
+    /** The dedup format's database artifact: the dump's chunk list. */
+    public static String dumpChunks(BackupId id, String format, Compression compression, String encryptionExt) {
+        return database(id, format + ".chunks", compression, encryptionExt);
+    }
+
+    /** The dedup format's media artifact: the media folder's tree. */
+    public static String mediaTree(BackupId id, Compression compression, String encryptionExt) {
+        return id.value() + ".media.tree" + suffix(compression, encryptionExt);
+    }
+
     private static String suffix(Compression compression, String encryptionExt) {
         String s = compression.extension().isEmpty() ? "" : "." + compression.extension();
         return encryptionExt == null ? s : s + "." + encryptionExt;

@@ -419,6 +419,18 @@ class BackupConfigLoaderTest {
     }
 
     @Test
+    void backupFormatComesFromEnvironmentOrFileAndDefaultsToArchive() throws Exception {
+        assertThat(env("BACKUP_DIR", "d").load().format()).isEqualTo(io.backupkit.backup.BackupFormat.ARCHIVE);
+        assertThat(env("BACKUP_DIR", "d", "BACKUP_FORMAT", "Dedup").load().format())
+                .isEqualTo(io.backupkit.backup.BackupFormat.DEDUP);
+        Path file = yaml("backup_dir: d\nbackup_format: dedup\n");
+        assertThat(env().configFile(file).load().format()).isEqualTo(io.backupkit.backup.BackupFormat.DEDUP);
+        BackupConfigurationException bad = configError(env("BACKUP_DIR", "d", "BACKUP_FORMAT", "zip"));
+        assertThat(bad.key()).contains("BACKUP_FORMAT");
+        assertThat(bad.getMessage()).contains("archive or dedup");
+    }
+
+    @Test
     void badCompressionAndNameAreNamed() {
         BackupConfigurationException compression = configError(env("BACKUP_DIR", "d", "BACKUP_COMPRESSION", "lz4"));
         assertThat(compression.key()).contains("BACKUP_COMPRESSION");

@@ -61,8 +61,13 @@ final class PgTestDatabase implements AutoCloseable {
     }
 
     static PgTestDatabase create() throws SQLException {
+        return create("bk_it_");
+    }
+
+    /** A new database whose name starts with {@code prefix}. */
+    static PgTestDatabase create(String prefix) throws SQLException {
         requireServer();
-        String name = "bk_it_" + random();
+        String name = prefix + random();
         try (Connection c = admin("postgres");
                 Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);

@@ -1,0 +1,109 @@
+package io.backupkit.backup.db.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupkit.backup.BackupFormat;
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.PruneMode;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.RetentionPolicy;
+import io.backupkit.backup.VerifyMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dedup format on a real PostgreSQL database: exact round trips of the first backup after the
+ * second exists and of the second after the first was pruned, and a second backup after rows spread
+ * through a table were updated (they move to its end) stores a small part of what the first stored.
+ */
+class PostgresDedupIT {
+    @TempDir
+    Path dir;
+
+    private PgTestDatabase db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = PgTestDatabase.create("dd_");
+        PgFixture.create(db);
+        db.exec(
+                "CREATE TABLE bulk (id int PRIMARY KEY, name text, payload text, n int)",
+                "INSERT INTO bulk SELECT g, 'row ' || g, md5(g::text) || repeat(md5((g * 7)::text), 8), 0"
+                        + " FROM generate_series(1, 60000) g");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void aSecondBackupStoresWhatChangedAndBothRoundTripExactly() throws Exception {
+        Path media = Files.createDirectories(dir.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "media file");
+        Path backupsDir = dir.resolve("backups");
+        try (BackupManager backups = BackupManager.builder()
+                .storage("filesystem", backupsDir.toString(), Map.of())
+                .format(BackupFormat.DEDUP)
+                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
+                .mediaDir(media)
+                .spoolDir(Files.createDirectories(dir.resolve("spool")))
+                .hostApplication("it", "1.0")
+                .build()) {
+            String firstState = db.snapshot();
+            BackupInfo first = backups.create().backup();
+            long firstBytes = stored(backupsDir);
+
+            db.exec(
+                    "UPDATE bulk SET n = n + 1 WHERE id % 1000 = 0", // 60 rows spread through the table
+                    "INSERT INTO bulk SELECT g, 'new ' || g, md5(g::text), 0 FROM generate_series(60001, 60300) g");
+            Files.writeString(media.resolve("b.txt"), "another");
+            String secondState = db.snapshot();
+            Thread.sleep(1100);
+            BackupInfo second = backups.create().backup();
+            long added = stored(backupsDir) - firstBytes;
+            assertThat(added)
+                    .as("the second backup adds %d of the first's %d bytes", added, firstBytes)
+                    .isLessThan(firstBytes / 3);
+
+            backups.restore(RestoreOptions.of(first.id().value()).withSafetyBackup(false));
+            assertThat(db.snapshot()).isEqualTo(firstState);
+
+            backups.prune(
+                    RetentionPolicy.builder()
+                            .keepLast(1)
+                            .leftoverGrace(Duration.ZERO)
+                            .build(),
+                    PruneMode.APPLY);
+            assertThat(backups.list()).extracting(BackupInfo::id).containsExactly(second.id());
+            assertThat(backups.verify(second.id().value(), VerifyMode.DEEP).problems())
+                    .isEmpty();
+            PgFixture.changeEverything(db);
+            backups.restore(RestoreOptions.of(second.id().value()).withSafetyBackup(false));
+            assertThat(db.snapshot()).isEqualTo(secondState);
+        }
+    }
+
+    private static long stored(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            long sum = 0;
+            for (Path p : s.toList()) {
+                if (Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")) {
+                    sum += Files.size(p);
+                }
+            }
+            return sum;
+        }
+    }
+}
