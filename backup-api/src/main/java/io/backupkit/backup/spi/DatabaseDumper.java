@@ -97,6 +97,29 @@ public interface DatabaseDumper {
         return false;
     }
 
+    /**
+     * Why {@link #restore} cannot keep the replaced database aside here (checked before anything
+     * changes), or empty when it can: then a restore whose {@link DumpSource#keepAside()} asks for it
+     * keeps the replaced state aside and names it with {@link DumpSource#keptAside}. When it cannot,
+     * the engine takes a safety backup instead and tells the user why. The default cannot.
+     */
+    default java.util.Optional<String> whyNotKeepAside() {
+        return java.util.Optional.of("the " + id() + " dumper cannot keep a replaced database aside");
+    }
+
+    /**
+     * Puts back the state a restore kept aside as {@code token}, all or nothing: the current state is
+     * dropped. {@link #recoverRestore} with a token this method passed to {@code recovery} (before it
+     * changes anything) finishes or undoes it after a crash ({@code committing} true).
+     */
+    default void rollbackAside(String token, boolean terminateSessions, java.util.function.Consumer<String> recovery) {
+        throw new io.backupkit.backup.UnableToRestoreDatabaseException(
+                "the " + id() + " dumper cannot put back a kept-aside database");
+    }
+
+    /** Deletes the state kept aside as {@code token}; does nothing when it is gone already. */
+    default void dropAside(String token) {}
+
     /** A lock taken by {@link #lockTarget()}; {@link #close()} releases it and never throws. */
     interface TargetLock extends AutoCloseable {
         /** Takes no lock. */

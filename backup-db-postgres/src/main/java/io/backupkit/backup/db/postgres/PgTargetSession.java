@@ -33,6 +33,37 @@ final class PgTargetSession {
         this.where = where;
     }
 
+    /** The session holding the lock, while held. */
+    private volatile Connection held;
+
+    /**
+     * Ends the lock's session for a moment: renaming the database needs every session on it gone,
+     * this one included. {@link #resume()} takes the lock again on the database then named so.
+     */
+    void suspend() {
+        Connection c = held;
+        held = null;
+        if (c != null) {
+            closeQuietly(c);
+        }
+    }
+
+    /** Takes the lock again after {@link #suspend()}; a failure is logged (the media folder's lock still holds). */
+    void resume(boolean wasHeld) {
+        if (!wasHeld) {
+            return;
+        }
+        try {
+            lock();
+        } catch (RuntimeException e) {
+            LOG.warn("could not take the advisory lock on {} again after the swap: {}", where, e.getMessage());
+        }
+    }
+
+    boolean isHeld() {
+        return held != null;
+    }
+
     /** {@code pg_try_advisory_lock} on a session of its own; advisory locks block no DDL or DML. */
     TargetLock lock() {
         Optional<Connection> opened =
@@ -47,7 +78,15 @@ final class PgTargetSession {
                         "SELECT pg_catalog.pg_try_advisory_lock(" + LOCK_CLASS + ", " + LOCK_OBJECT + ")")) {
             rs.next();
             if (rs.getBoolean(1)) {
-                return () -> closeQuietly(c); // the session's end releases the lock
+                held = c;
+                return () -> { // the session's end releases the lock
+                    Connection h = held;
+                    held = null;
+                    closeQuietly(c);
+                    if (h != null && h != c) {
+                        closeQuietly(h);
+                    }
+                };
             }
             String holder = holder(c);
             closeQuietly(c);
