@@ -109,10 +109,12 @@ public interface DatabaseDumper {
 
     /**
      * Puts back the state a restore kept aside as {@code token}, all or nothing: the current state is
-     * dropped. {@link #recoverRestore} with a token this method passed to {@code recovery} (before it
-     * changes anything) finishes or undoes it after a crash ({@code committing} true).
+     * dropped. {@code context} is a restore's protocol without a dump ({@link DumpSource#open()} is
+     * not there): {@link DumpSource#recoveryPoint} before the first change, {@link
+     * DumpSource#beforeCommit()} just before the change that puts the old state back, after which
+     * {@link #recoverRestore} with the last token and {@code committing} true must finish it.
      */
-    default void rollbackAside(String token, boolean terminateSessions, java.util.function.Consumer<String> recovery) {
+    default void rollbackAside(String token, DumpSource context) {
         throw new io.backupkit.backup.UnableToRestoreDatabaseException(
                 "the " + id() + " dumper cannot put back a kept-aside database");
     }

@@ -74,6 +74,14 @@ public interface DumpSource {
     }
 
     /**
+     * A folder that outlives the restore, where a dumper may keep the replaced state aside as a file
+     * (by default the parent of {@link #workDir()}).
+     */
+    default Path asideDir() {
+        return workDir().getParent();
+    }
+
+    /**
      * Names the replaced state the dumper keeps aside ({@code token}, what {@link
      * DatabaseDumper#rollbackAside} and {@link DatabaseDumper#dropAside} take). The engine writes it
      * to disk before it returns.

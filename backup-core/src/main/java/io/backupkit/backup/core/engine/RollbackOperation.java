@@ -72,6 +72,8 @@ final class RollbackOperation {
         }
         RestoreOperation.MediaSwap media = swap;
         boolean databaseDone = false;
+        java.util.concurrent.atomic.AtomicReference<String> pending =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try {
             Runnable committing = () -> {
                 if (media != null) {
@@ -81,10 +83,8 @@ final class RollbackOperation {
                 }
             };
             if (kept.database() != null) {
-                settings.dumper().rollbackAside(kept.database(), options.terminateSessions(), token -> {
-                    journal.token(token);
-                    committing.run();
-                });
+                settings.dumper()
+                        .rollbackAside(kept.database(), new Context(work, journal, committing, options, pending));
             } else {
                 committing.run();
             }
@@ -93,6 +93,10 @@ final class RollbackOperation {
                 media.finish();
             }
         } catch (RuntimeException e) {
+            if (!databaseDone && pending.get() != null) {
+                journal.state(RestoreJournal.State.PREPARING); // the next operation puts the database back
+                throw e;
+            }
             if (!databaseDone) {
                 // the dumper changed nothing (all or nothing), and the media folders were not touched
                 journal.state(RestoreJournal.State.ENDED);
@@ -114,5 +118,50 @@ final class RollbackOperation {
         RestoreOperation.deleteQuietly(work);
         LOG.info("rolled back to the state kept aside before the restore of {}", kept.restored());
         return new RollbackResult(kept.info(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** A restore's protocol without a dump: the journal hears the token and the commit. */
+    private record Context(
+            Path workDir,
+            RestoreJournal journal,
+            Runnable committing,
+            RollbackOptions options,
+            java.util.concurrent.atomic.AtomicReference<String> pending)
+            implements io.backupkit.backup.spi.DumpSource {
+        @Override
+        public java.io.InputStream open() throws IOException {
+            throw new IOException("a rollback has no dump to read");
+        }
+
+        @Override
+        public Path toFile() throws IOException {
+            throw new IOException("a rollback has no dump to read");
+        }
+
+        @Override
+        public io.backupkit.backup.DatabaseInfo info() {
+            throw new IllegalStateException("a rollback has no dump");
+        }
+
+        @Override
+        public void recoveryPoint(String token) {
+            journal.token(token);
+        }
+
+        @Override
+        public void rollbackFailed(String token) {
+            pending.set(token);
+            journal.token(token);
+        }
+
+        @Override
+        public void beforeCommit() {
+            committing.run();
+        }
+
+        @Override
+        public boolean terminateSessions() {
+            return options.terminateSessions();
+        }
     }
 }

@@ -73,6 +73,11 @@ final class SpoolDumpSource implements DumpSource {
     }
 
     @Override
+    public Path asideDir() {
+        return RestoreJournal.location(settings).getParent();
+    }
+
+    @Override
     public void keptAside(String token) {
         kept.accept(token);
     }

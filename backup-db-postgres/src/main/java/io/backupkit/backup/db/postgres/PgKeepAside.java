@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -391,7 +390,7 @@ final class PgKeepAside {
     }
 
     /** Puts the database kept aside as {@code aside} back in place; the current one is dropped. */
-    void rollback(String aside, boolean terminate, Consumer<String> recovery) {
+    void rollback(String aside, DumpSource context) {
         String live = connection.database();
         String replaced = name(live, "__rolledback_" + Long.toString(System.currentTimeMillis() / 1000, 36));
         try (Connection admin = admin()) {
@@ -399,8 +398,9 @@ final class PgKeepAside {
                 throw new UnableToRestoreDatabaseException("the database kept aside, " + aside + ", is gone from "
                         + connection.where() + ": cannot roll back. Nothing was changed");
             }
-            recovery.accept("rollback:" + live + ":" + aside + ":" + replaced);
-            swap(admin, live, aside, replaced, terminate, Duration.ofSeconds(30));
+            context.recoveryPoint("rollback:" + live + ":" + aside + ":" + replaced);
+            context.beforeCommit();
+            swap(admin, live, aside, replaced, context.terminateSessions(), context.lockTimeout());
             dropQuietly(admin, replaced);
             LOG.info("database {} rolled back to the state kept aside as {}", live, aside);
         } catch (SQLException e) {

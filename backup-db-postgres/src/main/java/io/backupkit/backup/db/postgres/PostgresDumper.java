@@ -317,8 +317,8 @@ public final class PostgresDumper implements DatabaseDumper {
     }
 
     @Override
-    public void rollbackAside(String token, boolean terminateSessions, java.util.function.Consumer<String> recovery) {
-        keepAside.rollback(token, terminateSessions, recovery);
+    public void rollbackAside(String token, DumpSource context) {
+        keepAside.rollback(token, context);
     }
 
     @Override
