@@ -67,7 +67,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not restored, as {@code pg_dump} of one database does not carry them: roles, tablespaces,
  * database-level settings and comments. Subscriptions are not dropped (they cannot be inside a
- * transaction). Parallel restore ({@code jobs > 1}) is refused: it cannot be one transaction.
+ * transaction). This in-place restore runs one job; a keep-aside restore ({@link PgKeepAside})
+ * restores into a new database with {@code jobs} and swaps it in by renames.
  */
 public final class PostgresDumper implements DatabaseDumper {
     /** The provider id. */
