@@ -167,6 +167,43 @@ class PostgresKeepAsideIT {
     }
 
     @Test
+    void aRoleThatMayNotCreateDatabasesTakesASafetyBackupInsteadAndSaysWhy() throws Exception {
+        String app = db.createRole("ka_app_", "app-secret");
+        try (PgTestDatabase own = PgTestDatabase.create("ka_")) {
+            own.exec("ALTER DATABASE " + own.name + " OWNER TO " + app, "ALTER SCHEMA public OWNER TO " + app);
+            Properties p = new Properties();
+            p.setProperty("user", app);
+            p.setProperty("password", "app-secret");
+            try (Connection c = DriverManager.getConnection(own.jdbcUrl(), p);
+                    Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE part (id int)");
+                st.execute("INSERT INTO part VALUES (1)");
+            }
+            List<String> warnings = new ArrayList<>();
+            try (BackupManager backups = BackupManager.builder()
+                    .storage("filesystem", dir.resolve("own-backups").toString(), Map.of())
+                    .database(own.jdbcUrl(), app, io.backupkit.backup.Secret.of("app-secret"))
+                    .spoolDir(dir.resolve("spool"))
+                    .listener(new BackupListener() {
+                        @Override
+                        public void warning(String message) {
+                            warnings.add(message);
+                        }
+                    })
+                    .build()) {
+                BackupInfo backup = backups.create().backup();
+                own.exec("INSERT INTO part VALUES (2)");
+                RestoreResult r = backups.restore(RestoreOptions.of(backup.id()));
+                assertThat(r.safetyBackup()).as("a safety backup instead").isPresent();
+                assertThat(warnings).anyMatch(w -> w.contains("cannot be kept aside") && w.contains("CREATEDB"));
+                assertThat(backups.keptAside()).isEmpty();
+                assertThat(own.count("SELECT count(*) FROM part")).isEqualTo(1);
+                assertThat(own.databasesBeside()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aSessionThatConnectsBeforeTheSwapRefusesItAndNothingChanges() throws Exception {
         List<Connection> host = new ArrayList<>();
         BackupListener connectAtSwap = new BackupListener() {
