@@ -250,9 +250,18 @@ class PostgresKeepAsideIT {
         }
         List<Object> backupState = state();
 
-        // SIGKILL while pg_restore fills the new database: the live one is untouched, the new one dropped
+        // SIGTERM while pg_restore fills the new database: cancelled, the new one dropped at once
         change();
         List<Object> old = state();
+        String output = killChild(id, "", this::newDatabaseExists, false);
+        assertThat(output).contains("FAILED BackupCancelledException");
+        assertThat(state()).isEqualTo(old);
+        assertThat(db.databasesBeside())
+                .as("dropped by the cancelled restore itself")
+                .isEmpty();
+        assertThat(besideMedia()).containsOnly(".media.lock");
+
+        // SIGKILL while pg_restore fills the new database: the live one is untouched, the new one dropped
         killChild(id, "", this::newDatabaseExists);
         try (BackupManager backups = builder().build()) { // recovers at its start
             assertThat(state()).isEqualTo(old);
@@ -320,6 +329,13 @@ class PostgresKeepAsideIT {
     }
 
     private void killChild(String id, String pauseAt, java.util.function.BooleanSupplier when) throws Exception {
+        killChild(id, pauseAt, when, true);
+    }
+
+    /** Stops a keep-aside restore in a child JVM (SIGKILL or SIGTERM); returns its output. */
+    private String killChild(String id, String pauseAt, java.util.function.BooleanSupplier when, boolean kill)
+            throws Exception {
+        String output;
         try (ChildJvm child = ChildJvm.start(
                 PostgresRestoreChildMain.class,
                 dir.resolve("backups").toString(),
@@ -342,8 +358,17 @@ class PostgresKeepAsideIT {
                     Thread.sleep(1);
                 }
             }
-            child.kill();
+            if (kill) {
+                child.kill();
+            } else {
+                child.process().toHandle().destroy(); // SIGTERM: the shutdown hook cancels the restore
+                assertThat(child.awaitExit(Duration.ofSeconds(120)))
+                        .as(child.output())
+                        .isTrue();
+            }
+            output = child.output();
         }
         Thread.sleep(2500); // the killed child's storage lease expires (TTL 2 s)
+        return output;
     }
 }
