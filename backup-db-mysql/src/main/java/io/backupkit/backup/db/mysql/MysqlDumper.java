@@ -13,7 +13,7 @@ import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DumpSource;
-import io.backupkit.backup.spi.NativeProcess;
+import io.backupkit.backup.spi.support.NativeProcess;
 import io.backupkit.backup.spi.ProviderOptions;
 import java.io.BufferedInputStream;
 import java.io.IOException;

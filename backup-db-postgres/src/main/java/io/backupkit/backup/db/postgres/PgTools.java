@@ -1,7 +1,7 @@
 package io.backupkit.backup.db.postgres;
 
 import io.backupkit.backup.DatabaseToolException;
-import io.backupkit.backup.spi.NativeProcess;
+import io.backupkit.backup.spi.support.NativeProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DumpSource;
-import io.backupkit.backup.spi.NativeProcess;
+import io.backupkit.backup.spi.support.NativeProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package io.backupkit.backup.db.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupkit.backup.spi.NativeProcess;
+import io.backupkit.backup.spi.support.NativeProcess;
 import io.backupkit.backup.tck.ToolEnvironments;
 import java.nio.file.Files;
 import java.nio.file.Path;

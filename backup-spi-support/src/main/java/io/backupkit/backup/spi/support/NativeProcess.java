@@ -1,5 +1,6 @@
-package io.backupkit.backup.spi;
+package io.backupkit.backup.spi.support;
 
+import io.backupkit.backup.spi.DatabaseConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
