@@ -5,7 +5,7 @@ import io.backupkit.backup.DatabaseInUseException;
 import io.backupkit.backup.DatabaseToolException;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.spi.DumpSource;
-import io.backupkit.backup.spi.NativeProcess;
+import io.backupkit.backup.spi.support.NativeProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
