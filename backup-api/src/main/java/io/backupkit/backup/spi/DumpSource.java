@@ -64,7 +64,7 @@ public interface DumpSource {
     default void rollbackFailed(String token) {}
 
     /**
-     * An id (letters and digits) for the state this restore replaces when the caller wants it kept
+     * An id (letters, digits and {@code _}) for the state this restore replaces when the caller wants it kept
      * aside, else empty. When present, a dumper whose {@link DatabaseDumper#whyNotKeepAside()} is
      * empty keeps the replaced state instead of discarding it, and calls {@link #keptAside} before
      * {@link #beforeCommit()}.

@@ -300,11 +300,15 @@ final class RestoreOperation {
         return RestoreOptions.Safety.BACKUP;
     }
 
-    /** A name part for what this restore keeps aside: its time, to the second, in UTC. */
+    /**
+     * A name part for what this restore keeps aside: its time in UTC, to the second, and a random part
+     * (two restores in one second each keep their own).
+     */
     private String asideId() {
         return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-                .withZone(java.time.ZoneOffset.UTC)
-                .format(settings.clock().instant());
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(settings.clock().instant())
+                + "_" + UUID.randomUUID().toString().substring(0, 4);
     }
 
     private static void endJournal(Steps steps, RuntimeException e) {

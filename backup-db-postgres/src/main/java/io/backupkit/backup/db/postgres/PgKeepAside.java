@@ -118,8 +118,8 @@ final class PgKeepAside {
         refuseOtherSessions.run(); // before any work: the swap would refuse them anyway
         try (Connection admin = admin()) {
             if (exists(admin, aside) || exists(admin, fresh)) {
-                throw new UnableToRestoreDatabaseException("database " + aside + " or " + fresh
-                        + " exists already (a restore in the same second?): restore again. Nothing was changed");
+                throw new UnableToRestoreDatabaseException(
+                        "database " + aside + " or " + fresh + " exists already: restore again. Nothing was changed");
             }
             source.recoveryPoint("keepaside:" + live + ":" + fresh + ":" + aside);
             boolean swapped = false;
