@@ -75,7 +75,7 @@ record KeptAsideRecord(String restored, Instant since, String database, Path med
                             StandardOpenOption.WRITE,
                             StandardOpenOption.TRUNCATE_EXISTING);
                     OutputStream out = Channels.newOutputStream(ch)) {
-                p.store(out, "backupkit: the state the last restore kept aside; 'backup rollback' puts it back");
+                p.store(out, "backupkit: the state the last restore kept aside; a rollback puts it back");
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

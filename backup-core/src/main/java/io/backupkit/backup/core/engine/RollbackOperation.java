@@ -38,13 +38,13 @@ final class RollbackOperation {
         if (kept.database() != null && settings.dumper() == null) {
             throw new BackupConfigurationException(
                     "BACKUP_DATABASE_URL",
-                    "the state kept aside holds a database, but no database is configured: set BACKUP_DATABASE_URL");
+                    "the state kept aside holds a database, but no database is configured: configure it to roll back");
         }
         if (kept.media() != null) {
             if (settings.mediaDir() == null) {
                 throw new BackupConfigurationException(
                         "BACKUP_MEDIA_DIR",
-                        "the state kept aside holds a media folder, but none is configured: set BACKUP_MEDIA_DIR");
+                        "the state kept aside holds a media folder, but none is configured: configure it to roll back");
             }
             if (!Files.isDirectory(kept.media(), LinkOption.NOFOLLOW_LINKS)) {
                 throw new UnableToRestoreMediaException("the media folder kept aside, " + kept.media()

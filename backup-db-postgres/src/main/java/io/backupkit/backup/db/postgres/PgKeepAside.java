@@ -154,7 +154,7 @@ final class PgKeepAside {
         } catch (IOException e) {
             throw new UnableToRestoreDatabaseException(
                     "cannot write the plain dump into " + source.workDir() + " (" + e.getMessage()
-                            + "); free space there (BACKUP_SPOOL_DIR). The database was left as it was",
+                            + "); free space in the spool folder. The database was left as it was",
                     e);
         }
         List<String> argv = new ArrayList<>(List.of(
