@@ -21,6 +21,13 @@ public interface BackupListener {
     /** A phase started; {@code expectedBytes} is -1 when unknown. */
     default void phaseStarted(Phase phase, long expectedBytes) {}
 
+    /**
+     * How many bytes {@code phase} is expected to process, once known after it started: the database's
+     * size for the dump, the media files' sizes for the media archive. An estimate: progress may end
+     * below or above it.
+     */
+    default void phaseSized(Phase phase, long expectedBytes) {}
+
     /** Bytes processed so far in {@code phase} (source bytes: dump output, media file content, downloads). */
     default void progress(Phase phase, long bytesDone) {}
 

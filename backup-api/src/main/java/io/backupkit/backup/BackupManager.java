@@ -1,17 +1,10 @@
 package io.backupkit.backup;
 
-import io.backupkit.backup.spi.BackupStorage;
-import io.backupkit.backup.spi.DatabaseConfig;
-import io.backupkit.backup.spi.DatabaseDumper;
-import io.backupkit.backup.spi.Encryption;
-import io.backupkit.backup.spi.EncryptionConfig;
-import io.backupkit.backup.spi.ProviderOptions;
-import io.backupkit.backup.spi.ProviderRegistry;
-import io.backupkit.backup.spi.StorageConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -159,14 +152,12 @@ public interface BackupManager extends AutoCloseable {
         private String storageId = "filesystem";
         private String storageLocation;
         private Map<String, ?> storageOptions = Map.of();
-        private BackupStorage storage;
         private String jdbcUrl;
         private String dbUser;
         private Secret dbPassword;
         private String dumperId;
         private Map<String, ?> dumperOptions = Map.of();
         private Duration dumpTimeout;
-        private DatabaseDumper dumper;
         private DataSource dataSource;
         private Path mediaDir;
         private final List<String> mediaExcludes = new ArrayList<>();
@@ -174,9 +165,9 @@ public interface BackupManager extends AutoCloseable {
         private int compressionLevel;
         private int compressionWorkers;
         private String encryptionId;
-        private EncryptionConfig encryptionConfig;
+        private Map<String, ?> encryptionOptions = Map.of();
         private PassphraseCallback passphraseCallback;
-        private Encryption encryption;
+        private final Map<Class<?>, Object> components = new LinkedHashMap<>();
         private HostInfo host = HostInfo.UNKNOWN;
         private Path spoolDir;
         private boolean safetyBackup = true;
@@ -185,6 +176,7 @@ public interface BackupManager extends AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ClassLoader classLoader;
         private boolean allowSensitiveMediaDir;
+        private SettingNames settingNames = SettingNames.BUILDER;
 
         Builder() {}
 
@@ -199,13 +191,16 @@ public interface BackupManager extends AutoCloseable {
             this.storageId = Objects.requireNonNull(idOrClassName, "idOrClassName");
             this.storageLocation = Objects.requireNonNull(location, "location");
             this.storageOptions = options == null ? Map.of() : options;
-            this.storage = null;
             return this;
         }
 
-        /** A storage instance created by the caller (the manager closes it). */
-        public Builder storage(BackupStorage storage) {
-            this.storage = Objects.requireNonNull(storage, "storage");
+        /**
+         * A provider instance created by the caller, by its SPI type: {@code component(BackupStorage.class,
+         * storage)} (the manager closes it), {@code component(DatabaseDumper.class, dumper)} or {@code
+         * component(Encryption.class, encryption)}. It takes the place of the provider chosen by id.
+         */
+        public <T> Builder component(Class<T> type, T instance) {
+            components.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(instance, "instance"));
             return this;
         }
 
@@ -214,7 +209,6 @@ public interface BackupManager extends AutoCloseable {
             this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             this.dbUser = user;
             this.dbPassword = password;
-            this.dumper = null;
             this.dataSource = null;
             return this;
         }
@@ -227,7 +221,6 @@ public interface BackupManager extends AutoCloseable {
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
             this.jdbcUrl = null;
-            this.dumper = null;
             return this;
         }
 
@@ -244,14 +237,6 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
-        /** A dumper instance created by the caller. */
-        public Builder database(DatabaseDumper dumper) {
-            this.dumper = Objects.requireNonNull(dumper, "dumper");
-            this.jdbcUrl = null;
-            this.dataSource = null;
-            return this;
-        }
-
         /** The longest a dump or restore tool may run (default 12 hours). */
         public Builder dumpTimeout(Duration timeout) {
             this.dumpTimeout = timeout;
@@ -261,7 +246,6 @@ public interface BackupManager extends AutoCloseable {
         /** No database part: media-only backups. */
         public Builder noDatabase() {
             this.jdbcUrl = null;
-            this.dumper = null;
             this.dataSource = null;
             return this;
         }
@@ -311,11 +295,13 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
-        /** Encryption by provider id (e.g. {@code openpgp}). */
-        public Builder encryption(String id, EncryptionConfig config) {
+        /**
+         * Encryption by provider id and its options, e.g. {@code openpgp} with {@code recipient_key}
+         * (a public key file), {@code secret_key} and {@code passphrase} (a {@link Secret}).
+         */
+        public Builder encryption(String id, Map<String, ?> options) {
             this.encryptionId = Objects.requireNonNull(id, "id");
-            this.encryptionConfig = Objects.requireNonNull(config, "config");
-            this.encryption = null;
+            this.encryptionOptions = options == null ? Map.of() : options;
             return this;
         }
 
@@ -325,13 +311,6 @@ public interface BackupManager extends AutoCloseable {
          */
         public Builder passphraseCallback(PassphraseCallback callback) {
             this.passphraseCallback = callback;
-            return this;
-        }
-
-        /** An encryption instance created by the caller; {@code null} for unencrypted backups. */
-        public Builder encryption(Encryption encryption) {
-            this.encryption = encryption;
-            this.encryptionId = null;
             return this;
         }
 
@@ -377,16 +356,19 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How error messages name the settings (default: these builder methods); a surface that reads
+         * settings elsewhere, like a config loader, names its variables and keys.
+         */
+        public Builder settingNames(SettingNames names) {
+            this.settingNames = Objects.requireNonNull(names, "names");
+            return this;
+        }
+
         /** Where providers are looked up (default: the thread context class loader). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = classLoader;
             return this;
-        }
-
-        private DatabaseDumper dumper(ProviderRegistry registry, String url, String user, Secret password) {
-            DatabaseConfig config = new DatabaseConfig(
-                    url, user, password, new ProviderOptions("database.options", dumperOptions), dumpTimeout);
-            return registry.dumper(url, dumperId).create(config);
         }
 
         /**
@@ -395,51 +377,38 @@ public interface BackupManager extends AutoCloseable {
          * @throws BackupConfigurationException when something is missing or no provider matches
          */
         public BackupManager build() {
-            ProviderRegistry registry = ProviderRegistry.of(classLoader);
-            BackupStorage theStorage = storage;
-            if (theStorage == null) {
-                if (storageLocation == null || storageLocation.isBlank()) {
-                    throw new BackupConfigurationException(
-                            "BACKUP_DIR", "no backup location: set BACKUP_DIR (a folder, key prefix or Dropbox path)");
-                }
-                theStorage = registry.storage(storageId)
-                        .create(new StorageConfig(
-                                storageLocation, new ProviderOptions("backup_options", storageOptions)));
-            }
-            DatabaseDumper theDumper = dumper;
-            if (theDumper == null && dataSource != null) {
-                DataSourceDatabase db = DataSourceDatabase.read(dataSource, dbPassword);
-                theDumper = dumper(registry, db.url(), db.user(), db.password());
-            } else if (theDumper == null && jdbcUrl != null) {
-                theDumper = dumper(registry, jdbcUrl, dbUser, dbPassword);
-            }
-            Encryption theEncryption = encryption;
-            if (theEncryption == null && encryptionId != null) {
-                theEncryption = registry.encryption(encryptionId)
-                        .create(
-                                passphraseCallback == null
-                                        ? encryptionConfig
-                                        : encryptionConfig.withPassphraseCallback(passphraseCallback));
-            }
             Path spool = spoolDir != null ? spoolDir : Path.of(System.getProperty("java.io.tmpdir"));
             BackupSettings settings = new BackupSettings(
                     name,
-                    theStorage,
-                    theDumper,
+                    storageId,
+                    storageLocation,
+                    storageOptions,
+                    jdbcUrl,
+                    dbUser,
+                    dbPassword,
+                    dataSource,
+                    dumperId,
+                    dumperOptions,
+                    dumpTimeout,
                     mediaDir,
                     mediaExcludes,
                     compression,
                     compressionLevel,
                     compressionWorkers,
-                    theEncryption,
+                    encryptionId,
+                    encryptionOptions,
+                    passphraseCallback,
                     host,
                     spool,
                     safetyBackup,
                     leaseTtl,
                     BackupListener.all(listeners),
                     clock,
-                    allowSensitiveMediaDir);
-            return registry.engine().create(settings);
+                    classLoader,
+                    allowSensitiveMediaDir,
+                    components,
+                    settingNames);
+            return BackupManagerFactory.find(classLoader).create(settings);
         }
     }
 }

@@ -1,63 +1,118 @@
 package io.backupkit.backup;
 
-import io.backupkit.backup.spi.BackupStorage;
-import io.backupkit.backup.spi.DatabaseDumper;
-import io.backupkit.backup.spi.Encryption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 /**
- * Everything a {@link BackupManager} was built with, resolved: the services are created. Immutable.
+ * What a {@link BackupManager} was built with, as given to its {@link BackupManager.Builder}: provider
+ * ids and options, not the providers themselves. Immutable; {@link #toString()} shows option keys but
+ * not their values, and no secret.
  *
- * @param name the backup name, the first part of every id (default {@code backup})
- * @param storage where backups are kept
- * @param dumper the database dumper, or {@code null} for media-only backups (create needs a dumper
- *     or a media folder; list, verify and prune need neither)
+ * @param name the first part of every backup id
+ * @param storageId the storage provider's id or class name
+ * @param storageLocation where backups are kept (a folder, key prefix, container or remote path)
+ * @param storageOptions the storage provider's options
+ * @param databaseUrl the database's JDBC URL, or {@code null} (read from {@code dataSource}, or no database)
+ * @param databaseUser the database user, or {@code null}
+ * @param databasePassword the database password, or {@code null}
+ * @param dataSource the host's data source, or {@code null}
+ * @param dumperId the dumper chosen by id, or {@code null} to choose it from the URL
+ * @param dumperOptions the dumper's options
+ * @param dumpTimeout the longest a dump or restore tool may run, or {@code null} for the default
  * @param mediaDir the media folder, or {@code null} for database-only backups
  * @param mediaExcludes glob patterns (relative to the media folder) left out of the archive
  * @param compression artifact compression
- * @param compressionLevel the compressor's level (zstd 1-19, gzip 1-9); 0 = the default
- * @param compressionWorkers zstd worker threads; 0 = the number of processors
- * @param encryption artifact encryption, or {@code null}
+ * @param compressionLevel the compressor's level; 0 = its default
+ * @param compressionWorkers zstd threads; 0 = the number of processors
+ * @param encryptionId the encryption provider's id, or {@code null} for unencrypted backups
+ * @param encryptionOptions the encryption provider's options
+ * @param passphraseCallback asked for a passphrase the options do not hold, or {@code null}
  * @param host the host application, recorded in every manifest
- * @param spoolDir local folder for verified downloads during restore (default: the system temp folder)
+ * @param spoolDir where temporary files of create and restore go
  * @param safetyBackup whether restores take a {@code pre-restore} backup first by default
  * @param leaseTtl how long a storage lease lasts without renewal
  * @param listener progress and events
- * @param clock the time source (tests use a fixed one)
- * @param allowSensitiveMediaDir whether a media folder of {@code /}, a home folder or a system folder
- *     is accepted (a restore replaces the media folder whole, so these are refused by default)
+ * @param clock the time source
+ * @param classLoader where providers are looked up, or {@code null} for the context class loader
+ * @param allowSensitiveMediaDir whether a media folder of {@code /}, a home or a system folder is accepted
+ * @param components provider instances given by the caller, by SPI type (see {@link
+ *     BackupManager.Builder#component})
+ * @param settingNames how error messages name the settings
  */
 public record BackupSettings(
         String name,
-        BackupStorage storage,
-        DatabaseDumper dumper,
+        String storageId,
+        String storageLocation,
+        Map<String, ?> storageOptions,
+        String databaseUrl,
+        String databaseUser,
+        Secret databasePassword,
+        DataSource dataSource,
+        String dumperId,
+        Map<String, ?> dumperOptions,
+        Duration dumpTimeout,
         Path mediaDir,
         List<String> mediaExcludes,
         Compression compression,
         int compressionLevel,
         int compressionWorkers,
-        Encryption encryption,
+        String encryptionId,
+        Map<String, ?> encryptionOptions,
+        PassphraseCallback passphraseCallback,
         HostInfo host,
         Path spoolDir,
         boolean safetyBackup,
         Duration leaseTtl,
         BackupListener listener,
         Clock clock,
-        boolean allowSensitiveMediaDir) {
-    /** Requires name, storage, compression, spool folder and lease time; fills in defaults for the rest. */
+        ClassLoader classLoader,
+        boolean allowSensitiveMediaDir,
+        Map<Class<?>, Object> components,
+        SettingNames settingNames) {
+    /** Requires name, compression, spool folder and lease time; fills in empty options and defaults. */
     public BackupSettings {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(storage, "storage");
-        mediaExcludes = List.copyOf(mediaExcludes);
+        storageOptions = storageOptions == null ? Map.of() : Map.copyOf(storageOptions);
+        dumperOptions = dumperOptions == null ? Map.of() : Map.copyOf(dumperOptions);
+        encryptionOptions = encryptionOptions == null ? Map.of() : Map.copyOf(encryptionOptions);
+        mediaExcludes = mediaExcludes == null ? List.of() : List.copyOf(mediaExcludes);
         Objects.requireNonNull(compression, "compression");
         host = host == null ? HostInfo.UNKNOWN : host;
         Objects.requireNonNull(spoolDir, "spoolDir");
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         listener = listener == null ? BackupListener.NONE : listener;
         clock = clock == null ? Clock.systemUTC() : clock;
+        components = components == null ? Map.of() : Map.copyOf(components);
+        settingNames = settingNames == null ? SettingNames.BUILDER : settingNames;
+    }
+
+    /** The instance given for {@code type}, or {@code null}. */
+    public <T> T component(Class<T> type) {
+        return type.cast(components.get(type));
+    }
+
+    @Override
+    public String toString() {
+        return "BackupSettings[name=" + name + ", storage=" + storageId + " " + storageLocation
+                + " options " + storageOptions.keySet() + ", database=" + redactUrl(databaseUrl)
+                + (dataSource == null
+                        ? ""
+                        : ", dataSource=" + dataSource.getClass().getName())
+                + ", dumper=" + dumperId + " options " + dumperOptions.keySet() + ", mediaDir=" + mediaDir
+                + ", compression=" + compression + ", encryption=" + encryptionId + " options "
+                + encryptionOptions.keySet() + ", host=" + host + ", spoolDir=" + spoolDir + ", components="
+                + components.keySet().stream().map(Class::getSimpleName).collect(Collectors.toList()) + "]";
+    }
+
+    private static String redactUrl(String url) {
+        return url == null
+                ? null
+                : url.replaceAll("(?i)(password=)[^&;]*", "$1******").replaceAll("//[^/@]*@", "//");
     }
 }

@@ -36,6 +36,11 @@ final class Listeners implements BackupListener {
     }
 
     @Override
+    public void phaseSized(Phase phase, long expectedBytes) {
+        each(l -> l.phaseSized(phase, expectedBytes));
+    }
+
+    @Override
     public void progress(Phase phase, long bytesDone) {
         each(l -> l.progress(phase, bytesDone));
     }

@@ -16,18 +16,18 @@ public final class ProviderNotFoundException extends BackupConfigurationExceptio
     private final List<String> candidates;
 
     /**
-     * No single {@code kind} provider matches {@code requested} (set in {@code key}); {@code candidates}
-     * are the ids found.
+     * No single {@code kind} provider matches {@code requested} (set in {@code setting}); {@code
+     * candidates} are the ids found.
      */
     public ProviderNotFoundException(
-            String key, String kind, String requested, List<String> candidates, String message) {
-        super(key, message);
+            Setting setting, String kind, String requested, List<String> candidates, String message) {
+        super(setting, message);
         this.kind = kind;
         this.requested = requested;
         this.candidates = List.copyOf(candidates);
     }
 
-    /** {@code storage}, {@code dumper}, {@code encryption} or {@code engine}. */
+    /** {@code storage}, {@code dumper} or {@code encryption}. */
     public String kind() {
         return kind;
     }

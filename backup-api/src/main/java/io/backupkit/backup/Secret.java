@@ -35,9 +35,7 @@ public final class Secret {
             return new Secret(text);
         } catch (IOException e) {
             throw new BackupConfigurationException(
-                    null,
-                    "cannot read the secret file " + file + ": " + e.getClass().getSimpleName(),
-                    e);
+                    "cannot read the secret file " + file + ": " + e.getClass().getSimpleName(), e);
         }
     }
 

@@ -13,4 +13,9 @@ public class UnableToArchiveMediaException extends BackupException {
     public UnableToArchiveMediaException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A failure that the media folder setting is to blame for, caused by {@code cause} ({@code null}: none). */
+    public UnableToArchiveMediaException(Setting setting, String message, Throwable cause) {
+        super(setting, message, cause);
+    }
 }

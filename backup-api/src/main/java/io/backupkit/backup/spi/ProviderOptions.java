@@ -86,6 +86,9 @@ public final class ProviderOptions {
 
     /** A secret option; its value is never shown in errors. */
     public Optional<Secret> secret(String key) {
+        if (values.get(key) instanceof Secret given) {
+            return Optional.of(given);
+        }
         return string(key).map(Secret::of);
     }
 

@@ -56,6 +56,14 @@ final class ProgressListener implements BackupListener, AutoCloseable {
     }
 
     @Override
+    public synchronized void phaseSized(Phase phase, long expectedBytes) {
+        if (active.contains(phase)) {
+            expected.put(phase, expectedBytes);
+            render();
+        }
+    }
+
+    @Override
     public synchronized void progress(Phase phase, long bytesDone) {
         done.put(phase, bytesDone);
         render();

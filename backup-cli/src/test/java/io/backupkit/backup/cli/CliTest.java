@@ -202,7 +202,8 @@ class CliTest {
     @Test
     void exitCodesFollowTheExceptionType() {
         assertThat(ExitCodes.of(new BackupConfigurationException("k", "m"))).isEqualTo(2);
-        assertThat(ExitCodes.of(new ProviderNotFoundException("k", "storage", "x", List.of(), "m")))
+        assertThat(ExitCodes.of(new ProviderNotFoundException(
+                        io.backupkit.backup.Setting.STORAGE, "storage", "x", List.of(), "m")))
                 .isEqualTo(2);
         assertThat(ExitCodes.of(new UsageException("m"))).isEqualTo(2);
         assertThat(ExitCodes.of(new CorruptBackupException("a", "e", "x", "m"))).isEqualTo(3);

@@ -24,6 +24,6 @@ final class FileNameEncoding {
     static String advice() {
         return "this JVM reads file names as " + System.getProperty("sun.jnu.encoding")
                 + " because no UTF-8 locale is set; run it with LANG=C.UTF-8 (or LC_ALL=C.UTF-8) in its environment"
-                + " (the ./backup launcher does this)";
+                + " (the command-line launcher does this)";
     }
 }

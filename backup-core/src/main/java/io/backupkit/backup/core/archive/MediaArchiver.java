@@ -6,6 +6,7 @@ import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.Phase;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToArchiveMediaException;
 import io.backupkit.backup.core.pipeline.CompressionHints;
 import java.io.IOException;
@@ -130,7 +131,7 @@ public final class MediaArchiver {
                 }
             } catch (IllegalArgumentException e) {
                 throw new BackupConfigurationException(
-                        "BACKUP_MEDIA_EXCLUDE",
+                        Setting.MEDIA_EXCLUDE,
                         "The media exclude pattern '" + glob + "' is not a valid glob (" + e.getMessage()
                                 + "); fix it, e.g. 'cache/**'",
                         e);
@@ -202,24 +203,26 @@ public final class MediaArchiver {
             attrs = Files.readAttributes(mediaDir, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             throw new UnableToArchiveMediaException(
-                    "The media folder " + mediaDir + " does not exist; check BACKUP_MEDIA_DIR", e);
+                    Setting.MEDIA_DIR, "The media folder " + mediaDir + " does not exist", e);
         } catch (IOException e) {
             throw new UnableToArchiveMediaException(
-                    "The media folder " + mediaDir + " cannot be read (" + e + "); check BACKUP_MEDIA_DIR", e);
+                    Setting.MEDIA_DIR, "The media folder " + mediaDir + " cannot be read (" + e + ")", e);
         }
         if (!attrs.isDirectory()) {
             throw new UnableToArchiveMediaException(
-                    "The media folder " + mediaDir + " is not a folder; check BACKUP_MEDIA_DIR");
+                    Setting.MEDIA_DIR, "The media folder " + mediaDir + " is not a folder", null);
         }
         if (!Files.isReadable(mediaDir) || !Files.isExecutable(mediaDir)) {
-            throw new UnableToArchiveMediaException("The media folder " + mediaDir
-                    + " is not readable by this process; check BACKUP_MEDIA_DIR and its permissions");
+            throw new UnableToArchiveMediaException(
+                    Setting.MEDIA_DIR,
+                    "The media folder " + mediaDir + " is not readable by this process; check its permissions",
+                    null);
         }
         try {
             return mediaDir.toRealPath();
         } catch (IOException e) {
             throw new UnableToArchiveMediaException(
-                    "The media folder " + mediaDir + " cannot be resolved (" + e + "); check BACKUP_MEDIA_DIR", e);
+                    Setting.MEDIA_DIR, "The media folder " + mediaDir + " cannot be resolved (" + e + ")", e);
         }
     }
 
@@ -398,12 +401,10 @@ public final class MediaArchiver {
                 return null;
             }
             throw new UnableToArchiveMediaException(
-                    "The media folder " + dir + " vanished while it was archived; check BACKUP_MEDIA_DIR", e);
+                    Setting.MEDIA_DIR, "The media folder " + dir + " vanished while it was archived", e);
         } catch (IOException e) {
             throw new UnableToArchiveMediaException(
-                    "Cannot list the media folder " + dir + ": " + e
-                            + "; check BACKUP_MEDIA_DIR and the permissions of that folder",
-                    e);
+                    "Cannot list the media folder " + dir + ": " + e + "; check the permissions of that folder", e);
         }
         entries.sort(null);
         return entries.iterator();

@@ -3,9 +3,8 @@ package io.backupkit.backup.core.config;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Compression;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.core.storage.FilesystemStorageProvider;
-import io.backupkit.backup.spi.EncryptionConfig;
-import io.backupkit.backup.spi.ProviderOptions;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The resolved configuration of a backup tool or host application, as {@link BackupConfigLoader}
@@ -136,7 +136,10 @@ public record BackupConfig(
      */
     public BackupManager.Builder applyTo(BackupManager.Builder builder) {
         Objects.requireNonNull(builder, "builder");
-        builder.name(name).storage(storage, storageLocation(), options).compression(compression);
+        builder.name(name)
+                .storage(storage, storageLocation(), options)
+                .compression(compression)
+                .settingNames(this::howToSet);
         if (databaseUrl != null) {
             builder.database(databaseUrl, databaseUser, databasePassword);
             if (databaseDumper != null || !databaseOptions.isEmpty()) {
@@ -159,15 +162,30 @@ public record BackupConfig(
             builder.hostApplication(hostApplication, hostVersion);
         }
         if (encryptionEnabled()) {
-            builder.encryption(
-                    ENCRYPTION_PROVIDER,
-                    new EncryptionConfig(
-                            encryptionRecipientKey,
-                            encryptionSecretKey,
-                            encryptionPassphrase,
-                            new ProviderOptions("encryption", Map.of())));
+            Map<String, Object> keys = new LinkedHashMap<>();
+            putIfSet(keys, "recipient_key", encryptionRecipientKey);
+            putIfSet(keys, "secret_key", encryptionSecretKey);
+            putIfSet(keys, "passphrase", encryptionPassphrase);
+            builder.encryption(ENCRYPTION_PROVIDER, keys);
         }
         return builder;
+    }
+
+    /** Names a setting as this configuration was read: its environment variables and config keys. */
+    private String howToSet(Setting setting) {
+        List<ConfigKey> keys = ConfigKey.of(setting);
+        String env = keys.stream()
+                .flatMap(k -> k.env().stream())
+                .map(e -> envPrefix + e)
+                .collect(Collectors.joining(", "));
+        String yaml = keys.stream().map(ConfigKey::yamlKey).collect(Collectors.joining(", "));
+        return env + "; config file: " + yaml;
+    }
+
+    private static void putIfSet(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     @Override

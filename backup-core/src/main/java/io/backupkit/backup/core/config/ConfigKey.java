@@ -1,6 +1,8 @@
 package io.backupkit.backup.core.config;
 
+import io.backupkit.backup.Setting;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -94,6 +96,26 @@ public enum ConfigKey {
     /** Whether the value is a secret and must never be shown. */
     public boolean secret() {
         return this == DATABASE_PASSWORD;
+    }
+
+    /** The keys that set {@code setting}. */
+    public static List<ConfigKey> of(Setting setting) {
+        return switch (setting) {
+            case STORAGE -> List.of(STORAGE);
+            case STORAGE_LOCATION -> List.of(DIR);
+            case STORAGE_OPTIONS -> List.of(OPTIONS);
+            case DATABASE_URL -> List.of(DATABASE_URL);
+            case DATABASE_USER -> List.of(DATABASE_USER);
+            case DATABASE_PASSWORD -> List.of(DATABASE_PASSWORD_FILE, DATABASE_PASSWORD);
+            case DATABASE_DUMPER -> List.of(DATABASE_DUMPER);
+            case DATABASE_OPTIONS -> List.of(DATABASE_OPTIONS);
+            case MEDIA_DIR -> List.of(MEDIA_DIR);
+            case MEDIA_DIR_ALLOW_SENSITIVE -> List.of(MEDIA_DIR_ALLOW_SENSITIVE);
+            case MEDIA_EXCLUDE -> List.of(MEDIA_EXCLUDE);
+            case SPOOL_DIR -> List.of(SPOOL_DIR);
+            case HOST_VERSION -> List.of(HOST_VERSION);
+            case ENCRYPTION -> List.of(ENCRYPTION_RECIPIENT_KEY, ENCRYPTION_SECRET_KEY, ENCRYPTION_PASSPHRASE_FILE);
+        };
     }
 
     /** The key for a YAML path such as {@code database.url}. */

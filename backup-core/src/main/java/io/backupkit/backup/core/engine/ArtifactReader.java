@@ -2,7 +2,6 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupInfo;
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToStoreException;
@@ -43,7 +42,7 @@ final class ArtifactReader {
      * The decoded content of {@code raw}; closing it closes {@code raw}. An encrypted artifact is
      * first matched to the manifest of {@code backup} by its seal key.
      */
-    static InputStream decode(BackupSettings settings, BackupInfo backup, ArtifactInfo artifact, InputStream raw)
+    static InputStream decode(EngineSettings settings, BackupInfo backup, ArtifactInfo artifact, InputStream raw)
             throws IOException {
         InputStream plain = raw;
         InputStream decoded;
@@ -82,7 +81,7 @@ final class ArtifactReader {
      * Matches an encrypted artifact to its manifest without reading its content (only the
      * encryption header), so that a restore refuses an edited manifest before it changes anything.
      */
-    static void authenticate(BackupSettings settings, BackupInfo backup, ArtifactInfo artifact) {
+    static void authenticate(EngineSettings settings, BackupInfo backup, ArtifactInfo artifact) {
         try (InputStream raw = settings.storage().openRead(artifact.name());
                 InputStream ignored = decode(settings, backup, artifact, raw)) {
             // opening it checked the seal
@@ -96,15 +95,14 @@ final class ArtifactReader {
         }
     }
 
-    static Encryption requireDecryption(BackupSettings settings, ArtifactInfo artifact) {
+    static Encryption requireDecryption(EngineSettings settings, ArtifactInfo artifact) {
         Encryption enc = settings.encryption();
         if (enc == null || !enc.canDecrypt() || !enc.id().equals(artifact.encryption())) {
             throw new UnableToDecryptException(
                     artifact.keyId(),
                     artifact.name() + " is encrypted (" + artifact.encryption()
                             + ", key " + artifact.keyId()
-                            + "); configure the matching secret key (BACKUP_ENCRYPTION_SECRET_KEY) or "
-                            + "passphrase (BACKUP_ENCRYPTION_PASSPHRASE_FILE)",
+                            + "); configure the matching secret key or passphrase",
                     null);
         }
         return enc;

@@ -2,7 +2,6 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupListener;
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.pipeline.Compressors;
@@ -30,7 +29,7 @@ final class ArtifactWriter {
     private ArtifactWriter() {}
 
     static ArtifactInfo write(
-            BackupSettings settings,
+            EngineSettings settings,
             String kind,
             String name,
             SealKey sealKey,

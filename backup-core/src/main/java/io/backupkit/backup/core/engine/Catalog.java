@@ -69,13 +69,13 @@ final class Catalog {
         if (idOrLatest == null || idOrLatest.isBlank() || RestoreOptions.LATEST.equals(idOrLatest)) {
             return latest().orElseThrow(() -> new BackupNotFoundException(
                     RestoreOptions.LATEST,
-                    "there is no complete backup in " + storage.describe() + "; run 'backup create' first"));
+                    "there is no complete backup in " + storage.describe() + "; create one first"));
         }
         if (!BackupId.isValid(idOrLatest)) {
             throw new BackupNotFoundException(
                     idOrLatest,
                     "'" + idOrLatest
-                            + "' is not a backup id (expected e.g. backup-20261127T014130Z-3f9a, or 'latest'); see 'backup list'");
+                            + "' is not a backup id (expected e.g. backup-20261127T014130Z-3f9a, or 'latest'); list the backups to see which exist");
         }
         String name = ObjectNames.manifest(new BackupId(idOrLatest));
         try {
@@ -84,7 +84,7 @@ final class Catalog {
             throw new BackupNotFoundException(
                     idOrLatest,
                     "no complete backup " + idOrLatest + " in " + storage.describe()
-                            + " (its manifest is missing; an interrupted backup is never complete); see 'backup list'");
+                            + " (its manifest is missing; an interrupted backup is never complete); list the backups to see which exist");
         }
     }
 

@@ -2,8 +2,9 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CheckResult;
+import io.backupkit.backup.Setting;
+import io.backupkit.backup.SettingNames;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.ObjectWrite;
@@ -20,13 +21,21 @@ import java.util.List;
 final class ConfigurationCheck {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final BackupSettings settings;
+    private final EngineSettings settings;
     private final List<String> checked = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final SettingNames names;
 
-    ConfigurationCheck(BackupSettings settings) {
+    ConfigurationCheck(EngineSettings settings, SettingNames names) {
         this.settings = settings;
+        this.names = names;
+    }
+
+    private String messageOf(BackupException e) {
+        return e instanceof BackupConfigurationException c
+                ? c.describedBy(names).getMessage()
+                : e.getMessage();
     }
 
     CheckResult run() {
@@ -51,7 +60,7 @@ final class ConfigurationCheck {
             checked.add("database: " + d.product() + " " + d.serverVersion() + ", dumped with " + d.tool() + " "
                     + d.toolVersion());
         } catch (BackupException e) {
-            problems.add("database: " + e.getMessage());
+            problems.add("database: " + messageOf(e));
         }
     }
 
@@ -64,7 +73,8 @@ final class ConfigurationCheck {
             warnings.add("media folder: " + dir + " does not exist yet; a backup before an upgrade treats it as"
                     + " empty, any other backup fails until it exists");
         } else if (!Files.isDirectory(dir)) {
-            problems.add("media folder: " + dir + " is not a folder; point the media folder at a folder");
+            problems.add("media folder: " + dir + " is not a folder; point " + names.howToSet(Setting.MEDIA_DIR)
+                    + " at a folder");
         } else if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
             problems.add("media folder: " + dir + " cannot be read by this process; check its permissions");
         } else {

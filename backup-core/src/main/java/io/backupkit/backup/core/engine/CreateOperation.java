@@ -7,13 +7,13 @@ import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.HostInfo;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.Phase;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToArchiveMediaException;
 import io.backupkit.backup.UnableToDumpDatabaseException;
 import io.backupkit.backup.UnableToStoreException;
@@ -68,11 +68,13 @@ final class CreateOperation {
     /** How long the other parts get to stop by themselves before they are interrupted. */
     static final Duration COOPERATIVE_STOP = Duration.ofSeconds(10);
 
-    private final BackupSettings settings;
+    private final EngineSettings settings;
     private final BackupListener listener;
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Set when {@link #run} returns or throws: background helpers stop. */
+    private final AtomicBoolean ended = new AtomicBoolean();
 
-    CreateOperation(BackupSettings settings) {
+    CreateOperation(EngineSettings settings) {
         this.settings = settings;
         this.listener = Events.safe(settings.listener());
     }
@@ -103,9 +105,7 @@ final class CreateOperation {
         Path mediaDir = settings.mediaDir();
         if (dumper == null && mediaDir == null) {
             throw new BackupConfigurationException(
-                    "BACKUP_DATABASE_URL",
-                    "nothing to back up: configure a database "
-                            + "(BACKUP_DATABASE_URL) and/or a media folder (BACKUP_MEDIA_DIR)");
+                    Setting.DATABASE_URL, "nothing to back up: configure a database and/or a media folder");
         }
         boolean missingMedia = mediaDir != null && !Files.exists(mediaDir);
         boolean withMedia = mediaDir != null && !(skipMissingMedia && missingMedia);
@@ -113,7 +113,7 @@ final class CreateOperation {
         boolean emptyMedia = missingMedia && options.labels().contains(CreateOptions.PRE_UPGRADE);
         if (withMedia && !emptyMedia && !Files.isDirectory(mediaDir)) {
             throw new UnableToArchiveMediaException(
-                    "the media folder " + mediaDir + " does not exist or is not a folder; check BACKUP_MEDIA_DIR");
+                    Setting.MEDIA_DIR, "the media folder " + mediaDir + " does not exist or is not a folder", null);
         }
         String dbName =
                 dumper == null ? null : ObjectNames.database(id, dumper.format(), settings.compression(), encExt);
@@ -131,11 +131,16 @@ final class CreateOperation {
             List<Future<ArtifactInfo>> futures = new ArrayList<>();
             MediaInfo[] mediaInfo = new MediaInfo[1];
             if (withMedia) {
-                MediaArchiver archiver =
-                        new MediaArchiver(mediaDir, settings.mediaExcludes(), excludedDirs(mediaDir), listener);
+                List<Path> excluded = excludedDirs(mediaDir);
+                MediaArchiver archiver = new MediaArchiver(mediaDir, settings.mediaExcludes(), excluded, listener);
+                if (!emptyMedia) {
+                    MediaSizeEstimate.start(
+                            mediaDir, excluded, settings.listener(), () -> ended.get() || cancelled.get());
+                }
                 futures.add(parts.submit(part(
                         ArtifactInfo.MEDIA,
                         Phase.MEDIA_ARCHIVE,
+                        -1,
                         mediaName,
                         sealKey,
                         written,
@@ -155,6 +160,7 @@ final class CreateOperation {
                 futures.add(parts.submit(part(
                         ArtifactInfo.DATABASE,
                         Phase.DATABASE_DUMP,
+                        description.sizeBytes(),
                         dbName,
                         sealKey,
                         written,
@@ -207,6 +213,7 @@ final class CreateOperation {
             }
             throw e;
         } finally {
+            ended.set(true);
             pool.shutdownNow();
         }
     }
@@ -274,9 +281,15 @@ final class CreateOperation {
 
     /** One artifact written by {@code body} into the storage, its phase reported, its name noted in {@code written}. */
     private Callable<ArtifactInfo> part(
-            String kind, Phase phase, String name, SealKey sealKey, List<String> written, ArtifactWriter.Body body) {
+            String kind,
+            Phase phase,
+            long expectedBytes,
+            String name,
+            SealKey sealKey,
+            List<String> written,
+            ArtifactWriter.Body body) {
         return () -> {
-            listener.phaseStarted(phase, -1);
+            listener.phaseStarted(phase, expectedBytes);
             ArtifactInfo a = ArtifactWriter.write(settings, kind, name, sealKey, phase, listener, cancelled::get, body);
             synchronized (written) {
                 written.add(name);
@@ -384,7 +397,7 @@ final class CreateOperation {
      * folder and the spool folder, absolute, under the media folder as configured (compared by real
      * paths: a link does not hide them). A backup leaves them out; a restore keeps them.
      */
-    static List<Path> foldersInside(BackupSettings settings, Path mediaDir) {
+    static List<Path> foldersInside(EngineSettings settings, Path mediaDir) {
         List<Path> out = new ArrayList<>();
         settings.storage()
                 .localFolder()
@@ -420,7 +433,7 @@ final class CreateOperation {
                 try {
                     settings.storage().delete(n);
                 } catch (IOException | RuntimeException e) {
-                    LOG.warn("could not delete {} after a failed backup; 'backup prune' removes it later", n);
+                    LOG.warn("could not delete {} after a failed backup; the next prune removes it", n);
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupCancelledException;
+import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupId;
 import io.backupkit.backup.BackupInfo;
@@ -66,13 +67,15 @@ final class DefaultBackupManager implements BackupManager {
     private static final Pattern ARTIFACT =
             Pattern.compile("(" + BackupId.ID.pattern() + ")\\.(db\\.|media\\.tar|manifest\\.json).*");
 
-    private final BackupSettings settings;
+    private final EngineSettings settings;
+    private final BackupSettings given;
     private final BackupStorage storage;
     private final Catalog catalog;
     private final RunningOperations running = new RunningOperations();
 
-    DefaultBackupManager(BackupSettings settings) {
+    DefaultBackupManager(EngineSettings settings, BackupSettings given) {
         this.settings = settings;
+        this.given = given;
         this.storage = settings.storage();
         this.catalog = new Catalog(storage, settings.listener());
         try {
@@ -92,6 +95,8 @@ final class DefaultBackupManager implements BackupManager {
         running.enter(what);
         try {
             return operation.get();
+        } catch (BackupException e) {
+            throw e.describedBy(given.settingNames());
         } finally {
             running.leave();
         }
@@ -323,7 +328,7 @@ final class DefaultBackupManager implements BackupManager {
         }
         for (BackupInfo b : broken) {
             String msg = "backup " + b.id() + " is incomplete (an artifact is missing or has the wrong size): prune "
-                    + "neither counts nor deletes it; check it with 'backup verify " + b.id() + "'";
+                    + "neither counts nor deletes it; verify it (deep) to see what is wrong";
             LOG.warn(msg);
             Events.warn(settings.listener(), msg);
         }
@@ -377,6 +382,11 @@ final class DefaultBackupManager implements BackupManager {
 
     @Override
     public BackupSettings settings() {
+        return given;
+    }
+
+    /** The providers this manager runs with. */
+    EngineSettings engineSettings() {
         return settings;
     }
 
@@ -387,7 +397,11 @@ final class DefaultBackupManager implements BackupManager {
 
     @Override
     public CheckResult check() {
-        return new ConfigurationCheck(settings).run();
+        try {
+            return new ConfigurationCheck(settings, given.settingNames()).run();
+        } catch (BackupConfigurationException e) {
+            throw e.describedBy(given.settingNames());
+        }
     }
 
     @Override

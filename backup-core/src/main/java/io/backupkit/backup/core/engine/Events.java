@@ -32,6 +32,11 @@ final class Events {
             }
 
             @Override
+            public void phaseSized(io.backupkit.backup.Phase phase, long expectedBytes) {
+                fire(listener, l -> l.phaseSized(phase, expectedBytes));
+            }
+
+            @Override
             public void progress(io.backupkit.backup.Phase phase, long bytesDone) {
                 fire(listener, l -> l.progress(phase, bytesDone));
             }

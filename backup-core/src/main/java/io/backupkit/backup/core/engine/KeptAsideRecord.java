@@ -1,6 +1,5 @@
 package io.backupkit.backup.core.engine;
 
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.KeptAside;
 import io.backupkit.backup.UnableToRestoreMediaException;
 import java.io.IOException;
@@ -28,7 +27,7 @@ record KeptAsideRecord(String restored, Instant since, String database, Path med
         return new KeptAside(restored, since, database != null, media != null);
     }
 
-    static Path location(BackupSettings settings) {
+    static Path location(EngineSettings settings) {
         Path journal = RestoreJournal.location(settings);
         return journal.resolveSibling(journal.getFileName()
                 .toString()
@@ -36,7 +35,7 @@ record KeptAsideRecord(String restored, Instant since, String database, Path med
                 .replace(".journal", ".kept-aside"));
     }
 
-    static Optional<KeptAsideRecord> find(BackupSettings settings) {
+    static Optional<KeptAsideRecord> find(EngineSettings settings) {
         Path file = location(settings);
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -55,7 +54,7 @@ record KeptAsideRecord(String restored, Instant since, String database, Path med
     }
 
     /** Writes a temp file, fsyncs it and renames it over the record. */
-    void write(BackupSettings settings) {
+    void write(EngineSettings settings) {
         Path file = location(settings);
         Properties p = new Properties();
         p.setProperty("restored", restored);
@@ -84,7 +83,7 @@ record KeptAsideRecord(String restored, Instant since, String database, Path med
         }
     }
 
-    static void delete(BackupSettings settings) {
+    static void delete(EngineSettings settings) {
         try {
             Files.deleteIfExists(location(settings));
         } catch (IOException e) {
@@ -93,7 +92,7 @@ record KeptAsideRecord(String restored, Instant since, String database, Path med
     }
 
     /** Drops the kept states (the record stays: the caller replaces or deletes it). */
-    void drop(BackupSettings settings) {
+    void drop(EngineSettings settings) {
         if (database != null && settings.dumper() != null) {
             settings.dumper().dropAside(database);
         }

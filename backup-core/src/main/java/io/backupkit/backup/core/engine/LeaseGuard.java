@@ -1,6 +1,5 @@
 package io.backupkit.backup.core.engine;
 
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.core.lease.StorageLease;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -34,7 +33,7 @@ final class LeaseGuard implements AutoCloseable {
     }
 
     /** Takes the lease or throws {@link io.backupkit.backup.BackupInProgressException}. */
-    static LeaseGuard acquire(BackupSettings settings) {
+    static LeaseGuard acquire(EngineSettings settings) {
         StorageLease lease = StorageLease.acquire(
                 settings.storage(), NAME, StorageLease.defaultOwner(), settings.leaseTtl(), settings.clock());
         return new LeaseGuard(lease, settings.leaseTtl());

@@ -1,7 +1,7 @@
 package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.BackupConfigurationException;
-import io.backupkit.backup.BackupSettings;
+import io.backupkit.backup.Setting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -56,7 +56,7 @@ final class MediaFolderGuard {
     private MediaFolderGuard() {}
 
     /** @throws BackupConfigurationException naming both paths when the media folder is not safe to replace */
-    static void check(BackupSettings settings) {
+    static void check(EngineSettings settings) {
         Path mediaDir = settings.mediaDir();
         if (mediaDir == null) {
             return;
@@ -67,38 +67,36 @@ final class MediaFolderGuard {
             Path store = realPath(local.get());
             if (store.equals(media)) {
                 throw new BackupConfigurationException(
-                        "BACKUP_DIR",
+                        Setting.STORAGE_LOCATION,
                         "the backup folder " + local.get() + resolved(local.get(), store) + " is the media folder "
                                 + mediaDir + resolved(mediaDir, media)
                                 + ": a restore would replace the backups with the media files. "
-                                + "Keep the backups in a folder of their own (BACKUP_DIR)");
+                                + "Keep the backups in a folder of their own");
             }
             if (media.startsWith(store)) {
                 throw new BackupConfigurationException(
-                        "BACKUP_MEDIA_DIR",
+                        Setting.MEDIA_DIR,
                         "the media folder " + mediaDir + resolved(mediaDir, media) + " lies inside the backup folder "
                                 + local.get() + resolved(local.get(), store)
                                 + ": a restore would replace part of the backup folder. Keep the media folder "
-                                + "(BACKUP_MEDIA_DIR) and the backups (BACKUP_DIR) apart");
+                                + "and the backups apart");
             }
         }
         if (realPath(settings.spoolDir()).equals(media)) {
             throw new BackupConfigurationException(
-                    "BACKUP_SPOOL_DIR",
+                    Setting.SPOOL_DIR,
                     "the spool folder " + settings.spoolDir() + " is the media folder " + mediaDir
                             + resolved(mediaDir, media)
                             + ": backups would leave the media out and a restore would replace its own work files. "
-                            + "Set BACKUP_SPOOL_DIR to a folder of its own (or leave it unset for the temp folder)");
+                            + "Give the spool folder a folder of its own (or leave it unset for the temp folder)");
         }
         if (!settings.allowSensitiveMediaDir()) {
             sensitive(media).ifPresent(what -> {
                 throw new BackupConfigurationException(
-                        "BACKUP_MEDIA_DIR",
+                        Setting.MEDIA_DIR_ALLOW_SENSITIVE,
                         "the media folder " + mediaDir + resolved(mediaDir, media) + " is " + what
-                                + ", which a restore would replace whole. Set BACKUP_MEDIA_DIR to the "
-                                + "application's own media folder, or allow this one explicitly "
-                                + "(BACKUP_MEDIA_DIR_ALLOW_SENSITIVE=true, --allow-sensitive-media-dir, "
-                                + "allowSensitiveMediaDir())");
+                                + ", which a restore would replace whole. Use the application's own media folder, "
+                                + "or allow this one explicitly");
             });
         }
     }

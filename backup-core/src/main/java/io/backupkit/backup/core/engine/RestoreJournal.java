@@ -1,6 +1,5 @@
 package io.backupkit.backup.core.engine;
 
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.UnableToRestoreMediaException;
 import io.backupkit.backup.spi.DatabaseDumper;
 import java.io.IOException;
@@ -50,7 +49,7 @@ final class RestoreJournal {
     }
 
     /** Where the journal of restores of this target lives. */
-    static Path location(BackupSettings settings) {
+    static Path location(EngineSettings settings) {
         if (settings.mediaDir() != null) {
             Path media = settings.mediaDir().toAbsolutePath().normalize();
             return media.resolveSibling("." + media.getFileName() + ".restore-journal");
@@ -59,7 +58,7 @@ final class RestoreJournal {
     }
 
     /** Starts a journal (state {@link State#PREPARING}) and writes it. */
-    static RestoreJournal begin(BackupSettings settings, String backupId, Path work, boolean withDatabase) {
+    static RestoreJournal begin(EngineSettings settings, String backupId, Path work, boolean withDatabase) {
         Properties p = new Properties();
         p.setProperty("backup", backupId);
         p.setProperty("work", work.toString());
@@ -73,7 +72,7 @@ final class RestoreJournal {
     }
 
     /** The journal left by a restore that did not end, if any. */
-    static Optional<RestoreJournal> find(BackupSettings settings) {
+    static Optional<RestoreJournal> find(EngineSettings settings) {
         Path file = location(settings);
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

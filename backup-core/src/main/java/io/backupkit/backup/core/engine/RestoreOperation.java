@@ -6,7 +6,6 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.IncompatibleBackupException;
@@ -15,6 +14,7 @@ import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.UnableToRestoreMediaException;
 import io.backupkit.backup.UnableToStoreException;
@@ -68,11 +68,11 @@ import org.slf4j.LoggerFactory;
 final class RestoreOperation {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreOperation.class);
 
-    private final BackupSettings settings;
+    private final EngineSettings settings;
     private final BackupStorage storage;
     private final BackupListener listener;
 
-    RestoreOperation(BackupSettings settings) {
+    RestoreOperation(EngineSettings settings) {
         this.settings = settings;
         this.storage = settings.storage();
         this.listener = Events.safe(settings.listener());
@@ -376,31 +376,29 @@ final class RestoreOperation {
                     + backup.host().version()
                     + ", newer than the running " + settings.host().version()
                     + ": its database schema may not fit this version. "
-                    + "Upgrade first, or force the restore (--force)");
+                    + "Upgrade first, or force the restore");
         }
         warnIfVersionUnchecked(backup, options);
         if (db.isEmpty() && media.isEmpty()) {
-            throw new BackupConfigurationException(
-                    null,
-                    "nothing to restore: backup " + backup.id() + " has no "
-                            + (options.database() && options.media()
-                                    ? "parts"
-                                    : options.database() ? "database part" : "media part"));
+            throw new BackupConfigurationException("nothing to restore: backup " + backup.id() + " has no "
+                    + (options.database() && options.media()
+                            ? "parts"
+                            : options.database() ? "database part" : "media part"));
         }
         if (db.isPresent()) {
             if (settings.dumper() == null) {
                 throw new BackupConfigurationException(
-                        "BACKUP_DATABASE_URL",
+                        Setting.DATABASE_URL,
                         "backup " + backup.id()
-                                + " holds a database dump but no database is configured: set BACKUP_DATABASE_URL (or restore media only)");
+                                + " holds a database dump but no database is configured: configure the database (or restore media only)");
             }
             settings.dumper().checkRestorable(backup.database());
         }
         if (media.isPresent() && settings.mediaDir() == null) {
             throw new BackupConfigurationException(
-                    "BACKUP_MEDIA_DIR",
+                    Setting.MEDIA_DIR,
                     "backup " + backup.id()
-                            + " holds a media archive but no media folder is configured: set BACKUP_MEDIA_DIR (or restore the database only)");
+                            + " holds a media archive but no media folder is configured: configure the media folder (or restore the database only)");
         }
         for (ArtifactInfo a : backup.artifacts()) {
             if (db.filter(a::equals).isEmpty() && media.filter(a::equals).isEmpty()) {
@@ -436,7 +434,7 @@ final class RestoreOperation {
         }
         String warning = running == null || running.isBlank()
                 ? "backup " + backup.id() + " was made by " + name(backup) + " " + made
-                        + ", but the running application's version is not configured (BACKUP_HOST_VERSION), so "
+                        + ", but the running application's version is not configured (the host application's version), so "
                         + "nothing checks that the backup is not newer than it"
                 : "backup " + backup.id() + " was made by " + name(backup) + " " + made
                         + ", which cannot be compared with the running version " + running
@@ -455,7 +453,7 @@ final class RestoreOperation {
     private Path verifiedDump(ArtifactInfo artifact, Optional<Path> local, Path work) {
         try {
             if (local.isEmpty()) {
-                requireSpace(work, artifact.size(), "the spool folder (BACKUP_SPOOL_DIR)");
+                requireSpace(work, artifact.size(), "the spool folder");
             }
             Path spooled = work.resolve("spool-" + artifact.name());
             try (InputStream raw = ArtifactReader.openRaw(storage, artifact);
@@ -537,7 +535,7 @@ final class RestoreOperation {
     }
 
     /** Folders inside the media folder that are not part of it (the local backup folder, the spool). */
-    static java.util.List<Path> preservedInside(BackupSettings settings) {
+    static java.util.List<Path> preservedInside(EngineSettings settings) {
         Path mediaDir = settings.mediaDir();
         Path media = mediaDir.toAbsolutePath().normalize();
         return CreateOperation.foldersInside(settings, mediaDir).stream()
@@ -576,9 +574,9 @@ final class RestoreOperation {
                     settings.spoolDir(), "backup-restore-" + backup.id().value() + "-");
         } catch (IOException e) {
             throw new BackupConfigurationException(
-                    "BACKUP_SPOOL_DIR",
+                    Setting.SPOOL_DIR,
                     "cannot create a work folder in the spool folder " + settings.spoolDir() + ": " + e.getMessage()
-                            + "; set BACKUP_SPOOL_DIR to a writable folder",
+                            + "; make the spool folder a writable folder",
                     e);
         }
     }

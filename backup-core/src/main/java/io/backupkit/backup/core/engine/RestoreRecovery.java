@@ -1,6 +1,5 @@
 package io.backupkit.backup.core.engine;
 
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.core.engine.RestoreJournal.State;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ final class RestoreRecovery {
      * logged, not thrown (the next create or restore tries again and reports it); a target in use by
      * another process is left to it.
      */
-    static void atStart(BackupSettings settings) {
+    static void atStart(EngineSettings settings) {
         if (!java.nio.file.Files.exists(RestoreJournal.location(settings))) {
             return;
         }
@@ -39,7 +38,7 @@ final class RestoreRecovery {
     }
 
     /** Recovers the target's interrupted restore, if any; returns what was done. */
-    static Optional<String> run(BackupSettings settings) {
+    static Optional<String> run(EngineSettings settings) {
         Optional<RestoreJournal> found = RestoreJournal.find(settings);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -101,7 +100,7 @@ final class RestoreRecovery {
      * After a restore that committed: what it kept aside is recorded (a rollback's record goes), and
      * what an earlier restore kept aside is dropped.
      */
-    private static void keptAside(BackupSettings settings, RestoreJournal journal, boolean keepOld) {
+    private static void keptAside(EngineSettings settings, RestoreJournal journal, boolean keepOld) {
         if (journal.flag("rollback")) {
             KeptAsideRecord.delete(settings);
             return;
@@ -127,7 +126,7 @@ final class RestoreRecovery {
     }
 
     /** Whether the database is (now) at the backup's state; rolls it back where the dumper must. */
-    private static boolean databaseHoldsBackup(BackupSettings settings, RestoreJournal journal, boolean hadDatabase) {
+    private static boolean databaseHoldsBackup(EngineSettings settings, RestoreJournal journal, boolean hadDatabase) {
         State state = journal.state();
         if (state == State.COMMITTED) {
             return true;

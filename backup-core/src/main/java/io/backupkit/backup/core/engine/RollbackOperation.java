@@ -2,9 +2,9 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupNotFoundException;
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.RollbackOptions;
 import io.backupkit.backup.RollbackResult;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToRestoreMediaException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 final class RollbackOperation {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackOperation.class);
 
-    private final BackupSettings settings;
+    private final EngineSettings settings;
 
-    RollbackOperation(BackupSettings settings) {
+    RollbackOperation(EngineSettings settings) {
         this.settings = settings;
     }
 
@@ -37,13 +37,13 @@ final class RollbackOperation {
                                 + " state it replaced, until the next restore or prune"));
         if (kept.database() != null && settings.dumper() == null) {
             throw new BackupConfigurationException(
-                    "BACKUP_DATABASE_URL",
+                    Setting.DATABASE_URL,
                     "the state kept aside holds a database, but no database is configured: configure it to roll back");
         }
         if (kept.media() != null) {
             if (settings.mediaDir() == null) {
                 throw new BackupConfigurationException(
-                        "BACKUP_MEDIA_DIR",
+                        Setting.MEDIA_DIR,
                         "the state kept aside holds a media folder, but none is configured: configure it to roll back");
             }
             if (!Files.isDirectory(kept.media(), LinkOption.NOFOLLOW_LINKS)) {
@@ -57,7 +57,7 @@ final class RollbackOperation {
             work = Files.createTempDirectory(settings.spoolDir(), "backup-rollback-");
         } catch (IOException e) {
             throw new BackupConfigurationException(
-                    "BACKUP_SPOOL_DIR",
+                    Setting.SPOOL_DIR,
                     "cannot create a work folder in " + settings.spoolDir() + ": " + e.getMessage(),
                     e);
         }

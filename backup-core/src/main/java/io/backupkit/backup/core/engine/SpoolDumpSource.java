@@ -2,7 +2,6 @@ package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupInfo;
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.RestoreOptions;
@@ -23,7 +22,7 @@ import java.nio.file.StandardCopyOption;
  * back. That spares a full read of the dump before a gating dumper starts.
  */
 final class SpoolDumpSource implements DumpSource {
-    private final BackupSettings settings;
+    private final EngineSettings settings;
     private final ArtifactInfo artifact;
     private final Path file;
     private final Path workDir;
@@ -37,7 +36,7 @@ final class SpoolDumpSource implements DumpSource {
     private Path plain;
 
     SpoolDumpSource(
-            BackupSettings settings,
+            EngineSettings settings,
             ArtifactInfo artifact,
             Path file,
             Path workDir,

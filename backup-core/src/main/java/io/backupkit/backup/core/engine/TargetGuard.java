@@ -1,7 +1,6 @@
 package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.BackupInProgressException;
-import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.UnableToRestoreMediaException;
 import io.backupkit.backup.core.lease.TargetFileLock;
 import io.backupkit.backup.spi.DatabaseDumper;
@@ -26,7 +25,7 @@ final class TargetGuard implements AutoCloseable {
     }
 
     /** Takes both locks and recovers an interrupted restore, or throws {@link BackupInProgressException}. */
-    static TargetGuard acquire(BackupSettings settings) {
+    static TargetGuard acquire(EngineSettings settings) {
         TargetGuard guard = lock(settings);
         try {
             RestoreRecovery.run(settings);
@@ -38,7 +37,7 @@ final class TargetGuard implements AutoCloseable {
     }
 
     /** Takes both locks, or throws {@link BackupInProgressException} naming the holder. */
-    static TargetGuard lock(BackupSettings settings) {
+    static TargetGuard lock(EngineSettings settings) {
         TargetFileLock file = null;
         if (settings.mediaDir() != null) {
             Path media = settings.mediaDir().toAbsolutePath().normalize();

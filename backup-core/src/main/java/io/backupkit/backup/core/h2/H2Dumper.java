@@ -135,10 +135,27 @@ public final class H2Dumper implements DatabaseDumper {
                             TOOL,
                             "The H2 user " + config.user() + " of " + config.safeUrl()
                                     + " is not an admin: SCRIPT needs ADMIN rights. Use an admin user"
-                                    + " (BACKUP_DATABASE_USER) or ALTER USER ... ADMIN TRUE.");
+                                    + " or ALTER USER ... ADMIN TRUE.");
                 }
             }
-            return new DatabaseDescription(md.getDatabaseProductName(), md.getDatabaseProductVersion(), TOOL, version);
+            long size = -1;
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.PAGE_COUNT'")) {
+                if (rs.next()) {
+                    long pageSize;
+                    String pages = rs.getString(1);
+                    try (ResultSet ps = c.createStatement()
+                            .executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                                    + " WHERE SETTING_NAME = 'info.PAGE_SIZE'")) {
+                        pageSize = ps.next() ? Long.parseLong(ps.getString(1).trim()) : -1;
+                    }
+                    size = pageSize > 0 ? Long.parseLong(pages.trim()) * pageSize : -1;
+                }
+            } catch (SQLException | NumberFormatException e) {
+                size = -1; // an in-memory or older database: the size is only for progress
+            }
+            return new DatabaseDescription(
+                    md.getDatabaseProductName(), md.getDatabaseProductVersion(), TOOL, version, size);
         } catch (SQLException e) {
             throw new UnableToDumpDatabaseException(
                     "Cannot read the H2 version of " + config.safeUrl() + ": " + message(e), e);
@@ -596,7 +613,7 @@ public final class H2Dumper implements DatabaseDumper {
         } catch (SQLException e) {
             throw failure.apply(
                     "Cannot connect to the H2 database " + config.safeUrl() + ": " + message(e)
-                            + ". Check BACKUP_DATABASE_URL, the user and password, and that the database exists"
+                            + ". Check the database URL, the user and password, and that the database exists"
                             + " and is reachable.",
                     e);
         }

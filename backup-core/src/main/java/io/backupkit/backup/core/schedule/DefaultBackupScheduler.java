@@ -10,6 +10,7 @@ import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.Schedule;
+import io.backupkit.backup.core.engine.EngineSettings;
 import io.backupkit.backup.core.lease.StorageLease;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +62,7 @@ public final class DefaultBackupScheduler implements BackupScheduler {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.schedule = settings.schedule();
-        this.clock = manager.settings().clock();
+        this.clock = EngineSettings.of(manager).clock();
     }
 
     /** Starts checking in the background; does nothing when the schedule is disabled. */
@@ -120,10 +121,10 @@ public final class DefaultBackupScheduler implements BackupScheduler {
             return Outcome.NOT_DUE;
         }
         Optional<StorageLease> lease = StorageLease.tryAcquire(
-                manager.settings().storage(),
+                EngineSettings.of(manager).storage(),
                 LEASE,
                 StorageLease.defaultOwner(),
-                manager.settings().leaseTtl(),
+                EngineSettings.of(manager).leaseTtl(),
                 clock);
         if (lease.isEmpty()) {
             return Outcome.BUSY;

@@ -516,7 +516,8 @@ public final class FilesystemStorage implements BackupStorage {
             throw new UnableToStoreException(
                     describe(),
                     null,
-                    folder + " is a file, not a folder: set BACKUP_DIR to a folder (it is created if missing)",
+                    folder
+                            + " is a file, not a folder: use a folder as the storage location (it is created if missing)",
                     null);
         }
         try {
@@ -526,7 +527,7 @@ public final class FilesystemStorage implements BackupStorage {
                     describe(),
                     null,
                     "cannot create the backup folder " + folder + ": " + reason(e) + "; create it writable for user "
-                            + user + " or set BACKUP_DIR to another folder",
+                            + user + " or use another storage location",
                     e);
         }
         if (!Files.isWritable(folder)) {
@@ -534,7 +535,7 @@ public final class FilesystemStorage implements BackupStorage {
                     describe(),
                     null,
                     "the backup folder " + folder + " is not writable" + (readOnly() ? " (read-only file system)" : "")
-                            + "; make it writable for user " + user + " or set BACKUP_DIR to another folder",
+                            + "; make it writable for user " + user + " or use another storage location",
                     null);
         }
         folderReady = true;
@@ -692,11 +693,11 @@ public final class FilesystemStorage implements BackupStorage {
     private String advice(IOException e) {
         String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (text.contains("no space left") || text.contains("disk quota")) {
-            return "; free space in " + folder + " or set BACKUP_DIR to a folder on a larger disk";
+            return "; free space in " + folder + " or use a storage location on a larger disk";
         }
         if (e instanceof AccessDeniedException || text.contains("read-only") || text.contains("permission")) {
             return "; make " + folder + " writable for user " + System.getProperty("user.name")
-                    + " or set BACKUP_DIR to another folder";
+                    + " or use another storage location";
         }
         return "";
     }

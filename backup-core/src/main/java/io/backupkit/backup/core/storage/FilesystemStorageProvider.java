@@ -1,6 +1,7 @@
 package io.backupkit.backup.core.storage;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.BackupStorageProvider;
 import io.backupkit.backup.spi.ProviderOptions;
@@ -80,7 +81,7 @@ public final class FilesystemStorageProvider implements BackupStorageProvider {
         String text = location.trim();
         if (text.isEmpty()) {
             throw new BackupConfigurationException(
-                    "BACKUP_DIR", "BACKUP_DIR is empty: set it to the folder that holds the backups");
+                    Setting.STORAGE_LOCATION, "the storage location is empty: give the folder that holds the backups");
         }
         try {
             if (text.equals("~") || text.startsWith("~/")) {
@@ -92,14 +93,16 @@ public final class FilesystemStorageProvider implements BackupStorageProvider {
             }
             if (isRelative(text)) {
                 throw new BackupConfigurationException(
-                        "BACKUP_DIR",
+                        Setting.STORAGE_LOCATION,
                         "the storage location '" + text + "' is a relative path; give an absolute folder (a relative"
                                 + " one would follow the working folder of whatever process runs the backup)");
             }
             return Path.of(text).normalize();
         } catch (InvalidPathException e) {
             throw new BackupConfigurationException(
-                    "BACKUP_DIR", "BACKUP_DIR '" + text + "' is not a valid path: " + e.getReason(), e);
+                    Setting.STORAGE_LOCATION,
+                    "the storage location '" + text + "' is not a valid path: " + e.getReason(),
+                    e);
         }
     }
 }

@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.MediaInfo;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToArchiveMediaException;
 import io.backupkit.backup.core.archive.ArchiveTestSupport.RecordingListener;
 import java.io.ByteArrayOutputStream;
@@ -158,7 +160,7 @@ class MediaArchiverSelectionTest {
         assertThatThrownBy(() -> archive(missing))
                 .isInstanceOf(UnableToArchiveMediaException.class)
                 .hasMessageContaining(missing.toString())
-                .hasMessageContaining("BACKUP_MEDIA_DIR");
+                .satisfies(e -> assertThat(((BackupException) e).setting()).contains(Setting.MEDIA_DIR));
     }
 
     @Test
@@ -167,7 +169,7 @@ class MediaArchiverSelectionTest {
         assertThatThrownBy(() -> archive(file))
                 .isInstanceOf(UnableToArchiveMediaException.class)
                 .hasMessageContaining(file.toString())
-                .hasMessageContaining("BACKUP_MEDIA_DIR");
+                .satisfies(e -> assertThat(((BackupException) e).setting()).contains(Setting.MEDIA_DIR));
     }
 
     @Test
@@ -189,7 +191,7 @@ class MediaArchiverSelectionTest {
         try {
             assertThatThrownBy(() -> archive(media))
                     .isInstanceOf(UnableToArchiveMediaException.class)
-                    .hasMessageContaining("BACKUP_MEDIA_DIR");
+                    .satisfies(e -> assertThat(((BackupException) e).setting()).contains(Setting.MEDIA_DIR));
         } finally {
             Files.setPosixFilePermissions(media, PosixFilePermissions.fromString("rwx------"));
         }
@@ -200,8 +202,8 @@ class MediaArchiverSelectionTest {
         assertThatThrownBy(() -> new MediaArchiver(tmp, List.of("cache/[a"), List.of(), BackupListener.NONE))
                 .isInstanceOf(BackupConfigurationException.class)
                 .hasMessageContaining("cache/[a")
-                .extracting(e -> ((BackupConfigurationException) e).key().orElseThrow())
-                .isEqualTo("BACKUP_MEDIA_EXCLUDE");
+                .extracting(e -> ((BackupConfigurationException) e).setting().orElseThrow())
+                .isEqualTo(Setting.MEDIA_EXCLUDE);
     }
 
     @Test

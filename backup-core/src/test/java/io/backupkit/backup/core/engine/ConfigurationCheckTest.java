@@ -7,6 +7,7 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CheckResult;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class ConfigurationCheckTest {
         try (BackupManager backups = f.builder()
                 .database(badUrl, "sa", null)
                 .mediaDir(notAFolder)
-                .storage(unwritable)
+                .component(BackupStorage.class, unwritable)
                 .build()) {
             long t0 = System.nanoTime();
             assertThatThrownBy(backups::check)

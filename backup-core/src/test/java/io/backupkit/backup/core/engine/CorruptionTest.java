@@ -137,7 +137,7 @@ class CorruptionTest {
             String expectedDb = f.databaseState();
             Map<String, String> expectedMedia = f.mediaState();
             BackupInfo big = plain.create().backup();
-            assertThat(plain.settings().dumper().gatesCommit()).isTrue();
+            assertThat(EngineSettings.of(plain).dumper().gatesCommit()).isTrue();
             ArtifactInfo mediaArtifact = big.artifact("media").orElseThrow();
             Path file = f.backups.resolve(mediaArtifact.name());
             byte[] data = Files.readAllBytes(file);
@@ -314,7 +314,7 @@ class CorruptionTest {
     void unknownIdIsATypedErrorThatSaysWhatToDo() {
         assertThatThrownBy(() -> backups.restore(RestoreOptions.of("backup-20200101T000000Z-abcd")))
                 .isInstanceOf(BackupNotFoundException.class)
-                .hasMessageContaining("backup list");
+                .hasMessageContaining("list the backups");
         assertThatThrownBy(() -> backups.verify("nonsense", VerifyMode.QUICK))
                 .isInstanceOf(BackupNotFoundException.class);
     }

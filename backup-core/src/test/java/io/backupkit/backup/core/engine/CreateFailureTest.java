@@ -13,6 +13,7 @@ import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DumpSource;
@@ -74,7 +75,8 @@ class CreateFailureTest {
     void t2_storageFailingMidwayLeavesNoBackupAndNoFinalObject() throws Exception {
         FaultInjectingStorage storage =
                 faulty().onlyFor(n -> n.contains(".media.")).failWriteAfter(1 << 20, false);
-        try (BackupManager backups = f.builder().storage(storage).build()) {
+        try (BackupManager backups =
+                f.builder().component(BackupStorage.class, storage).build()) {
             assertThatThrownBy(backups::create)
                     .isInstanceOf(UnableToStoreException.class)
                     .hasMessageContaining("no backup was committed");
@@ -93,7 +95,8 @@ class CreateFailureTest {
     void t1_failureJustBeforeTheManifestLeavesNothingListed() throws Exception {
         FaultInjectingStorage storage =
                 faulty().onlyFor(n -> n.endsWith(".manifest.json")).failCommit(false);
-        try (BackupManager backups = f.builder().storage(storage).build()) {
+        try (BackupManager backups =
+                f.builder().component(BackupStorage.class, storage).build()) {
             assertThatThrownBy(backups::create).isInstanceOf(UnableToStoreException.class);
             assertThat(backups.list()).isEmpty();
         }
@@ -123,8 +126,9 @@ class CreateFailureTest {
 
     @Test
     void t24_dumpThatFailsMidwayWritesNoManifest() throws Exception {
-        try (BackupManager backups =
-                f.builder().database(new FailingDumper(realDumper(), 50_000)).build()) {
+        try (BackupManager backups = f.builder()
+                .component(DatabaseDumper.class, new FailingDumper(realDumper(), 50_000))
+                .build()) {
             assertThatThrownBy(backups::create)
                     .isInstanceOf(BackupException.class)
                     .hasMessageContaining("dump tool killed");
@@ -155,7 +159,8 @@ class CreateFailureTest {
             }
         };
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (BackupManager backups = f.builder().database(slow).build()) {
+        try (BackupManager backups =
+                f.builder().component(DatabaseDumper.class, slow).build()) {
             Thread t = new Thread(() -> {
                 try {
                     backups.create();
@@ -192,7 +197,8 @@ class CreateFailureTest {
                     throw new DatabaseToolException("pg_dump", "no pg_dump here");
                 }
             };
-            try (BackupManager backups = f.builder().database(refusing).build()) {
+            try (BackupManager backups =
+                    f.builder().component(DatabaseDumper.class, refusing).build()) {
                 assertThatThrownBy(backups::create)
                         .as(stored ? "media already stored" : "media being written")
                         .isInstanceOf(DatabaseToolException.class)
@@ -226,7 +232,7 @@ class CreateFailureTest {
 
     private DatabaseDumper realDumper() {
         try (BackupManager m = f.builder().build()) {
-            return m.settings().dumper();
+            return EngineSettings.of(m).dumper();
         }
     }
 

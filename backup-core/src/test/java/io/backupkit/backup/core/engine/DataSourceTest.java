@@ -52,7 +52,7 @@ class DataSourceTest {
                 .dataSource(ds)
                 .spoolDir(tmp.resolve("spool"))
                 .build()) {
-            assertThat(backups.settings().dumper().id()).isEqualTo("h2");
+            assertThat(EngineSettings.of(backups).dumper().id()).isEqualTo("h2");
             CreateResult created = backups.create();
             try (Connection c = ds.getConnection();
                     Statement st = c.createStatement()) {

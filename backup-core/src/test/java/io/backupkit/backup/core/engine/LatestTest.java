@@ -9,6 +9,7 @@ import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.manifest.TestManifests;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ class LatestTest {
         FaultInjectingStorage storage = new FaultInjectingStorage(new FilesystemStorage(f.backups, false, null))
                 .onlyFor(older::contains)
                 .failReadAfter(0);
-        try (BackupManager backups = f.builder().storage(storage).build()) {
+        try (BackupManager backups =
+                f.builder().component(BackupStorage.class, storage).build()) {
             assertThat(backups.latest()).contains(newest);
             assertThat(backups.get("latest")).isEqualTo(newest);
             assertThat(storage.injectedFaults())

@@ -100,7 +100,7 @@ class ListenerEventsTest {
                 .build()) {
             assertThatThrownBy(backups::create).isInstanceOf(BackupException.class);
             assertThat(recorder.events).startsWith("started [manual]").endsWith("failed");
-            assertThat(recorder.failed).hasMessageContaining("BACKUP_MEDIA_DIR");
+            assertThat(recorder.failed).hasMessageContaining("(mediaDir(...))").hasMessageNotContaining("BACKUP_");
             assertThat(Files.exists(tmp.resolve("no-such-folder"))).isFalse();
         }
     }

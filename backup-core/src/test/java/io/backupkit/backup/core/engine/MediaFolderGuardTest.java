@@ -7,6 +7,7 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.Setting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class MediaFolderGuardTest {
         Map<String, String> before = f.mediaState();
         BackupConfigurationException e = refused(f.builder().storage("filesystem", f.media.toString(), Map.of()));
         assertThat(e.getMessage()).contains("backup folder " + f.media).contains("media folder " + f.media);
-        assertThat(e.key()).contains("BACKUP_DIR");
+        assertThat(e.setting()).contains(Setting.STORAGE_LOCATION);
         assertThat(f.mediaState()).isEqualTo(before); // nothing ran
     }
 
@@ -64,7 +65,7 @@ class MediaFolderGuardTest {
     void theSpoolFolderBeingTheMediaFolderIsRefused() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         BackupConfigurationException e = refused(f.builder().spoolDir(f.media));
-        assertThat(e.key()).contains("BACKUP_SPOOL_DIR");
+        assertThat(e.setting()).contains(Setting.SPOOL_DIR);
         assertThat(e.getMessage()).contains("spool folder " + f.media).contains("media folder " + f.media);
         // a spool folder inside the media folder is left out and kept, like the backup folder
         try (BackupManager inside =
@@ -81,7 +82,7 @@ class MediaFolderGuardTest {
         BackupConfigurationException e = refused(
                 f.builder().storage("filesystem", backups.toString(), Map.of()).mediaDir(media));
         assertThat(e.getMessage()).contains(media.toString()).contains(backups.toString());
-        assertThat(e.key()).contains("BACKUP_MEDIA_DIR");
+        assertThat(e.setting()).contains(Setting.MEDIA_DIR);
         // also when the backup folder does not exist yet and is reached through a link
         Path link = Files.createSymbolicLink(tmp.resolve("store-link"), backups);
         refused(f.builder()
@@ -171,7 +172,7 @@ class MediaFolderGuardTest {
                 "/", "/etc", "/usr", "/var", "/bin", "/root", "/home/someone", System.getProperty("user.home"))) {
             BackupConfigurationException e = refused(f.builder().noDatabase().mediaDir(Path.of(dir)));
             assertThat(e.getMessage()).as(dir).contains(dir).contains("allowSensitiveMediaDir");
-            assertThat(e.key()).contains("BACKUP_MEDIA_DIR");
+            assertThat(e.setting()).contains(Setting.MEDIA_DIR_ALLOW_SENSITIVE);
         }
         Path linkToEtc = Files.createSymbolicLink(tmp.resolve("etc-link"), Path.of("/etc"));
         refused(f.builder().noDatabase().mediaDir(linkToEtc));

@@ -8,6 +8,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.BackupNotFoundException;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -48,7 +49,8 @@ class NoLogAndThrowTest {
     void failedCreateAndRestoreAreThrownNotLogged() {
         FaultInjectingStorage storage =
                 new FaultInjectingStorage(new FilesystemStorage(f.backups, false, null)).failWriteAfter(10, false);
-        try (BackupManager backups = f.builder().storage(storage).build()) {
+        try (BackupManager backups =
+                f.builder().component(BackupStorage.class, storage).build()) {
             assertThatThrownBy(backups::create).isInstanceOf(BackupException.class);
             assertThatThrownBy(() -> backups.restore(RestoreOptions.of("backup-20260101T000000Z-0000")))
                     .isInstanceOf(BackupNotFoundException.class);

@@ -2,10 +2,10 @@ package io.backupkit.backup.core.h2;
 
 import io.backupkit.backup.DatabaseToolException;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DatabaseDumperProvider;
-import io.backupkit.backup.spi.ProviderRegistry;
 import io.backupkit.backup.tck.DumpFiles;
 import java.io.InputStream;
 import java.nio.file.Path;

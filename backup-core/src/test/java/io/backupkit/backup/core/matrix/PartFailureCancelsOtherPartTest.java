@@ -8,6 +8,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -41,7 +42,7 @@ class PartFailureCancelsOtherPartTest {
         f.createMedia(4, 100_000, 4);
         FaultInjectingStorage storage = new FaultInjectingStorage(new FilesystemStorage(f.backups, false, null));
         storage.onlyFor(name -> name.contains(".media.tar")).failWriteAfter(0, true);
-        assertFailsPromptlyAndCleanly(f, f.builder().storage(storage), 5);
+        assertFailsPromptlyAndCleanly(f, f.builder().component(BackupStorage.class, storage), 5);
     }
 
     /**
@@ -78,7 +79,8 @@ class PartFailureCancelsOtherPartTest {
         };
         // the listener does not stop by itself: the engine waits its cooperative-stop time (10 s),
         // then interrupts this part
-        assertFailsPromptlyAndCleanly(f, f.builder().storage(storage).listener(waitForCancellation), 25);
+        assertFailsPromptlyAndCleanly(
+                f, f.builder().component(BackupStorage.class, storage).listener(waitForCancellation), 25);
         assertThat(waited).isTrue();
         assertThat(interrupted)
                 .as("the engine's cancellation reached the dump thread")

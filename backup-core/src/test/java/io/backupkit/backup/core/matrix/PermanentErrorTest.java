@@ -10,6 +10,7 @@ import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -57,13 +58,14 @@ class PermanentErrorTest {
     @Test
     void createBelowARegularFileFailsFastNamingTheFolderWithoutRetrying() throws Exception {
         CountingStorage storage = new CountingStorage(new FilesystemStorage(belowAFile, false, null));
-        try (BackupManager backups = f.builder().storage(storage).build()) {
+        try (BackupManager backups =
+                f.builder().component(BackupStorage.class, storage).build()) {
             backups.list(); // warm up class loading: the time limit is for the failure, not the JVM
             int before = storage.total();
 
             UnableToStoreException e = failsFast(() -> backups.create(CreateOptions.labelled("manual")));
 
-            assertThat(e.getMessage()).contains(belowAFile.toString()).containsIgnoringCase("BACKUP_DIR");
+            assertThat(e.getMessage()).contains(belowAFile.toString()).containsIgnoringCase("storage location");
             assertThat(e.storage()).isEqualTo(belowAFile.toString());
             assertThat(storage.total() - before)
                     .as("one attempt, no retries: %s", storage.calls())

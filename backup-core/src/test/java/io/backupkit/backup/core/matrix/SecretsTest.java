@@ -11,6 +11,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.VerifyMode;
+import io.backupkit.backup.core.engine.EngineSettings;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.tck.ChildJvm;
@@ -148,7 +149,7 @@ class SecretsTest {
                 return info;
             });
             assertNoSecret(backups.settings().toString(), PASSWORD);
-            assertNoSecret(String.valueOf(backups.settings().dumper()), PASSWORD);
+            assertNoSecret(String.valueOf(EngineSettings.of(backups).dumper()), PASSWORD);
         }
         assertThat(log).as("the capture works: the engine logged the backup").contains("created");
         assertNoSecret(log, PASSWORD);

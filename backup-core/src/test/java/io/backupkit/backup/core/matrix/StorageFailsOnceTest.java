@@ -10,6 +10,7 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class StorageFailsOnceTest {
         f.createDatabase(1000); // the dump is ~330 KB compressed
         f.createMedia(6, 100_000, 5); // incompressible: the media artifact is ~600 KB
         storage = new FaultInjectingStorage(new FilesystemStorage(f.backups, false, null));
-        backups = f.builder().storage(storage).build();
+        backups = f.builder().component(BackupStorage.class, storage).build();
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -104,7 +105,8 @@ class StorageFailsOnceTest {
     void theMediaWriteFailingOnceAfterNBytesFailsCleanlyAndTheRetryStoresExactBytes(long bytes) throws Exception {
         backups.close();
         storage = new FaultInjectingStorage(new FilesystemStorage(f.backups, false, null));
-        backups = f.builder().noDatabase().storage(storage).build();
+        backups =
+                f.builder().noDatabase().component(BackupStorage.class, storage).build();
         storage.onlyFor(name -> name.contains(".media.tar")).failWriteAfter(bytes, true);
 
         assertFailsCleanly("write of the media archive failed after " + bytes + " bytes");
@@ -130,8 +132,10 @@ class StorageFailsOnceTest {
     void theSameContentStoredTwiceAfterAFailureHasTheSameDigests() throws Exception {
         // compression without worker threads is deterministic: a retry stores the very same bytes
         // as an undisturbed backup of the same content
-        try (BackupManager single =
-                f.builder().storage(storage).compressionWorkers(1).build()) {
+        try (BackupManager single = f.builder()
+                .component(BackupStorage.class, storage)
+                .compressionWorkers(1)
+                .build()) {
             BackupInfo undisturbed = single.create().backup();
             storage.onlyFor(name -> name.contains(".db.")).failWriteAfter(100_000, true);
             assertThatThrownBy(single::create).isInstanceOf(UnableToStoreException.class);

@@ -12,6 +12,7 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class TransitCorruptionTest {
         f.createDatabase(300);
         f.createMedia(4, 150_000, 9);
         storage = new FaultInjectingStorage(new FilesystemStorage(f.backups, false, null));
-        backups = f.builder().storage(storage).build();
+        backups = f.builder().component(BackupStorage.class, storage).build();
         info = backups.create().backup();
         f.changeState(); // a restore that went through would be visible
         current = f.state();

@@ -168,7 +168,7 @@ class DefaultBackupSchedulerTest {
                     .get()
                     .extracting(Throwable::getMessage)
                     .asString()
-                    .contains("BACKUP_MEDIA_DIR");
+                    .contains("mediaDir(...)");
             clock.advance(Duration.ofMinutes(10));
             assertThat(s.runOnce()).isEqualTo(Outcome.HELD_OFF);
             Files.move(tmp.resolve("media-gone"), media);

@@ -106,7 +106,7 @@ class FilesystemStorageTest {
         assertThatThrownBy(() -> storage.openWrite("x.bin"))
                 .isInstanceOf(UnableToStoreException.class)
                 .hasMessageContaining(folder.toString())
-                .hasMessageContaining("BACKUP_DIR")
+                .hasMessageContaining("another storage location")
                 .hasMessageContaining("create it writable");
         assertThatThrownBy(() -> storage.createIfAbsent("x.lease", new byte[] {1}))
                 .isInstanceOf(UnableToStoreException.class)
@@ -141,7 +141,7 @@ class FilesystemStorageTest {
                     .hasMessageContaining(mount.toString())
                     .hasMessageContaining("not writable")
                     .hasMessageContaining("read-only")
-                    .hasMessageContaining("BACKUP_DIR");
+                    .hasMessageContaining("another storage location");
             assertThat(storage.list("")).isEmpty();
         } finally {
             TmpfsMount.unmount(mount);

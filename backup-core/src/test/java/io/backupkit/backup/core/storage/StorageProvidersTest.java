@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.Setting;
+import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ProviderOptions;
-import io.backupkit.backup.spi.ProviderRegistry;
 import io.backupkit.backup.spi.StorageConfig;
 import java.nio.file.Path;
 import java.util.Map;
@@ -73,7 +74,7 @@ class StorageProvidersTest {
         assertThatThrownBy(() -> new FilesystemStorageProvider().create(new StorageConfig("  ", null)))
                 .isInstanceOf(BackupConfigurationException.class)
                 .satisfies(e ->
-                        assertThat(((BackupConfigurationException) e).key()).hasValue("BACKUP_DIR"));
+                        assertThat(((BackupConfigurationException) e).setting()).hasValue(Setting.STORAGE_LOCATION));
     }
 
     @Test

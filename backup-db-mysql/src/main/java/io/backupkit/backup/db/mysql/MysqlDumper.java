@@ -13,8 +13,8 @@ import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DumpSource;
-import io.backupkit.backup.spi.support.NativeProcess;
 import io.backupkit.backup.spi.ProviderOptions;
+import io.backupkit.backup.spi.support.NativeProcess;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,7 +129,6 @@ public final class MysqlDumper implements DatabaseDumper {
 
     static final String SANDBOX_LINE = "/*M!999999\\- enable the sandbox mode */";
     private static final Logger LOG = LoggerFactory.getLogger(MysqlDumper.class);
-    private static final String URL_KEY = "BACKUP_DATABASE_URL";
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);
     private static final int BUFFER = 1 << 16;
 
@@ -147,7 +146,7 @@ public final class MysqlDumper implements DatabaseDumper {
     public MysqlDumper(DatabaseConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         ProviderOptions options = config.options().requireOnly(OPTIONS);
-        this.url = MysqlUrl.parse(config.jdbcUrl(), URL_KEY);
+        this.url = MysqlUrl.parse(config.jdbcUrl());
         this.user = config.user() != null ? config.user() : url.param("user").orElse(null);
         this.password = config.password() != null
                 ? config.password()
@@ -201,8 +200,8 @@ public final class MysqlDumper implements DatabaseDumper {
                         options.keyName(key) + " may hold only long options (--name or --name=value) that the"
                                 + " dumper does not set itself; refused: "
                                 + (a.startsWith("--") ? name : "an argument not starting with --")
-                                + ". Credentials belong in BACKUP_DATABASE_USER / BACKUP_DATABASE_PASSWORD, host and"
-                                + " port in BACKUP_DATABASE_URL");
+                                + ". Credentials belong in the database user and password, host and"
+                                + " port in the URL");
             }
         }
         return List.copyOf(args);
@@ -222,7 +221,7 @@ public final class MysqlDumper implements DatabaseDumper {
     public DatabaseDescription describe() {
         Tools t = resolve(false);
         return new DatabaseDescription(
-                t.server.product(), t.serverVersionText, t.dumpTool.name, t.dumpTool.version.toString());
+                t.server.product(), t.serverVersionText, t.dumpTool.name, t.dumpTool.version.toString(), t.sizeBytes);
     }
 
     @Override
@@ -259,7 +258,7 @@ public final class MysqlDumper implements DatabaseDumper {
         if (!id().equals(info.dumper())) {
             throw new IncompatibleBackupException("the database dump was made by the '" + info.dumper()
                     + "' dumper, not '" + id() + "'; restore it with a " + info.dumper()
-                    + " database configured (BACKUP_DATABASE_URL)");
+                    + " database configured");
         }
         if (!format().equals(info.format())) {
             throw new IncompatibleBackupException(
@@ -885,10 +884,9 @@ public final class MysqlDumper implements DatabaseDumper {
         String err = safe(stderr);
         String hint;
         if (err.contains("1045")) {
-            hint = "the server refused the login of user '" + user
-                    + "': check BACKUP_DATABASE_USER and BACKUP_DATABASE_PASSWORD";
+            hint = "the server refused the login of user '" + user + "': check the database user and password";
         } else if (err.contains("1049")) {
-            hint = "database '" + url.database() + "' does not exist at " + where() + ": check BACKUP_DATABASE_URL";
+            hint = "database '" + url.database() + "' does not exist at " + where() + ": check the database URL";
         } else if (err.contains("1044") || err.contains("1142") || err.contains("1227") || err.contains("1370")) {
             hint = "user '" + user + "' lacks a privilege the dump needs (SELECT, SHOW VIEW, TRIGGER, EVENT, and"
                     + " reading routine bodies on '" + url.database() + "')";
@@ -981,7 +979,7 @@ public final class MysqlDumper implements DatabaseDumper {
     }
 
     /** The server and the tools resolved for one operation. */
-    private record Tools(ProductVersion server, String serverVersionText, Tool dumpTool, Tool client) {}
+    private record Tools(ProductVersion server, String serverVersionText, Tool dumpTool, Tool client, long sizeBytes) {}
 
     /** A located and checked tool. */
     private record Tool(String name, Path path, ProductVersion version) {}
@@ -989,11 +987,15 @@ public final class MysqlDumper implements DatabaseDumper {
     private Tools resolve(boolean forRestore) {
         ProductVersion server;
         String versionText;
+        long sizeBytes;
         try (Connection c = connect()) {
             try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT VERSION()")) {
+                    ResultSet rs = s.executeQuery("SELECT VERSION(), (SELECT SUM(data_length + index_length)"
+                            + " FROM information_schema.tables WHERE table_schema = DATABASE())")) {
                 rs.next();
                 versionText = rs.getString(1);
+                long size = rs.getLong(2);
+                sizeBytes = rs.wasNull() ? -1 : size;
             }
             server = ProductVersion.ofServer(versionText)
                     .orElseThrow(() -> new UnableToDumpDatabaseException(
@@ -1008,7 +1010,7 @@ public final class MysqlDumper implements DatabaseDumper {
         String shortVersion = versionText.contains("-") && !versionText.startsWith("5.5.5-")
                 ? versionText.substring(0, versionText.indexOf('-'))
                 : server.toString();
-        return new Tools(server, shortVersion, dump, client);
+        return new Tools(server, shortVersion, dump, client, sizeBytes);
     }
 
     private Tool findTool(ProductVersion server, List<String> names) {
@@ -1287,16 +1289,16 @@ public final class MysqlDumper implements DatabaseDumper {
                     + " (or MySQL Connector/J) to the application";
         } else if (code == 1045) {
             msg = "the server at " + where() + " refused the login of user '" + user
-                    + "' (wrong password or unknown user): check BACKUP_DATABASE_USER and BACKUP_DATABASE_PASSWORD";
+                    + "' (wrong password or unknown user): check the database user and password";
         } else if (code == 1049) {
             msg = "database '" + url.database() + "' does not exist at " + where()
-                    + ": create it or fix the database name in BACKUP_DATABASE_URL";
+                    + ": create it or fix the database name in the URL";
         } else if (code == 1044) {
             msg = "user '" + user + "' has no access to database '" + url.database() + "' at " + where()
                     + ": grant it or use another account";
         } else if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
             msg = "cannot connect to the database server at " + where() + " (" + safe(e.getMessage())
-                    + "): is it running and reachable? Check BACKUP_DATABASE_URL";
+                    + "): is it running and reachable? Check the database URL";
         } else {
             msg = "cannot read the database server at " + where() + ": " + safe(e.getMessage());
         }

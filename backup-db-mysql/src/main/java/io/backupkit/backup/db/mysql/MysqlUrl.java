@@ -1,6 +1,7 @@
 package io.backupkit.backup.db.mysql;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.Setting;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -35,14 +36,14 @@ record MysqlUrl(String host, int port, String socket, String database, Map<Strin
         params = Map.copyOf(params);
     }
 
-    /** Parses the URL; the error names {@code key} (the setting the URL came from). */
-    static MysqlUrl parse(String jdbcUrl, String key) {
+    /** Parses the URL; an error blames the database URL setting. */
+    static MysqlUrl parse(String jdbcUrl) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Matcher m = PREFIX.matcher(jdbcUrl.trim());
         if (!m.matches()) {
             throw new BackupConfigurationException(
-                    key,
-                    key + " is not a MySQL/MariaDB JDBC URL; expected jdbc:mariadb://host:port/database or"
+                    Setting.DATABASE_URL,
+                    "the database URL is not a MySQL/MariaDB JDBC URL; expected jdbc:mariadb://host:port/database or"
                             + " jdbc:mysql://host:port/database");
         }
         String rest = m.group(2);
@@ -70,7 +71,8 @@ record MysqlUrl(String host, int port, String socket, String database, Map<Strin
         }
         if (database.isEmpty()) {
             throw new BackupConfigurationException(
-                    key, key + " names no database; add it to the URL: jdbc:mariadb://host:port/database");
+                    Setting.DATABASE_URL,
+                    "the database URL names no database; add it to the URL: jdbc:mariadb://host:port/database");
         }
         String host = "localhost";
         int port = DEFAULT_PORT;
@@ -82,26 +84,27 @@ record MysqlUrl(String host, int port, String socket, String database, Map<Strin
                 if (k.equals("host")) {
                     host = a.group(2);
                 } else if (k.equals("port")) {
-                    port = parsePort(a.group(2), key);
+                    port = parsePort(a.group(2));
                 }
             }
         } else if (!first.isEmpty()) {
             if (first.startsWith("[")) {
                 int end = first.indexOf(']');
                 if (end < 0) {
-                    throw new BackupConfigurationException(key, key + " has an unterminated IPv6 address");
+                    throw new BackupConfigurationException(
+                            Setting.DATABASE_URL, "the database URL has an unterminated IPv6 address");
                 }
                 host = first.substring(1, end);
                 String after = first.substring(end + 1);
                 if (after.startsWith(":") && after.length() > 1) {
-                    port = parsePort(after.substring(1), key);
+                    port = parsePort(after.substring(1));
                 }
             } else {
                 int colon = first.lastIndexOf(':');
                 if (colon >= 0) {
                     host = first.substring(0, colon);
                     if (colon + 1 < first.length()) {
-                        port = parsePort(first.substring(colon + 1), key);
+                        port = parsePort(first.substring(colon + 1));
                     }
                 } else {
                     host = first;
@@ -148,7 +151,7 @@ record MysqlUrl(String host, int port, String socket, String database, Map<Strin
         return hosts.trim();
     }
 
-    private static int parsePort(String s, String key) {
+    private static int parsePort(String s) {
         try {
             int p = Integer.parseInt(s.trim());
             if (p <= 0 || p > 65535) {
@@ -156,7 +159,8 @@ record MysqlUrl(String host, int port, String socket, String database, Map<Strin
             }
             return p;
         } catch (NumberFormatException e) {
-            throw new BackupConfigurationException(key, key + " has an invalid port; use 1-65535");
+            throw new BackupConfigurationException(
+                    Setting.DATABASE_URL, "the database URL has an invalid port; use 1-65535");
         }
     }
 

@@ -102,6 +102,9 @@ class MysqlRoundTripIT {
         assertThat(d.tool()).isEqualTo("mariadb-dump");
         assertThat(d.serverVersion()).matches("\\d+\\.\\d+\\.\\d+");
         assertThat(d.toolVersion()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(d.sizeBytes())
+                .as("data and index bytes, the dump's expected bytes")
+                .isNotZero();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.backupkit.backup.db.postgres;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.support.NativeProcess;
 import java.net.URLDecoder;
@@ -49,7 +50,7 @@ record PgConnection(
         String url = config.jdbcUrl();
         if (!url.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             throw new BackupConfigurationException(
-                    "BACKUP_DATABASE_URL",
+                    Setting.DATABASE_URL,
                     "not a PostgreSQL JDBC URL: " + config.safeUrl()
                             + "; expected jdbc:postgresql://host:port/database");
         }
@@ -95,7 +96,7 @@ record PgConnection(
         if (sslmode != null && !SSL_MODES.contains(sslmode.toLowerCase(Locale.ROOT))) {
             // libpq and the driver would only say they could not connect
             throw new BackupConfigurationException(
-                    "BACKUP_DATABASE_URL",
+                    Setting.DATABASE_URL,
                     "sslmode=" + sslmode + " in " + config.safeUrl() + " is not an SSL mode: use one of "
                             + String.join(", ", SSL_MODES));
         }
@@ -116,7 +117,7 @@ record PgConnection(
             int end = hp.indexOf(']');
             if (end < 0) {
                 throw new BackupConfigurationException(
-                        "BACKUP_DATABASE_URL", "malformed IPv6 host in " + config.safeUrl() + ": missing ']'");
+                        Setting.DATABASE_URL, "malformed IPv6 host in " + config.safeUrl() + ": missing ']'");
             }
             host = hp.substring(1, end);
             if (hp.length() > end + 1 && hp.charAt(end + 1) == ':') {
@@ -129,7 +130,7 @@ record PgConnection(
         }
         if (!port.isEmpty() && !port.chars().allMatch(Character::isDigit)) {
             throw new BackupConfigurationException(
-                    "BACKUP_DATABASE_URL", "the port in " + config.safeUrl() + " is not a number");
+                    Setting.DATABASE_URL, "the port in " + config.safeUrl() + " is not a number");
         }
         hosts.add(host.isEmpty() ? "localhost" : host);
         ports.add(port.isEmpty() ? "5432" : port);
@@ -209,7 +210,7 @@ record PgConnection(
         }
         if (sslPassword.contains("\n") || sslPassword.contains("\r")) {
             throw new BackupConfigurationException(
-                    "BACKUP_DATABASE_URL", "the sslpassword parameter must not contain a line break");
+                    Setting.DATABASE_URL, "the sslpassword parameter must not contain a line break");
         }
         return "[backupkit]\nsslpassword=" + sslPassword + "\n";
     }

@@ -103,23 +103,23 @@ enum PgFailure {
     String explain(PgConnection c) {
         return switch (this) {
             case WRONG_PASSWORD -> "PostgreSQL at " + c.where() + " refused the password for user "
-                    + c.userForMessages() + ": check BACKUP_DATABASE_PASSWORD (or BACKUP_DATABASE_PASSWORD_FILE)";
+                    + c.userForMessages() + ": check the database password";
             case NO_PASSWORD -> "PostgreSQL at " + c.where() + " asks for a password for user "
-                    + c.userForMessages() + " but none is configured: set BACKUP_DATABASE_PASSWORD or"
-                    + " BACKUP_DATABASE_PASSWORD_FILE";
+                    + c.userForMessages() + " but none is configured: configure the database password"
+                    + "";
             case UNKNOWN_DATABASE -> "database \"" + c.database() + "\" does not exist on PostgreSQL at " + c.where()
-                    + ": check the database name in BACKUP_DATABASE_URL";
+                    + ": check the database name in the database URL";
             case UNKNOWN_ROLE -> "user " + c.userForMessages() + " does not exist on PostgreSQL at " + c.where()
-                    + ": check BACKUP_DATABASE_USER";
+                    + ": check the database user";
             case NOT_ALLOWED_BY_HBA -> "PostgreSQL at " + c.where() + " does not allow user " + c.userForMessages()
                     + " to connect to database \"" + c.database() + "\" from this host (pg_hba.conf): ask the DBA"
-                    + " for an entry, or check the host and SSL settings in BACKUP_DATABASE_URL";
+                    + " for an entry, or check the host and SSL settings in the database URL";
             case NO_PERMISSION -> "user " + c.userForMessages() + " lacks a privilege on database \"" + c.database()
                     + "\": use the database owner (or a role that may read and replace every object; see the"
                     + " option role)";
             case SERVER_DOWN -> "cannot connect to PostgreSQL at " + c.where()
                     + ": is the server running and accepting TCP/IP connections there? Check the host and port"
-                    + " in BACKUP_DATABASE_URL";
+                    + " in the database URL";
             case TOOL_VERSION_MISMATCH -> "the PostgreSQL client tools are older than the server: install"
                     + " client tools of the server's major version or newer, or set the option bin_dir";
             case OTHER -> "PostgreSQL at " + c.where() + " reported an error";

@@ -104,6 +104,9 @@ public final class PostgresDumper implements DatabaseDumper {
         this.keepAside = new PgKeepAside(connection, options, this::jdbcTo, session, config.timeout());
     }
 
+    /** The database's size as the server last reported it (-1: not asked, or no JDBC driver). */
+    private volatile long sizeBytes = -1;
+
     @Override
     public String id() {
         return ID;
@@ -121,7 +124,8 @@ public final class PostgresDumper implements DatabaseDumper {
                 "PostgreSQL",
                 r.server().text(),
                 "pg_dump",
-                r.toolset().version().text());
+                r.toolset().version().text(),
+                sizeBytes);
     }
 
     private Resolved resolveDumpTools() {
@@ -779,8 +783,10 @@ public final class PostgresDumper implements DatabaseDumper {
         try (Connection c = DriverManager.getConnection(url, props);
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num'),"
-                        + " pg_catalog.current_setting('server_version')")) {
+                        + " pg_catalog.current_setting('server_version'),"
+                        + " pg_catalog.pg_database_size(pg_catalog.current_database())")) {
             rs.next();
+            sizeBytes = rs.getLong(3);
             return PgVersion.fromVersionNum(Integer.parseInt(rs.getString(1).trim()), rs.getString(2));
         } catch (SQLException e) {
             PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());

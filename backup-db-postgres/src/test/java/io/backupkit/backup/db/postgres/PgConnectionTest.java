@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.spi.DatabaseConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -93,8 +94,8 @@ class PgConnectionTest {
         for (String url : List.of("jdbc:mysql://h/db", "jdbc:postgresql://h:port/db", "jdbc:postgresql://[::1/db")) {
             assertThatThrownBy(() -> parse(url, null, null))
                     .isInstanceOf(BackupConfigurationException.class)
-                    .satisfies(e ->
-                            assertThat(((BackupConfigurationException) e).key()).contains("BACKUP_DATABASE_URL"));
+                    .satisfies(e -> assertThat(((BackupConfigurationException) e).setting())
+                            .contains(Setting.DATABASE_URL));
         }
     }
 }

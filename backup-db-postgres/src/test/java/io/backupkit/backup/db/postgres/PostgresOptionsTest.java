@@ -79,7 +79,7 @@ class PostgresOptionsTest {
 
     @Test
     void registeredForServiceLoader() {
-        assertThat(io.backupkit.backup.spi.ProviderRegistry.of(null).dumpers())
+        assertThat(io.backupkit.backup.core.engine.ProviderRegistry.of(null).dumpers())
                 .anyMatch(p -> p instanceof PostgresDumperProvider);
     }
 }

@@ -45,6 +45,9 @@ class PostgresRoundTripIT {
     void hardTypesRoundTripWithZeroDiff() throws Exception {
         PostgresDumper dumper = db.dumper();
         DatabaseDescription description = dumper.describe();
+        assertThat(description.sizeBytes())
+                .as("pg_database_size, the dump's expected bytes")
+                .isPositive();
         String schemaBefore = db.schemaDump();
         Map<String, String> dataBefore = db.dataDigests();
         Path dump = DumpFiles.dumpTo(dumper, dir.resolve("db.pgdump"));

@@ -83,7 +83,12 @@ final class SqliteDumper implements DatabaseDumper {
                 rs.next();
                 version = rs.getString(1);
             }
-            return new DatabaseDescription(PRODUCT, version, TOOL, "sqlite-jdbc " + SqliteJdbc.driverVersion(c));
+            long size;
+            try (ResultSet rs =
+                    s.executeQuery("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")) {
+                size = rs.next() ? rs.getLong(1) : -1;
+            }
+            return new DatabaseDescription(PRODUCT, version, TOOL, "sqlite-jdbc " + SqliteJdbc.driverVersion(c), size);
         } catch (SQLException e) {
             throw dumpFailure("Cannot read", e);
         }

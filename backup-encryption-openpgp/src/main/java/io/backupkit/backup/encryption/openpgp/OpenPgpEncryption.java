@@ -5,10 +5,10 @@ import io.backupkit.backup.BackupId;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.PassphraseCallback;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.spi.DecryptedStream;
 import io.backupkit.backup.spi.Encryption;
-import io.backupkit.backup.spi.EncryptionConfig;
 import io.backupkit.backup.spi.SealKey;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -77,16 +77,15 @@ final class OpenPgpEncryption implements Encryption {
     private final Map<String, Optional<char[]>> answers = new ConcurrentHashMap<>();
     private final String keyId;
 
-    OpenPgpEncryption(EncryptionConfig config) {
+    OpenPgpEncryption(OpenPgpKeys config, PassphraseCallback callback) {
         this.passphrase = config.passphrase() == null
                 ? null
                 : config.passphrase().reveal().toCharArray();
-        this.callback = config.passphraseCallback();
+        this.callback = callback;
         this.secretKeys = config.secretKey() == null ? null : readSecretKeys(config.secretKey());
         PGPPublicKey key = null;
         if (config.recipientKey() != null) {
-            key = encryptionKey(
-                    readPublicKeys(config.recipientKey()), config.recipientKey(), "BACKUP_ENCRYPTION_RECIPIENT_KEY");
+            key = encryptionKey(readPublicKeys(config.recipientKey()), config.recipientKey());
         } else if (secretKeys != null) {
             key = encryptionKeyOf(secretKeys, config.secretKey());
         }
@@ -126,9 +125,9 @@ final class OpenPgpEncryption implements Encryption {
             char[] p = passphraseFor(PASSPHRASE);
             if (p == null) {
                 throw new BackupConfigurationException(
-                        "BACKUP_ENCRYPTION_PASSPHRASE_FILE",
-                        "no passphrase to encrypt with: the passphrase callback gave none; set "
-                                + "BACKUP_ENCRYPTION_PASSPHRASE_FILE or BACKUP_ENCRYPTION_RECIPIENT_KEY");
+                        Setting.ENCRYPTION,
+                        "no passphrase to encrypt with: the passphrase callback gave none; configure a passphrase"
+                                + " or a recipient key");
             }
             generator.addMethod(new BcPBEKeyEncryptionMethodGenerator(p));
         }
@@ -209,7 +208,7 @@ final class OpenPgpEncryption implements Encryption {
                 throw new UnableToDecryptException(
                         to,
                         objectName + " is encrypted to " + to + " but no matching secret key or "
-                                + "passphrase is configured (BACKUP_ENCRYPTION_SECRET_KEY / BACKUP_ENCRYPTION_PASSPHRASE_FILE); nothing was changed",
+                                + "passphrase is configured; nothing was changed",
                         null);
             }
             if (!chosen.isIntegrityProtected()) {
@@ -292,8 +291,8 @@ final class OpenPgpEncryption implements Encryption {
             }
             throw new UnableToDecryptException(
                     hex(keyId),
-                    "the secret key " + hex(keyId) + " cannot be unlocked: set its "
-                            + "passphrase in BACKUP_ENCRYPTION_PASSPHRASE_FILE (or check it); nothing was changed",
+                    "the secret key " + hex(keyId) + " cannot be unlocked: configure its "
+                            + "passphrase (or check it); nothing was changed",
                     e);
         }
     }
@@ -337,7 +336,7 @@ final class OpenPgpEncryption implements Encryption {
             return new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
         } catch (IOException | PGPException e) {
             throw new BackupConfigurationException(
-                    "BACKUP_ENCRYPTION_RECIPIENT_KEY",
+                    Setting.ENCRYPTION,
                     "cannot read the public key file " + file + ": " + e.getMessage()
                             + " (expected an OpenPGP public key, e.g. from 'gpg --armor --export')",
                     e);
@@ -349,7 +348,7 @@ final class OpenPgpEncryption implements Encryption {
             return new PGPSecretKeyRingCollection(in, new BcKeyFingerprintCalculator());
         } catch (IOException | PGPException e) {
             throw new BackupConfigurationException(
-                    "BACKUP_ENCRYPTION_SECRET_KEY",
+                    Setting.ENCRYPTION,
                     "cannot read the secret key file " + file + ": " + e.getMessage()
                             + " (expected an OpenPGP secret key, e.g. from 'gpg --armor --export-secret-keys')",
                     e);
@@ -360,7 +359,7 @@ final class OpenPgpEncryption implements Encryption {
      * The usable encryption key of the first key ring that has one. A revoked or expired key is
      * refused, and so is every subkey of a revoked or expired primary key.
      */
-    private static PGPPublicKey encryptionKey(PGPPublicKeyRingCollection rings, Path file, String setting) {
+    private static PGPPublicKey encryptionKey(PGPPublicKeyRingCollection rings, Path file) {
         String problem = "it holds no encryption key";
         for (PGPPublicKeyRing ring : rings) {
             String primary = unusable(ring.getPublicKey());
@@ -381,7 +380,7 @@ final class OpenPgpEncryption implements Encryption {
             }
         }
         throw new BackupConfigurationException(
-                setting,
+                Setting.ENCRYPTION,
                 "cannot encrypt to the key in " + file + ": " + problem
                         + "; give a current public key with an encryption (sub)key");
     }
@@ -410,7 +409,7 @@ final class OpenPgpEncryption implements Encryption {
             }
         }
         throw new BackupConfigurationException(
-                "BACKUP_ENCRYPTION_SECRET_KEY", "the secret key in " + file + " has no encryption key");
+                Setting.ENCRYPTION, "the secret key in " + file + " has no encryption key");
     }
 
     static String hex(long keyId) {

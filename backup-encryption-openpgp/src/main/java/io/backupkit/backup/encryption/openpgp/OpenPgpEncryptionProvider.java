@@ -1,11 +1,11 @@
 package io.backupkit.backup.encryption.openpgp;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.EncryptionConfig;
 import io.backupkit.backup.spi.EncryptionProvider;
 import io.backupkit.backup.spi.SpiVersion;
-import java.util.Set;
 
 /**
  * {@code openpgp}: encrypts to the public key in {@code BACKUP_ENCRYPTION_RECIPIENT_KEY} (the
@@ -28,16 +28,16 @@ public final class OpenPgpEncryptionProvider implements EncryptionProvider {
 
     @Override
     public Encryption create(EncryptionConfig config) {
-        config.options().requireOnly(Set.of());
-        if (config.recipientKey() == null
-                && config.secretKey() == null
-                && config.passphrase() == null
+        OpenPgpKeys keys = OpenPgpKeys.of(config.options());
+        if (keys.recipientKey() == null
+                && keys.secretKey() == null
+                && keys.passphrase() == null
                 && config.passphraseCallback() == null) {
             throw new BackupConfigurationException(
-                    "BACKUP_ENCRYPTION_RECIPIENT_KEY",
-                    "encryption is on but no key is given: set "
-                            + "BACKUP_ENCRYPTION_RECIPIENT_KEY (public key to encrypt to) or BACKUP_ENCRYPTION_PASSPHRASE_FILE");
+                    Setting.ENCRYPTION,
+                    "encryption is on but no key is given: give a recipient key (the public key to encrypt to)"
+                            + " or a passphrase");
         }
-        return new OpenPgpEncryption(config);
+        return new OpenPgpEncryption(keys, config.passphraseCallback());
     }
 }

@@ -1,7 +1,6 @@
 package io.backupkit.backup.encryption.openpgp;
 
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.spi.EncryptionConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,7 +16,7 @@ record EncryptedApp(Path root) {
         return "jdbc:h2:file:" + root.resolve("db/app").toAbsolutePath();
     }
 
-    BackupManager.Builder builder(EncryptionConfig encryption) {
+    BackupManager.Builder builder(Map<String, Object> encryption) {
         return BackupManager.builder()
                 .storage("filesystem", root.resolve("backups").toString(), Map.of())
                 .database(url(), "sa", null)
@@ -27,7 +26,7 @@ record EncryptedApp(Path root) {
     }
 
     BackupManager.Builder builder(Path recipientKey, Path secretKey) {
-        return builder(new EncryptionConfig(recipientKey, secretKey, null, null));
+        return builder(OpenPgpTestKeys.keys(recipientKey, secretKey, null));
     }
 
     void sql(String statement) throws Exception {

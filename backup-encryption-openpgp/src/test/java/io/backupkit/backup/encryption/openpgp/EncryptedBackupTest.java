@@ -10,10 +10,10 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.VerifyMode;
-import io.backupkit.backup.spi.EncryptionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +44,7 @@ class EncryptedBackupTest {
         return new EncryptedApp(tmp).builder(recipient, secret).build();
     }
 
-    BackupManager.Builder builder(EncryptionConfig encryption) {
+    BackupManager.Builder builder(Map<String, Object> encryption) {
         return new EncryptedApp(tmp).builder(encryption);
     }
 
@@ -114,7 +114,7 @@ class EncryptedBackupTest {
         }
         String keyId = info.artifacts().get(0).keyId();
         sql("INSERT INTO t VALUES (2)");
-        EncryptionConfig secretOnly = new EncryptionConfig(null, carol.secretKey(), null, null);
+        Map<String, Object> secretOnly = OpenPgpTestKeys.keys(null, carol.secretKey(), null);
         List<String> asked = new CopyOnWriteArrayList<>();
         try (BackupManager unattended = builder(secretOnly)
                 .passphraseCallback(k -> {
@@ -148,7 +148,7 @@ class EncryptedBackupTest {
         Files.createDirectories(tmp.resolve("media"));
         Files.writeString(tmp.resolve("media/doc.txt"), "v1");
         sql("CREATE TABLE t (id INT)");
-        EncryptionConfig none = new EncryptionConfig(null, null, null, null);
+        Map<String, Object> none = OpenPgpTestKeys.keys(null, null, null);
         BackupInfo info;
         try (BackupManager backups = builder(none)
                 .passphraseCallback(k -> Optional.of(Secret.of("from the vault")))
@@ -165,7 +165,7 @@ class EncryptedBackupTest {
                     .hasMessageContaining("passphrase");
         }
         assertThat(Files.readString(tmp.resolve("media/doc.txt"))).isEqualTo("v2");
-        try (BackupManager right = builder(new EncryptionConfig(null, null, Secret.of("from the vault"), null))
+        try (BackupManager right = builder(OpenPgpTestKeys.keys(null, null, Secret.of("from the vault")))
                 .build()) {
             right.restore(RestoreOptions.latest().withSafetyBackup(false));
         }

@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.DecryptedStream;
 import io.backupkit.backup.spi.Encryption;
-import io.backupkit.backup.spi.EncryptionConfig;
-import io.backupkit.backup.spi.ProviderRegistry;
 import io.backupkit.backup.spi.SealKey;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,8 +40,7 @@ class GpgInteropTest {
     static Encryption openpgp(Path recipient, Path secret, String passphrase) {
         return ProviderRegistry.of(null)
                 .encryption("openpgp")
-                .create(new EncryptionConfig(
-                        recipient, secret, passphrase == null ? null : Secret.of(passphrase), null));
+                .create(OpenPgpTestKeys.config(recipient, secret, passphrase == null ? null : Secret.of(passphrase)));
     }
 
     static Path plainFile(String name, int size) throws Exception {

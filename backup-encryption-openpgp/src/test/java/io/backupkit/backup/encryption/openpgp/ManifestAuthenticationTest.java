@@ -14,7 +14,6 @@ import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.core.manifest.ManifestCodec;
 import io.backupkit.backup.core.manifest.ManifestSeal;
 import io.backupkit.backup.spi.Encryption;
-import io.backupkit.backup.spi.EncryptionConfig;
 import io.backupkit.backup.spi.SealKey;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -25,6 +24,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,16 +58,16 @@ class ManifestAuthenticationTest {
         alice = new Gpg(keysDir).generate("alice@example.com");
     }
 
-    BackupManager manager(EncryptionConfig encryption) {
+    BackupManager manager(Map<String, Object> encryption) {
         return new EncryptedApp(tmp).builder(encryption).safetyBackup(false).build();
     }
 
     BackupManager publicOnly() {
-        return manager(new EncryptionConfig(alice.publicKey(), null, null, null));
+        return manager(OpenPgpTestKeys.keys(alice.publicKey(), null, null));
     }
 
     BackupManager withSecret() {
-        return manager(new EncryptionConfig(alice.publicKey(), alice.secretKey(), null, null));
+        return manager(OpenPgpTestKeys.keys(alice.publicKey(), alice.secretKey(), null));
     }
 
     void sql(String s) throws Exception {
@@ -137,7 +137,7 @@ class ManifestAuthenticationTest {
         // all the attacker has: write access to the storage and the public key
         ArtifactInfo media = info.artifact(ArtifactInfo.MEDIA).orElseThrow();
         Encryption attacker =
-                new OpenPgpEncryptionProvider().create(new EncryptionConfig(alice.publicKey(), null, null, null));
+                new OpenPgpEncryptionProvider().create(OpenPgpTestKeys.config(alice.publicKey(), null, null));
         SealKey theirs = SealKey.random();
         byte[] content = new byte[5000];
         new Random(9).nextBytes(content);
@@ -219,8 +219,8 @@ class ManifestAuthenticationTest {
     @Test
     void t9_withAPassphraseAnEditedManifestIsRefusedAndTheIntactOneRestores() throws Exception {
         Path pass = Files.writeString(tmp.resolve("pass.txt"), "correct horse battery");
-        EncryptionConfig passphrase =
-                new EncryptionConfig(null, null, Secret.of(Files.readString(pass, StandardCharsets.UTF_8)), null);
+        Map<String, Object> passphrase =
+                OpenPgpTestKeys.keys(null, null, Secret.of(Files.readString(pass, StandardCharsets.UTF_8)));
         BackupInfo symmetric;
         try (BackupManager backups = manager(passphrase)) {
             symmetric = backups.create().backup();

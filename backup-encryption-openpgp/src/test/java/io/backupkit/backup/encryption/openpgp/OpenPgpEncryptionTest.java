@@ -7,10 +7,9 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
+import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.DecryptedStream;
 import io.backupkit.backup.spi.Encryption;
-import io.backupkit.backup.spi.EncryptionConfig;
-import io.backupkit.backup.spi.ProviderRegistry;
 import io.backupkit.backup.spi.SealKey;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,9 +32,7 @@ class OpenPgpEncryptionTest {
     Path tmp;
 
     static Encryption passphrase(String p) {
-        return ProviderRegistry.of(null)
-                .encryption("openpgp")
-                .create(new EncryptionConfig(null, null, Secret.of(p), null));
+        return ProviderRegistry.of(null).encryption("openpgp").create(OpenPgpTestKeys.config(null, null, Secret.of(p)));
     }
 
     static byte[] data(int size) {
@@ -134,14 +131,14 @@ class OpenPgpEncryptionTest {
     void missingOrUnreadableKeyFilesAreConfigurationErrorsNamingTheSetting() throws Exception {
         Path garbage = Files.writeString(tmp.resolve("key.asc"), "not a key");
         var provider = ProviderRegistry.of(null).encryption("openpgp");
-        assertThatThrownBy(() -> provider.create(new EncryptionConfig(garbage, null, null, null)))
+        assertThatThrownBy(() -> provider.create(OpenPgpTestKeys.config(garbage, null, null)))
                 .isInstanceOf(BackupConfigurationException.class)
                 .hasMessageContaining("key.asc");
-        assertThatThrownBy(() -> provider.create(new EncryptionConfig(tmp.resolve("missing.asc"), null, null, null)))
+        assertThatThrownBy(() -> provider.create(OpenPgpTestKeys.config(tmp.resolve("missing.asc"), null, null)))
                 .isInstanceOf(BackupConfigurationException.class)
                 .hasMessageContaining("missing.asc");
-        assertThatThrownBy(() -> provider.create(new EncryptionConfig(null, null, null, null)))
+        assertThatThrownBy(() -> provider.create(OpenPgpTestKeys.config(null, null, null)))
                 .isInstanceOf(BackupConfigurationException.class)
-                .hasMessageContaining("BACKUP_ENCRYPTION_RECIPIENT_KEY");
+                .hasMessageContaining("recipient key");
     }
 }

@@ -108,7 +108,7 @@ record AzureSettings(
             throw new BackupConfigurationException(
                     o.keyName("container"),
                     "option " + o.keyName("container") + " is not a container name: 3 to 63 lowercase letters,"
-                            + " digits and single hyphens, such as my-backups (the blob prefix goes in BACKUP_DIR)");
+                            + " digits and single hyphens, such as my-backups (the blob prefix goes in the storage location)");
         }
 
         URI endpoint = o.string("endpoint")

@@ -2,6 +2,7 @@ package io.backupkit.backup.storage.dropbox;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.Setting;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -144,8 +145,8 @@ public record DropboxSettings(
         String s = location.trim();
         if (s.indexOf('\\') >= 0 || s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new BackupConfigurationException(
-                    "BACKUP_DIR",
-                    "BACKUP_DIR must be a Dropbox folder path such as /backups (forward slashes, no control"
+                    Setting.STORAGE_LOCATION,
+                    "the storage location must be a Dropbox folder path such as /backups (forward slashes, no control"
                             + " characters)");
         }
         StringBuilder out = new StringBuilder();
@@ -155,8 +156,8 @@ public record DropboxSettings(
             }
             if (segment.equals(".") || segment.equals("..")) {
                 throw new BackupConfigurationException(
-                        "BACKUP_DIR",
-                        "BACKUP_DIR must not contain '.' or '..' segments: a Dropbox path cannot leave its"
+                        Setting.STORAGE_LOCATION,
+                        "the storage location must not contain '.' or '..' segments: a Dropbox path cannot leave its"
                                 + " folder (or the app folder of an app with App-folder access); give a path such"
                                 + " as /backups");
             }

@@ -364,7 +364,7 @@ public final class DropboxStorage implements BackupStorage {
                     description,
                     name,
                     tag,
-                    "Dropbox refused the path " + target + "/" + name + " (" + tag + "): set BACKUP_DIR to a plain"
+                    "Dropbox refused the path " + target + "/" + name + " (" + tag + "): use a plain"
                             + " Dropbox folder path such as /backups (for an app with App-folder access it is relative"
                             + " to /Apps/<app name>)",
                     e);
@@ -376,9 +376,9 @@ public final class DropboxStorage implements BackupStorage {
                     name,
                     tag,
                     "Dropbox does not let this app write to " + target + " (" + tag + "): the path is outside the"
-                            + " app's folder or a read-only/shared folder; set BACKUP_DIR to a folder the app may"
+                            + " app's folder or a read-only/shared folder; use a folder the app may"
                             + " write to (an app with App-folder access writes only inside /Apps/<app name>, and"
-                            + " BACKUP_DIR is relative to it)",
+                            + " the storage location is relative to it)",
                     e);
         }
         if (reason.isConflict()) {
@@ -387,7 +387,7 @@ public final class DropboxStorage implements BackupStorage {
                     name,
                     "conflict",
                     "Dropbox cannot write " + target + "/" + name + ": a folder (or a file in place of a parent"
-                            + " folder) is in the way; move it or choose another BACKUP_DIR",
+                            + " folder) is in the way; move it or choose another storage location",
                     e);
         }
         if (reason.isTooManyWriteOperations()) {
@@ -408,7 +408,7 @@ public final class DropboxStorage implements BackupStorage {
                     description,
                     name,
                     "malformed_path",
-                    "Dropbox refused the path " + target + " (malformed_path): set BACKUP_DIR to a plain Dropbox"
+                    "Dropbox refused the path " + target + " (malformed_path): use a plain Dropbox"
                             + " folder path such as /backups",
                     e);
         }
@@ -419,7 +419,7 @@ public final class DropboxStorage implements BackupStorage {
                     error.isNotFolder() ? "not_folder" : "not_file",
                     "Dropbox path " + description + (name == null ? "" : "/" + name)
                             + " is not what was expected (a file where a folder should be, or the reverse): choose"
-                            + " another BACKUP_DIR",
+                            + " another storage location",
                     e);
         }
         return calls.permanent(

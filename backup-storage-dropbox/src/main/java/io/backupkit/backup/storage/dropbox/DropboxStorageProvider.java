@@ -1,6 +1,7 @@
 package io.backupkit.backup.storage.dropbox;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.BackupStorageProvider;
 import io.backupkit.backup.spi.ProviderOptions;
@@ -65,7 +66,8 @@ public final class DropboxStorageProvider implements BackupStorageProvider {
         }
         if (config.location().isBlank()) {
             throw new BackupConfigurationException(
-                    "BACKUP_DIR", "BACKUP_DIR is empty: give the Dropbox folder for the backups, e.g. /backups");
+                    Setting.STORAGE_LOCATION,
+                    "the storage location is empty: give the Dropbox folder for the backups, e.g. /backups");
         }
         return new DropboxSettings(
                 config.location(),

@@ -9,6 +9,7 @@ import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class DropboxBackupManagerTest {
 
     private BackupManager manager() {
         return BackupManager.builder()
-                .storage(TestDropbox.storage(fake, "/Apps/backupkit/inventory"))
+                .component(BackupStorage.class, TestDropbox.storage(fake, "/Apps/backupkit/inventory"))
                 .database(url, "sa", null)
                 .mediaDir(media)
                 .spoolDir(root.resolve("spool"))

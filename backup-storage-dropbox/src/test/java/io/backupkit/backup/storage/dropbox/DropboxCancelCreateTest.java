@@ -8,6 +8,7 @@ import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.Phase;
+import io.backupkit.backup.spi.BackupStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -89,7 +90,7 @@ class DropboxCancelCreateTest {
 
     private BackupManager manager(Path media, BackupListener listener) {
         return BackupManager.builder()
-                .storage(TestDropbox.storage(fake, FOLDER))
+                .component(BackupStorage.class, TestDropbox.storage(fake, FOLDER))
                 .noDatabase()
                 .mediaDir(media)
                 .listener(listener)

@@ -10,9 +10,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.Setting;
+import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.BackupStorageProvider;
 import io.backupkit.backup.spi.ProviderOptions;
-import io.backupkit.backup.spi.ProviderRegistry;
 import io.backupkit.backup.spi.StorageConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -189,7 +190,7 @@ class DropboxErrorsTest {
         assertThatThrownBy(() -> put(storage, "a.bin", new byte[] {1}))
                 .isInstanceOf(DropboxPathException.class)
                 .hasMessageContaining("no_write_permission")
-                .hasMessageContaining("BACKUP_DIR")
+                .hasMessageContaining("storage location")
                 .satisfies(e -> assertThat(((DropboxPathException) e).reason()).isEqualTo("no_write_permission"));
         assertThatThrownBy(() -> put(storage, "b.bin", random(3 * CHUNK, 6))).isInstanceOf(DropboxPathException.class);
         assertThatThrownBy(() -> storage.createIfAbsent("c.lock", new byte[] {1}))
@@ -203,9 +204,9 @@ class DropboxErrorsTest {
                             () -> new DropboxStorageProvider().create(config("/x", dir, Map.of("access_token", TOKEN))))
                     .as(dir)
                     .isInstanceOf(BackupConfigurationException.class)
-                    .hasMessageContaining("BACKUP_DIR")
-                    .satisfies(e ->
-                            assertThat(((BackupConfigurationException) e).key()).contains("BACKUP_DIR"));
+                    .hasMessageContaining("storage location")
+                    .satisfies(e -> assertThat(((BackupConfigurationException) e).setting())
+                            .contains(Setting.STORAGE_LOCATION));
         }
         assertThat(fake.log()).isEmpty();
     }

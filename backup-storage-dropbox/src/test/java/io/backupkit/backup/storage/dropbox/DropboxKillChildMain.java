@@ -1,6 +1,7 @@
 package io.backupkit.backup.storage.dropbox;
 
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.KillDuringCreate;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,7 @@ public final class DropboxKillChildMain {
         int port = Integer.parseInt(args[0]);
         DropboxSettings settings = TestDropbox.settings(args[1]).withChunkSize(Integer.parseInt(args[2]));
         BackupManager.Builder builder = BackupManager.builder()
-                .storage(new DropboxStorage(settings, new LocalDropboxRequestor(port)))
+                .component(BackupStorage.class, new DropboxStorage(settings, new LocalDropboxRequestor(port)))
                 .database(args[3], "sa", null)
                 .mediaDir(Path.of(args[4]))
                 .spoolDir(Path.of(args[5]))

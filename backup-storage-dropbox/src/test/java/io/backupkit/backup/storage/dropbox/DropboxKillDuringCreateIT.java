@@ -3,6 +3,7 @@ package io.backupkit.backup.storage.dropbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.StoredObject;
 import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringCreate;
@@ -172,7 +173,9 @@ class DropboxKillDuringCreateIT {
 
     private BackupManager manager() {
         return BackupManager.builder()
-                .storage(TestDropbox.storage(fake, TestDropbox.settings(FOLDER).withChunkSize(CHUNK)))
+                .component(
+                        BackupStorage.class,
+                        TestDropbox.storage(fake, TestDropbox.settings(FOLDER).withChunkSize(CHUNK)))
                 .database(url, "sa", null)
                 .mediaDir(media)
                 .spoolDir(spool)

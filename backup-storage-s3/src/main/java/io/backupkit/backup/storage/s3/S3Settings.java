@@ -99,7 +99,7 @@ record S3Settings(
             throw new BackupConfigurationException(
                     o.keyName("bucket"),
                     "option " + o.keyName("bucket") + " is not a bucket name: give the bare name such as my-backups,"
-                            + " without s3:// or slashes (the key prefix goes in BACKUP_DIR)");
+                            + " without s3:// or slashes (the key prefix goes in the storage location)");
         }
 
         String region =

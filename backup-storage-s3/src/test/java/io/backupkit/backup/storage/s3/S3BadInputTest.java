@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
-import io.backupkit.backup.spi.ProviderRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;

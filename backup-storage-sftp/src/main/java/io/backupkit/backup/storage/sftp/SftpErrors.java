@@ -103,14 +103,15 @@ final class SftpErrors {
                     object,
                     PATH,
                     what + ": permission denied on " + remotePath + " for user " + settings.user()
-                            + "; give the user write access to the folder, or choose another with BACKUP_DIR ("
+                            + "; give the user write access to the folder, or choose another storage location ("
                             + PATH + ")",
                     e);
             case SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH -> new SftpPathException(
                     storage,
                     object,
                     PATH,
-                    what + ": " + remotePath + " does not exist on the server; check BACKUP_DIR (" + PATH + ")",
+                    what + ": " + remotePath + " does not exist on the server; check the storage location (" + PATH
+                            + ")",
                     e);
             case SftpConstants.SSH_FX_NO_SPACE_ON_FILESYSTEM,
                     SftpConstants.SSH_FX_QUOTA_EXCEEDED -> new UnableToStoreException(
@@ -131,7 +132,7 @@ final class SftpErrors {
                 null,
                 PATH,
                 "cannot use " + remotePath + " on " + server() + " as the backup folder: it is not a folder; fix"
-                        + " BACKUP_DIR (" + PATH + ")",
+                        + " the storage location (" + PATH + ")",
                 null);
     }
 

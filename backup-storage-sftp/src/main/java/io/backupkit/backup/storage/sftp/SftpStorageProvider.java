@@ -1,6 +1,7 @@
 package io.backupkit.backup.storage.sftp;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.BackupStorageProvider;
 import io.backupkit.backup.spi.ProviderOptions;
@@ -135,14 +136,14 @@ public final class SftpStorageProvider implements BackupStorageProvider {
         if (!path.isEmpty() && !location.isEmpty() && !strip(path).equals(strip(location))) {
             throw new BackupConfigurationException(
                     options.keyName("path"),
-                    options.keyName("path") + " and BACKUP_DIR name different folders; set only one of them");
+                    options.keyName("path") + " and the storage location name different folders; set only one of them");
         }
         String folder = strip(path.isEmpty() ? location : path);
         if (folder.isEmpty()) {
             throw new BackupConfigurationException(
-                    "BACKUP_DIR",
-                    "no remote folder: set BACKUP_DIR (or " + options.keyName("path") + ") to a folder on the SSH"
-                            + " server, e.g. /srv/backups");
+                    Setting.STORAGE_LOCATION,
+                    "no remote folder: set the storage location (or " + options.keyName("path")
+                            + ") to a folder on the SSH" + " server, e.g. /srv/backups");
         }
         if (folder.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new BackupConfigurationException(

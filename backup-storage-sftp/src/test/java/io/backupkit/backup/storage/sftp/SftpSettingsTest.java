@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.ProviderOptions;
-import io.backupkit.backup.spi.ProviderRegistry;
 import io.backupkit.backup.spi.StorageConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class SftpSettingsTest {
         o.remove("path");
         assertThatThrownBy(() -> settings(" ", o))
                 .isInstanceOf(BackupConfigurationException.class)
-                .hasMessageContaining("BACKUP_DIR");
+                .hasMessageContaining("storage location");
     }
 
     @Test

@@ -1,5 +1,7 @@
-package io.backupkit.backup;
+package io.backupkit.backup.core.engine;
 
+import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.Secret;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;

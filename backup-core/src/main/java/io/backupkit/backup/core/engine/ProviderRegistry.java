@@ -1,7 +1,13 @@
-package io.backupkit.backup.spi;
+package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.ProviderNotFoundException;
+import io.backupkit.backup.Setting;
+import io.backupkit.backup.spi.BackupStorageProvider;
+import io.backupkit.backup.spi.DatabaseDumperProvider;
+import io.backupkit.backup.spi.EncryptionProvider;
+import io.backupkit.backup.spi.Provider;
+import io.backupkit.backup.spi.SpiVersion;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,12 +56,12 @@ public final class ProviderRegistry {
      * BackupStorageProvider} with a public no-arg constructor).
      */
     public BackupStorageProvider storage(String idOrClassName) {
-        return byIdOrClass(BackupStorageProvider.class, "storage", "BACKUP_STORAGE", idOrClassName, storages());
+        return byIdOrClass(BackupStorageProvider.class, "storage", Setting.STORAGE, idOrClassName, storages());
     }
 
     /** The encryption provider with this id (e.g. {@code openpgp}), or of this class name. */
     public EncryptionProvider encryption(String idOrClassName) {
-        return byIdOrClass(EncryptionProvider.class, "encryption", "encryption.provider", idOrClassName, encryptions());
+        return byIdOrClass(EncryptionProvider.class, "encryption", Setting.ENCRYPTION, idOrClassName, encryptions());
     }
 
     /**
@@ -65,7 +71,7 @@ public final class ProviderRegistry {
     public DatabaseDumperProvider dumper(String jdbcUrl, String explicitId) {
         List<DatabaseDumperProvider> all = dumpers();
         if (explicitId != null && !explicitId.isBlank()) {
-            return byIdOrClass(DatabaseDumperProvider.class, "dumper", "database.dumper", explicitId, all);
+            return byIdOrClass(DatabaseDumperProvider.class, "dumper", Setting.DATABASE_DUMPER, explicitId, all);
         }
         String safeUrl = jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1******");
         List<DatabaseDumperProvider> matching =
@@ -76,7 +82,7 @@ public final class ProviderRegistry {
         List<String> ids = ids(all);
         if (matching.isEmpty()) {
             throw new ProviderNotFoundException(
-                    "BACKUP_DATABASE_URL",
+                    Setting.DATABASE_URL,
                     "dumper",
                     safeUrl,
                     ids,
@@ -85,36 +91,14 @@ public final class ProviderRegistry {
                             + brokenNote());
         }
         throw new ProviderNotFoundException(
-                "database.dumper",
+                Setting.DATABASE_DUMPER,
                 "dumper",
                 safeUrl,
                 ids(matching),
-                "several dumpers handle " + safeUrl + ": " + ids(matching) + "; choose one with database.dumper");
+                "several dumpers handle " + safeUrl + ": " + ids(matching) + "; choose one by id");
     }
 
-    /** The engine ({@code backup-core}). */
-    public BackupEngineProvider engine() {
-        List<BackupEngineProvider> all = load(BackupEngineProvider.class);
-        if (all.size() == 1) {
-            return all.get(0);
-        }
-        if (all.isEmpty()) {
-            throw new ProviderNotFoundException(
-                    null,
-                    "engine",
-                    "engine",
-                    List.of(),
-                    "backup-core is not on the class path: add the dependency io.backupkit:backup-core" + brokenNote());
-        }
-        throw new ProviderNotFoundException(
-                null,
-                "engine",
-                "engine",
-                ids(all),
-                "several backup engines on the class path: " + ids(all) + "; keep one backup-core");
-    }
-
-    private <P extends Provider> P byIdOrClass(Class<P> type, String kind, String key, String requested, List<P> all) {
+    private <P extends Provider> P byIdOrClass(Class<P> type, String kind, Setting key, String requested, List<P> all) {
         Objects.requireNonNull(requested, "requested");
         String wanted = requested.trim();
         if (wanted.contains(".")) {
@@ -135,7 +119,7 @@ public final class ProviderRegistry {
                     kind,
                     wanted,
                     ids(all),
-                    "unknown " + kind + " '" + wanted + "' (" + key + "); available: " + ids(all) + brokenNote());
+                    "unknown " + kind + " '" + wanted + "'; available: " + ids(all) + brokenNote());
         }
         List<String> classes =
                 matching.stream().map(p -> p.getClass().getName()).collect(Collectors.toList());
@@ -144,26 +128,26 @@ public final class ProviderRegistry {
                 kind,
                 wanted,
                 classes,
-                "several " + kind + " providers have the id '" + wanted + "': " + classes + "; set " + key
-                        + " to the class name of the one to use");
+                "several " + kind + " providers have the id '" + wanted + "': " + classes
+                        + "; give the class name of the one to use");
     }
 
-    private <P extends Provider> P instantiate(Class<P> type, String kind, String key, String className) {
+    private <P extends Provider> P instantiate(Class<P> type, String kind, Setting key, String className) {
         try {
             Class<?> c = Class.forName(className, true, classLoader);
             if (!type.isAssignableFrom(c)) {
                 throw new BackupConfigurationException(
-                        key, key + ": class " + className + " does not implement " + type.getName());
+                        key, "class " + className + " does not implement " + type.getName());
             }
             P provider = type.cast(c.getDeclaredConstructor().newInstance());
             checkVersion(provider);
             return provider;
         } catch (ClassNotFoundException e) {
             throw new ProviderNotFoundException(
-                    key, kind, className, ids(load(type)), key + ": class " + className + " is not on the class path");
+                    key, kind, className, ids(load(type)), "class " + className + " is not on the class path");
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new BackupConfigurationException(
-                    key, key + ": cannot create " + className + " (it needs a public no-arg constructor): " + e, e);
+                    key, "cannot create " + className + " (it needs a public no-arg constructor): " + e, e);
         }
     }
 
@@ -195,11 +179,9 @@ public final class ProviderRegistry {
             version = 0; // built before providers declared their version
         }
         if (version != SpiVersion.MAJOR) {
-            throw new BackupConfigurationException(
-                    null,
-                    "provider " + p.getClass().getName() + " was built for SPI version "
-                            + (version == 0 ? "1 or 2 (it does not say)" : version) + ", this library has "
-                            + SpiVersion.MAJOR + "; use matching module versions (import backup-bom)");
+            throw new BackupConfigurationException("provider " + p.getClass().getName() + " was built for SPI version "
+                    + (version == 0 ? "1 or 2 (it does not say)" : version) + ", this library has "
+                    + SpiVersion.MAJOR + "; use matching module versions (import backup-bom)");
         }
     }
 
