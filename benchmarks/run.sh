@@ -37,6 +37,10 @@
 #            database and media folder (verify-before-apply included);
 #            native:  CREATE DATABASE fresh; zstd -dc | pg_restore -d fresh  concurrently with
 #            tar -I zstd -xf into a fresh folder
+#   restore-keepaside  library: ./backup restore ID --yes, the default (--safety=keep-aside: pg_restore
+#            --jobs into a new database, swapped in by rename; the old state kept aside), then
+#   rollback library: ./backup rollback --yes (puts the kept-aside state back), and
+#   restore-backup     library: ./backup restore ID --yes --safety=backup (a pre-restore backup first)
 #   h2       library only: create and restore with an H2 file database plus the same media folder
 #            (the embedded default).
 # After every restore the result is checked (row counts and an md5 digest of every table, the
@@ -471,7 +475,10 @@ check_media() { # dir what
 }
 
 lib_create_pg() { cli "$RUN/store-pg" "$PG_URL" "$PGUSER" create --json; }
-lib_restore_pg() { cli "$RUN/store-pg" "$PG_URL" "$PGUSER" restore latest --yes --no-safety-backup; }
+lib_restore_pg() { cli "$RUN/store-pg" "$PG_URL" "$PGUSER" restore "${BENCH_ID:-latest}" --yes --no-safety-backup; }
+lib_restore_pg_keepaside() { cli "$RUN/store-pg" "$PG_URL" "$PGUSER" restore "$BENCH_ID" --yes; }
+lib_restore_pg_backup() { cli "$RUN/store-pg" "$PG_URL" "$PGUSER" restore "$BENCH_ID" --yes --safety=backup; }
+lib_rollback_pg() { cli "$RUN/store-pg" "$PG_URL" "$PGUSER" rollback --yes; }
 lib_create_h2() { cli "$RUN/store-h2" "$H2_URL" sa create --json; }
 lib_restore_h2() { cli "$RUN/store-h2" "$H2_URL" sa restore latest --yes --no-safety-backup; }
 
@@ -532,6 +539,19 @@ lib_restore_checked() {
   # a restore rewrites every table: freeze it again so that the next round's dumps start alike
   psql_q -d "$DB" -c 'VACUUM (FREEZE, ANALYZE)' >/dev/null
 }
+# the default restore (keep-aside), its rollback, and a restore with a safety backup first
+lib_restore_modes_checked() {
+  measure restore-keepaside lib_restore_pg_keepaside
+  check_pg "$DB" "restore-keepaside"
+  check_media "$MEDIA" "restore-keepaside"
+  measure rollback lib_rollback_pg
+  check_pg "$DB" "rollback"
+  check_media "$MEDIA" "rollback"
+  measure restore-backup lib_restore_pg_backup
+  check_pg "$DB" "restore-backup"
+  check_media "$MEDIA" "restore-backup"
+  psql_q -d "$DB" -c 'VACUUM (FREEZE, ANALYZE)' >/dev/null
+}
 native_restore_checked() {
   drop_db "$DB_NATIVE"
   rm -rf "$RUN/native-media"
@@ -541,10 +561,14 @@ native_restore_checked() {
 }
 
 round_restore() {
+  BENCH_ID="$(basename "$(ls "$RUN/store-pg"/*.manifest.json | head -n 1)" .manifest.json)"
+  export BENCH_ID
   if (( ROUND % 2 == 1 )); then
     lib_restore_checked
     native_restore_checked
+    lib_restore_modes_checked
   else
+    lib_restore_modes_checked
     native_restore_checked
     lib_restore_checked
   fi
@@ -566,7 +590,7 @@ round_h2() {
   check_media "$MEDIA" "h2-restore-lib"
 }
 
-export -f cli lib_create_pg lib_restore_pg lib_create_h2 lib_restore_h2 native_create native_restore
+export -f cli lib_create_pg lib_restore_pg lib_restore_pg_keepaside lib_restore_pg_backup lib_rollback_pg lib_create_h2 lib_restore_h2 native_create native_restore
 export ROOT RUN MEDIA JAVA XMX JAR PG_URL H2_URL PG_BIN DB CDS JAVA_HOME_OF_JAVA
 
 # ---------------------------------------------------------------------------------------------
@@ -634,7 +658,12 @@ write_report() {
     echo "| Operation | backupkit (s) | native (s) | ratio | per round: median (range) | target | backupkit peak RSS (MiB) | native peak RSS (MiB) | -Xmx | all runs, backupkit / native (s) |"
     echo "|---|---:|---:|---:|---|---|---:|---:|---|---|"
     echo "| create: PostgreSQL + media | $cl | $cn | $(ratio "$cl" "$cn") | $(round_ratio create-lib create-native "$r") | <= 1.10x | $(max_rss_mib create-lib "$r") | $(max_rss_mib create-native "$r") | $XMX | $(all_secs create-lib "$r") / $(all_secs create-native "$r") |"
-    echo "| restore: PostgreSQL + media | $rl | $rn | $(ratio "$rl" "$rn") | $(round_ratio restore-lib restore-native "$r") | <= 1.10x | $(max_rss_mib restore-lib "$r") | $(max_rss_mib restore-native "$r") | $XMX | $(all_secs restore-lib "$r") / $(all_secs restore-native "$r") |"
+    echo "| restore --safety=none: PostgreSQL + media | $rl | $rn | $(ratio "$rl" "$rn") | $(round_ratio restore-lib restore-native "$r") | <= 1.10x | $(max_rss_mib restore-lib "$r") | $(max_rss_mib restore-native "$r") | $XMX | $(all_secs restore-lib "$r") / $(all_secs restore-native "$r") |"
+    local rk rb rr
+    rk=$(median restore-keepaside "$r"); rb=$(median restore-backup "$r"); rr=$(median rollback "$r")
+    echo "| restore, default (--safety=keep-aside): PostgreSQL + media | $rk | $rn | $(ratio "$rk" "$rn") | $(round_ratio restore-keepaside restore-native "$r") | <= 1.10x | $(max_rss_mib restore-keepaside "$r") | $(max_rss_mib restore-native "$r") | $XMX | $(all_secs restore-keepaside "$r") / $(all_secs restore-native "$r") |"
+    echo "| rollback (after the default restore) | $rr | - | - | - | < 5 s | $(max_rss_mib rollback "$r") | - | $XMX | $(all_secs rollback "$r") |"
+    echo "| restore --safety=backup: PostgreSQL + media | $rb | $rn | $(ratio "$rb" "$rn") | $(round_ratio restore-backup restore-native "$r") | - | $(max_rss_mib restore-backup "$r") | $(max_rss_mib restore-native "$r") | $XMX | $(all_secs restore-backup "$r") / $(all_secs restore-native "$r") |"
     echo "| create: H2 + media (embedded default) | $hc | - | - | - | - | $(max_rss_mib h2-create-lib "$r") | - | $XMX | $(all_secs h2-create-lib "$r") |"
     echo "| restore: H2 + media (embedded default) | $hr | - | - | - | - | $(max_rss_mib h2-restore-lib "$r") | - | $XMX | $(all_secs h2-restore-lib "$r") |"
     echo

@@ -57,10 +57,22 @@ public interface BackupManager extends AutoCloseable {
     }
 
     /**
-     * Restores a backup: verifies it first, takes a safety backup, then replaces media and database,
-     * all or nothing.
+     * Restores a backup: verifies it first, then replaces media and database, all or nothing, keeping
+     * the replaced state aside (or taking a safety backup, as {@link RestoreOptions#safety()} says).
      */
     RestoreResult restore(RestoreOptions options);
+
+    /** The state the last restore kept aside, which {@link #rollback} can put back, if any. */
+    Optional<KeptAside> keptAside();
+
+    /**
+     * Puts back the database and media folder the last restore kept aside, all or nothing; the state
+     * it replaces (the restored one) is deleted.
+     *
+     * @throws BackupNotFoundException when nothing is kept aside
+     * @throws DatabaseInUseException while other sessions use the database, unless asked to end them
+     */
+    RollbackResult rollback(RollbackOptions options);
 
     /** Complete backups, newest first (by manifest time). */
     List<BackupInfo> list();

@@ -97,6 +97,31 @@ public interface DatabaseDumper {
         return false;
     }
 
+    /**
+     * Why {@link #restore} cannot keep the replaced database aside here (checked before anything
+     * changes), or empty when it can: then a restore whose {@link DumpSource#keepAside()} asks for it
+     * keeps the replaced state aside and names it with {@link DumpSource#keptAside}. When it cannot,
+     * the engine takes a safety backup instead and tells the user why. The default cannot.
+     */
+    default java.util.Optional<String> whyNotKeepAside() {
+        return java.util.Optional.of("the " + id() + " dumper cannot keep a replaced database aside");
+    }
+
+    /**
+     * Puts back the state a restore kept aside as {@code token}, all or nothing: the current state is
+     * dropped. {@code context} is a restore's protocol without a dump ({@link DumpSource#open()} is
+     * not there): {@link DumpSource#recoveryPoint} before the first change, {@link
+     * DumpSource#beforeCommit()} just before the change that puts the old state back, after which
+     * {@link #recoverRestore} with the last token and {@code committing} true must finish it.
+     */
+    default void rollbackAside(String token, DumpSource context) {
+        throw new io.backupkit.backup.UnableToRestoreDatabaseException(
+                "the " + id() + " dumper cannot put back a kept-aside database");
+    }
+
+    /** Deletes the state kept aside as {@code token}; does nothing when it is gone already. */
+    default void dropAside(String token) {}
+
     /** A lock taken by {@link #lockTarget()}; {@link #close()} releases it and never throws. */
     interface TargetLock extends AutoCloseable {
         /** Takes no lock. */

@@ -62,4 +62,29 @@ public interface DumpSource {
      * its journal, so the next operation on this database does. Called just before the dumper throws.
      */
     default void rollbackFailed(String token) {}
+
+    /**
+     * An id (letters, digits and {@code _}) for the state this restore replaces when the caller wants it kept
+     * aside, else empty. When present, a dumper whose {@link DatabaseDumper#whyNotKeepAside()} is
+     * empty keeps the replaced state instead of discarding it, and calls {@link #keptAside} before
+     * {@link #beforeCommit()}.
+     */
+    default java.util.Optional<String> keepAside() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A folder that outlives the restore, where a dumper may keep the replaced state aside as a file
+     * (by default the parent of {@link #workDir()}).
+     */
+    default Path asideDir() {
+        return workDir().getParent();
+    }
+
+    /**
+     * Names the replaced state the dumper keeps aside ({@code token}, what {@link
+     * DatabaseDumper#rollbackAside} and {@link DatabaseDumper#dropAside} take). The engine writes it
+     * to disk before it returns.
+     */
+    default void keptAside(String token) {}
 }

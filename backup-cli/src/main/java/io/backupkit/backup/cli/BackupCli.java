@@ -166,6 +166,7 @@ public final class BackupCli implements Callable<Integer> {
         m.put("list", ListCommand::new);
         m.put("verify", VerifyCommand::new);
         m.put("restore", RestoreCommand::new);
+        m.put("rollback", RollbackCommand::new);
         m.put("prune", PruneCommand::new);
         m.put("schedule", ScheduleCommand::new);
         m.put("check", CheckCommand::new);

@@ -60,4 +60,10 @@ final class Format {
     static String summary(BackupInfo b) {
         return b.id() + "  " + time(b) + "  " + bytes(b.size()) + "  " + labels(b);
     }
+
+    /** When and by which restore a state was kept aside, for a sentence. */
+    static String since(io.backupkit.backup.KeptAside k) {
+        return "before the restore of " + k.restored() + " ("
+                + k.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")";
+    }
 }

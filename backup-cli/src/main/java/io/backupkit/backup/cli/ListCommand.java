@@ -24,15 +24,20 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<BackupInfo> backups;
+        java.util.Optional<io.backupkit.backup.KeptAside> kept;
         try (ProgressListener listener = root.listener(json);
                 BackupManager manager = root.manager(listener)) {
             backups = manager.list();
+            kept = manager.keptAside();
         }
         PrintWriter out = root.terminal.out();
         if (json) {
             Json.print(out, Json.backups(backups));
             return ExitCodes.OK;
         }
+        kept.ifPresent(k -> root.terminal
+                .err()
+                .println("rollback available: the state kept aside " + Format.since(k) + " ('backup rollback')"));
         if (backups.isEmpty()) {
             if (!root.quiet) {
                 root.terminal.err().println("no backups yet");

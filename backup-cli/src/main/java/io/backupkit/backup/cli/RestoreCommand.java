@@ -13,12 +13,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code backup restore}: verify, safety backup, then replace media and database, all or nothing. */
+/** {@code backup restore}: verify, then replace media and database, all or nothing, keeping the old state as asked. */
 @Command(
         name = "restore",
         mixinStandardHelpOptions = true,
         description = {
-            "Restores a backup: verifies it first, takes a pre-restore safety backup, then replaces the media folder and the database, all or nothing.",
+            "Restores a backup: verifies it first, then replaces the media folder and the database, all or nothing, keeping the replaced state aside for 'backup rollback' (or, with --safety=backup, taking a pre-restore backup first).",
             "Asks for confirmation on a terminal; elsewhere --yes is required."
         })
 final class RestoreCommand implements Callable<Integer> {
@@ -38,8 +38,16 @@ final class RestoreCommand implements Callable<Integer> {
             description = "do not ask for confirmation")
     boolean yes;
 
-    @Option(names = "--no-safety-backup", description = "skip the pre-restore backup of the current state")
+    @Option(names = "--no-safety-backup", description = "keep nothing of the current state (same as --safety=none)")
     boolean noSafetyBackup;
+
+    @Option(
+            names = "--safety",
+            paramLabel = "keep-aside|backup|none",
+            description = "what to keep of the current state: keep-aside (default: renamed aside until the next"
+                    + " restore or prune; 'backup rollback' puts it back), backup (a pre-restore backup first),"
+                    + " none")
+    String safety;
 
     @Option(names = "--force", description = "restore a backup made by a newer version of the host application")
     boolean force;
@@ -66,8 +74,10 @@ final class RestoreCommand implements Callable<Integer> {
             throw new UsageException(
                     "restore replaces the current database and media folder: add --yes to confirm (there is no terminal to ask on)");
         }
+        RestoreOptions.Safety mode = safetyMode();
         BackupConfig config = root.config();
         RestoreResult result;
+        java.util.Optional<io.backupkit.backup.KeptAside> kept;
         try (ProgressListener listener = root.listener(json);
                 BackupManager manager = config.toBuilder().listener(listener).build()) {
             String target = backup;
@@ -79,17 +89,18 @@ final class RestoreCommand implements Callable<Integer> {
                                 .orElse("")
                         + (config.mediaDir() == null ? "" : " and the media folder " + config.mediaDir())
                         + "? Current data is replaced"
-                        + (noSafetyBackup
-                                ? " and NO safety backup is taken."
-                                : "; a pre-restore backup is taken first.");
+                        + switch (mode) {
+                            case NONE -> " and NOTHING of it is kept.";
+                            case BACKUP -> "; a pre-restore backup is taken first.";
+                            case KEEP_ASIDE -> "; it is kept aside ('backup rollback' puts it back).";
+                        };
                 if (!t.confirm(question)) {
                     t.err().println("backup: restore cancelled, nothing changed");
                     return ExitCodes.FAILED;
                 }
                 target = b.id().value();
             }
-            RestoreOptions options =
-                    RestoreOptions.of(target).withSafetyBackup(!noSafetyBackup).withForce(force);
+            RestoreOptions options = RestoreOptions.of(target).withSafety(mode).withForce(force);
             if (terminateSessions) {
                 options = options.terminatingSessions();
             }
@@ -100,11 +111,14 @@ final class RestoreCommand implements Callable<Integer> {
                 options = options.lockTimeout(java.time.Duration.ofSeconds(lockTimeoutSeconds));
             }
             result = manager.restore(options);
+            kept = manager.keptAside()
+                    .filter(k -> k.restored().equals(result.restored().id().value()));
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("restored", result.restored().id().value());
             m.put("safetyBackup", result.safetyBackup().map(b -> b.id().value()).orElse(null));
+            m.put("keptAside", kept.isPresent());
             m.put("database", result.databaseRestored());
             m.put("media", result.mediaRestored());
             m.put("durationMillis", result.duration().toMillis());
@@ -112,10 +126,29 @@ final class RestoreCommand implements Callable<Integer> {
         } else {
             t.out().println("restored " + result.restored().id());
             result.safetyBackup().ifPresent(b -> t.out().println("safety backup " + b.id()));
+            kept.ifPresent(k -> t.out().println("kept aside: the state before it ('backup rollback' puts it back)"));
         }
         if (result.mediaRestored()) {
             MediaWarnings.print(t.err(), result.restored().media(), "were restored");
         }
         return ExitCodes.OK;
+    }
+
+    private RestoreOptions.Safety safetyMode() {
+        if (safety == null) {
+            return noSafetyBackup ? RestoreOptions.Safety.NONE : RestoreOptions.Safety.KEEP_ASIDE;
+        }
+        RestoreOptions.Safety mode =
+                switch (safety) {
+                    case "keep-aside" -> RestoreOptions.Safety.KEEP_ASIDE;
+                    case "backup" -> RestoreOptions.Safety.BACKUP;
+                    case "none" -> RestoreOptions.Safety.NONE;
+                    default -> throw new UsageException(
+                            "--safety must be keep-aside, backup or none, not '" + safety + "'");
+                };
+        if (noSafetyBackup && mode != RestoreOptions.Safety.NONE) {
+            throw new UsageException("--no-safety-backup contradicts --safety=" + safety);
+        }
+        return mode;
     }
 }

@@ -48,6 +48,57 @@ class CliDatabasesIT {
     }
 
     @Test
+    void postgresKeepAsideRestoreAndRollbackThroughTheJar() throws Exception {
+        String name = "ka_cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String admin = "jdbc:postgresql://127.0.0.1:5432/postgres";
+        String url = "jdbc:postgresql://127.0.0.1:5432/" + name;
+        serverOrSkip(admin, "postgres", "PostgreSQL");
+        sql(admin, "postgres", "CREATE DATABASE " + name);
+        try {
+            sql(url, "postgres", "CREATE TABLE part(id INT PRIMARY KEY)", "INSERT INTO part VALUES (1)");
+            Path media = Files.createDirectories(tmp.resolve("media"));
+            Files.writeString(media.resolve("a.txt"), "a");
+            Map<String, String> env = Map.of(
+                    "BACKUP_DIR",
+                    tmp.resolve("backups").toString(),
+                    "BACKUP_DATABASE_URL",
+                    url,
+                    "BACKUP_DATABASE_USER",
+                    "postgres",
+                    "BACKUP_MEDIA_DIR",
+                    media.toString());
+            String id = run(env, "create", "--quiet")[1].strip();
+            sql(url, "postgres", "INSERT INTO part VALUES (2)");
+            Files.writeString(media.resolve("a.txt"), "changed");
+
+            String[] bad = run(env, "restore", id, "--yes", "--safety=sometimes");
+            assertThat(bad[0]).isEqualTo("2");
+            assertThat(bad[2]).contains("keep-aside, backup or none");
+
+            String[] restored = run(env, "restore", id, "--yes");
+            assertThat(restored[0]).as(restored[2]).isEqualTo("0");
+            assertThat(restored[1]).contains("kept aside").doesNotContain("safety backup");
+            assertThat(count(url, "postgres", "SELECT COUNT(*) FROM part")).isEqualTo(1);
+            assertThat(media.resolve("a.txt")).hasContent("a");
+            String[] listed = run(env, "list");
+            assertThat(listed[2]).contains("rollback available").contains(id);
+
+            String[] unconfirmed = run(env, "rollback");
+            assertThat(unconfirmed[0]).isEqualTo("2");
+            String[] rolledBack = run(env, "rollback", "--yes");
+            assertThat(rolledBack[0]).as(rolledBack[2]).isEqualTo("0");
+            assertThat(count(url, "postgres", "SELECT COUNT(*) FROM part")).isEqualTo(2);
+            assertThat(media.resolve("a.txt")).hasContent("changed");
+            assertThat(run(env, "list")[2]).doesNotContain("rollback available");
+            assertThat(count(admin, "postgres", "SELECT COUNT(*) FROM pg_database WHERE datname LIKE '" + name + "%'"))
+                    .as("no database kept or left beside")
+                    .isEqualTo(1);
+        } finally {
+            sql(admin, "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
+    @Test
     void mariadbRoundTripThroughTheJar() throws Exception {
         String name = "cli_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String admin = "jdbc:mariadb://127.0.0.1:3306/";

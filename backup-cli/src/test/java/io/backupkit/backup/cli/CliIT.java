@@ -218,7 +218,7 @@ class CliIT {
         sql("INSERT INTO part VALUES (3, 'washer')", "CREATE TABLE added_later(x INT)");
         Files.writeString(media.resolve("added-later.txt"), "new");
         Files.writeString(media.resolve("docs/manual.txt"), "edited");
-        Result restore = run(env, "restore", first, "--yes");
+        Result restore = run(env, "restore", first, "--yes", "--safety=backup");
         assertThat(restore.code()).as(restore.toString()).isZero();
         assertThat(restore.out()).contains("restored " + first).contains("safety backup ");
         assertThat(parts()).containsExactly("bolt", "nut");

@@ -21,8 +21,14 @@ import io.backupkit.backup.RestoreOptions;
 public final class RestoreChild {
     private RestoreChild() {}
 
-    /** Restores {@code backupId} with {@code builder}'s manager; returns when the restore ended. */
+    /** Restores {@code backupId} with {@code builder}'s manager, a safety backup first; returns when it ended. */
     public static void run(BackupManager.Builder builder, String backupId, String pauseAt) throws Exception {
+        run(builder, backupId, pauseAt, RestoreOptions.Safety.BACKUP);
+    }
+
+    /** Restores {@code backupId} with {@code builder}'s manager and {@code safety}; returns when it ended. */
+    public static void run(BackupManager.Builder builder, String backupId, String pauseAt, RestoreOptions.Safety safety)
+            throws Exception {
         BackupListener listener = new BackupListener() {
             @Override
             public void phaseStarted(Phase phase, long expectedBytes) {
@@ -50,7 +56,7 @@ public final class RestoreChild {
             Thread restore = new Thread(
                     () -> {
                         try {
-                            backups.restore(RestoreOptions.of(backupId));
+                            backups.restore(RestoreOptions.of(backupId).withSafety(safety));
                             System.out.println("RESTORED");
                         } catch (BackupException e) {
                             System.out.println("FAILED " + e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -191,6 +191,43 @@ final class DefaultBackupManager implements BackupManager {
     }
 
     @Override
+    public Optional<io.backupkit.backup.KeptAside> keptAside() {
+        return tracked(
+                "read what is kept aside", () -> KeptAsideRecord.find(settings).map(KeptAsideRecord::info));
+    }
+
+    @Override
+    public io.backupkit.backup.RollbackResult rollback(io.backupkit.backup.RollbackOptions options) {
+        return tracked("rollback", () -> {
+            MediaFolderGuard.check(settings);
+            try (LeaseGuard lease = LeaseGuard.acquire(settings);
+                    TargetGuard target = TargetGuard.acquire(settings)) {
+                return new RollbackOperation(settings).run(options);
+            }
+        });
+    }
+
+    /** How long prune leaves what a restore kept aside. */
+    static final Duration KEEP_ASIDE_FOR = Duration.ofDays(7);
+
+    /** Drops what a restore kept aside once older than {@link #KEEP_ASIDE_FOR}; returns what it dropped. */
+    private List<String> pruneKeptAside(Instant now, boolean dryRun) {
+        Optional<KeptAsideRecord> kept = KeptAsideRecord.find(settings);
+        if (kept.isEmpty() || !kept.get().since().isBefore(now.minus(KEEP_ASIDE_FOR))) {
+            return List.of();
+        }
+        String what = "the state kept aside before the restore of " + kept.get().restored() + " ("
+                + kept.get().since() + ")";
+        if (!dryRun) {
+            try (TargetGuard target = TargetGuard.lock(settings)) {
+                kept.get().drop(settings);
+                KeptAsideRecord.delete(settings);
+            }
+        }
+        return List.of(what);
+    }
+
+    @Override
     public List<BackupInfo> list() {
         return tracked("list backups", catalog::list);
     }
@@ -355,6 +392,12 @@ final class DefaultBackupManager implements BackupManager {
                     && o.modified().isBefore(graceLimit)) {
                 leftovers.add(o.name());
             }
+        }
+        try {
+            leftovers.addAll(pruneKeptAside(now, dryRun));
+        } catch (io.backupkit.backup.BackupException e) {
+            LOG.warn("could not drop what a restore kept aside: {}", e.getMessage());
+            Events.warn(settings.listener(), "could not drop what a restore kept aside: " + e.getMessage());
         }
         try {
             leftovers.addAll(storage.sweep(policy.leftoverGrace(), now, dryRun));

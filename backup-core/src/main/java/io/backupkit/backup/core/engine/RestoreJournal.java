@@ -112,6 +112,10 @@ final class RestoreJournal {
         return Optional.ofNullable(values.getProperty(key)).map(Path::of);
     }
 
+    String values(String key) {
+        return values.getProperty(key);
+    }
+
     boolean flag(String key) {
         return Boolean.parseBoolean(values.getProperty(key));
     }

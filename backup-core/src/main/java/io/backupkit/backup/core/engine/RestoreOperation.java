@@ -85,11 +85,24 @@ final class RestoreOperation {
         Optional<ArtifactInfo> mediaArtifact = options.media() ? backup.artifact(ArtifactInfo.MEDIA) : Optional.empty();
         checkRestorable(backup, options, dbArtifact, mediaArtifact);
         DedupParts.Restore dedup = DedupParts.isDedup(backup) ? DedupParts.restore(settings, backup) : null;
+        RestoreOptions.Safety safety = effectiveSafety(options.safety(), dbArtifact.isPresent());
+        boolean keepAside = safety == RestoreOptions.Safety.KEEP_ASIDE;
+        Optional<KeptAsideRecord> previous = KeptAsideRecord.find(settings);
 
         Path work = createWorkDir(backup);
         RestoreJournal journal;
         try {
             journal = RestoreJournal.begin(settings, backup.id().value(), work, dbArtifact.isPresent());
+            if (keepAside) {
+                journal.put("keepAside", true);
+            }
+            // named before anything changes: a process killed after the commit still drops them
+            if (previous.isPresent() && previous.get().database() != null) {
+                journal.put("previousDatabase", previous.get().database());
+            }
+            if (previous.isPresent() && previous.get().media() != null) {
+                journal.put("previousMedia", previous.get().media());
+            }
         } catch (RuntimeException e) {
             deleteQuietly(work);
             throw e;
@@ -122,7 +135,8 @@ final class RestoreOperation {
             // a safety backup comes after everything is verified (a corrupt backup leaves no
             // pre-restore backup behind); without one, a gating dumper starts at once, and a local
             // dump is checked at its commit gate from the same read instead of in a pass of its own
-            boolean gated = dbArtifact.isPresent() && settings.dumper().gatesCommit() && !options.safetyBackup();
+            boolean gated =
+                    dbArtifact.isPresent() && settings.dumper().gatesCommit() && safety != RestoreOptions.Safety.BACKUP;
             Optional<Path> local =
                     dedup != null ? Optional.empty() : dbArtifact.flatMap(a -> ArtifactReader.localFile(storage, a));
             boolean verifyAtGate = gated && local.isPresent();
@@ -137,10 +151,10 @@ final class RestoreOperation {
             listener.phaseFinished(Phase.DOWNLOAD_VERIFY);
 
             // 3. safety backup of the current state
-            Optional<BackupInfo> safety = Optional.empty();
-            if (options.safetyBackup()) {
+            Optional<BackupInfo> safetyTaken = Optional.empty();
+            if (safety == RestoreOptions.Safety.BACKUP) {
                 listener.phaseStarted(Phase.SAFETY_BACKUP, -1);
-                safety = Optional.of(new CreateOperation(settings)
+                safetyTaken = Optional.of(new CreateOperation(settings)
                         .run(
                                 CreateOptions.labelled(CreateOptions.PRE_RESTORE)
                                         .withAttribute("restoring", backup.id().value()),
@@ -165,6 +179,12 @@ final class RestoreOperation {
                         verifyAtGate,
                         journal::token,
                         options);
+                if (keepAside) {
+                    steps.source.keepAside(asideId(), token -> {
+                        steps.databaseAside = token;
+                        journal.put("aside", token);
+                    });
+                }
                 settings.dumper().restore(steps.source);
                 steps.databaseCommitted = true;
                 listener.phaseFinished(Phase.DATABASE_RESTORE);
@@ -176,11 +196,13 @@ final class RestoreOperation {
             }
             journal.state(RestoreJournal.State.COMMITTED);
             steps.ended = true;
-            if (steps.swap != null) {
-                steps.swap.commit();
-            }
+            keepOrDrop(journal, keepAside, steps.databaseAside, steps.swap, previous);
             return new RestoreResult(
-                    backup, safety, dump != null, mediaArtifact.isPresent(), Duration.ofNanos(System.nanoTime() - t0));
+                    backup,
+                    safetyTaken,
+                    dump != null,
+                    mediaArtifact.isPresent(),
+                    Duration.ofNanos(System.nanoTime() - t0));
         } catch (RuntimeException failure) {
             throw undo(rootCause(failure, media, steps), steps, backup);
         } finally {
@@ -235,6 +257,70 @@ final class RestoreOperation {
             throw e;
         }
         steps.gatePassed = true;
+    }
+
+    /**
+     * Once the restore committed: with keep-aside the replaced state is recorded for a rollback;
+     * otherwise the old media folder goes. Either way what an earlier restore kept aside goes (the
+     * journal names it first, so a process killed meanwhile leaves nothing unnamed).
+     */
+    private void keepOrDrop(
+            RestoreJournal journal,
+            boolean keepAside,
+            String databaseAside,
+            MediaSwap swap,
+            Optional<KeptAsideRecord> previous) {
+        Path oldMedia = swap != null && swap.hadOld ? swap.old : null;
+        if (keepAside && (databaseAside != null || oldMedia != null)) {
+            journal.put("since", settings.clock().instant());
+            new KeptAsideRecord(journal.backupId(), settings.clock().instant(), databaseAside, oldMedia)
+                    .write(settings);
+        } else {
+            if (swap != null) {
+                swap.commit();
+            }
+            if (previous.isPresent()) {
+                KeptAsideRecord.delete(settings);
+            }
+        }
+        previous.ifPresent(p -> dropQuietly(p));
+    }
+
+    private void dropQuietly(KeptAsideRecord kept) {
+        try {
+            kept.drop(settings);
+        } catch (RuntimeException e) {
+            String msg = "could not delete the state an earlier restore kept aside (" + e.getMessage() + ")";
+            LOG.warn(msg);
+            listener.warning(msg);
+        }
+    }
+
+    /** KEEP_ASIDE where the dumper can; else a safety backup, saying why. */
+    private RestoreOptions.Safety effectiveSafety(RestoreOptions.Safety asked, boolean withDatabase) {
+        if (asked != RestoreOptions.Safety.KEEP_ASIDE || !withDatabase) {
+            return asked;
+        }
+        Optional<String> why = settings.dumper().whyNotKeepAside();
+        if (why.isEmpty()) {
+            return asked;
+        }
+        String msg = "the replaced database cannot be kept aside (" + why.get()
+                + "): a pre-restore safety backup is taken instead";
+        LOG.warn(msg);
+        listener.warning(msg);
+        return RestoreOptions.Safety.BACKUP;
+    }
+
+    /**
+     * A name part for what this restore keeps aside: its time in UTC, to the second, and a random part
+     * (two restores in one second each keep their own).
+     */
+    private String asideId() {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(settings.clock().instant())
+                + "_" + UUID.randomUUID().toString().substring(0, 4);
     }
 
     private static void endJournal(Steps steps, RuntimeException e) {
@@ -620,6 +706,8 @@ final class RestoreOperation {
         volatile boolean ended;
 
         volatile SpoolDumpSource source;
+        /** The dumper's token for the replaced database it kept aside. */
+        volatile String databaseAside;
 
         Steps(RestoreJournal journal) {
             this.journal = journal;
@@ -651,11 +739,11 @@ final class RestoreOperation {
      * from the journal's folders.
      */
     static final class MediaSwap {
-        private final Path media;
+        final Path media;
         private final Path staging;
-        private final Path old;
+        final Path old;
         private final java.util.List<Path> preserved;
-        private final boolean hadOld;
+        final boolean hadOld;
 
         private MediaSwap(Path media, Path staging, Path old, java.util.List<Path> preserved, boolean hadOld) {
             this.media = media;

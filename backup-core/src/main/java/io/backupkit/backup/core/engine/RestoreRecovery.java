@@ -63,20 +63,26 @@ final class RestoreRecovery {
             return Optional.empty();
         }
         boolean backupState = databaseHoldsBackup(settings, journal, target.isPresent());
+        boolean keepOld = backupState && journal.flag("keepAside");
         journal.path("media").ifPresent(media -> {
             RestoreOperation.MediaSwap swap = RestoreOperation.MediaSwap.resume(
                     media,
-                    journal.path("staging").orElse(null),
+                    journal.path("staging").or(() -> journal.path("asideMedia")).orElse(null),
                     journal.path("old").orElseThrow(),
                     journal.flag("hadOld"),
                     RestoreOperation.preservedInside(settings));
             if (backupState) {
                 swap.finish();
-                swap.commit();
+                if (!keepOld) {
+                    swap.commit();
+                }
             } else {
                 swap.undo();
             }
         });
+        if (backupState) {
+            keptAside(settings, journal, keepOld);
+        }
         journal.path("staging").ifPresent(RestoreOperation::deleteQuietly);
         journal.path("work").ifPresent(RestoreOperation::deleteQuietly);
         journal.delete();
@@ -88,6 +94,35 @@ final class RestoreRecovery {
         LOG.warn(msg);
         Events.warn(settings.listener(), msg);
         return Optional.of(msg);
+    }
+
+    /**
+     * After a restore that committed: what it kept aside is recorded (a rollback's record goes), and
+     * what an earlier restore kept aside is dropped.
+     */
+    private static void keptAside(EngineSettings settings, RestoreJournal journal, boolean keepOld) {
+        if (journal.flag("rollback")) {
+            KeptAsideRecord.delete(settings);
+            return;
+        }
+        String db = journal.values("aside");
+        Path media = keepOld && journal.flag("hadOld") ? journal.path("old").orElse(null) : null;
+        if (keepOld && (db != null || media != null)) {
+            String since = journal.values("since");
+            new KeptAsideRecord(
+                            journal.backupId(),
+                            since == null ? settings.clock().instant() : java.time.Instant.parse(since),
+                            db,
+                            media)
+                    .write(settings);
+        } else {
+            KeptAsideRecord.delete(settings);
+        }
+        String previousDb = journal.values("previousDatabase");
+        if (previousDb != null && settings.dumper() != null && !previousDb.equals(db)) {
+            settings.dumper().dropAside(previousDb);
+        }
+        journal.path("previousMedia").ifPresent(RestoreOperation::deleteQuietly);
     }
 
     /** Whether the database is (now) at the backup's state; rolls it back where the dumper must. */

@@ -57,6 +57,30 @@ final class SpoolDumpSource implements DumpSource {
         this.recovery = recovery;
     }
 
+    private volatile String asideId;
+    private volatile java.util.function.Consumer<String> kept = t -> {};
+
+    /** Asks the dumper to keep the replaced state aside as {@code id}; {@code kept} hears its token. */
+    void keepAside(String id, java.util.function.Consumer<String> kept) {
+        this.asideId = id;
+        this.kept = kept;
+    }
+
+    @Override
+    public java.util.Optional<String> keepAside() {
+        return java.util.Optional.ofNullable(asideId);
+    }
+
+    @Override
+    public Path asideDir() {
+        return RestoreJournal.location(settings).getParent();
+    }
+
+    @Override
+    public void keptAside(String token) {
+        kept.accept(token);
+    }
+
     @Override
     public void recoveryPoint(String token) {
         recovery.accept(token);

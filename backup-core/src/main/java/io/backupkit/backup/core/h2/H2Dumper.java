@@ -238,20 +238,33 @@ public final class H2Dumper implements DatabaseDumper {
         } catch (IOException e) {
             throw new UnableToRestoreDatabaseException("Cannot read the H2 dump: " + e + ". Nothing was changed.", e);
         }
+        replace(source::open, expected, source, source.keepAside().isPresent(), start);
+    }
+
+    /**
+     * Replaces the database by what {@code opener} gives, from a rollback snapshot it falls back to;
+     * with {@code keepAside} that snapshot is kept (in {@link DumpSource#asideDir()}) as the
+     * replaced state.
+     */
+    private void replace(Opener opener, Trailer expected, DumpSource source, boolean keepAside, long start) {
         Path rollback = null;
         boolean keepRollback = false;
         try (Connection c = connect(restoreUrl(), UnableToRestoreDatabaseException::new)) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET EXCLUSIVE 1");
             }
-            rollback = takeRollbackSnapshot(c, source.workDir());
+            rollback = takeRollbackSnapshot(c, keepAside ? source.asideDir() : source.workDir(), keepAside);
             source.recoveryPoint(rollback.toString()); // a killed process is rolled back from it
             try {
-                run(c, source::open, expected, deadline(start));
+                run(c, opener, expected, deadline(start));
                 try (Statement s = c.createStatement()) {
                     s.execute("CHECKPOINT SYNC"); // on disk before the gate: a crash after it keeps the backup
                 }
+                if (keepAside) {
+                    source.keptAside(rollback.toString());
+                }
                 source.beforeCommit(); // the other parts of the restore are verified and in place
+                keepRollback = keepAside;
             } catch (Exception | Error failure) {
                 boolean interrupted = Thread.interrupted(); // the rollback must run to its end
                 try {
@@ -282,11 +295,7 @@ public final class H2Dumper implements DatabaseDumper {
                                 + ". The database was put back as it was before the restore; nothing was lost.",
                         failure);
             }
-            LOG.info(
-                    "H2 restore of {} done: {} statements in {} ms",
-                    config.safeUrl(),
-                    expected.statements(),
-                    (System.nanoTime() - start) / 1_000_000);
+            LOG.info("H2 restore of {} done in {} ms", config.safeUrl(), (System.nanoTime() - start) / 1_000_000);
         } catch (SQLException e) {
             throw new UnableToRestoreDatabaseException(
                     "The H2 restore of " + config.safeUrl() + " failed: " + message(e), e);
@@ -298,6 +307,35 @@ public final class H2Dumper implements DatabaseDumper {
                     LOG.warn("Cannot delete the rollback file {}: {}", rollback, e.toString());
                 }
             }
+        }
+    }
+
+    private static final String ASIDE_PREFIX = ".backupkit-aside-h2-";
+
+    /** The rollback script every restore takes is what is kept aside (H2 has no database rename). */
+    @Override
+    public java.util.Optional<String> whyNotKeepAside() {
+        return java.util.Optional.empty();
+    }
+
+    /** Runs the kept script as a restore of its own (with a rollback snapshot of the current state). */
+    @Override
+    public void rollbackAside(String token, DumpSource context) {
+        Path kept = Path.of(token);
+        if (!Files.isRegularFile(kept)) {
+            throw new UnableToRestoreDatabaseException(
+                    "the state kept aside, " + kept + ", is gone: cannot roll back. Nothing was changed");
+        }
+        replace(opener(kept), null, context, false, System.nanoTime());
+        dropAside(token);
+    }
+
+    @Override
+    public void dropAside(String token) {
+        try {
+            Files.deleteIfExists(Path.of(token));
+        } catch (IOException e) {
+            LOG.warn("Cannot delete the state kept aside, {}: {}", token, e.toString());
         }
     }
 
@@ -319,6 +357,9 @@ public final class H2Dumper implements DatabaseDumper {
             }
             run(c, opener(rollback), null, Long.MAX_VALUE);
             LOG.warn("H2 database {} put back from the rollback file of an interrupted restore", config.safeUrl());
+            if (rollback.getFileName().toString().startsWith(ASIDE_PREFIX)) {
+                dropAside(token); // kept aside only if the restore committed
+            }
             return false;
         } catch (IOException | SQLException e) {
             throw new UnableToRestoreDatabaseException(
@@ -392,11 +433,11 @@ public final class H2Dumper implements DatabaseDumper {
         InputStream open() throws IOException;
     }
 
-    private Path takeRollbackSnapshot(Connection c, Path workDir) {
+    private Path takeRollbackSnapshot(Connection c, Path workDir, boolean keepAside) {
         Path file;
         try {
             Files.createDirectories(workDir);
-            file = workDir.resolve("h2-before-restore-" + System.nanoTime() + ".sql");
+            file = workDir.resolve((keepAside ? ASIDE_PREFIX : "h2-before-restore-") + System.nanoTime() + ".sql");
             createPrivateFile(file);
         } catch (IOException e) {
             throw new UnableToRestoreDatabaseException(

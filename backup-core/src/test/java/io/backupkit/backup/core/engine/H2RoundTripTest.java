@@ -57,7 +57,8 @@ class H2RoundTripTest {
             Files.writeString(f.media.resolve("bin/run.sh"), "changed");
             assertThat(f.databaseState()).isNotEqualTo(db);
 
-            RestoreResult restored = backups.restore(RestoreOptions.of(info.id().value()));
+            RestoreResult restored =
+                    backups.restore(RestoreOptions.of(info.id().value()).withSafety(RestoreOptions.Safety.BACKUP));
             assertThat(restored.databaseRestored()).isTrue();
             assertThat(restored.mediaRestored()).isTrue();
             assertThat(restored.safetyBackup()).isPresent();
@@ -78,6 +79,47 @@ class H2RoundTripTest {
     }
 
     @Test
+    void keepAsideKeepsTheRollbackScriptAndTheOldMediaFolderAndRollbackPutsThemBack() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        f.createDatabase();
+        f.createMedia();
+        try (BackupManager backups = f.builder().build()) {
+            BackupInfo first = backups.create().backup();
+            String db = f.databaseState();
+            Map<String, String> media = f.mediaState();
+            f.sql("INSERT INTO part (name, price) VALUES ('after', 1)");
+            f.write("after.txt", 10, 1);
+            String changedDb = f.databaseState();
+            Map<String, String> changedMedia = f.mediaState();
+
+            RestoreResult r = backups.restore(RestoreOptions.of(first.id().value()));
+
+            assertThat(r.safetyBackup()).isEmpty();
+            assertThat(backups.list()).hasSize(1);
+            assertThat(f.databaseState()).isEqualTo(db);
+            assertThat(f.mediaState()).isEqualTo(media);
+            assertThat(backups.keptAside()).hasValueSatisfying(k -> assertThat(k.database() && k.media())
+                    .isTrue());
+            try (var siblings = Files.list(tmp)) {
+                assertThat(siblings.map(p -> p.getFileName().toString()))
+                        .anyMatch(n -> n.startsWith(".backupkit-aside-h2-"))
+                        .anyMatch(n -> n.startsWith(".media.old-"))
+                        .contains(".media.kept-aside");
+            }
+
+            backups.rollback(io.backupkit.backup.RollbackOptions.defaults());
+
+            assertThat(f.databaseState()).isEqualTo(changedDb);
+            assertThat(f.mediaState()).isEqualTo(changedMedia);
+            assertThat(backups.keptAside()).isEmpty();
+            try (var siblings = Files.list(tmp)) {
+                assertThat(siblings.map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder("backups", "media", ".media.lock", "spool", "db");
+            }
+        }
+    }
+
+    @Test
     void restoringTheSafetyBackupUndoesARestore() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         f.createDatabase();
@@ -88,7 +130,8 @@ class H2RoundTripTest {
             f.write("after.txt", 10, 1);
             String db = f.databaseState();
             Map<String, String> media = f.mediaState();
-            RestoreResult r = backups.restore(RestoreOptions.of(first.id().value()));
+            RestoreResult r =
+                    backups.restore(RestoreOptions.of(first.id().value()).withSafety(RestoreOptions.Safety.BACKUP));
             backups.restore(
                     RestoreOptions.of(r.safetyBackup().orElseThrow().id().value())
                             .withSafetyBackup(false));

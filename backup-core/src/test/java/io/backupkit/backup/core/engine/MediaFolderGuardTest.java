@@ -108,7 +108,7 @@ class MediaFolderGuardTest {
             Map<String, String> stored = folderState(inside);
             List<BackupInfo> listed = backups.list();
 
-            backups.restore(RestoreOptions.of(first.id().value()));
+            backups.restore(RestoreOptions.of(first.id().value()).withSafety(RestoreOptions.Safety.BACKUP));
 
             Map<String, String> after = folderState(inside);
             assertThat(after).containsAllEntriesOf(stored); // every backup, byte for byte

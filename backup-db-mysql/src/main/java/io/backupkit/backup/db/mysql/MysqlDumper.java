@@ -312,12 +312,15 @@ public final class MysqlDumper implements DatabaseDumper {
         } else {
             checkOtherSessions(source);
         }
-        Path work = source.workDir();
+        // kept aside, the rollback snapshot is the replaced state: it goes where it outlives the restore
+        boolean keepAside = source.keepAside().isPresent();
+        Path work = keepAside ? source.asideDir() : source.workDir();
         Path snapshot;
+        boolean kept = false;
         try {
             snapshot = Files.createTempFile(
                     work,
-                    "rollback-",
+                    keepAside ? ASIDE_PREFIX + url.database().replaceAll("[^A-Za-z0-9_-]", "_") + "-" : "rollback-",
                     ".sql",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (IOException e) {
@@ -335,7 +338,11 @@ public final class MysqlDumper implements DatabaseDumper {
                 try (InputStream in = source.open()) {
                     load(t, in, "the backup");
                 }
+                if (keepAside) {
+                    source.keptAside(snapshot.toString());
+                }
                 source.beforeCommit(); // the other parts of the restore are verified and in place
+                kept = keepAside;
                 LOG.info(
                         "restored database {} from a {} dump in {}",
                         url.database(),
@@ -346,7 +353,9 @@ public final class MysqlDumper implements DatabaseDumper {
             }
         } finally {
             try {
-                Files.deleteIfExists(snapshot); // gone already when it had to be kept (moved away)
+                if (!kept) {
+                    Files.deleteIfExists(snapshot); // gone already when it had to be kept (moved away)
+                }
             } catch (IOException e) {
                 LOG.warn("cannot delete the rollback snapshot {}: {}", snapshot, e.toString());
             }
@@ -379,7 +388,91 @@ public final class MysqlDumper implements DatabaseDumper {
                     e);
         }
         LOG.warn("database {} put back from the rollback snapshot of an interrupted restore", url.database());
+        if (snapshot.getFileName().toString().startsWith(ASIDE_PREFIX)) {
+            dropAside(token); // it was to be kept aside only if the restore committed
+        }
         return false;
+    }
+
+    private static final String ASIDE_PREFIX = ".backupkit-aside-";
+
+    /**
+     * The rollback snapshot every restore takes is what is kept aside: MariaDB and MySQL have no
+     * atomic swap of a whole database's views, routines, triggers and events, so the restore stays in
+     * place and the snapshot is kept instead of deleted.
+     */
+    @Override
+    public Optional<String> whyNotKeepAside() {
+        return Optional.empty();
+    }
+
+    /** Loads the kept snapshot as a restore of its own (which takes a rollback snapshot first). */
+    @Override
+    public void rollbackAside(String token, DumpSource context) {
+        Path snapshot = Path.of(token);
+        if (!Files.isRegularFile(snapshot)) {
+            throw new UnableToRestoreDatabaseException(
+                    "the state kept aside, " + snapshot + ", is gone: cannot roll back. Nothing was changed");
+        }
+        DatabaseDescription d = describe();
+        io.backupkit.backup.DatabaseInfo info = new io.backupkit.backup.DatabaseInfo(
+                id(), d.product(), d.serverVersion(), d.tool(), d.toolVersion(), format());
+        restore(new DumpSource() {
+            @Override
+            public InputStream open() throws IOException {
+                return Files.newInputStream(snapshot);
+            }
+
+            @Override
+            public Path toFile() {
+                return snapshot;
+            }
+
+            @Override
+            public Path workDir() {
+                return context.workDir();
+            }
+
+            @Override
+            public io.backupkit.backup.DatabaseInfo info() {
+                return info;
+            }
+
+            @Override
+            public void beforeCommit() {
+                context.beforeCommit();
+            }
+
+            @Override
+            public boolean terminateSessions() {
+                return context.terminateSessions();
+            }
+
+            @Override
+            public Duration lockTimeout() {
+                return context.lockTimeout();
+            }
+
+            @Override
+            public void recoveryPoint(String t) {
+                context.recoveryPoint(t);
+            }
+
+            @Override
+            public void rollbackFailed(String t) {
+                context.rollbackFailed(t);
+            }
+        });
+        dropAside(token);
+    }
+
+    @Override
+    public void dropAside(String token) {
+        try {
+            Files.deleteIfExists(Path.of(token));
+        } catch (IOException e) {
+            LOG.warn("cannot delete the state kept aside, {}: {}", token, e.toString());
+        }
     }
 
     /**

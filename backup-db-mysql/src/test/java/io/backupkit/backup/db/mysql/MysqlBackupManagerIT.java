@@ -71,12 +71,49 @@ class MysqlBackupManagerIT {
             assertThat(created.backup().database().format()).isEqualTo("sql");
 
             RichFixture.change(db);
-            RestoreResult restored =
-                    backups.restore(RestoreOptions.of(created.id().toString()));
+            RestoreResult restored = backups.restore(
+                    RestoreOptions.of(created.id().toString()).withSafety(RestoreOptions.Safety.BACKUP));
 
             assertThat(restored.databaseRestored()).isTrue();
             assertThat(restored.safetyBackup()).isPresent();
             assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void keepAsideKeepsTheRollbackSnapshotAndRollbackLoadsItBack() throws Exception {
+        String before = MysqlSnapshots.of(db);
+        try (BackupManager backups = manager(Map.of())) {
+            CreateResult created = backups.create();
+            RichFixture.change(db);
+            Files.writeString(dir.resolve("media").resolve("a.txt"), "changed");
+            String changed = MysqlSnapshots.of(db);
+
+            RestoreResult restored =
+                    backups.restore(RestoreOptions.of(created.id().toString()));
+
+            assertThat(restored.safetyBackup())
+                    .as("kept aside, no safety backup")
+                    .isEmpty();
+            assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+            assertThat(dir.resolve("media").resolve("a.txt")).hasContent("media");
+            assertThat(backups.keptAside()).hasValueSatisfying(k -> assertThat(k.database() && k.media())
+                    .isTrue());
+            try (Stream<Path> beside = Files.list(dir)) {
+                assertThat(beside.map(p -> p.getFileName().toString()))
+                        .anyMatch(n -> n.startsWith(".backupkit-aside-"))
+                        .anyMatch(n -> n.startsWith(".media.old-"));
+            }
+
+            backups.rollback(io.backupkit.backup.RollbackOptions.defaults());
+
+            assertThat(MysqlSnapshots.of(db)).isEqualTo(changed);
+            assertThat(dir.resolve("media").resolve("a.txt")).hasContent("changed");
+            assertThat(backups.keptAside()).isEmpty();
+            try (Stream<Path> beside = Files.list(dir)) {
+                assertThat(beside.map(p -> p.getFileName().toString()))
+                        .noneMatch(n -> n.startsWith(".backupkit-aside-") || n.startsWith(".media.old-"));
+            }
         }
     }
 

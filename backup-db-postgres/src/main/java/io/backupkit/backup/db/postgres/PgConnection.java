@@ -219,6 +219,11 @@ record PgConnection(
         return field.replace("\\", "\\\\").replace(":", "\\:");
     }
 
+    /** The same server and credentials, another database on it. */
+    PgConnection withDatabase(String name) {
+        return new PgConnection(hosts, ports, name, user, password, params);
+    }
+
     /** Adds the connection environment and credential files to a tool about to start. */
     NativeProcess.Builder apply(NativeProcess.Builder builder, String applicationName) {
         builder.clearEnv("PG");

@@ -146,6 +146,37 @@ final class PgTargetSession {
         notifyAll();
     }
 
+    /**
+     * Ends the lock's session for a moment: renaming the database needs every session on it gone,
+     * this one included. {@link #resume()} takes the lock again on the database then named so.
+     */
+    void suspend() {
+        Connection c;
+        synchronized (this) {
+            c = held;
+            held = null;
+        }
+        if (c != null) {
+            closeQuietly(c);
+        }
+    }
+
+    /** Takes the lock again after {@link #suspend()}; a failure is logged (the media folder's lock still holds). */
+    void resume(boolean wasHeld) {
+        if (!wasHeld) {
+            return;
+        }
+        try {
+            lock();
+        } catch (RuntimeException e) {
+            LOG.warn("could not take the advisory lock on {} again after the swap: {}", where, e.getMessage());
+        }
+    }
+
+    synchronized boolean isHeld() {
+        return held != null;
+    }
+
     /** {@code pg_try_advisory_lock} on a session of its own; advisory locks block no DDL or DML. */
     TargetLock lock() {
         Optional<Connection> taken = takeOfferedOrLogIn();

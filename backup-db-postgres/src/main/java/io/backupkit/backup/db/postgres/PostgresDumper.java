@@ -67,7 +67,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not restored, as {@code pg_dump} of one database does not carry them: roles, tablespaces,
  * database-level settings and comments. Subscriptions are not dropped (they cannot be inside a
- * transaction). Parallel restore ({@code jobs > 1}) is refused: it cannot be one transaction.
+ * transaction). This in-place restore runs one job; a keep-aside restore ({@link PgKeepAside})
+ * restores into a new database with {@code jobs} and swaps it in by renames.
  */
 public final class PostgresDumper implements DatabaseDumper {
     /** The provider id. */
@@ -92,6 +93,7 @@ public final class PostgresDumper implements DatabaseDumper {
     private record RestoreTools(String dumpToolVersion, PgTools.Toolset toolset) {}
 
     private final PgTargetSession session;
+    private final PgKeepAside keepAside;
 
     PostgresDumper(DatabaseConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -99,6 +101,7 @@ public final class PostgresDumper implements DatabaseDumper {
         this.connection = PgConnection.of(config);
         this.tools = new PgTools(options.binDir(), config.options().keyName(PostgresOptions.BIN_DIR));
         this.session = new PgTargetSession(this::jdbc, connection);
+        this.keepAside = new PgKeepAside(connection, options, this::jdbcTo, session, config.timeout());
     }
 
     /** The database's size as the server last reported it (-1: not asked, or no JDBC driver). */
@@ -300,6 +303,9 @@ public final class PostgresDumper implements DatabaseDumper {
      */
     @Override
     public boolean recoverRestore(String token, boolean committing) {
+        if (token != null && (token.startsWith("keepaside:") || token.startsWith("rollback:"))) {
+            return keepAside.recover(token);
+        }
         if (!committing) {
             return false;
         }
@@ -309,10 +315,30 @@ public final class PostgresDumper implements DatabaseDumper {
         return session.committed(Long.parseLong(token.substring("txid=".length())));
     }
 
+    /** See {@link PgKeepAside}: a new database and a rename, where the role may and no schema filter is set. */
+    @Override
+    public Optional<String> whyNotKeepAside() {
+        return keepAside.whyNot();
+    }
+
+    @Override
+    public void rollbackAside(String token, DumpSource context) {
+        keepAside.rollback(token, context);
+    }
+
+    @Override
+    public void dropAside(String token) {
+        keepAside.drop(token);
+    }
+
     @Override
     public void restore(DumpSource source) {
         Objects.requireNonNull(source, "source");
         PgTools.Toolset set = restoreTools(source.info());
+        if (source.keepAside().isPresent() && keepAside.whyNot().isEmpty()) {
+            keepAside.restore(source, set, () -> handleOtherSessions(source));
+            return;
+        }
         // The preamble is written for the server the dump came from, which the backup names; only
         // a backup that does not is a reason to ask the server first (a connection is not free:
         // the JDBC driver's start and a login, on the restore's critical path). An unreachable
@@ -862,6 +888,45 @@ public final class PostgresDumper implements DatabaseDumper {
                     f.explain(connection) + " (" + e.getMessage() + "). Nothing was changed: the database was left as"
                             + " it was.",
                     e);
+        }
+    }
+
+    /** A JDBC session on another database of the same server, or empty without a PostgreSQL JDBC driver. */
+    private Optional<Connection> jdbcTo(String database, String applicationName) {
+        String url = jdbcUrlWithoutCredentials();
+        String rest = url.substring(PgConnection.PREFIX.length());
+        int q = rest.indexOf('?');
+        String query = q < 0 ? "" : rest.substring(q);
+        String path = q < 0 ? rest : rest.substring(0, q);
+        String db = java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+        String server = path.startsWith("//")
+                ? path.substring(0, path.indexOf('/', 2) < 0 ? path.length() : path.indexOf('/', 2))
+                : "";
+        String target = PgConnection.PREFIX + (server.isEmpty() ? db : server + "/" + db) + query;
+        return jdbcAt(target, applicationName);
+    }
+
+    private Optional<Connection> jdbcAt(String url, String applicationName) {
+        try {
+            DriverManager.getDriver(url);
+        } catch (SQLException noDriver) {
+            return Optional.empty();
+        }
+        Properties props = new Properties();
+        if (connection.user() != null) {
+            props.setProperty("user", connection.user());
+        }
+        if (connection.password() != null) {
+            props.setProperty("password", connection.password().reveal());
+        }
+        props.setProperty("connectTimeout", connection.params().getOrDefault("connectTimeout", "10"));
+        props.setProperty("ApplicationName", applicationName);
+        try {
+            return Optional.of(DriverManager.getConnection(url, props));
+        } catch (SQLException e) {
+            PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());
+            throw new UnableToRestoreDatabaseException(
+                    f.explain(connection) + " (" + e.getMessage() + "). Nothing was changed.", e);
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Set;
  *   <tr><td>{@code schemas}</td><td>comma list: dump and restore (replace) only these schemas</td><td>all</td></tr>
  *   <tr><td>{@code exclude_schemas}</td><td>comma list: leave these schemas out of dump and restore</td><td>none</td></tr>
  *   <tr><td>{@code role}</td><td>{@code SET ROLE} to this role for dump and restore</td><td>none</td></tr>
- *   <tr><td>{@code jobs}</td><td>only 1: a parallel restore cannot be one transaction</td><td>1</td></tr>
+ *   <tr><td>{@code jobs}</td><td>parallel {@code pg_restore} jobs of a keep-aside restore (into a new database); an in-place restore is one transaction and runs one</td><td>the number of processors</td></tr>
  * </table>
  *
  * @param binDir configured tool folder, or {@code null}
@@ -28,6 +28,7 @@ import java.util.Set;
  * @param schemas schemas to include (empty: all)
  * @param excludeSchemas schemas to exclude
  * @param role role to assume, or {@code null}
+ * @param jobs parallel pg_restore jobs of a keep-aside restore
  */
 public record PostgresOptions(
         Path binDir,
@@ -35,7 +36,8 @@ public record PostgresOptions(
         boolean noPrivileges,
         List<String> schemas,
         List<String> excludeSchemas,
-        String role) {
+        String role,
+        int jobs) {
     /** Option keys. */
     public static final String BIN_DIR = "bin_dir",
             NO_OWNER = "no_owner",
@@ -60,16 +62,9 @@ public record PostgresOptions(
                 .filter(s -> !s.isBlank())
                 .map(s -> Path.of(s.trim()))
                 .orElse(null);
-        int jobs = options.integer(JOBS, 1);
+        int jobs = options.integer(JOBS, Runtime.getRuntime().availableProcessors());
         if (jobs < 1) {
             throw new BackupConfigurationException(options.keyName(JOBS), options.keyName(JOBS) + " must be 1 or more");
-        }
-        if (jobs > 1) {
-            throw new BackupConfigurationException(
-                    options.keyName(JOBS),
-                    options.keyName(JOBS) + "=" + jobs + " is not supported: a parallel pg_restore (-j) cannot run"
-                            + " in one transaction, and the postgres dumper restores all-or-nothing in one"
-                            + " transaction. Remove the option or set it to 1");
         }
         List<String> schemas = list(options, SCHEMAS);
         List<String> exclude = list(options, EXCLUDE_SCHEMAS);
@@ -82,7 +77,13 @@ public record PostgresOptions(
         String role =
                 options.string(ROLE).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
         return new PostgresOptions(
-                binDir, options.bool(NO_OWNER, false), options.bool(NO_PRIVILEGES, false), schemas, exclude, role);
+                binDir,
+                options.bool(NO_OWNER, false),
+                options.bool(NO_PRIVILEGES, false),
+                schemas,
+                exclude,
+                role,
+                jobs);
     }
 
     private static List<String> list(ProviderOptions options, String key) {

@@ -238,11 +238,28 @@ final class PgTestDatabase implements AutoCloseable {
         fail("a restore session of " + name + " is still open");
     }
 
+    /** Databases named {@code <name>__...}: kept aside or being restored beside this one. */
+    List<String> databasesBeside() throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Connection c = admin("postgres");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT datname FROM pg_database WHERE datname LIKE '" + name + "\\_\\_%' ORDER BY 1")) {
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+        }
+        return found;
+    }
+
     @Override
     public void close() throws SQLException {
         try (Connection c = admin("postgres");
                 Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            for (String other : databasesBeside()) { // what a keep-aside restore left
+                st.execute("DROP DATABASE IF EXISTS \"" + other + "\" WITH (FORCE)");
+            }
             for (String role : roles) {
                 st.execute("DROP ROLE IF EXISTS " + role);
             }

@@ -63,7 +63,7 @@ class PostgresEndToEndIT {
             assertThat(info.database().format()).isEqualTo("pgdump");
 
             PgFixture.changeEverything(db);
-            backups.restore(RestoreOptions.of(info.id().toString()));
+            backups.restore(RestoreOptions.of(info.id().toString()).withSafety(RestoreOptions.Safety.BACKUP));
 
             assertThat(db.snapshot()).isEqualTo(before);
             assertThat(backups.list()).hasSize(2); // the backup and the pre-restore safety backup

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The child JVM of {@link PostgresKillDuringRestoreIT}. Arguments: backup folder, JDBC URL, media
- * folder, spool folder, backup id, pause point (or empty).
+ * folder, spool folder, backup id, pause point (or empty), safety (default BACKUP).
  */
 public final class PostgresRestoreChildMain {
     private PostgresRestoreChildMain() {}
@@ -23,6 +23,9 @@ public final class PostgresRestoreChildMain {
                         .hostApplication("it", "1.0")
                         .leaseTtl(Duration.ofSeconds(2)),
                 args[4],
-                args.length > 5 ? args[5] : "");
+                args.length > 5 ? args[5] : "",
+                args.length > 6
+                        ? io.backupkit.backup.RestoreOptions.Safety.valueOf(args[6])
+                        : io.backupkit.backup.RestoreOptions.Safety.BACKUP);
     }
 }

@@ -8,11 +8,14 @@ import io.backupkit.backup.CheckResult;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.DeleteResult;
+import io.backupkit.backup.KeptAside;
 import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
 import io.backupkit.backup.RetentionPolicy;
+import io.backupkit.backup.RollbackOptions;
+import io.backupkit.backup.RollbackResult;
 import io.backupkit.backup.Schedule;
 import io.backupkit.backup.UnlockMode;
 import io.backupkit.backup.UnlockResult;
@@ -83,6 +86,16 @@ public final class MeteredBackupManager implements BackupManager {
     @Override
     public RestoreResult restore(RestoreOptions options) {
         return timed("restore", () -> delegate.restore(options), r -> true);
+    }
+
+    @Override
+    public RollbackResult rollback(RollbackOptions options) {
+        return timed("rollback", () -> delegate.rollback(options), r -> true);
+    }
+
+    @Override
+    public Optional<KeptAside> keptAside() {
+        return delegate.keptAside();
     }
 
     @Override

@@ -1,0 +1,167 @@
+package io.backupkit.backup.core.engine;
+
+import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.BackupNotFoundException;
+import io.backupkit.backup.RollbackOptions;
+import io.backupkit.backup.RollbackResult;
+import io.backupkit.backup.Setting;
+import io.backupkit.backup.UnableToRestoreMediaException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts back what the last restore kept aside. The database is swapped back first (one atomic step
+ * of the dumper's), then the media folders by rename; the restore journal covers the gap, so a
+ * process killed in between is finished by the next operation on the target, never left mixed.
+ */
+final class RollbackOperation {
+    private static final Logger LOG = LoggerFactory.getLogger(RollbackOperation.class);
+
+    private final EngineSettings settings;
+
+    RollbackOperation(EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    RollbackResult run(RollbackOptions options) {
+        long t0 = System.nanoTime();
+        KeptAsideRecord kept = KeptAsideRecord.find(settings)
+                .orElseThrow(() -> new BackupNotFoundException(
+                        "kept-aside",
+                        "nothing is kept aside to roll back to: only a restore with safety keep-aside keeps the"
+                                + " state it replaced, until the next restore or prune"));
+        if (kept.database() != null && settings.dumper() == null) {
+            throw new BackupConfigurationException(
+                    Setting.DATABASE_URL,
+                    "the state kept aside holds a database, but no database is configured: configure it to roll back");
+        }
+        if (kept.media() != null) {
+            if (settings.mediaDir() == null) {
+                throw new BackupConfigurationException(
+                        Setting.MEDIA_DIR,
+                        "the state kept aside holds a media folder, but none is configured: configure it to roll back");
+            }
+            if (!Files.isDirectory(kept.media(), LinkOption.NOFOLLOW_LINKS)) {
+                throw new UnableToRestoreMediaException("the media folder kept aside, " + kept.media()
+                        + ", is gone: cannot roll back. Nothing was changed");
+            }
+        }
+        Path work;
+        try {
+            Files.createDirectories(settings.spoolDir());
+            work = Files.createTempDirectory(settings.spoolDir(), "backup-rollback-");
+        } catch (IOException e) {
+            throw new BackupConfigurationException(
+                    Setting.SPOOL_DIR,
+                    "cannot create a work folder in " + settings.spoolDir() + ": " + e.getMessage(),
+                    e);
+        }
+        RestoreJournal journal =
+                RestoreJournal.begin(settings, "rollback-" + kept.restored(), work, kept.database() != null);
+        journal.put("rollback", true);
+        RestoreOperation.MediaSwap swap = null;
+        if (kept.media() != null) {
+            journal.put("asideMedia", kept.media());
+            swap = RestoreOperation.MediaSwap.plan(
+                    settings.mediaDir(), kept.media(), RestoreOperation.preservedInside(settings));
+        }
+        RestoreOperation.MediaSwap media = swap;
+        boolean databaseDone = false;
+        java.util.concurrent.atomic.AtomicReference<String> pending =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            Runnable committing = () -> {
+                if (media != null) {
+                    journal.committing(media.media, media.old, media.hadOld);
+                } else {
+                    journal.state(RestoreJournal.State.COMMITTING);
+                }
+            };
+            if (kept.database() != null) {
+                settings.dumper()
+                        .rollbackAside(kept.database(), new Context(work, journal, committing, options, pending));
+            } else {
+                committing.run();
+            }
+            databaseDone = true;
+            if (media != null) {
+                media.finish();
+            }
+        } catch (RuntimeException e) {
+            if (!databaseDone && pending.get() != null) {
+                journal.state(RestoreJournal.State.PREPARING); // the next operation puts the database back
+                throw e;
+            }
+            if (!databaseDone) {
+                // the dumper changed nothing (all or nothing), and the media folders were not touched
+                journal.state(RestoreJournal.State.ENDED);
+                journal.delete();
+                RestoreOperation.deleteQuietly(work);
+                throw e;
+            }
+            throw new UnableToRestoreMediaException(
+                    "the database was rolled back, but the media folder could not be swapped back (" + e.getMessage()
+                            + "); the next backup or restore finishes it (journal " + journal.file() + ")",
+                    e);
+        }
+        journal.state(RestoreJournal.State.COMMITTED);
+        if (media != null) {
+            media.commit(); // the restored media folder goes
+        }
+        KeptAsideRecord.delete(settings);
+        journal.delete();
+        RestoreOperation.deleteQuietly(work);
+        LOG.info("rolled back to the state kept aside before the restore of {}", kept.restored());
+        return new RollbackResult(kept.info(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** A restore's protocol without a dump: the journal hears the token and the commit. */
+    private record Context(
+            Path workDir,
+            RestoreJournal journal,
+            Runnable committing,
+            RollbackOptions options,
+            java.util.concurrent.atomic.AtomicReference<String> pending)
+            implements io.backupkit.backup.spi.DumpSource {
+        @Override
+        public java.io.InputStream open() throws IOException {
+            throw new IOException("a rollback has no dump to read");
+        }
+
+        @Override
+        public Path toFile() throws IOException {
+            throw new IOException("a rollback has no dump to read");
+        }
+
+        @Override
+        public io.backupkit.backup.DatabaseInfo info() {
+            throw new IllegalStateException("a rollback has no dump");
+        }
+
+        @Override
+        public void recoveryPoint(String token) {
+            journal.token(token);
+        }
+
+        @Override
+        public void rollbackFailed(String token) {
+            pending.set(token);
+            journal.token(token);
+        }
+
+        @Override
+        public void beforeCommit() {
+            committing.run();
+        }
+
+        @Override
+        public boolean terminateSessions() {
+            return options.terminateSessions();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.backupkit.backup.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.PruneMode;
+import io.backupkit.backup.PruneResult;
+import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.RetentionPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a keep-aside restore keeps (H2 rollback script, old media folder) lives until the next
+ * restore, a rollback, or a prune once older than seven days; a restore with another safety drops it.
+ */
+class KeepAsideTest {
+    @TempDir
+    Path tmp;
+
+    private List<String> beside() throws Exception {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("."))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    @Test
+    void aPruneAfterSevenDaysDropsWhatWasKeptAsideNotBefore() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        f.createDatabase();
+        f.createMedia();
+        Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+        BackupInfo backup;
+        try (BackupManager backups =
+                f.builder().clock(Clock.fixed(t0, ZoneOffset.UTC)).build()) {
+            backup = backups.create().backup();
+            f.write("after.txt", 10, 1);
+            backups.restore(RestoreOptions.of(backup.id()));
+            assertThat(backups.keptAside())
+                    .hasValueSatisfying(k -> assertThat(k.since()).isEqualTo(t0));
+        }
+        RetentionPolicy keepAll = RetentionPolicy.keepLast(10);
+        try (BackupManager sixDays = f.builder()
+                .clock(Clock.fixed(t0.plus(Duration.ofDays(6)), ZoneOffset.UTC))
+                .build()) {
+            sixDays.prune(keepAll, PruneMode.APPLY);
+            assertThat(sixDays.keptAside()).isPresent();
+        }
+        try (BackupManager eightDays = f.builder()
+                .clock(Clock.fixed(t0.plus(Duration.ofDays(8)), ZoneOffset.UTC))
+                .build()) {
+            PruneResult dry = eightDays.prune(keepAll, PruneMode.DRY_RUN);
+            assertThat(dry.leftovers()).anyMatch(l -> l.contains("kept aside"));
+            assertThat(eightDays.keptAside()).isPresent();
+            eightDays.prune(keepAll, PruneMode.APPLY);
+            assertThat(eightDays.keptAside()).isEmpty();
+            assertThat(eightDays.list()).extracting(BackupInfo::id).containsExactly(backup.id());
+        }
+        assertThat(beside()).containsExactly(".media.lock");
+    }
+
+    @Test
+    void aRestoreWithAnotherSafetyDropsWhatAnEarlierOneKept() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        f.createDatabase();
+        f.createMedia();
+        try (BackupManager backups = f.builder().build()) {
+            BackupInfo backup = backups.create().backup();
+            backups.restore(RestoreOptions.of(backup.id()));
+            assertThat(beside()).anyMatch(n -> n.startsWith(".media.old-"));
+            backups.restore(RestoreOptions.of(backup.id()).withSafety(RestoreOptions.Safety.NONE));
+            assertThat(backups.keptAside()).isEmpty();
+            assertThat(beside()).containsExactly(".media.lock");
+        }
+    }
+
+    @Test
+    void aMediaOnlyManagerKeepsTheOldMediaFolderAndRollsItBack() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        f.createMedia();
+        try (BackupManager backups = BackupManager.builder()
+                .storage("filesystem", f.backups.toString(), Map.of())
+                .mediaDir(f.media)
+                .spoolDir(f.spool)
+                .build()) {
+            BackupInfo backup = backups.create().backup();
+            Map<String, String> original = f.mediaState();
+            f.write("after.txt", 10, 1);
+            Map<String, String> changed = f.mediaState();
+            backups.restore(RestoreOptions.of(backup.id()));
+            assertThat(f.mediaState()).isEqualTo(original);
+            assertThat(backups.keptAside()).hasValueSatisfying(k -> assertThat(k.media() && !k.database())
+                    .isTrue());
+            backups.rollback(io.backupkit.backup.RollbackOptions.defaults());
+            assertThat(f.mediaState()).isEqualTo(changed);
+            assertThat(beside()).containsExactly(".media.lock");
+        }
+    }
+}
