@@ -54,48 +54,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Storage provider {@code filesystem}: objects are files in one folder (the default storage).
- *
- * <p><b>Writes.</b> {@link #openWrite} writes to a temp file {@code .<name>.<random>.partial} in
- * the same folder. {@link ObjectWrite#commit()} flushes it, {@code fsync}s it, renames it over the
- * final name with {@link StandardCopyOption#ATOMIC_MOVE} ({@code rename(2)}: readers see the old
- * file or the new one whole, never a mix) and {@code fsync}s the folder so the rename survives a
- * crash. A write that fails midway (disk full) or is closed without commit deletes its temp file; a
- * crash leaves at most a temp file, which {@link #sweep} removes. {@link #list} and {@link #stat}
- * never show dot files, so temp files are invisible.
- *
- * <p><b>Versions.</b> An object's version is its file key (device and inode), its modification
- * time in nanoseconds and its size. Each commit stamps the file with the current time plus random
- * nanoseconds, so a file re-created with a recycled inode still gets a new version (on file systems
- * that keep nanosecond times, as ext4, XFS, btrfs, tmpfs, APFS do).
- *
- * <p><b>Atomicity of {@link #createIfAbsent}.</b> The content is written and synced to a temp file,
- * then hard-linked to the final name with {@code link(2)} ({@link Files#createLink}), which fails
- * if the name exists: of concurrent callers, in this or other processes on the same file system,
- * exactly one wins, and the object is complete when it appears. Where hard links are not supported
- * (found out on first use, logged once) the object is created with {@code O_CREAT|O_EXCL} and
- * written at once: still exclusive, but a reader may see it empty for an instant, which the lease
- * treats as held.
- *
- * <p><b>Atomicity of {@link #deleteIfUnchanged}.</b> The object is renamed to a unique tombstone
- * {@code .<name>.<random>.tomb}: only one caller can move a given file away. The tombstone's
- * version is then compared: if it is the expected one it is deleted ({@code true}); if not, a fresh
- * object had been created meanwhile, and it is put back with an exclusive {@code link(2)} and
- * {@code false} is returned. {@link #createIfAbsent} and {@code deleteIfUnchanged} of a name both
- * hold a lock on the hidden file {@code .<name>.lock} (an {@code fcntl} lock, across processes on
- * the file system, released by the kernel when a process dies), so no create can slip in while an
- * object is away, and the version is compared again under the lock before anything is moved: an
- * object created since the caller's {@code stat} is never moved aside. Of several processes taking
- * over the same stale lease, exactly one wins. Only on
- * a file system without file locks (logged once) could a create slip into those microseconds; the
- * put-back is then dropped with a warning and the lease's renewal detects the loss.
- *
- * <p><b>Permissions.</b> On POSIX file systems objects are created with {@code rw-------} by default
- * (a backup holds the whole database) and a missing folder with the matching {@code rwx------};
- * option {@code permissions} changes it.
- *
- * <p>Thread-safe. Local and network file systems with POSIX rename and link semantics (NFSv3+ and
- * SMB with Unix extensions included) keep these guarantees.
+ * Storage provider {@code filesystem} (the default): objects are files in one folder. The one thing to
+ * know: a write goes to a hidden temp file that {@link ObjectWrite#commit()} fsyncs and renames over the
+ * final name, so readers see an object whole or not at all; {@link #createIfAbsent} and {@link
+ * #deleteIfUnchanged} are atomic across processes through {@code link(2)}, a rename to a tombstone and
+ * a file lock. Thread-safe. How each guarantee is kept: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class FilesystemStorage implements BackupStorage {
     static final String PARTIAL_SUFFIX = ".partial";
