@@ -3,6 +3,7 @@ package io.backupkit.backup.spi;
 import io.backupkit.backup.Secret;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What a dumper is created from.
@@ -25,9 +26,25 @@ public record DatabaseConfig(String jdbcUrl, String user, Secret password, Provi
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     }
 
-    /** The JDBC URL with any password parameter masked, for messages and logs. */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;\\s]*");
+    private static final Pattern USER_INFO = Pattern.compile("//[^/@?;\\s]*@");
+
+    /** The JDBC URL with any password parameter and user info masked, for messages and logs. */
     public String safeUrl() {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1******");
+        return safeUrl(jdbcUrl);
+    }
+
+    /**
+     * A URL with the value of any {@code password=} parameter and any user info ({@code
+     * //user:secret@}) replaced by {@code ******}, safe for messages and logs; {@code null} stays
+     * {@code null}. The one place URLs are masked: use it rather than a pattern of your own.
+     */
+    public static String safeUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        String masked = PASSWORD_PARAMETER.matcher(url).replaceAll("$1******");
+        return USER_INFO.matcher(masked).replaceAll("//******@");
     }
 
     @Override

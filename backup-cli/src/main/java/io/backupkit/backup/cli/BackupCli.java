@@ -183,7 +183,7 @@ public final class BackupCli implements Callable<Integer> {
     /**
      * Registers the subcommand the arguments name, or all of them when they name none (help, usage
      * errors, {@code --version}). picocli builds each command's model by reflection when it is
-     * registered, which was most of the CPU of a short run before the real work (issue 10).
+     * registered, which was most of the CPU of a short run before the real work.
      */
     static void addSubcommands(CommandLine cmd, String[] args) {
         String word = commandWord(args);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The contract every {@link BackupStorage} must pass (test T6 of the design). A provider module
+ * The contract every {@link BackupStorage} must pass. A provider module
  * has one test class that extends this one and says how to make a fresh, empty storage:
  *
  * <pre>{@code

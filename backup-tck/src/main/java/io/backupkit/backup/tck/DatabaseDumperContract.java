@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * @AfterEach} methods drop the database. Nothing here is shared between tests.
  *
  * <p>Cases: the description and format are filled in; dump, change everything, restore gives back the
- * exact state of the dump (T19: objects created since are gone); restoring twice is idempotent; a
+ * exact state of the dump (objects created since are gone); restoring twice is idempotent; a
  * truncated, corrupted or empty dump is refused and the database stays as it was (all or nothing);
  * {@link DatabaseDumper#checkRestorable} refuses another dumper's backup; a dump into a stream that
  * fails midway fails with {@link UnableToDumpDatabaseException} in bounded time and leaves no child

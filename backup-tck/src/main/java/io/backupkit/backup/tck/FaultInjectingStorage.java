@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A {@link BackupStorage} decorator that injects faults, for failure tests (T1 interrupted create,
- * T2 write failing midway, T3 storage failing after N bytes once, T5/T7 corrupted bytes, T8
- * truncated objects). Real storage underneath, no mocks: everything not injected goes to the
+ * A {@link BackupStorage} decorator that injects faults, for failure tests (an interrupted
+ * create, a write failing midway, a storage failing after N bytes once, corrupted bytes, truncated
+ * objects). Real storage underneath, no mocks: everything not injected goes to the
  * delegate unchanged.
  *
  * <pre>{@code

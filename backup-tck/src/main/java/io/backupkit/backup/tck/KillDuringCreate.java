@@ -24,7 +24,7 @@ import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
 /**
- * The T1 check for a storage provider: a process killed with {@code kill -9} anywhere in {@code
+ * The kill-during-create check for a storage provider: a process killed with {@code kill -9} anywhere in {@code
  * create()} never leaves a backup that is listed but incomplete, and once the dead process's lease
  * has expired the next {@code prune} removes everything the killed create left behind.
  *

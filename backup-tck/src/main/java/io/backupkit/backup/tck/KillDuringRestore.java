@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * The T28 check for a dumper, restore side: a restore in a child JVM ({@link RestoreChild}) is
+ * The kill-during-restore check for a dumper: a restore in a child JVM ({@link RestoreChild}) is
  * stopped with SIGTERM or SIGKILL at a pause point or when a condition holds; afterwards, once a new
  * manager has started (it finishes or undoes what the restore's journal says), the database and the
  * media folder are together as they were or together as the backup, nothing is left beside the media

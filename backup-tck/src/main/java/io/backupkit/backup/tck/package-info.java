@@ -8,7 +8,7 @@
  *   <li>{@link io.backupkit.backup.tck.FaultInjectingStorage}: a storage decorator that injects
  *       write, commit and read faults for failure tests.
  *   <li>{@code DatabaseDumperContract}: the same for database dumpers.
- *   <li>{@link io.backupkit.backup.tck.KillDuringCreate}: the T1 check that a process killed with
+ *   <li>{@link io.backupkit.backup.tck.KillDuringCreate}: the check that a process killed with
  *       {@code kill -9} in {@code create()} leaves nothing listed that is incomplete, and that prune
  *       removes its leftovers once its lease expired; run it from a failsafe {@code *IT} with a
  *       child main that calls {@code KillDuringCreate.runChild}.

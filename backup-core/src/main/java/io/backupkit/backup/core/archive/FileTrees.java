@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Deleting a folder and everything in it, links never followed (a link is deleted, not what it
  * points to). A plain walk: commons-io's {@code PathUtils.deleteDirectory} took about 60% more CPU
- * for the 2,000 files of the benchmark's media folder, which a restore deletes in its critical path
- * (issue 10, F4). {@link #delete(Path, int)} unlinks the files on several threads: an unlink mostly
+ * for the 2,000 files of the benchmark's media folder, which a restore deletes in its critical
+ * path. {@link #delete(Path, int)} unlinks the files on several threads: an unlink mostly
  * waits for the file system (freeing the file's blocks), and with four at a time the benchmark's
- * media folder went in 0.43 s instead of 0.84 s ({@code rm} on the same disk, F4).
+ * media folder went in 0.43 s instead of 0.84 s ({@code rm} on the same disk).
  */
 public final class FileTrees {
     /** Files one thread unlinks per task. */

@@ -39,35 +39,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the media folder as a POSIX/PAX tar to a stream, with bounded memory (one copy buffer, the
- * sorted listing of the folders on the current path, and the first name of each file with several links).
- *
- * <p>What goes in, as GNU tar keeps it: folders (empty ones too), regular files, symbolic links as links
- * (never followed; the target is kept as written, inside the folder or not, dangling or not), hard links as
- * links to the first name archived, and FIFOs; names sorted, each folder before its contents. Each entry keeps
- * its mode bits (setuid, setgid and sticky included) and its modification time to the nanosecond (PAX).
- * Owners are never written (uid/gid 0, empty names). Sparse files are archived with their holes as zeros (the
- * compressor makes them nearly free); the extractor makes holes of them again.
- *
- * <p>What the archive cannot hold: devices, sockets and names (or link targets) whose bytes are not UTF-8.
- * Each is reported through {@link BackupListener#warning} and listed in {@link MediaInfo#skipped()} (the first
- * {@value #MAX_SKIPPED_LISTED}); a restore leaves such entries in place. Paths matching an exclude glob (relative
- * to the media folder, e.g. {@code cache/**}) and the excluded folders (e.g. the backup folder when it lies
- * inside the media folder) are left out silently. The media folder itself may be a link (it is configuration).
- *
- * <p>A file that changes while it is read (size, modification or change time differ before and after, or it
- * ends early or goes on): a tar header carries the size before the content, so the entry already written is
- * completed to its size and the file is read again into a later entry of the same name, which replaces the
- * earlier one on extraction (GNU tar does the same). After {@value #READ_ATTEMPTS} reads that all saw a change,
- * the last one stays and the file is listed in {@link MediaInfo#changed()} and reported.
- *
- * <p>Compression: when the stream takes {@link CompressionHints} (zstd), the first block read of each file
- * of at least {@value #HINTED_SIZE} bytes is offered as a sample before its content, so that content that
- * does not compress (photos, video, archives) is stored as it is; smaller files and headers go with the
- * file before them.
- *
- * <p>Failures: a missing, non-folder or unreadable media folder, or an unreadable file or folder inside it,
- * throw {@link UnableToArchiveMediaException} naming the path. Not thread-safe: one {@code write} at a time.
+ * Writes the media folder as a POSIX/PAX tar to a stream, with bounded memory, keeping what GNU tar
+ * keeps (folders, files, links as links, FIFOs, mode bits, nanosecond times; never owners). The one
+ * thing to know: what a tar cannot hold (devices, sockets, non-UTF-8 names) and files that kept
+ * changing while read are reported and listed in {@link MediaInfo}, never silently dropped or torn.
+ * Failures are {@link UnableToArchiveMediaException} naming the path. Not thread-safe. Details:
+ * {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class MediaArchiver {
     private static final Logger LOG = LoggerFactory.getLogger(MediaArchiver.class);

@@ -38,33 +38,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Extracts a media archive (a tar stream) into a new or empty folder, refusing hostile entries before it
- * writes them.
- *
- * <p>Restored as they were archived: folders, files, symbolic links (as links, target as written), hard links,
- * FIFOs, all mode bits and modification times (to the nanosecond; links to the microsecond). Zero blocks of
- * {@value #HOLE_BLOCK} bytes become holes, so sparse files stay sparse. When this process runs as root,
- * setuid/setgid bits of files are not applied and each is reported (a forged archive cannot plant a
- * setuid-root file). Owners are ignored. A file entry right after one of the same name replaces it: that is
- * how the archiver stores a file it read again because it changed.
- *
- * <p>Refused with {@link UnsafeArchiveException} (naming the entry), each checked before anything is written
- * for that entry: absolute names, {@code ..} segments anywhere, NUL characters (and backslashes where they
- * separate paths), names that would leave the target after normalisation (compared by path segments, so
- * {@code /x/media-evil} is not inside {@code /x/media}), devices, GNU/star sparse and unknown entry types,
- * duplicate entries, an entry whose path runs through a link or a file found in the target (so no entry is
- * ever written through a link an earlier entry made), a hard link to anything but a file extracted before it,
- * a name segment longer than 255 bytes, and archives beyond the {@link ExtractLimits}. Files are created with
- * {@code CREATE_NEW} and {@code NOFOLLOW_LINKS}. Folder times and modes are set after their contents.
- *
- * <p>A malformed or truncated archive (the stream ends inside an entry or without the end-of-archive marker,
- * a header checksum is wrong, a header is absurdly large) is {@link CorruptBackupException}. Failures to
- * write into the target are {@link UnableToRestoreMediaException}. On any failure what was extracted is
- * removed again (the target folder too when this call created it). The archive stream is read to its end,
- * so a digest computed over it is complete, and it is not closed. PAX and GNU long names are made relative
- * by the tar parser itself (a leading '/' is dropped), so they land inside the target too.
- *
- * <p>Thread-safe: each {@link #extract} call has its own state.
+ * Extracts a media archive (a tar stream) into a new or empty folder, restoring what {@link
+ * MediaArchiver} wrote. The one thing to know: every entry is checked before anything is written for
+ * it, and a hostile one (an escaping name, a write through a link, a device, a size beyond {@link
+ * ExtractLimits}) is refused with {@link UnsafeArchiveException}; on any failure what was extracted is
+ * removed again. A damaged archive is {@link CorruptBackupException}. Thread-safe. The full list of
+ * checks: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class MediaExtractor {
     private static final Logger LOG = LoggerFactory.getLogger(MediaExtractor.class);

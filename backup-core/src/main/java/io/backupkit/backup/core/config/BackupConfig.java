@@ -6,6 +6,7 @@ import io.backupkit.backup.Compression;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.Setting;
 import io.backupkit.backup.core.storage.FilesystemStorageProvider;
+import io.backupkit.backup.spi.DatabaseConfig;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -107,11 +108,7 @@ public record BackupConfig(
 
     /** The database URL with any password parameter and user info masked, safe to show. */
     public Optional<String> safeDatabaseUrl() {
-        return Optional.ofNullable(databaseUrl).map(BackupConfig::maskUrl);
-    }
-
-    static String maskUrl(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1******").replaceAll("//[^/@?;]*@", "//******@");
+        return Optional.ofNullable(databaseUrl).map(DatabaseConfig::safeUrl);
     }
 
     /**
@@ -201,7 +198,7 @@ public record BackupConfig(
         s.append(", options=").append(options.keySet());
         s.append(", name=").append(name);
         if (databaseUrl != null) {
-            s.append(", databaseUrl=").append(maskUrl(databaseUrl));
+            s.append(", databaseUrl=").append(DatabaseConfig.safeUrl(databaseUrl));
             s.append(", databaseUser=").append(databaseUser);
             s.append(", databasePassword=").append(databasePassword == null ? "none" : "******");
             s.append(", databaseDumper=").append(databaseDumper);

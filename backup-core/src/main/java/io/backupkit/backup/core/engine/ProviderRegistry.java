@@ -4,6 +4,7 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.ProviderNotFoundException;
 import io.backupkit.backup.Setting;
 import io.backupkit.backup.spi.BackupStorageProvider;
+import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDumperProvider;
 import io.backupkit.backup.spi.EncryptionProvider;
 import io.backupkit.backup.spi.Provider;
@@ -73,7 +74,7 @@ public final class ProviderRegistry {
         if (explicitId != null && !explicitId.isBlank()) {
             return byIdOrClass(DatabaseDumperProvider.class, "dumper", Setting.DATABASE_DUMPER, explicitId, all);
         }
-        String safeUrl = jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1******");
+        String safeUrl = DatabaseConfig.safeUrl(jdbcUrl);
         List<DatabaseDumperProvider> matching =
                 all.stream().filter(p -> p.supports(jdbcUrl)).collect(Collectors.toList());
         if (matching.size() == 1) {

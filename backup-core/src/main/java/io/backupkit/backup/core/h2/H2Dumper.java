@@ -51,46 +51,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dumps and restores an H2 2.x database with H2's own {@code SCRIPT} command, over plain JDBC
- * ({@link java.sql.DriverManager}); no H2 class is referenced, so H2 stays an optional dependency.
- *
- * <p><b>Dump.</b> One {@code SCRIPT} (with user password hashes and database settings, so that users
- * and settings come back as they were) is read row by row with a small fetch size and written as
- * UTF-8 lines straight into the caller's stream: nothing is held in memory beyond one fetch of rows
- * and nothing is written to a temporary file by this class (H2 itself may spill a large result to its
- * own temp file). A 200,000-row database with 6 MB of BLOBs dumps and restores under {@code -Xmx64m}
- * (see {@code H2DumperChildJvmTest}). The session runs at isolation level {@code SNAPSHOT}, so all tables are read from one MVCC
- * snapshot taken when {@code SCRIPT} starts; DDL run by others during the dump is not isolated (H2's
- * schema is not versioned). Large BLOB/CLOB values are written by {@code SCRIPT} as chunks into a
- * temporary {@code SYSTEM_LOB_STREAM} table and recombined on load. The script is framed by a first
- * line and an end line carrying the statement count and the SHA-256 of everything before it (see
- * {@link H2DumpFormat}); the file stays a valid H2 script for {@code RUNSCRIPT}.
- *
- * <p><b>Restore</b> (H2 DDL is not transactional, so all-or-nothing is done with a rollback
- * snapshot):
- *
- * <ol>
- *   <li>check the manifest ({@link #checkRestorable}) and read the whole dump once to check its
- *       framing and SHA-256: a truncated or damaged dump is refused before anything is touched;
- *   <li>connect and {@code SET EXCLUSIVE 1}: other sessions stay open but their statements wait until
- *       the restore ends and new connections are refused, so nobody sees a half-restored database
- *       (work they had not committed is lost with the objects it touched);
- *   <li>dump the current state into a file in {@link DumpSource#workDir()} (0600; it holds data and
- *       password hashes);
- *   <li>{@code DROP ALL OBJECTS}, then run the dump statement by statement from the stream,
- *       checking the digest and statement count again on the way: objects created after the backup
- *       are gone and sequences and identity columns restart at their backed-up values;
- *   <li>on any failure (SQL error, damaged data, timeout, interruption) {@code DROP ALL OBJECTS}
- *       and run the rollback file, then throw {@link UnableToRestoreDatabaseException} (or, when
- *       interrupted, {@link BackupCancelledException}) saying the database was put back as it was. Only if that also fails is the rollback file moved out of
- *       the work folder and named in the message.
- * </ol>
- *
- * <p>The connecting user must be an H2 admin ({@code SCRIPT}, {@code DROP ALL OBJECTS} and {@code SET
- * EXCLUSIVE} need it). It keeps its current password after a restore ({@code CREATE USER IF NOT
- * EXISTS} does not touch an existing user); other users come back with their backed-up passwords.
- * Dumps and describes connect with {@code IFEXISTS=TRUE} so that a wrong path fails instead of
- * backing up a new empty database; a restore may create the database.
+ * Dumps and restores an H2 2.x database with H2's own {@code SCRIPT} command over plain JDBC; no H2
+ * class is referenced, so H2 stays an optional dependency. The one thing to know: H2's DDL is not
+ * transactional, so a restore checks the whole dump first, holds the database with {@code SET EXCLUSIVE
+ * 1}, and on any failure drops everything and loads a rollback snapshot of the previous state. The
+ * connecting user must be an H2 admin. Details: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class H2Dumper implements DatabaseDumper {
     private static final Logger LOG = LoggerFactory.getLogger(H2Dumper.class);

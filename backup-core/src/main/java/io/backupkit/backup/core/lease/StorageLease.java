@@ -24,33 +24,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-flight lock across processes and hosts, kept as one small object in any {@link
- * BackupStorage}: whoever holds it may change the storage (create, restore, prune). Works on every
- * storage whose {@link BackupStorage#createIfAbsent} and {@link BackupStorage#deleteIfUnchanged}
- * are atomic (all built-in ones; the storage documents how).
- *
- * <p>The object (default name {@value #DEFAULT_NAME}: not a backup id and not a manifest, so
- * listings of backups and leftovers never consider it) holds JSON: {@code owner} (host, process id
- * and a random part), a random {@code token}, {@code acquired} and {@code expires} (ISO-8601 UTC),
- * and the holder's {@link ProcessIdentity} (host, machine id, boot id, pid namespace, pid).
- *
- * <ul>
- *   <li>{@link #tryAcquire}: {@code createIfAbsent}. When the object exists and its {@code expires}
- *       has passed by the given clock, or its holder ran on this machine and is gone (its process
- *       ended, or the machine restarted since), the holder is dead: the stale version is removed
- *       with {@code deleteIfUnchanged} (so a fresh lease that another process just created is never
- *       removed) and {@code createIfAbsent} is tried once more. Of several processes taking over
- *       the same stale lease, exactly one wins.
- *   <li>{@link #renew()}: the holder pushes {@code expires} forward (the engine calls it at about a
- *       third of the TTL). It first checks that the stored version is still its own; a holder whose
- *       lease was taken over gets a {@link BackupInProgressException} and must stop.
- *   <li>{@link #release()} / {@link #close()}: {@code deleteIfUnchanged} of its own version, so
- *       releasing never removes someone else's lease.
- * </ul>
- *
- * <p>Expiry is judged by the reader's clock against the writer's: choose a TTL much larger than
- * the clock skew between hosts and than the pause between renewals (minutes, not seconds).
- *
- * <p>Thread-safe.
+ * BackupStorage} whose {@link BackupStorage#createIfAbsent} and {@link BackupStorage#deleteIfUnchanged}
+ * are atomic: whoever holds it may change the storage. The one thing to know: a dead holder's lease
+ * (expired, or its local process gone) is taken over with {@code deleteIfUnchanged}, so of several
+ * takers exactly one wins, and a holder whose lease was taken over learns it on {@link #renew()}.
+ * Choose a TTL much larger than clock skew between hosts. Thread-safe. The object's fields and each
+ * step: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class StorageLease implements AutoCloseable {
     /** The lease object's default name. */

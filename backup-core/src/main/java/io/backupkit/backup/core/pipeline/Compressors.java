@@ -25,7 +25,7 @@ public final class Compressors {
      * busy paths already move (a pipe's 64 KiB from a dump tool, the media archiver's 256 KiB,
      * zstd's 128 KiB reads), which {@link BufferedOutputStream} and {@link BufferedInputStream} then
      * pass through without copying them. At 1 MiB every such block was copied once more (about
-     * 1.2 GB of copies per create of the benchmark data, F7).
+     * 1.2 GB of copies per create of the benchmark data).
      */
     public static final int BUFFER = 1 << 16;
 
@@ -53,7 +53,7 @@ public final class Compressors {
                     // zstd's default job (4x the window, 8 MiB at level 3) holds several jobs of
                     // native buffers per stream (about 60 MiB RSS each); 1 MiB jobs hold 13 MiB
                     // but cost 15-25% more wall time (more jobs, each re-reading its overlap);
-                    // 4 MiB jobs are as fast as the default at about 33 MiB (BENCHMARKS.md, F1, F7)
+                    // 4 MiB jobs are as fast as the default at about 33 MiB (measured on the benchmark)
                     z.setJobSize(JOB_SIZE);
                 }
                 yield new ZstdStoringOutputStream(shielded, z, BUFFER);

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * position. zstd's {@code ZstdInputStreamNoFinalizer.readInternal} calls both on its source for every
  * input block, and C2 inlined the two chains into it and into {@code BufferedInputStream.available}:
  * two methods of 50-60 KB of machine code, 0.2-0.3 CPU-s of compiling in the first two seconds of
- * every restore, when the two cores are busiest (benchmarks/NOTES.md, F10). A {@link
+ * every restore, when the two cores are busiest (see benchmarks/NOTES.md). A {@link
  * FileInputStream} reads and answers {@code available()} with one native call each. Files on another
  * file system provider (a zip file system, say) still open with {@link Files#newInputStream}.
  */

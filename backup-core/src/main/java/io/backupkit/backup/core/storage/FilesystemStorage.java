@@ -54,45 +54,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Storage provider {@code filesystem}: objects are files in one folder (the default storage).
- *
- * <p><b>Writes.</b> {@link #openWrite} writes to a temp file {@code .<name>.<random>.partial} in
- * the same folder. {@link ObjectWrite#commit()} flushes it, {@code fsync}s it, renames it over the
- * final name with {@link StandardCopyOption#ATOMIC_MOVE} ({@code rename(2)}: readers see the old
- * file or the new one whole, never a mix) and {@code fsync}s the folder so the rename survives a
- * crash. A write that fails midway (disk full) or is closed without commit deletes its temp file; a
- * crash leaves at most a temp file, which {@link #sweep} removes. {@link #list} and {@link #stat}
- * never show dot files, so temp files are invisible.
- *
- * <p><b>Versions.</b> An object's version is its file key (device and inode), its modification
- * time in nanoseconds and its size. Each commit stamps the file with the current time plus random
- * nanoseconds, so a file re-created with a recycled inode still gets a new version (on file systems
- * that keep nanosecond times, as ext4, XFS, btrfs, tmpfs, APFS do).
- *
- * <p><b>Atomicity of {@link #createIfAbsent}.</b> The content is written and synced to a temp file,
- * then hard-linked to the final name with {@code link(2)} ({@link Files#createLink}), which fails
- * if the name exists: of concurrent callers, in this or other processes on the same file system,
- * exactly one wins, and the object is complete when it appears. Where hard links are not supported
- * (found out on first use, logged once) the object is created with {@code O_CREAT|O_EXCL} and
- * written at once: still exclusive, but a reader may see it empty for an instant, which the lease
- * treats as held.
- *
- * <p><b>Atomicity of {@link #deleteIfUnchanged}.</b> The link of a create, the rename of a commit
- * and the compare-then-unlink of a conditional delete all hold one {@code fcntl} lock on the hidden
- * file {@value #LOCK_FILE} (across processes on the file system, released by the kernel when a
- * process dies; held for microseconds). So the version compared is the one unlinked, of several
- * processes taking over the same stale lease exactly one wins, and a name is never seen missing
- * while it has an object: a reader that finds no file may report it gone. On a file system without
- * file locks (logged once) the object is renamed to a unique tombstone instead, compared there and
- * deleted or put back: a reader may then see it missing for an instant, and a create slipping into
- * it drops the put-back with a warning (the lease's renewal detects the loss).
- *
- * <p><b>Permissions.</b> On POSIX file systems objects are created with {@code rw-------} by default
- * (a backup holds the whole database) and a missing folder with the matching {@code rwx------};
- * option {@code permissions} changes it.
- *
- * <p>Thread-safe. Local and network file systems with POSIX rename and link semantics (NFSv3+ and
- * SMB with Unix extensions included) keep these guarantees.
+ * Storage provider {@code filesystem} (the default): objects are files in one folder. The one thing to
+ * know: a write goes to a hidden temp file that {@link ObjectWrite#commit()} fsyncs and renames over the
+ * final name, so readers see an object whole or not at all; {@link #createIfAbsent} and {@link
+ * #deleteIfUnchanged} are atomic across processes through {@code link(2)} and one file lock that
+ * create, commit and conditional delete all hold. Thread-safe. How each guarantee is kept: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class FilesystemStorage implements BackupStorage {
     static final String PARTIAL_SUFFIX = ".partial";

@@ -44,63 +44,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code mysql} dumper: MySQL 8 and MariaDB 10.6+ through their own command line tools.
- *
- * <p><b>Tools.</b> The server's product and version are read over JDBC ({@code SELECT VERSION()}).
- * MariaDB is dumped with {@code mariadb-dump} and restored with {@code mariadb}; MySQL with {@code
- * mysqldump} and {@code mysql}. They are looked up in the option {@code bin_dir}, else on the {@code
- * PATH}, and their {@code --version} must name the server's product at the server's major.minor
- * version or newer; otherwise {@link DatabaseToolException} is thrown before anything is written.
- *
- * <p><b>Credentials.</b> User and password go only into a 0600 temporary option file passed as the
- * first argument ({@code --defaults-extra-file}), values quoted and escaped; inherited {@code MYSQL*}
- * and {@code MARIADB*} variables are removed ({@code MYSQL_PWD}, {@code MYSQL_HOST}, ...). The file is
- * deleted when the tool ends ({@link NativeProcess}).
- *
- * <p><b>Dump.</b> {@code --single-transaction} (an InnoDB snapshot without table locks), {@code
- * --routines --triggers --events --hex-blob --default-character-set=utf8mb4 --quick
- * --no-tablespaces}, no {@code --databases} (the dump has no {@code CREATE DATABASE}/{@code USE}, so
- * it loads into whatever database is configured), and on MySQL {@code --set-gtid-purged=OFF} (no
- * {@code GTID_PURGED} statement, so it loads into a plain server; mariadb-dump writes GTID positions
- * only with {@code --master-data}/{@code --dump-slave}, which are not used). Tables whose engine is
- * not transactional (MyISAM, Aria, MEMORY, ...) are named in a warning: their rows are not part of
- * the snapshot. Before dumping, the user's privileges are checked: without {@code EVENT}, {@code
- * TRIGGER} and the right to read routine bodies, mysqldump silently leaves those objects out.
- *
- * <p><b>Restore: rollback snapshot, not staging-and-swap.</b> MySQL DDL is not transactional, so
- * "all or nothing" has to be built. This dumper takes a local rollback snapshot: (1) the dump's
- * header is checked and the tools are checked; (2) the current database is dumped into the restore's
- * private work folder; (3) every object of the database (tables, sequences, views, procedures,
- * functions, packages, events; triggers go with their tables) is dropped and the dump is loaded with
- * the client that matches the server; success is exit code 0, the dump's completion line and valid
- * UTF-8 throughout; (4) on any failure (a damaged dump, the client killed, a timeout, an interrupt)
- * every object is dropped again and the snapshot is loaded back, and {@link
- * UnableToRestoreDatabaseException} says the database was put back. If even that fails, the snapshot
- * file is kept and its path is in the message.
- *
- * <p>Why not a staging database and a swap: {@code RENAME TABLE} moves tables (and their triggers)
- * between databases atomically, but views, routines and events cannot be moved and would have to be
- * recreated from their definitions, and MySQL stores view definitions with database-qualified names
- * ({@code `stage`.`t`}) that would have to be rewritten: an error-prone re-implementation of what
- * the dump tool already writes exactly. Staging also needs the right to create databases, which an
- * application's user often does not have. The cost of the snapshot approach: while a restore runs,
- * other sessions can see the database half loaded, so restore with the application stopped or in
- * maintenance mode; and the restore needs temporary disk space for one dump of the current state.
- * A restore that could not put back the current objects (other definers, missing privileges) is
- * refused before anything is dropped.
- *
- * <p>The MariaDB "sandbox" first line (<code>/*M!999999\- enable the sandbox mode *&#47;</code>) is kept
- * for clients that understand it and removed for older ones (which would stop on it). The client
- * runs in {@code --binary-mode}, so the dump's bytes reach the server unchanged.
- *
- * <p>Options ({@code database.options}): {@code bin_dir} (folder of the client tools), {@code
- * socket} (unix socket to use instead of TCP), {@code dump_args} / {@code restore_args} (extra long
- * options for the dump tool / the client, e.g. {@code --ssl-ca=/etc/ca.pem
- * --ssl-verify-server-cert}; options the dumper sets itself and credentials are refused), {@code
- * lock_wait_timeout} (how long the restore waits for a table another session holds, default 60s;
- * then it fails instead of hanging). A URL parameter {@code localSocket=} (MariaDB driver)
- * or {@code junixsocket.file=} (Connector/J) also selects the socket. Instances are immutable and
- * thread-safe, but restores of one database must not overlap.
+ * The {@code mysql} dumper: MySQL 8 and MariaDB 10.6+ through their own dump and client tools, at the
+ * server's version or newer. The one thing to know: their DDL is not transactional, so a restore first
+ * dumps the current database into a rollback snapshot and loads it back on any failure; other sessions
+ * can see the database half loaded meanwhile. Immutable and thread-safe, but restores of one database
+ * must not overlap. Options, and why not a staging database: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class MysqlDumper implements DatabaseDumper {
     /** Options this dumper reads. */

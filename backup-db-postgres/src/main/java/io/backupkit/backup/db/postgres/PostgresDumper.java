@@ -30,45 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code postgres} dumper: {@code pg_dump} custom format out, {@code pg_restore} + {@code psql}
- * in, all or nothing.
- *
- * <h2>Dump</h2>
- *
- * {@code pg_dump -Fc -Z0 -w} (the pipeline compresses) streamed to the output. The tool is chosen for
- * the server: its major version is read over JDBC ({@code server_version_num}; with no PostgreSQL
- * JDBC driver on the class path, with {@code psql}) and {@code pg_dump} of that major version or
- * newer is looked for (see {@link PostgresOptions} {@code bin_dir}, then {@code
- * /usr/lib/postgresql/<major>/bin}, {@code /usr/pgsql-<major>/bin}, {@code pg_config --bindir},
- * {@code PATH}). Host, port, database and user come from the JDBC URL (and the configured user) as
- * {@code PGHOST}, {@code PGPORT}, ...; {@code sslmode}, {@code sslrootcert}, {@code sslcert}, {@code
- * sslkey} as {@code PGSSLMODE}, ...; inherited {@code PG*} variables are removed; the password goes
- * only into a 0600 {@code PGPASSFILE} that is deleted when the tool exits.
- *
- * <h2>Restore: one transaction</h2>
- *
- * {@code pg_restore -1 -f -} turns the archive into an SQL script without connecting; it is piped into
- * {@code psql -X -v ON_ERROR_STOP=1}, preceded by a preamble that, in the same transaction, drops
- * everything the dump recreates (see {@link RestorePreamble}: every non-system schema, extensions,
- * large objects, event triggers, publications, ...) and recreates the {@code public} schema as
- * {@code initdb} makes it. The script's final {@code COMMIT} is held back and only sent when {@code
- * pg_restore} exited 0, the dump was read to its end and psql is still running without error. Any
- * failure (a corrupt dump, a killed {@code pg_restore} or {@code psql}, an SQL error, a cancelled
- * thread) ends the session without {@code COMMIT}: PostgreSQL rolls the transaction back and the
- * database is exactly as it was. The restore takes exclusive locks on what it replaces, so other
- * sessions wait (and see the old state) until it commits. A staging database and a rename was not
- * chosen because renaming needs every other connection of the host application closed.
- *
- * <p>With the option {@code schemas} only those schemas are replaced (their contents; the schemas keep
- * owner, comment and privileges); with {@code exclude_schemas} everything but those. Either way the
- * restore is refused, before anything changes, when objects outside the replaced schemas depend on
- * objects inside them (a view, a column default, a foreign key), because dropping the schemas would
- * drop those objects too and the dump would not put them back.
- *
- * <p>Not restored, as {@code pg_dump} of one database does not carry them: roles, tablespaces,
- * database-level settings and comments. Subscriptions are not dropped (they cannot be inside a
- * transaction). This in-place restore runs one job; a keep-aside restore ({@link PgKeepAside})
- * restores into a new database with {@code jobs} and swaps it in by renames.
+ * The {@code postgres} dumper: {@code pg_dump} custom format out, {@code pg_restore} piped into {@code
+ * psql} in, as one transaction. The one thing to know: the script's final {@code COMMIT} is held back
+ * until {@code pg_restore} and {@code psql} both succeeded, so any failure leaves the database exactly
+ * as it was. A keep-aside restore ({@link PgKeepAside}) instead restores into a new database and
+ * swaps it in by renames. How the tool is chosen, how credentials travel and what the preamble drops: {@code
+ * docs/NOTES-PROVIDERS.md}.
  */
 public final class PostgresDumper implements DatabaseDumper {
     /** The provider id. */

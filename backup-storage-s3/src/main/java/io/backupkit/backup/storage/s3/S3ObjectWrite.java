@@ -275,7 +275,7 @@ final class S3ObjectWrite implements ObjectWrite {
 
     /**
      * Runs an upload whose body is replayed from its buffer, sending it again when the store answers
-     * that the bytes arrived altered (T5: a bit flipped on the wire is refused by the store's checksum
+     * that the bytes arrived altered (a bit flipped on the wire is refused by the store's checksum
      * or payload-signature check; the SDK does not retry these answers). At most {@code max_attempts}
      * sends; when every one is refused, a transient {@link UnableToStoreException} says so.
      */

@@ -56,29 +56,13 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A {@link BackupStorage} in an Amazon S3 bucket or an S3-compatible store (MinIO, Ceph, R2, ...),
- * under a key prefix. Thread-safe.
- *
- * <p>Writes stream as multipart uploads with bounded memory ({@code part_size x parallel_parts});
- * an object smaller than one part is a single PutObject at commit. Parts grow (the size doubles
- * every 1,000 parts, up to 1 GiB) so that S3's 10,000 parts hold about 3.9 TiB at the default 8 MiB
- * part size. A write closed without commit, or failing, aborts its multipart upload; an abort that
- * cannot reach the store is retried on the next call and on {@link #close()}, and {@link #sweep}
- * removes any upload left over.
- *
- * <p>{@link #createIfAbsent} is a PutObject with {@code If-None-Match: *} (Amazon S3 since August
- * 2024) and {@link #deleteIfUnchanged} a HEAD (a missing or other version answers {@code false} at
- * once) then a DeleteObject with {@code If-Match: <ETag>} (general purpose buckets since September
- * 2025; needs s3:GetObject as well as s3:DeleteObject): atomic on Amazon S3 and on stores that
- * implement conditional requests (S3Proxy 4.1 passes the TCK races; MinIO; recent Ceph). A store
- * that answers the conditional delete with 501 falls back to HEAD-compare-DELETE, which is not
- * atomic (a warning is logged once). Leases get no storage class. Google Cloud Storage ignores
- * both headers on writes and deletes; with {@code gcs} (set by itself for {@code
- * storage.googleapis.com}) the lease uses GCS's generation preconditions instead: {@code
- * x-goog-if-generation-match: 0} on the PUT, and the generation read by the HEAD on the DELETE.
- *
- * <p>Requests are retried by the SDK (throttling, 5xx, I/O errors) with a bounded exponential
- * backoff, {@code max_attempts} in all; 403 and missing buckets fail at once.
+ * A {@link BackupStorage} in an Amazon S3 bucket or an S3-compatible store (MinIO, Ceph, R2, Google
+ * Cloud Storage, ...), under a key prefix. Thread-safe. Writes stream as multipart uploads with
+ * bounded memory ({@code part_size x parallel_parts}); a write closed without commit aborts its
+ * upload. The one thing to know: the lease's {@link #createIfAbsent} and {@link #deleteIfUnchanged}
+ * are atomic only on stores that honour conditional requests ({@code If-None-Match}, {@code
+ * If-Match}, or GCS's generation preconditions); a store that refuses the conditional delete gets a
+ * non-atomic fallback and a warning logged once. Details: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class S3Storage implements BackupStorage {
     private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
