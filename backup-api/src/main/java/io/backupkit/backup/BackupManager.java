@@ -171,7 +171,6 @@ public interface BackupManager extends AutoCloseable {
         private final Map<Class<?>, Object> components = new LinkedHashMap<>();
         private HostInfo host = HostInfo.UNKNOWN;
         private Path spoolDir;
-        private boolean safetyBackup = true;
         private Duration leaseTtl = Duration.ofMinutes(10);
         private final List<BackupListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -336,12 +335,6 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
-        /** Whether restores take a {@code pre-restore} backup first unless told otherwise (default true). */
-        public Builder safetyBackup(boolean on) {
-            this.safetyBackup = on;
-            return this;
-        }
-
         /**
          * How long the storage lease of a running operation lasts without renewal before another process may
          * take it over (default 10 minutes).
@@ -407,7 +400,6 @@ public interface BackupManager extends AutoCloseable {
                     passphraseCallback,
                     host,
                     spool,
-                    safetyBackup,
                     leaseTtl,
                     BackupListener.all(listeners),
                     clock,

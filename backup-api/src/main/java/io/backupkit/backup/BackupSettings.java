@@ -35,7 +35,6 @@ import javax.sql.DataSource;
  * @param passphraseCallback asked for a passphrase the options do not hold, or {@code null}
  * @param host the host application, recorded in every manifest
  * @param spoolDir where temporary files of create and restore go
- * @param safetyBackup whether restores take a {@code pre-restore} backup first by default
  * @param leaseTtl how long a storage lease lasts without renewal
  * @param listener progress and events
  * @param clock the time source
@@ -68,7 +67,6 @@ public record BackupSettings(
         PassphraseCallback passphraseCallback,
         HostInfo host,
         Path spoolDir,
-        boolean safetyBackup,
         Duration leaseTtl,
         BackupListener listener,
         Clock clock,

@@ -75,7 +75,12 @@ public record RestoreOptions(
         return of(backup.value());
     }
 
-    /** A copy that takes a {@code pre-restore} backup first ({@link Safety#BACKUP}), or keeps nothing. */
+    /**
+     * A copy that takes a {@code pre-restore} backup first ({@link Safety#BACKUP}), or keeps nothing.
+     *
+     * @deprecated say what to keep: {@link #withSafety(Safety)}
+     */
+    @Deprecated(since = "0.2", forRemoval = true)
     public RestoreOptions withSafetyBackup(boolean on) {
         return withSafety(on ? Safety.BACKUP : Safety.NONE);
     }
@@ -85,7 +90,17 @@ public record RestoreOptions(
         return new RestoreOptions(backup, what, force, database, media, terminateSessions, lockTimeout);
     }
 
-    /** A copy that restores a backup made by a newer host version, or refuses to. */
+    /** A copy that restores a backup made by a newer host application version too. */
+    public RestoreOptions forcing() {
+        return new RestoreOptions(backup, safety, true, database, media, terminateSessions, lockTimeout);
+    }
+
+    /**
+     * A copy that restores a backup made by a newer host version, or refuses to.
+     *
+     * @deprecated use {@link #forcing()}; not forcing is the default
+     */
+    @Deprecated(since = "0.2", forRemoval = true)
     public RestoreOptions withForce(boolean on) {
         return new RestoreOptions(backup, safety, on, database, media, terminateSessions, lockTimeout);
     }

@@ -50,7 +50,6 @@ public final class CoreManagerFactory implements BackupManagerFactory {
                 encryption(registry, settings),
                 settings.host(),
                 settings.spoolDir(),
-                settings.safetyBackup(),
                 settings.leaseTtl(),
                 settings.listener(),
                 settings.clock(),

@@ -30,7 +30,6 @@ import java.util.Objects;
  * @param encryption artifact encryption, or {@code null}
  * @param host the host application, recorded in every manifest
  * @param spoolDir local folder for verified downloads during restore (default: the system temp folder)
- * @param safetyBackup whether restores take a {@code pre-restore} backup first by default
  * @param leaseTtl how long a storage lease lasts without renewal
  * @param listener progress and events
  * @param clock the time source (tests use a fixed one)
@@ -50,7 +49,6 @@ public record EngineSettings(
         Encryption encryption,
         HostInfo host,
         Path spoolDir,
-        boolean safetyBackup,
         Duration leaseTtl,
         BackupListener listener,
         Clock clock,

@@ -327,7 +327,7 @@ class CorruptionTest {
                     .isInstanceOf(IncompatibleBackupException.class)
                     .hasMessageContaining("1.0.0");
             f.assertUnchanged(db, media);
-            older.restore(RestoreOptions.latest().withForce(true).withSafetyBackup(false));
+            older.restore(RestoreOptions.latest().forcing().withSafetyBackup(false));
             assertThat(f.databaseState()).isNotEqualTo(db);
         }
     }

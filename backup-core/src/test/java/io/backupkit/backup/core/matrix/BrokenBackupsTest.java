@@ -35,7 +35,7 @@ class BrokenBackupsTest {
         MatrixFixture f = new MatrixFixture(tmp);
         f.createDatabase(20);
         f.createMedia(2, 1000, 8);
-        try (BackupManager backups = f.builder().safetyBackup(false).build()) {
+        try (BackupManager backups = f.builder().build()) {
             BackupInfo oldest = backups.create().backup();
             BackupInfo missingMedia = backups.create().backup();
             BackupInfo unreadable = backups.create().backup();
@@ -93,7 +93,7 @@ class BrokenBackupsTest {
         MatrixFixture f = new MatrixFixture(tmp);
         f.createDatabase(20);
         f.createMedia(2, 1000, 8);
-        try (BackupManager backups = f.builder().safetyBackup(false).build()) {
+        try (BackupManager backups = f.builder().build()) {
             BackupInfo older = backups.create().backup();
             BackupInfo broken = backups.create().backup();
             BackupInfo newest = backups.create().backup();

@@ -142,7 +142,7 @@ class ManifestFuzzTest {
         String id = original.id().value();
         long t0 = System.nanoTime();
         long slowest = 0;
-        try (BackupManager backups = f.builder().safetyBackup(false).build()) {
+        try (BackupManager backups = f.builder().build()) {
             for (int i = 0; i < PUBLIC_MUTANTS; i++) {
                 long c0 = System.nanoTime();
                 ManifestMutator.Mutant m = resealedHalf(mutator.mutate(random), random);
@@ -273,7 +273,7 @@ class ManifestFuzzTest {
         MatrixFixture.State backedUp = f.state();
         f.changeState();
         MatrixFixture.State current = f.state();
-        try (BackupManager backups = f.builder().safetyBackup(false).build()) {
+        try (BackupManager backups = f.builder().build()) {
             BackupInfo other = backups.create().backup();
             byte[] otherManifest =
                     Files.readAllBytes(f.backups.resolve(other.id().value() + ".manifest.json"));

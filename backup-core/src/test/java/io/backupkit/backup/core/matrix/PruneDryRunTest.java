@@ -26,7 +26,7 @@ class PruneDryRunTest {
         MatrixFixture f = new MatrixFixture(tmp);
         f.createDatabase(5);
         f.createMedia(2, 1000, 3);
-        try (BackupManager backups = f.builder().safetyBackup(false).build()) {
+        try (BackupManager backups = f.builder().build()) {
             BackupInfo older = backups.create().backup();
             BackupInfo newest = backups.create().backup();
             // an artifact without a manifest, as a killed create leaves it, an hour old

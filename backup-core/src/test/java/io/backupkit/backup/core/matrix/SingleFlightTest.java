@@ -50,7 +50,7 @@ class SingleFlightTest {
             }
         };
         try (BackupManager first = f.builder().listener(pauseBeforeManifest).build();
-                BackupManager second = f.builder().safetyBackup(false).build()) {
+                BackupManager second = f.builder().build()) {
             CompletableFuture<CreateResult> running = CompletableFuture.supplyAsync(first::create);
             assertThat(paused.await(30, TimeUnit.SECONDS)).isTrue();
 

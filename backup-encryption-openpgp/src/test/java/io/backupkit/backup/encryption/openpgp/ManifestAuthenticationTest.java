@@ -59,7 +59,7 @@ class ManifestAuthenticationTest {
     }
 
     BackupManager manager(Map<String, Object> encryption) {
-        return new EncryptedApp(tmp).builder(encryption).safetyBackup(false).build();
+        return new EncryptedApp(tmp).builder(encryption).build();
     }
 
     BackupManager publicOnly() {
