@@ -46,10 +46,11 @@ import org.slf4j.LoggerFactory;
  * links to the first name archived, and FIFOs; names sorted, each folder before its contents. Each entry keeps
  * its mode bits (setuid, setgid and sticky included) and its modification time to the nanosecond (PAX).
  * Owners are never written (uid/gid 0, empty names). Sparse files are archived with their holes as zeros (the
- * compressor makes them nearly free); the extractor makes holes of them again.
+ * compressor makes them nearly free); the extractor makes holes of them again. Names and link targets are
+ * written as the bytes the file system holds, also when they are not UTF-8 ({@code hdrcharset=BINARY}, as GNU
+ * tar does).
  *
- * <p>What the archive cannot hold: devices, sockets and names (or link targets) whose bytes are not UTF-8.
- * Each is reported through {@link BackupListener#warning} and listed in {@link MediaInfo#skipped()} (the first
+ * <p>What the archive cannot hold: devices and sockets. Each is reported through {@link BackupListener#warning} and listed in {@link MediaInfo#skipped()} (the first
  * {@value #MAX_SKIPPED_LISTED}); a restore leaves such entries in place. Paths matching an exclude glob (relative
  * to the media folder, e.g. {@code cache/**}) and the excluded folders (e.g. the backup folder when it lies
  * inside the media folder) are left out silently. The media folder itself may be a link (it is configuration).
@@ -91,8 +92,8 @@ public final class MediaArchiver {
     private final byte[] buffer = new byte[TarFormat.BUFFER_SIZE];
     private final List<String> skipped = new ArrayList<>();
     private final List<String> changed = new ArrayList<>();
-    /** The first name archived of each file with several links, by device and inode. */
-    private final Map<Object, String> hardLinks = new HashMap<>();
+    /** The first name archived (its bytes) of each file with several links, by device and inode. */
+    private final Map<Object, byte[]> hardLinks = new HashMap<>();
 
     private long skippedCount;
     private long changedCount;
@@ -179,8 +180,8 @@ public final class MediaArchiver {
         if (skippedCount > MAX_SKIPPED_LISTED) {
             long more = skippedCount - MAX_SKIPPED_LISTED;
             skipped.add("(" + more + " more not listed)");
-            listener.warning(more + " more media entries could not be archived (devices, sockets, names that are"
-                    + " not UTF-8); a restore leaves them in place");
+            listener.warning(more
+                    + " more media entries could not be archived (devices, sockets); a restore leaves them in place");
         }
         if (changedCount > MAX_SKIPPED_LISTED) {
             long more = changedCount - MAX_SKIPPED_LISTED;
@@ -262,11 +263,12 @@ public final class MediaArchiver {
         return sb.toString();
     }
 
-    private record Folder(Path path, String rel, Iterator<Named> entries) {}
+    /** A folder being walked: its path, its name relative to the media folder as a string and as bytes. */
+    private record Folder(Path path, String rel, byte[] relBytes, Iterator<Named> entries) {}
 
     private void walk(Path root, ExcludedDirs excluded, TarWriter tar) throws IOException {
         Deque<Folder> stack = new ArrayDeque<>();
-        stack.push(new Folder(root, "", list(root, true)));
+        stack.push(new Folder(root, "", NO_LINK, list(root, true)));
         while (!stack.isEmpty()) {
             Folder folder = stack.peek();
             if (!folder.entries().hasNext()) {
@@ -285,17 +287,12 @@ public final class MediaArchiver {
                 throw new UnableToArchiveMediaException(
                         "Cannot read the name of " + folder.path() + "/" + name + ": " + FileNameEncoding.advice());
             }
-            if (name.indexOf('\uFFFD') >= 0) {
-                // the name's bytes are not UTF-8: the reader could not write them back as they were
-                skip("name that is not UTF-8 not archived: " + rel);
-                continue;
-            }
             Stat st = stat(path);
             if (st == null) {
                 skip("vanished while archived: " + rel);
                 continue;
             }
-            byte[] bytes = rel.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = relative(folder.relBytes(), nameBytes(name, path));
             switch (st.type()) {
                 case Stat.DIRECTORY -> {
                     Iterator<Named> entries = list(path, false);
@@ -306,16 +303,16 @@ public final class MediaArchiver {
                     tar.putEntry(header(slash(bytes), TarHeader.DIRECTORY, st, 0, NO_LINK));
                     tar.closeEntry();
                     directoryCount++;
-                    stack.push(new Folder(path, rel, entries));
+                    stack.push(new Folder(path, rel, bytes, entries));
                 }
                 case Stat.FILE -> {
-                    String first = st.nlink() > 1 ? hardLinks.get(st.key()) : null;
+                    byte[] first = st.nlink() > 1 ? hardLinks.get(st.key()) : null;
                     if (first != null) {
-                        tar.putEntry(header(bytes, TarHeader.HARD_LINK, st, 0, first.getBytes(StandardCharsets.UTF_8)));
+                        tar.putEntry(header(bytes, TarHeader.HARD_LINK, st, 0, first));
                         tar.closeEntry();
                         fileCount++;
                     } else if (writeFile(tar, path, rel, bytes, st) && st.nlink() > 1) {
-                        hardLinks.put(st.key(), rel);
+                        hardLinks.put(st.key(), bytes);
                     }
                 }
                 case Stat.SYMLINK -> symlink(tar, path, rel, bytes, st);
@@ -331,6 +328,21 @@ public final class MediaArchiver {
     }
 
     private static final byte[] NO_LINK = new byte[0];
+
+    /** A name's bytes: its string's, unless that lost some (bytes that are not UTF-8). */
+    private static byte[] nameBytes(String name, Path path) {
+        return RawNames.isLossy(name) ? RawNames.lastName(path) : name.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] relative(byte[] folder, byte[] name) {
+        if (folder.length == 0) {
+            return name;
+        }
+        byte[] rel = java.util.Arrays.copyOf(folder, folder.length + 1 + name.length);
+        rel[folder.length] = '/';
+        System.arraycopy(name, 0, rel, folder.length + 1, name.length);
+        return rel;
+    }
 
     private static boolean isAscii(String name) {
         for (int i = 0; i < name.length(); i++) {
@@ -354,18 +366,17 @@ public final class MediaArchiver {
     }
 
     private void symlink(TarWriter tar, Path path, String rel, byte[] bytes, Stat st) throws IOException {
-        String target;
+        Path target;
         try {
-            target = Files.readSymbolicLink(path).toString();
+            target = Files.readSymbolicLink(path);
         } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
             skip("vanished while archived: " + rel);
             return;
         }
-        if (target.indexOf('\uFFFD') >= 0) {
-            skip("symbolic link to a name that is not UTF-8 not archived: " + rel);
-            return;
-        }
-        tar.putEntry(header(bytes, TarHeader.SYMLINK, st, 0, target.getBytes(StandardCharsets.UTF_8)));
+        String text = target.toString();
+        byte[] targetBytes =
+                RawNames.isLossy(text) ? RawNames.linkTarget(target) : text.getBytes(StandardCharsets.UTF_8);
+        tar.putEntry(header(bytes, TarHeader.SYMLINK, st, 0, targetBytes));
         tar.closeEntry();
         fileCount++;
     }

@@ -146,7 +146,7 @@ public final class MediaExtractor {
         private final TarArchiveInputStream tarIn;
         private final byte[] buffer = new byte[TarFormat.BUFFER_SIZE];
         private final SafeListener events = new SafeListener(listener, Phase.MEDIA_RESTORE);
-        private final Map<String, DirMeta> dirs = new LinkedHashMap<>();
+        private final Map<Path, DirMeta> dirs = new LinkedHashMap<>();
         private final boolean unix;
         private long entries;
         private long fileCount;
@@ -159,7 +159,9 @@ public final class MediaExtractor {
         /** Backslashes are plain name characters where '/' is the only separator. */
         private final boolean backslashIsPlain;
         /** The file entry just extracted: a file re-read at create follows as an entry of the same name. */
-        private String lastFile;
+        private Path lastFile;
+        /** The target folder as a URI prefix, for names made of bytes that are not UTF-8 (set when needed). */
+        private String rootPrefix;
 
         Run(InputStream in, Path root, String artifact) {
             this.artifact = artifact;
@@ -291,7 +293,9 @@ public final class MediaExtractor {
                 throw unsafe(name, "the archive holds more than " + limits.maxEntries() + " entries");
             }
             Kind kind = checkType(entry, name);
-            List<String> segments = checkName(name);
+            RawHeaderNames raw = rawNames(entry, name);
+            boolean bytes = raw != null && RawNames.isLossyInTar(name);
+            List<String> segments = checkName(name, bytes ? latin1(raw.name()) : name, bytes);
             long size = entry.getSize();
             if (size < 0 || (kind != Kind.FILE && size != 0)) {
                 throw new CorruptBackupException(
@@ -323,14 +327,13 @@ public final class MediaExtractor {
                 }
                 return;
             }
-            String rel = String.join("/", segments);
-            Path dest = resolve(name, rel);
-            ensureParents(name, segments);
+            Path dest = resolve(name, segments, bytes);
+            ensureParents(name, dest);
             switch (kind) {
-                case DIRECTORY -> directory(name, rel, dest, mtime, mode);
-                case FILE -> file(name, rel, dest, size, mtime, mode);
-                case SYMLINK -> symlink(name, dest, entry.getLinkName(), mtime);
-                case HARD_LINK -> hardLink(name, dest, entry.getLinkName());
+                case DIRECTORY -> directory(name, dest, mtime, mode);
+                case FILE -> file(name, dest, size, mtime, mode);
+                case SYMLINK -> symlink(name, dest, entry.getLinkName(), raw, mtime);
+                case HARD_LINK -> hardLink(name, dest, entry.getLinkName(), raw);
                 case FIFO -> fifo(name, dest, mtime, mode);
             }
             if (kind != Kind.FILE) {
@@ -370,25 +373,70 @@ public final class MediaExtractor {
                             + "' is neither a file, a folder, a link nor a FIFO");
         }
 
-        /** The normalised segments of a name, refusing every way to escape. */
-        private List<String> checkName(String name) {
-            if (name.isEmpty()) {
+        /**
+         * The name and link target as bytes, when the parser's strings lost some (bytes that are not UTF-8:
+         * GNU tar's {@code hdrcharset=BINARY}); {@code null} when the strings are exact.
+         */
+        private RawHeaderNames rawNames(TarArchiveEntry entry, String name) {
+            if (!RawNames.isLossyInTar(name) && !RawNames.isLossyInTar(entry.getLinkName())) {
+                return null;
+            }
+            RawHeaderNames raw = RawHeaderNames.parse(guard.headerBytes())
+                    .filter(r -> sameName(new String(r.name(), StandardCharsets.UTF_8), name))
+                    .orElseThrow(() -> new CorruptBackupException(
+                            artifact,
+                            "readable header records",
+                            name,
+                            "The media archive " + artifact + " is corrupt: the header of entry '" + name
+                                    + "' cannot be read as bytes; restore another backup"));
+            if (rootPrefix == null) {
+                rootPrefix = RawNames.prefix(root);
+            }
+            return raw;
+        }
+
+        /** Whether both parsers read the same name: the same ASCII characters (the path's structure). */
+        private static boolean sameName(String a, String b) {
+            return RawNames.asciiSkeleton(stripSlashes(a)).equals(RawNames.asciiSkeleton(stripSlashes(b)));
+        }
+
+        private static String stripSlashes(String s) {
+            int end = s.length();
+            while (end > 0 && s.charAt(end - 1) == '/') {
+                end--;
+            }
+            return s.substring(0, end);
+        }
+
+        /** Bytes as a string of one char each, so that the checks on names see every byte. */
+        private static String latin1(byte[] bytes) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+
+        /**
+         * The normalised segments of a name, refusing every way to escape.
+         *
+         * @param name the name for messages
+         * @param checked the name to check: {@code name}, or its bytes one char each ({@code bytes})
+         */
+        private List<String> checkName(String name, String checked, boolean bytes) {
+            if (checked.isEmpty()) {
                 throw unsafe(name, "the name is empty");
             }
-            if (name.length() > limits.maxPathLength()) {
+            if (checked.length() > limits.maxPathLength()) {
                 throw unsafe(name, "the name is longer than " + limits.maxPathLength() + " characters");
             }
-            if (name.indexOf('\0') >= 0) {
+            if (checked.indexOf('\0') >= 0) {
                 throw unsafe(name, "the name contains a NUL character");
             }
-            if (name.indexOf('\\') >= 0 && !backslashIsPlain) {
+            if (checked.indexOf('\\') >= 0 && !backslashIsPlain) {
                 throw unsafe(name, "the name contains a backslash, a separator on this system");
             }
-            if (name.startsWith("/")) {
+            if (checked.startsWith("/")) {
                 throw unsafe(name, "the name is an absolute path");
             }
             List<String> segments = new ArrayList<>();
-            for (String part : name.split("/")) {
+            for (String part : checked.split("/")) {
                 if (part.isEmpty() || part.equals(".")) {
                     continue;
                 }
@@ -396,7 +444,7 @@ public final class MediaExtractor {
                     throw unsafe(name, "the name contains a '..' segment");
                 }
                 if (part.length() > MAX_SEGMENT_BYTES / 3
-                        && part.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                        && (bytes ? part.length() : part.getBytes(StandardCharsets.UTF_8).length) > MAX_SEGMENT_BYTES) {
                     throw unsafe(name, "a segment of the name is longer than " + MAX_SEGMENT_BYTES + " bytes");
                 }
                 segments.add(part);
@@ -407,10 +455,15 @@ public final class MediaExtractor {
             return segments;
         }
 
-        private Path resolve(String name, String rel) {
+        /** The path of checked segments in the target; {@code bytes}: segments of one char per byte. */
+        private Path resolve(String name, List<String> segments, boolean bytes) {
+            String rel = String.join("/", segments);
             Path dest;
             try {
-                dest = root.resolve(rel).normalize();
+                dest = bytes
+                        ? RawNames.resolve(rootPrefix, rel.getBytes(StandardCharsets.ISO_8859_1))
+                                .normalize()
+                        : root.resolve(rel).normalize();
             } catch (InvalidPathException e) {
                 if (!FileNameEncoding.isUtf8()) {
                     // the archive is fine; this JVM cannot write such names
@@ -420,30 +473,23 @@ public final class MediaExtractor {
                             e);
                 }
                 throw unsafe(name, "the name is not a valid path here (" + e.getMessage() + ")");
+            } catch (IllegalArgumentException e) {
+                throw unsafe(name, "the name is not a valid path here (" + e.getMessage() + ")");
             }
             if (!dest.startsWith(root)
                     || dest.equals(root)
-                    || dest.getNameCount() != root.getNameCount() + count(rel)) {
+                    || dest.getNameCount() != root.getNameCount() + segments.size()) {
                 throw unsafe(name, "the name leaves the target folder " + root);
             }
             return dest;
         }
 
-        private static int count(String rel) {
-            int n = 1;
-            for (int i = 0; i < rel.length(); i++) {
-                if (rel.charAt(i) == '/') {
-                    n++;
-                }
-            }
-            return n;
-        }
-
         /** Creates or checks every parent of the entry: each must be a real folder inside the target. */
-        private void ensureParents(String name, List<String> segments) {
+        private void ensureParents(String name, Path dest) {
             Path current = root;
-            for (int i = 0; i < segments.size() - 1; i++) {
-                current = current.resolve(segments.get(i));
+            int base = root.getNameCount();
+            for (int i = base; i < dest.getNameCount() - 1; i++) {
+                current = current.resolve(dest.getName(i));
                 BasicFileAttributes attrs = lstat(current);
                 if (attrs == null) {
                     try {
@@ -464,8 +510,8 @@ public final class MediaExtractor {
             }
         }
 
-        private void directory(String name, String rel, Path dest, FileTime mtime, int permissions) {
-            if (dirs.containsKey(rel)) {
+        private void directory(String name, Path dest, FileTime mtime, int permissions) {
+            if (dirs.containsKey(dest)) {
                 throw unsafe(name, "it is a duplicate entry");
             }
             BasicFileAttributes attrs = lstat(dest);
@@ -480,12 +526,12 @@ public final class MediaExtractor {
             } else if (attrs.isSymbolicLink() || !attrs.isDirectory()) {
                 throw unsafe(name, "a file or link of that name is already in the target (duplicate entry?)");
             }
-            dirs.put(rel, new DirMeta(mtime, permissions));
+            dirs.put(dest, new DirMeta(mtime, permissions));
             directoryCount++;
         }
 
-        private void file(String name, String rel, Path dest, long size, FileTime mtime, int mode) {
-            boolean again = rel.equals(lastFile);
+        private void file(String name, Path dest, long size, FileTime mtime, int mode) {
+            boolean again = dest.equals(lastFile);
             FileChannel channel;
             try {
                 if (again) {
@@ -527,7 +573,7 @@ public final class MediaExtractor {
                                 + " bytes but holds " + copied + "; restore another backup");
             }
             fileCount++;
-            lastFile = rel;
+            lastFile = dest;
             setAttributes(dest, mode, mtime);
         }
 
@@ -569,15 +615,17 @@ public final class MediaExtractor {
             return len == HOLE_BLOCK && Arrays.mismatch(buffer, off, off + len, ZERO_BLOCK, 0, len) < 0;
         }
 
-        private void symlink(String name, Path dest, String target, FileTime mtime) {
-            if (target == null || target.isEmpty() || target.indexOf('\0') >= 0) {
+        private void symlink(String name, Path dest, String target, RawHeaderNames raw, FileTime mtime) {
+            boolean bytes = raw != null && RawNames.isLossyInTar(target);
+            String checked = bytes ? latin1(raw.link()) : target;
+            if (checked == null || checked.isEmpty() || checked.indexOf('\0') >= 0) {
                 throw unsafe(name, "it is a symbolic link without a valid target");
             }
             try {
-                Files.createSymbolicLink(dest, Path.of(target));
+                Files.createSymbolicLink(dest, bytes ? RawNames.linkTarget(raw.link()) : Path.of(target));
             } catch (FileAlreadyExistsException e) {
                 throw unsafe(name, "a file, folder or link of that name is already in the target (duplicate entry?)");
-            } catch (InvalidPathException e) {
+            } catch (IllegalArgumentException e) {
                 throw unsafe(name, "its link target is not a valid path here");
             } catch (IOException e) {
                 throw writeFailed(dest, e);
@@ -587,10 +635,14 @@ public final class MediaExtractor {
         }
 
         /** A hard link may only point to a file extracted from this archive: one inside the target, reached without links. */
-        private void hardLink(String name, Path dest, String target) {
+        private void hardLink(String name, Path dest, String target, RawHeaderNames raw) {
+            boolean bytes = raw != null && RawNames.isLossyInTar(target);
+            String t = target == null ? "" : target;
             List<String> segments;
+            Path to;
             try {
-                segments = checkName(target == null ? "" : target);
+                segments = checkName(t, bytes ? latin1(raw.link()) : t, bytes);
+                to = segments.isEmpty() ? root : resolve(t, segments, bytes);
             } catch (UnsafeArchiveException e) {
                 throw unsafe(name, "it is a hard link to '" + target + "', which is not an entry of this archive");
             }
@@ -598,10 +650,11 @@ public final class MediaExtractor {
                 throw unsafe(name, "it is a hard link to the target folder itself");
             }
             Path current = root;
-            for (int i = 0; i < segments.size(); i++) {
-                current = current.resolve(segments.get(i));
+            int base = root.getNameCount();
+            for (int i = base; i < to.getNameCount(); i++) {
+                current = current.resolve(to.getName(i));
                 BasicFileAttributes attrs = lstat(current);
-                boolean last = i == segments.size() - 1;
+                boolean last = i == to.getNameCount() - 1;
                 if (attrs == null || attrs.isSymbolicLink() || (last ? !attrs.isRegularFile() : !attrs.isDirectory())) {
                     throw unsafe(
                             name, "it is a hard link to '" + target + "', which is not a file extracted before it");
@@ -649,13 +702,13 @@ public final class MediaExtractor {
         }
 
         private void applyDirectoryAttributes() {
-            List<Map.Entry<String, DirMeta>> all = new ArrayList<>(dirs.entrySet());
-            for (ListIterator<Map.Entry<String, DirMeta>> it = all.listIterator(all.size()); it.hasPrevious(); ) {
-                Map.Entry<String, DirMeta> e = it.previous();
-                Path dir = root.resolve(e.getKey());
+            List<Map.Entry<Path, DirMeta>> all = new ArrayList<>(dirs.entrySet());
+            for (ListIterator<Map.Entry<Path, DirMeta>> it = all.listIterator(all.size()); it.hasPrevious(); ) {
+                Map.Entry<Path, DirMeta> e = it.previous();
+                Path dir = e.getKey();
                 BasicFileAttributes attrs = lstat(dir);
                 if (attrs == null || attrs.isSymbolicLink() || !attrs.isDirectory()) {
-                    throw unsafe(e.getKey() + "/", "the extracted folder was replaced by a link or a file");
+                    throw unsafe(root.relativize(dir) + "/", "the extracted folder was replaced by a link or a file");
                 }
                 setAttributes(dir, e.getValue().permissions(), e.getValue().mtime());
             }
