@@ -742,7 +742,15 @@ public final class MediaExtractor {
             if (SafeListener.isCancellation(e)) {
                 return new BackupCancelledException("Extracting " + artifact + " was cancelled", e);
             }
-            String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : null;
+            String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : e.getMessage();
+            if (reason != null && reason.contains("No space left on device")) {
+                return new UnableToRestoreMediaException(
+                        "Not enough space to extract " + artifact + " into " + root + " (No space left on device after "
+                                + fileCount + " files, " + totalBytes + " bytes; files and folders take more room"
+                                + " than their content). What was extracted is removed again; free space on that file"
+                                + " system and retry",
+                        e);
+            }
             if (reason != null && reason.contains("File name too long")) {
                 return new UnableToRestoreMediaException(
                         "Cannot write " + path + " while extracting " + artifact + ": the path is longer than this"
