@@ -85,6 +85,13 @@ public final class MediaExtractor {
     static final int HOLE_BLOCK = 4096;
 
     private static final byte[] ZERO_BLOCK = new byte[HOLE_BLOCK];
+    /** Files up to this size are read whole and written by {@link ParallelWrites} threads. */
+    static final int SMALL_FILE = 64 << 10;
+
+    private static final int WRITE_THREADS = 3;
+    /** Small files read and not written yet, at most (their content is held: 2 MiB at most). */
+    private static final int WRITES_IN_FLIGHT = 32;
+
     private static final int SET_ID_BITS = 06000;
     /** Entries named in a warning each; more are counted in one. */
     private static final int MAX_NAMED = 20;
@@ -153,7 +160,13 @@ public final class MediaExtractor {
         private long directoryCount;
         private long totalBytes;
         private long setIdDropped;
-        private long timesNotSet;
+        private final java.util.concurrent.atomic.AtomicLong timesNotSet = new java.util.concurrent.atomic.AtomicLong();
+        /** Access time given to what is extracted (setting both times saves a system call per entry). */
+        private final FileTime now = FileTime.from(java.time.Instant.now());
+        /** Writes small files while this thread reads on; {@code null} until the first. */
+        private ParallelWrites writes;
+        /** The folder the last entry was put in, checked to be a real folder of the target. */
+        private Path checkedParent;
         /** Whether this process runs as root: then setuid/setgid bits are not applied. */
         private final boolean asRoot = runsAsRoot();
         /** Backslashes are plain name characters where '/' is the only separator. */
@@ -180,6 +193,7 @@ public final class MediaExtractor {
                 while ((entry = nextEntry()) != null) {
                     apply(entry);
                 }
+                drainWrites();
                 drain();
                 applyDirectoryAttributes();
                 events.progress(totalBytes);
@@ -187,16 +201,40 @@ public final class MediaExtractor {
                     events.warning("Restoring as root: the setuid/setgid bits of " + (setIdDropped - MAX_NAMED)
                             + " more entries of " + artifact + " were not applied");
                 }
-                if (timesNotSet > 0) {
-                    events.warning("The modification time of " + timesNotSet + " extracted entries could not be set");
+                if (timesNotSet.get() > 0) {
+                    events.warning(
+                            "The modification time of " + timesNotSet.get() + " extracted entries could not be set");
                 }
                 done = true;
                 return new MediaInfo(fileCount, directoryCount, totalBytes, List.of());
+            } catch (RuntimeException e) {
+                RuntimeException earlier = stopWrites();
+                if (earlier != null && earlier != e) {
+                    e.addSuppressed(earlier);
+                }
+                throw e;
             } finally {
+                stopWrites();
                 if (!done) {
                     removeExtracted(created);
                 }
             }
+        }
+
+        /** Waits for the small files being written; their first failure is thrown. */
+        private void drainWrites() {
+            if (writes != null) {
+                writes.drain();
+            }
+        }
+
+        /** Stops the writer threads after their pending writes; returns their first failure. */
+        private RuntimeException stopWrites() {
+            if (writes == null) {
+                return null;
+            }
+            writes.close();
+            return writes.failure();
         }
 
         private boolean prepareTarget() {
@@ -328,6 +366,10 @@ public final class MediaExtractor {
                 return;
             }
             Path dest = resolve(name, segments, bytes);
+            if (kind != Kind.FILE || size > SMALL_FILE || dest.equals(lastFile)) {
+                // everything but another small file sees the target with every earlier entry in place
+                drainWrites();
+            }
             ensureParents(name, dest);
             switch (kind) {
                 case DIRECTORY -> directory(name, dest, mtime, mode);
@@ -486,6 +528,12 @@ public final class MediaExtractor {
 
         /** Creates or checks every parent of the entry: each must be a real folder inside the target. */
         private void ensureParents(String name, Path dest) {
+            Path parent = dest.getParent();
+            if (parent.equals(checkedParent)) {
+                return; // checked for the entry before; no entry replaces a folder
+            }
+            drainWrites();
+            checkedParent = null;
             Path current = root;
             int base = root.getNameCount();
             for (int i = base; i < dest.getNameCount() - 1; i++) {
@@ -508,6 +556,7 @@ public final class MediaExtractor {
                                     + "', which is a link or not a folder in the target");
                 }
             }
+            checkedParent = parent;
         }
 
         private void directory(String name, Path dest, FileTime mtime, int permissions) {
@@ -532,6 +581,16 @@ public final class MediaExtractor {
 
         private void file(String name, Path dest, long size, FileTime mtime, int mode) {
             boolean again = dest.equals(lastFile);
+            if (!again && size <= SMALL_FILE) {
+                byte[] content = readWhole(name, (int) size);
+                fileCount++;
+                lastFile = dest;
+                if (writes == null) {
+                    writes = new ParallelWrites(WRITE_THREADS, WRITES_IN_FLIGHT);
+                }
+                writes.submit(() -> writeSmall(name, dest, content, mtime, mode));
+                return;
+            }
             FileChannel channel;
             try {
                 if (again) {
@@ -577,17 +636,65 @@ public final class MediaExtractor {
             setAttributes(dest, mode, mtime);
         }
 
+        /** The content of a small file entry, checked to be whole. */
+        private byte[] readWhole(String name, int size) {
+            byte[] content = new byte[size];
+            int copied = 0;
+            while (copied < size) {
+                int n;
+                try {
+                    n = tarIn.read(content, copied, size - copied);
+                } catch (IOException | RuntimeException e) {
+                    throw corrupt("cannot read entry content", e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                copied += n;
+                totalBytes += n;
+                events.bytes(totalBytes);
+            }
+            if (copied != size || readEntry() >= 0) {
+                throw new CorruptBackupException(
+                        artifact,
+                        Long.toString(size),
+                        Long.toString(copied),
+                        "The media archive " + artifact + " is truncated: entry '" + name + "' declares " + size
+                                + " bytes but holds " + copied + "; restore another backup");
+            }
+            return content;
+        }
+
+        /** Creates a small file with its content, mode and time (on a writer thread). */
+        private void writeSmall(String name, Path dest, byte[] content, FileTime mtime, int mode) {
+            try (FileChannel channel = FileChannel.open(
+                    dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                if (writeSparse(channel, 0, content, content.length) && content.length > 0) {
+                    channel.write(ByteBuffer.wrap(new byte[1]), content.length - 1);
+                }
+            } catch (FileAlreadyExistsException e) {
+                throw unsafe(name, "a file, folder or link of that name is already in the target (duplicate entry?)");
+            } catch (IOException e) {
+                throw writeFailed(dest, e);
+            }
+            setAttributes(dest, mode, mtime);
+        }
+
+        private boolean writeSparse(FileChannel channel, long position, int n) throws IOException {
+            return writeSparse(channel, position, buffer, n);
+        }
+
         /**
-         * Writes {@code n} bytes of the buffer at {@code position}, leaving out whole blocks of zeros so that
+         * Writes {@code n} bytes of {@code buf} at {@code position}, leaving out whole blocks of zeros so that
          * holes become holes again; returns whether the last block was left out.
          */
-        private boolean writeSparse(FileChannel channel, long position, int n) throws IOException {
+        private static boolean writeSparse(FileChannel channel, long position, byte[] buf, int n) throws IOException {
             int off = 0;
             boolean hole = false;
             while (off < n) {
                 int block = (int) Math.min(n - off, HOLE_BLOCK - ((position + off) % HOLE_BLOCK));
                 int end = off;
-                hole = isZero(end, block);
+                hole = isZero(buf, end, block);
                 if (hole) {
                     off += block;
                     continue;
@@ -595,12 +702,12 @@ public final class MediaExtractor {
                 // a run of blocks with data, written at once
                 while (end < n) {
                     int len = (int) Math.min(n - end, HOLE_BLOCK - ((position + end) % HOLE_BLOCK));
-                    if (end > off && isZero(end, len)) {
+                    if (end > off && isZero(buf, end, len)) {
                         break;
                     }
                     end += len;
                 }
-                ByteBuffer bb = ByteBuffer.wrap(buffer, off, end - off);
+                ByteBuffer bb = ByteBuffer.wrap(buf, off, end - off);
                 long at = position + off;
                 while (bb.hasRemaining()) {
                     at += channel.write(bb, at);
@@ -611,8 +718,8 @@ public final class MediaExtractor {
             return hole;
         }
 
-        private boolean isZero(int off, int len) {
-            return len == HOLE_BLOCK && Arrays.mismatch(buffer, off, off + len, ZERO_BLOCK, 0, len) < 0;
+        private static boolean isZero(byte[] buf, int off, int len) {
+            return len == HOLE_BLOCK && Arrays.mismatch(buf, off, off + len, ZERO_BLOCK, 0, len) < 0;
         }
 
         private void symlink(String name, Path dest, String target, RawHeaderNames raw, FileTime mtime) {
@@ -730,9 +837,9 @@ public final class MediaExtractor {
             if (mtime != null) {
                 try {
                     Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                            .setTimes(mtime, null, null);
+                            .setTimes(mtime, now, null);
                 } catch (IOException | RuntimeException e) {
-                    timesNotSet++;
+                    timesNotSet.incrementAndGet();
                     LOG.debug("Cannot set the modification time of {}", path, e);
                 }
             }
