@@ -24,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -63,6 +65,11 @@ import org.slf4j.LoggerFactory;
  * removed again (the target folder too when this call created it). The archive stream is read to its end,
  * so a digest computed over it is complete, and it is not closed. PAX and GNU long names are made relative
  * by the tar parser itself (a leading '/' is dropped), so they land inside the target too.
+ *
+ * <p>Files up to {@value #SMALL_FILE} bytes are read whole and created by a few threads while the archive is
+ * read on; every other entry, and a folder not checked yet, first waits for them, so each entry meets the
+ * target with every earlier one in place. Names whose bytes are not UTF-8 are read from the raw header records
+ * ({@link RawHeaderNames}) and created as those bytes.
  *
  * <p>Thread-safe: each {@link #extract} call has its own state.
  */
@@ -160,9 +167,9 @@ public final class MediaExtractor {
         private long directoryCount;
         private long totalBytes;
         private long setIdDropped;
-        private final java.util.concurrent.atomic.AtomicLong timesNotSet = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong timesNotSet = new AtomicLong();
         /** Access time given to what is extracted (setting both times saves a system call per entry). */
-        private final FileTime now = FileTime.from(java.time.Instant.now());
+        private final FileTime now = FileTime.from(Instant.now());
         /** Writes small files while this thread reads on; {@code null} until the first. */
         private ParallelWrites writes;
         /** The folder the last entry was put in, checked to be a real folder of the target. */
