@@ -8,7 +8,7 @@ import java.util.List;
  * @param fileCount files, links and FIFOs archived
  * @param directoryCount folders archived
  * @param totalBytes bytes of file content in the archive
- * @param skipped what the archive could not hold (devices, sockets, names that are not UTF-8), each
+ * @param skipped what the archive could not hold (devices, sockets), each
  *     as "what: relative path"; a restore leaves such entries in place. At most a few hundred are listed
  * @param changed files that kept changing while they were archived (relative paths): the backup holds
  *     a copy that may be torn. At most a few hundred are listed

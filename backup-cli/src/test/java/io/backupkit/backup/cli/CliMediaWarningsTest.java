@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -38,8 +37,11 @@ class CliMediaWarningsTest {
     void quietDoesNotHideThatMediaEntriesAreNotInTheBackupAndTheRestoreLeavesThemInPlace() throws Exception {
         Path media = Files.createDirectories(tmp.resolve("media"));
         Files.writeString(media.resolve("a.txt"), "held");
-        Path latin1 = Path.of(URI.create(media.toUri() + "caf%E9.txt")); // "café" in ISO-8859-1: not UTF-8
-        Files.writeString(latin1, "not held");
+        Path socket = media.resolve("app.sock"); // a socket: no archive can hold it
+        try (java.nio.channels.ServerSocketChannel s =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            s.bind(java.net.UnixDomainSocketAddress.of(socket));
+        }
         Map<String, String> env = new HashMap<>();
         env.put("BACKUP_DIR", tmp.resolve("backups").toString());
         env.put("BACKUP_MEDIA_DIR", media.toString());
@@ -48,23 +50,29 @@ class CliMediaWarningsTest {
         assertThat(created.code()).as(created.err()).isZero();
         assertThat(created.err())
                 .contains("backup: warning: 1 media entries are not in this backup (a restore leaves them in place)")
-                .contains("name that is not UTF-8 not archived: caf\uFFFD.txt");
+                .contains("socket not archived: app.sock");
         String id = created.out().strip();
 
         Run json = run(env, "create", "--quiet", "--json");
         assertThat(json.code()).as(json.err()).isZero();
-        assertThat(json.out()).contains("\"skipped\"").contains("caf\uFFFD.txt").contains("\"changed\" : [ ]");
+        assertThat(json.out()).contains("\"skipped\"").contains("app.sock").contains("\"changed\" : [ ]");
         assertThat(json.err()).contains("not in this backup");
 
         Run verified = run(env, "verify", id, "--quiet");
         assertThat(verified.code()).as(verified.err()).isZero();
-        assertThat(verified.err()).contains("not in this backup").contains("caf\uFFFD.txt");
+        assertThat(verified.err()).contains("not in this backup").contains("app.sock");
 
         Files.writeString(media.resolve("a.txt"), "changed");
         Run restored = run(env, "restore", id, "--yes", "--no-safety-backup", "--quiet");
         assertThat(restored.code()).as(restored.err()).isZero();
-        assertThat(restored.err()).contains("a restore leaves them in place").contains("caf\uFFFD.txt");
+        assertThat(restored.err()).contains("a restore leaves them in place").contains("app.sock");
         assertThat(media.resolve("a.txt")).hasContent("held");
-        assertThat(latin1).as("a restore never deletes what it cannot put back").hasContent("not held");
+        assertThat(Files.readAttributes(
+                                socket,
+                                java.nio.file.attribute.BasicFileAttributes.class,
+                                java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        .isOther())
+                .as("a restore never deletes what it cannot put back")
+                .isTrue();
     }
 }

@@ -13,6 +13,30 @@ final class Fifos {
 
     /** Creates the FIFO {@code path} with mode 0600; it must not exist. */
     static void create(Path path, String artifact) {
+        if (!RawNames.isLossy(path.toString())) {
+            make(path, artifact);
+            return;
+        }
+        // an argument to a process is a string: made under a plain name, then linked to its real one
+        Path plain = path.resolveSibling(".fifo-" + java.util.UUID.randomUUID());
+        make(plain, artifact);
+        try {
+            java.nio.file.Files.createLink(path, plain);
+        } catch (IOException e) {
+            throw new UnableToRestoreMediaException(
+                    "Cannot create the FIFO " + path + " while extracting " + artifact + ": " + e
+                            + "; check the permissions of its folder",
+                    e);
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(plain);
+            } catch (IOException e) {
+                // the extraction's clean-up removes the folder with it
+            }
+        }
+    }
+
+    private static void make(Path path, String artifact) {
         ProcessBuilder pb = new ProcessBuilder(List.of("mkfifo", "-m", "600", "--", path.toString()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true);

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the media folder as a POSIX/PAX tar to a stream, with bounded memory, keeping what GNU tar
- * keeps (folders, files, links as links, FIFOs, mode bits, nanosecond times; never owners). The one
- * thing to know: what a tar cannot hold (devices, sockets, non-UTF-8 names) and files that kept
+ * keeps (folders, files, links as links, FIFOs, mode bits, nanosecond times, names as their bytes;
+ * never owners). The one thing to know: what a tar cannot hold (devices, sockets) and files that kept
  * changing while read are reported and listed in {@link MediaInfo}, never silently dropped or torn.
  * Failures are {@link UnableToArchiveMediaException} naming the path. Not thread-safe. Details:
  * {@code docs/NOTES-PROVIDERS.md}.
@@ -69,8 +69,8 @@ public final class MediaArchiver {
     private final byte[] buffer = new byte[TarFormat.BUFFER_SIZE];
     private final List<String> skipped = new ArrayList<>();
     private final List<String> changed = new ArrayList<>();
-    /** The first name archived of each file with several links, by device and inode. */
-    private final Map<Object, String> hardLinks = new HashMap<>();
+    /** The first name archived (its bytes) of each file with several links, by device and inode. */
+    private final Map<Object, byte[]> hardLinks = new HashMap<>();
 
     private long skippedCount;
     private long changedCount;
@@ -157,8 +157,8 @@ public final class MediaArchiver {
         if (skippedCount > MAX_SKIPPED_LISTED) {
             long more = skippedCount - MAX_SKIPPED_LISTED;
             skipped.add("(" + more + " more not listed)");
-            listener.warning(more + " more media entries could not be archived (devices, sockets, names that are"
-                    + " not UTF-8); a restore leaves them in place");
+            listener.warning(more
+                    + " more media entries could not be archived (devices, sockets); a restore leaves them in place");
         }
         if (changedCount > MAX_SKIPPED_LISTED) {
             long more = changedCount - MAX_SKIPPED_LISTED;
@@ -242,11 +242,12 @@ public final class MediaArchiver {
         return sb.toString();
     }
 
-    private record Folder(Path path, String rel, Iterator<Named> entries) {}
+    /** A folder being walked: its path, its name relative to the media folder as a string and as bytes. */
+    private record Folder(Path path, String rel, byte[] relBytes, Iterator<Named> entries) {}
 
     private void walk(Path root, ExcludedDirs excluded, TarWriter tar) throws IOException {
         Deque<Folder> stack = new ArrayDeque<>();
-        stack.push(new Folder(root, "", list(root, true)));
+        stack.push(new Folder(root, "", NO_LINK, list(root, true)));
         while (!stack.isEmpty()) {
             Folder folder = stack.peek();
             if (!folder.entries().hasNext()) {
@@ -265,17 +266,12 @@ public final class MediaArchiver {
                 throw new UnableToArchiveMediaException(
                         "Cannot read the name of " + folder.path() + "/" + name + ": " + FileNameEncoding.advice());
             }
-            if (name.indexOf('\uFFFD') >= 0) {
-                // the name's bytes are not UTF-8: the reader could not write them back as they were
-                skip("name that is not UTF-8 not archived: " + rel);
-                continue;
-            }
             Stat st = stat(path);
             if (st == null) {
                 skip("vanished while archived: " + rel);
                 continue;
             }
-            byte[] bytes = rel.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = relative(folder.relBytes(), nameBytes(name, path));
             switch (st.type()) {
                 case Stat.DIRECTORY -> {
                     Iterator<Named> entries = list(path, false);
@@ -286,16 +282,16 @@ public final class MediaArchiver {
                     tar.putEntry(header(slash(bytes), TarHeader.DIRECTORY, st, 0, NO_LINK));
                     tar.closeEntry();
                     directoryCount++;
-                    stack.push(new Folder(path, rel, entries));
+                    stack.push(new Folder(path, rel, bytes, entries));
                 }
                 case Stat.FILE -> {
-                    String first = st.nlink() > 1 ? hardLinks.get(st.key()) : null;
+                    byte[] first = st.nlink() > 1 ? hardLinks.get(st.key()) : null;
                     if (first != null) {
-                        tar.putEntry(header(bytes, TarHeader.HARD_LINK, st, 0, first.getBytes(StandardCharsets.UTF_8)));
+                        tar.putEntry(header(bytes, TarHeader.HARD_LINK, st, 0, first));
                         tar.closeEntry();
                         fileCount++;
                     } else if (writeFile(tar, path, rel, bytes, st) && st.nlink() > 1) {
-                        hardLinks.put(st.key(), rel);
+                        hardLinks.put(st.key(), bytes);
                     }
                 }
                 case Stat.SYMLINK -> symlink(tar, path, rel, bytes, st);
@@ -311,6 +307,21 @@ public final class MediaArchiver {
     }
 
     private static final byte[] NO_LINK = new byte[0];
+
+    /** A name's bytes: its string's, unless that lost some (bytes that are not UTF-8). */
+    private static byte[] nameBytes(String name, Path path) {
+        return RawNames.isLossy(name) ? RawNames.lastName(path) : name.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] relative(byte[] folder, byte[] name) {
+        if (folder.length == 0) {
+            return name;
+        }
+        byte[] rel = java.util.Arrays.copyOf(folder, folder.length + 1 + name.length);
+        rel[folder.length] = '/';
+        System.arraycopy(name, 0, rel, folder.length + 1, name.length);
+        return rel;
+    }
 
     private static boolean isAscii(String name) {
         for (int i = 0; i < name.length(); i++) {
@@ -334,18 +345,17 @@ public final class MediaArchiver {
     }
 
     private void symlink(TarWriter tar, Path path, String rel, byte[] bytes, Stat st) throws IOException {
-        String target;
+        Path target;
         try {
-            target = Files.readSymbolicLink(path).toString();
+            target = Files.readSymbolicLink(path);
         } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
             skip("vanished while archived: " + rel);
             return;
         }
-        if (target.indexOf('\uFFFD') >= 0) {
-            skip("symbolic link to a name that is not UTF-8 not archived: " + rel);
-            return;
-        }
-        tar.putEntry(header(bytes, TarHeader.SYMLINK, st, 0, target.getBytes(StandardCharsets.UTF_8)));
+        String text = target.toString();
+        byte[] targetBytes =
+                RawNames.isLossy(text) ? RawNames.linkTarget(target) : text.getBytes(StandardCharsets.UTF_8);
+        tar.putEntry(header(bytes, TarHeader.SYMLINK, st, 0, targetBytes));
         tar.closeEntry();
         fileCount++;
     }

@@ -24,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -39,11 +41,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Extracts a media archive (a tar stream) into a new or empty folder, restoring what {@link
- * MediaArchiver} wrote. The one thing to know: every entry is checked before anything is written for
- * it, and a hostile one (an escaping name, a write through a link, a device, a size beyond {@link
- * ExtractLimits}) is refused with {@link UnsafeArchiveException}; on any failure what was extracted is
- * removed again. A damaged archive is {@link CorruptBackupException}. Thread-safe. The full list of
- * checks: {@code docs/NOTES-PROVIDERS.md}.
+ * MediaArchiver} wrote; small files are written by a few threads while the archive is read on. The one
+ * thing to know: every entry is checked before anything is written for it, and a hostile one (an
+ * escaping name, a write through a link, a device, a size beyond {@link ExtractLimits}) is refused with
+ * {@link UnsafeArchiveException}; on any failure what was extracted is removed again. A damaged archive
+ * is {@link CorruptBackupException}. Thread-safe. The full list of checks: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class MediaExtractor {
     private static final Logger LOG = LoggerFactory.getLogger(MediaExtractor.class);
@@ -64,6 +66,13 @@ public final class MediaExtractor {
     static final int HOLE_BLOCK = 4096;
 
     private static final byte[] ZERO_BLOCK = new byte[HOLE_BLOCK];
+    /** Files up to this size are read whole and written by {@link ParallelWrites} threads. */
+    static final int SMALL_FILE = 64 << 10;
+
+    private static final int WRITE_THREADS = 3;
+    /** Small files read and not written yet, at most (their content is held: 2 MiB at most). */
+    private static final int WRITES_IN_FLIGHT = 32;
+
     private static final int SET_ID_BITS = 06000;
     /** Entries named in a warning each; more are counted in one. */
     private static final int MAX_NAMED = 20;
@@ -125,20 +134,28 @@ public final class MediaExtractor {
         private final TarArchiveInputStream tarIn;
         private final byte[] buffer = new byte[TarFormat.BUFFER_SIZE];
         private final SafeListener events = new SafeListener(listener, Phase.MEDIA_RESTORE);
-        private final Map<String, DirMeta> dirs = new LinkedHashMap<>();
+        private final Map<Path, DirMeta> dirs = new LinkedHashMap<>();
         private final boolean unix;
         private long entries;
         private long fileCount;
         private long directoryCount;
         private long totalBytes;
         private long setIdDropped;
-        private long timesNotSet;
+        private final AtomicLong timesNotSet = new AtomicLong();
+        /** Access time given to what is extracted (setting both times saves a system call per entry). */
+        private final FileTime now = FileTime.from(Instant.now());
+        /** Writes small files while this thread reads on; {@code null} until the first. */
+        private ParallelWrites writes;
+        /** The folder the last entry was put in, checked to be a real folder of the target. */
+        private Path checkedParent;
         /** Whether this process runs as root: then setuid/setgid bits are not applied. */
         private final boolean asRoot = runsAsRoot();
         /** Backslashes are plain name characters where '/' is the only separator. */
         private final boolean backslashIsPlain;
         /** The file entry just extracted: a file re-read at create follows as an entry of the same name. */
-        private String lastFile;
+        private Path lastFile;
+        /** The target folder as a URI prefix, for names made of bytes that are not UTF-8 (set when needed). */
+        private String rootPrefix;
 
         Run(InputStream in, Path root, String artifact) {
             this.artifact = artifact;
@@ -157,6 +174,7 @@ public final class MediaExtractor {
                 while ((entry = nextEntry()) != null) {
                     apply(entry);
                 }
+                drainWrites();
                 drain();
                 applyDirectoryAttributes();
                 events.progress(totalBytes);
@@ -164,16 +182,40 @@ public final class MediaExtractor {
                     events.warning("Restoring as root: the setuid/setgid bits of " + (setIdDropped - MAX_NAMED)
                             + " more entries of " + artifact + " were not applied");
                 }
-                if (timesNotSet > 0) {
-                    events.warning("The modification time of " + timesNotSet + " extracted entries could not be set");
+                if (timesNotSet.get() > 0) {
+                    events.warning(
+                            "The modification time of " + timesNotSet.get() + " extracted entries could not be set");
                 }
                 done = true;
                 return new MediaInfo(fileCount, directoryCount, totalBytes, List.of());
+            } catch (RuntimeException e) {
+                RuntimeException earlier = stopWrites();
+                if (earlier != null && earlier != e) {
+                    e.addSuppressed(earlier);
+                }
+                throw e;
             } finally {
+                stopWrites();
                 if (!done) {
                     removeExtracted(created);
                 }
             }
+        }
+
+        /** Waits for the small files being written; their first failure is thrown. */
+        private void drainWrites() {
+            if (writes != null) {
+                writes.drain();
+            }
+        }
+
+        /** Stops the writer threads after their pending writes; returns their first failure. */
+        private RuntimeException stopWrites() {
+            if (writes == null) {
+                return null;
+            }
+            writes.close();
+            return writes.failure();
         }
 
         private boolean prepareTarget() {
@@ -270,7 +312,9 @@ public final class MediaExtractor {
                 throw unsafe(name, "the archive holds more than " + limits.maxEntries() + " entries");
             }
             Kind kind = checkType(entry, name);
-            List<String> segments = checkName(name);
+            RawHeaderNames raw = rawNames(entry, name);
+            boolean bytes = raw != null && RawNames.isLossyInTar(name);
+            List<String> segments = checkName(name, bytes ? latin1(raw.name()) : name, bytes);
             long size = entry.getSize();
             if (size < 0 || (kind != Kind.FILE && size != 0)) {
                 throw new CorruptBackupException(
@@ -302,14 +346,17 @@ public final class MediaExtractor {
                 }
                 return;
             }
-            String rel = String.join("/", segments);
-            Path dest = resolve(name, rel);
-            ensureParents(name, segments);
+            Path dest = resolve(name, segments, bytes);
+            if (kind != Kind.FILE || size > SMALL_FILE || dest.equals(lastFile)) {
+                // everything but another small file sees the target with every earlier entry in place
+                drainWrites();
+            }
+            ensureParents(name, dest);
             switch (kind) {
-                case DIRECTORY -> directory(name, rel, dest, mtime, mode);
-                case FILE -> file(name, rel, dest, size, mtime, mode);
-                case SYMLINK -> symlink(name, dest, entry.getLinkName(), mtime);
-                case HARD_LINK -> hardLink(name, dest, entry.getLinkName());
+                case DIRECTORY -> directory(name, dest, mtime, mode);
+                case FILE -> file(name, dest, size, mtime, mode);
+                case SYMLINK -> symlink(name, dest, entry.getLinkName(), raw, mtime);
+                case HARD_LINK -> hardLink(name, dest, entry.getLinkName(), raw);
                 case FIFO -> fifo(name, dest, mtime, mode);
             }
             if (kind != Kind.FILE) {
@@ -349,25 +396,70 @@ public final class MediaExtractor {
                             + "' is neither a file, a folder, a link nor a FIFO");
         }
 
-        /** The normalised segments of a name, refusing every way to escape. */
-        private List<String> checkName(String name) {
-            if (name.isEmpty()) {
+        /**
+         * The name and link target as bytes, when the parser's strings lost some (bytes that are not UTF-8:
+         * GNU tar's {@code hdrcharset=BINARY}); {@code null} when the strings are exact.
+         */
+        private RawHeaderNames rawNames(TarArchiveEntry entry, String name) {
+            if (!RawNames.isLossyInTar(name) && !RawNames.isLossyInTar(entry.getLinkName())) {
+                return null;
+            }
+            RawHeaderNames raw = RawHeaderNames.parse(guard.headerBytes())
+                    .filter(r -> sameName(new String(r.name(), StandardCharsets.UTF_8), name))
+                    .orElseThrow(() -> new CorruptBackupException(
+                            artifact,
+                            "readable header records",
+                            name,
+                            "The media archive " + artifact + " is corrupt: the header of entry '" + name
+                                    + "' cannot be read as bytes; restore another backup"));
+            if (rootPrefix == null) {
+                rootPrefix = RawNames.prefix(root);
+            }
+            return raw;
+        }
+
+        /** Whether both parsers read the same name: the same ASCII characters (the path's structure). */
+        private static boolean sameName(String a, String b) {
+            return RawNames.asciiSkeleton(stripSlashes(a)).equals(RawNames.asciiSkeleton(stripSlashes(b)));
+        }
+
+        private static String stripSlashes(String s) {
+            int end = s.length();
+            while (end > 0 && s.charAt(end - 1) == '/') {
+                end--;
+            }
+            return s.substring(0, end);
+        }
+
+        /** Bytes as a string of one char each, so that the checks on names see every byte. */
+        private static String latin1(byte[] bytes) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+
+        /**
+         * The normalised segments of a name, refusing every way to escape.
+         *
+         * @param name the name for messages
+         * @param checked the name to check: {@code name}, or its bytes one char each ({@code bytes})
+         */
+        private List<String> checkName(String name, String checked, boolean bytes) {
+            if (checked.isEmpty()) {
                 throw unsafe(name, "the name is empty");
             }
-            if (name.length() > limits.maxPathLength()) {
+            if (checked.length() > limits.maxPathLength()) {
                 throw unsafe(name, "the name is longer than " + limits.maxPathLength() + " characters");
             }
-            if (name.indexOf('\0') >= 0) {
+            if (checked.indexOf('\0') >= 0) {
                 throw unsafe(name, "the name contains a NUL character");
             }
-            if (name.indexOf('\\') >= 0 && !backslashIsPlain) {
+            if (checked.indexOf('\\') >= 0 && !backslashIsPlain) {
                 throw unsafe(name, "the name contains a backslash, a separator on this system");
             }
-            if (name.startsWith("/")) {
+            if (checked.startsWith("/")) {
                 throw unsafe(name, "the name is an absolute path");
             }
             List<String> segments = new ArrayList<>();
-            for (String part : name.split("/")) {
+            for (String part : checked.split("/")) {
                 if (part.isEmpty() || part.equals(".")) {
                     continue;
                 }
@@ -375,7 +467,7 @@ public final class MediaExtractor {
                     throw unsafe(name, "the name contains a '..' segment");
                 }
                 if (part.length() > MAX_SEGMENT_BYTES / 3
-                        && part.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                        && (bytes ? part.length() : part.getBytes(StandardCharsets.UTF_8).length) > MAX_SEGMENT_BYTES) {
                     throw unsafe(name, "a segment of the name is longer than " + MAX_SEGMENT_BYTES + " bytes");
                 }
                 segments.add(part);
@@ -386,10 +478,15 @@ public final class MediaExtractor {
             return segments;
         }
 
-        private Path resolve(String name, String rel) {
+        /** The path of checked segments in the target; {@code bytes}: segments of one char per byte. */
+        private Path resolve(String name, List<String> segments, boolean bytes) {
+            String rel = String.join("/", segments);
             Path dest;
             try {
-                dest = root.resolve(rel).normalize();
+                dest = bytes
+                        ? RawNames.resolve(rootPrefix, rel.getBytes(StandardCharsets.ISO_8859_1))
+                                .normalize()
+                        : root.resolve(rel).normalize();
             } catch (InvalidPathException e) {
                 if (!FileNameEncoding.isUtf8()) {
                     // the archive is fine; this JVM cannot write such names
@@ -399,30 +496,29 @@ public final class MediaExtractor {
                             e);
                 }
                 throw unsafe(name, "the name is not a valid path here (" + e.getMessage() + ")");
+            } catch (IllegalArgumentException e) {
+                throw unsafe(name, "the name is not a valid path here (" + e.getMessage() + ")");
             }
             if (!dest.startsWith(root)
                     || dest.equals(root)
-                    || dest.getNameCount() != root.getNameCount() + count(rel)) {
+                    || dest.getNameCount() != root.getNameCount() + segments.size()) {
                 throw unsafe(name, "the name leaves the target folder " + root);
             }
             return dest;
         }
 
-        private static int count(String rel) {
-            int n = 1;
-            for (int i = 0; i < rel.length(); i++) {
-                if (rel.charAt(i) == '/') {
-                    n++;
-                }
-            }
-            return n;
-        }
-
         /** Creates or checks every parent of the entry: each must be a real folder inside the target. */
-        private void ensureParents(String name, List<String> segments) {
+        private void ensureParents(String name, Path dest) {
+            Path parent = dest.getParent();
+            if (parent.equals(checkedParent)) {
+                return; // checked for the entry before; no entry replaces a folder
+            }
+            drainWrites();
+            checkedParent = null;
             Path current = root;
-            for (int i = 0; i < segments.size() - 1; i++) {
-                current = current.resolve(segments.get(i));
+            int base = root.getNameCount();
+            for (int i = base; i < dest.getNameCount() - 1; i++) {
+                current = current.resolve(dest.getName(i));
                 BasicFileAttributes attrs = lstat(current);
                 if (attrs == null) {
                     try {
@@ -441,10 +537,11 @@ public final class MediaExtractor {
                                     + "', which is a link or not a folder in the target");
                 }
             }
+            checkedParent = parent;
         }
 
-        private void directory(String name, String rel, Path dest, FileTime mtime, int permissions) {
-            if (dirs.containsKey(rel)) {
+        private void directory(String name, Path dest, FileTime mtime, int permissions) {
+            if (dirs.containsKey(dest)) {
                 throw unsafe(name, "it is a duplicate entry");
             }
             BasicFileAttributes attrs = lstat(dest);
@@ -459,12 +556,22 @@ public final class MediaExtractor {
             } else if (attrs.isSymbolicLink() || !attrs.isDirectory()) {
                 throw unsafe(name, "a file or link of that name is already in the target (duplicate entry?)");
             }
-            dirs.put(rel, new DirMeta(mtime, permissions));
+            dirs.put(dest, new DirMeta(mtime, permissions));
             directoryCount++;
         }
 
-        private void file(String name, String rel, Path dest, long size, FileTime mtime, int mode) {
-            boolean again = rel.equals(lastFile);
+        private void file(String name, Path dest, long size, FileTime mtime, int mode) {
+            boolean again = dest.equals(lastFile);
+            if (!again && size <= SMALL_FILE) {
+                byte[] content = readWhole(name, (int) size);
+                fileCount++;
+                lastFile = dest;
+                if (writes == null) {
+                    writes = new ParallelWrites(WRITE_THREADS, WRITES_IN_FLIGHT);
+                }
+                writes.submit(() -> writeSmall(name, dest, content, mtime, mode));
+                return;
+            }
             FileChannel channel;
             try {
                 if (again) {
@@ -506,21 +613,69 @@ public final class MediaExtractor {
                                 + " bytes but holds " + copied + "; restore another backup");
             }
             fileCount++;
-            lastFile = rel;
+            lastFile = dest;
             setAttributes(dest, mode, mtime);
         }
 
+        /** The content of a small file entry, checked to be whole. */
+        private byte[] readWhole(String name, int size) {
+            byte[] content = new byte[size];
+            int copied = 0;
+            while (copied < size) {
+                int n;
+                try {
+                    n = tarIn.read(content, copied, size - copied);
+                } catch (IOException | RuntimeException e) {
+                    throw corrupt("cannot read entry content", e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                copied += n;
+                totalBytes += n;
+                events.bytes(totalBytes);
+            }
+            if (copied != size || readEntry() >= 0) {
+                throw new CorruptBackupException(
+                        artifact,
+                        Long.toString(size),
+                        Long.toString(copied),
+                        "The media archive " + artifact + " is truncated: entry '" + name + "' declares " + size
+                                + " bytes but holds " + copied + "; restore another backup");
+            }
+            return content;
+        }
+
+        /** Creates a small file with its content, mode and time (on a writer thread). */
+        private void writeSmall(String name, Path dest, byte[] content, FileTime mtime, int mode) {
+            try (FileChannel channel = FileChannel.open(
+                    dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                if (writeSparse(channel, 0, content, content.length) && content.length > 0) {
+                    channel.write(ByteBuffer.wrap(new byte[1]), content.length - 1);
+                }
+            } catch (FileAlreadyExistsException e) {
+                throw unsafe(name, "a file, folder or link of that name is already in the target (duplicate entry?)");
+            } catch (IOException e) {
+                throw writeFailed(dest, e);
+            }
+            setAttributes(dest, mode, mtime);
+        }
+
+        private boolean writeSparse(FileChannel channel, long position, int n) throws IOException {
+            return writeSparse(channel, position, buffer, n);
+        }
+
         /**
-         * Writes {@code n} bytes of the buffer at {@code position}, leaving out whole blocks of zeros so that
+         * Writes {@code n} bytes of {@code buf} at {@code position}, leaving out whole blocks of zeros so that
          * holes become holes again; returns whether the last block was left out.
          */
-        private boolean writeSparse(FileChannel channel, long position, int n) throws IOException {
+        private static boolean writeSparse(FileChannel channel, long position, byte[] buf, int n) throws IOException {
             int off = 0;
             boolean hole = false;
             while (off < n) {
                 int block = (int) Math.min(n - off, HOLE_BLOCK - ((position + off) % HOLE_BLOCK));
                 int end = off;
-                hole = isZero(end, block);
+                hole = isZero(buf, end, block);
                 if (hole) {
                     off += block;
                     continue;
@@ -528,12 +683,12 @@ public final class MediaExtractor {
                 // a run of blocks with data, written at once
                 while (end < n) {
                     int len = (int) Math.min(n - end, HOLE_BLOCK - ((position + end) % HOLE_BLOCK));
-                    if (end > off && isZero(end, len)) {
+                    if (end > off && isZero(buf, end, len)) {
                         break;
                     }
                     end += len;
                 }
-                ByteBuffer bb = ByteBuffer.wrap(buffer, off, end - off);
+                ByteBuffer bb = ByteBuffer.wrap(buf, off, end - off);
                 long at = position + off;
                 while (bb.hasRemaining()) {
                     at += channel.write(bb, at);
@@ -544,19 +699,21 @@ public final class MediaExtractor {
             return hole;
         }
 
-        private boolean isZero(int off, int len) {
-            return len == HOLE_BLOCK && Arrays.mismatch(buffer, off, off + len, ZERO_BLOCK, 0, len) < 0;
+        private static boolean isZero(byte[] buf, int off, int len) {
+            return len == HOLE_BLOCK && Arrays.mismatch(buf, off, off + len, ZERO_BLOCK, 0, len) < 0;
         }
 
-        private void symlink(String name, Path dest, String target, FileTime mtime) {
-            if (target == null || target.isEmpty() || target.indexOf('\0') >= 0) {
+        private void symlink(String name, Path dest, String target, RawHeaderNames raw, FileTime mtime) {
+            boolean bytes = raw != null && RawNames.isLossyInTar(target);
+            String checked = bytes ? latin1(raw.link()) : target;
+            if (checked == null || checked.isEmpty() || checked.indexOf('\0') >= 0) {
                 throw unsafe(name, "it is a symbolic link without a valid target");
             }
             try {
-                Files.createSymbolicLink(dest, Path.of(target));
+                Files.createSymbolicLink(dest, bytes ? RawNames.linkTarget(raw.link()) : Path.of(target));
             } catch (FileAlreadyExistsException e) {
                 throw unsafe(name, "a file, folder or link of that name is already in the target (duplicate entry?)");
-            } catch (InvalidPathException e) {
+            } catch (IllegalArgumentException e) {
                 throw unsafe(name, "its link target is not a valid path here");
             } catch (IOException e) {
                 throw writeFailed(dest, e);
@@ -566,10 +723,14 @@ public final class MediaExtractor {
         }
 
         /** A hard link may only point to a file extracted from this archive: one inside the target, reached without links. */
-        private void hardLink(String name, Path dest, String target) {
+        private void hardLink(String name, Path dest, String target, RawHeaderNames raw) {
+            boolean bytes = raw != null && RawNames.isLossyInTar(target);
+            String t = target == null ? "" : target;
             List<String> segments;
+            Path to;
             try {
-                segments = checkName(target == null ? "" : target);
+                segments = checkName(t, bytes ? latin1(raw.link()) : t, bytes);
+                to = segments.isEmpty() ? root : resolve(t, segments, bytes);
             } catch (UnsafeArchiveException e) {
                 throw unsafe(name, "it is a hard link to '" + target + "', which is not an entry of this archive");
             }
@@ -577,10 +738,11 @@ public final class MediaExtractor {
                 throw unsafe(name, "it is a hard link to the target folder itself");
             }
             Path current = root;
-            for (int i = 0; i < segments.size(); i++) {
-                current = current.resolve(segments.get(i));
+            int base = root.getNameCount();
+            for (int i = base; i < to.getNameCount(); i++) {
+                current = current.resolve(to.getName(i));
                 BasicFileAttributes attrs = lstat(current);
-                boolean last = i == segments.size() - 1;
+                boolean last = i == to.getNameCount() - 1;
                 if (attrs == null || attrs.isSymbolicLink() || (last ? !attrs.isRegularFile() : !attrs.isDirectory())) {
                     throw unsafe(
                             name, "it is a hard link to '" + target + "', which is not a file extracted before it");
@@ -628,13 +790,13 @@ public final class MediaExtractor {
         }
 
         private void applyDirectoryAttributes() {
-            List<Map.Entry<String, DirMeta>> all = new ArrayList<>(dirs.entrySet());
-            for (ListIterator<Map.Entry<String, DirMeta>> it = all.listIterator(all.size()); it.hasPrevious(); ) {
-                Map.Entry<String, DirMeta> e = it.previous();
-                Path dir = root.resolve(e.getKey());
+            List<Map.Entry<Path, DirMeta>> all = new ArrayList<>(dirs.entrySet());
+            for (ListIterator<Map.Entry<Path, DirMeta>> it = all.listIterator(all.size()); it.hasPrevious(); ) {
+                Map.Entry<Path, DirMeta> e = it.previous();
+                Path dir = e.getKey();
                 BasicFileAttributes attrs = lstat(dir);
                 if (attrs == null || attrs.isSymbolicLink() || !attrs.isDirectory()) {
-                    throw unsafe(e.getKey() + "/", "the extracted folder was replaced by a link or a file");
+                    throw unsafe(root.relativize(dir) + "/", "the extracted folder was replaced by a link or a file");
                 }
                 setAttributes(dir, e.getValue().permissions(), e.getValue().mtime());
             }
@@ -656,9 +818,9 @@ public final class MediaExtractor {
             if (mtime != null) {
                 try {
                     Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                            .setTimes(mtime, null, null);
+                            .setTimes(mtime, now, null);
                 } catch (IOException | RuntimeException e) {
-                    timesNotSet++;
+                    timesNotSet.incrementAndGet();
                     LOG.debug("Cannot set the modification time of {}", path, e);
                 }
             }
@@ -668,7 +830,15 @@ public final class MediaExtractor {
             if (SafeListener.isCancellation(e)) {
                 return new BackupCancelledException("Extracting " + artifact + " was cancelled", e);
             }
-            String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : null;
+            String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : e.getMessage();
+            if (reason != null && reason.contains("No space left on device")) {
+                return new UnableToRestoreMediaException(
+                        "Not enough space to extract " + artifact + " into " + root + " (No space left on device after "
+                                + fileCount + " files, " + totalBytes + " bytes; files and folders take more room"
+                                + " than their content). What was extracted is removed again; free space on that file"
+                                + " system and retry",
+                        e);
+            }
             if (reason != null && reason.contains("File name too long")) {
                 return new UnableToRestoreMediaException(
                         "Cannot write " + path + " while extracting " + artifact + ": the path is longer than this"

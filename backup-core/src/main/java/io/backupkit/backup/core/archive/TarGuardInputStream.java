@@ -8,7 +8,9 @@ import java.util.Objects;
  * Sits between the tar parser and the archive stream: counts the bytes, caps how much the parser may read
  * while parsing one header (PAX and long-name entries included, so a hostile header cannot exhaust memory),
  * and keeps the 512-byte record where the parser looks for the next header, so the caller can tell a real
- * end-of-archive marker from a stream that simply stopped. Skipping reads through, so every byte is seen.
+ * end-of-archive marker from a stream that simply stopped, and the raw bytes of the last header (its PAX and
+ * long-name records too), where names keep bytes the parser's strings lost. Skipping reads through, so every
+ * byte is seen.
  * {@link #close()} does not close the archive stream (its owner does).
  */
 final class TarGuardInputStream extends InputStream {
@@ -18,8 +20,11 @@ final class TarGuardInputStream extends InputStream {
     private long position;
     private long limit = Long.MAX_VALUE;
     private long recordStart = -1;
-    private final byte[] record = new byte[RECORD];
-    private int recordFilled;
+    /** The bytes read from {@code recordStart} on while the parser reads a header (at most its budget). */
+    private byte[] header = new byte[4 * RECORD];
+
+    private int headerFilled;
+    private boolean inHeader;
     private final byte[] skipBuffer = new byte[8192];
 
     TarGuardInputStream(InputStream in) {
@@ -36,21 +41,28 @@ final class TarGuardInputStream extends InputStream {
      */
     void beginHeader(long budget) {
         recordStart = (position + RECORD - 1) / RECORD * RECORD;
-        recordFilled = 0;
+        headerFilled = 0;
+        inHeader = true;
         limit = recordStart + budget;
     }
 
     void endHeader() {
         limit = Long.MAX_VALUE;
+        inHeader = false;
+    }
+
+    /** The raw bytes of the last header, from its first record to its entry's own header record. */
+    byte[] headerBytes() {
+        return java.util.Arrays.copyOf(header, headerFilled);
     }
 
     /** Whether the record at the header position arrived whole and is all zeros (an end-of-archive marker). */
     boolean headerRecordIsEndMarker() {
-        if (recordFilled < RECORD) {
+        if (headerFilled < RECORD) {
             return false;
         }
-        for (byte b : record) {
-            if (b != 0) {
+        for (int i = 0; i < RECORD; i++) {
+            if (header[i] != 0) {
                 return false;
             }
         }
@@ -84,15 +96,18 @@ final class TarGuardInputStream extends InputStream {
     }
 
     private void capture(byte[] b, int off, int n) {
-        if (recordStart < 0 || recordFilled == RECORD) {
+        if (!inHeader) {
             return;
         }
-        long from = Math.max(position, recordStart + recordFilled);
-        long to = Math.min(position + n, recordStart + RECORD);
-        if (from < to && from == recordStart + recordFilled) {
+        long from = Math.max(position, recordStart + headerFilled);
+        long to = position + n;
+        if (from < to && from == recordStart + headerFilled) {
             int count = (int) (to - from);
-            System.arraycopy(b, off + (int) (from - position), record, recordFilled, count);
-            recordFilled += count;
+            if (headerFilled + count > header.length) {
+                header = java.util.Arrays.copyOf(header, Math.max(header.length * 2, headerFilled + count));
+            }
+            System.arraycopy(b, off + (int) (from - position), header, headerFilled, count);
+            headerFilled += count;
         }
     }
 

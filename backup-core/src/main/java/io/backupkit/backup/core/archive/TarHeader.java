@@ -69,14 +69,27 @@ record TarHeader(byte[] name, byte type, int mode, long size, long seconds, int 
         if (nanos == 0) {
             return Long.toString(seconds);
         }
-        String fraction = String.format("%09d", nanos).replaceFirst("0+$", "");
         if (seconds < 0) {
             // PAX times are signed decimals: -1.25 is 1.25 s before the epoch
             long whole = seconds + 1;
-            String f = String.format("%09d", 1_000_000_000 - nanos).replaceFirst("0+$", "");
-            return (whole == 0 ? "-0" : Long.toString(whole)) + "." + f;
+            return (whole == 0 ? "-0" : Long.toString(whole)) + "." + fraction(1_000_000_000 - nanos);
         }
-        return seconds + "." + fraction;
+        return seconds + "." + fraction(nanos);
+    }
+
+    /** Nanoseconds as the digits after a decimal point, without trailing zeros (one header per file: no Formatter). */
+    private static String fraction(int nanos) {
+        char[] digits = new char[9];
+        int v = nanos;
+        for (int i = 8; i >= 0; i--) {
+            digits[i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
+        int len = 9;
+        while (len > 1 && digits[len - 1] == '0') {
+            len--;
+        }
+        return new String(digits, 0, len);
     }
 
     /** A PAX header's own name: the entry's last bytes, ASCII only, so no reader trips over it. */
@@ -109,9 +122,7 @@ record TarHeader(byte[] name, byte type, int mode, long size, long seconds, int 
         for (byte b : h) {
             sum += b & 0xff;
         }
-        String chk = String.format("%06o", sum);
-        System.arraycopy(chk.getBytes(StandardCharsets.US_ASCII), 0, h, 148, 6);
-        h[154] = 0;
+        octal(h, 148, 7, sum);
         h[155] = ' ';
         return h;
     }

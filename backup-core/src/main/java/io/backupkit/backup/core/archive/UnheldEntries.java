@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Finds what a media restore must leave in place: entries of the live media folder that a media archive
- * cannot hold (devices, sockets, names and link targets whose bytes are not UTF-8) and that the restored
- * folder does not have. A restore moves them into the restored folder instead of deleting them with the old
+ * cannot hold (devices, sockets) or that archives made before names were kept as bytes could not (names and
+ * link targets whose bytes are not UTF-8), and that the restored folder does not have. A restore moves them into the restored folder instead of deleting them with the old
  * one: it never deletes what it cannot put back. Links are never followed.
  */
 public final class UnheldEntries {
