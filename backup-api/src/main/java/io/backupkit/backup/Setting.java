@@ -34,7 +34,9 @@ public enum Setting {
     /** The host application's version. */
     HOST_VERSION("hostApplication(name, version)"),
     /** Encryption and its keys. */
-    ENCRYPTION("encryption(id, options)");
+    ENCRYPTION("encryption(id, options)"),
+    /** How the storage location keeps backups: archive or dedup. */
+    FORMAT("format(...)");
 
     private final String builderMethod;
 

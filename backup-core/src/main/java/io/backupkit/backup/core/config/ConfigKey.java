@@ -120,6 +120,7 @@ public enum ConfigKey {
             case SPOOL_DIR -> List.of(SPOOL_DIR);
             case HOST_VERSION -> List.of(HOST_VERSION);
             case ENCRYPTION -> List.of(ENCRYPTION_RECIPIENT_KEY, ENCRYPTION_SECRET_KEY, ENCRYPTION_PASSPHRASE_FILE);
+            case FORMAT -> List.of(FORMAT);
         };
     }
 

@@ -154,7 +154,7 @@ public final class DedupCreate {
             try {
                 repository.storage().delete(n);
             } catch (IOException | RuntimeException e) {
-                LOG.warn("could not delete {} after a failed backup; 'backup prune' removes it later", n);
+                LOG.warn("could not delete {} after a failed backup; the next prune removes it", n);
             }
         }
     }

@@ -5,6 +5,7 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.Phase;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToArchiveMediaException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -86,7 +87,7 @@ final class MediaWalker {
                 }
             } catch (IllegalArgumentException e) {
                 throw new BackupConfigurationException(
-                        "BACKUP_MEDIA_EXCLUDE",
+                        Setting.MEDIA_EXCLUDE,
                         "The media exclude pattern '" + glob + "' is not a valid glob (" + e.getMessage()
                                 + "); fix it, e.g. 'cache/**'",
                         e);

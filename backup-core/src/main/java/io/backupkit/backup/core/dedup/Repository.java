@@ -7,6 +7,7 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.IncompatibleBackupException;
+import io.backupkit.backup.Setting;
 import io.backupkit.backup.StoredObjectNotFoundException;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToStoreException;
@@ -60,15 +61,15 @@ public final class Repository {
         boolean dedup = stat(storage, CONFIG).isPresent();
         if (format == BackupFormat.ARCHIVE && dedup) {
             throw new BackupConfigurationException(
-                    "BACKUP_FORMAT",
+                    Setting.FORMAT,
                     storage.describe() + " holds backups in the dedup format (it has " + CONFIG
-                            + "); set BACKUP_FORMAT=dedup (backup_format: dedup) to use it, or choose another location");
+                            + "); choose the dedup format to use it, or another location");
         }
         if (format == BackupFormat.DEDUP && !dedup && holdsManifests(storage)) {
             throw new BackupConfigurationException(
-                    "BACKUP_FORMAT",
-                    storage.describe() + " holds backups in the archive format; a location holds one format: set"
-                            + " BACKUP_FORMAT=archive to use it, or choose an empty location for dedup backups");
+                    Setting.FORMAT,
+                    storage.describe() + " holds backups in the archive format; a location holds one format: choose"
+                            + " the archive format to use it, or an empty location for dedup backups");
         }
     }
 
@@ -133,8 +134,8 @@ public final class Repository {
                     keyId,
                     "the dedup backups in " + storage.describe() + " are encrypted ("
                             + config.path("encryption").asText()
-                            + ", key " + keyId + "): configure its secret key (BACKUP_ENCRYPTION_SECRET_KEY) or"
-                            + " passphrase (BACKUP_ENCRYPTION_PASSPHRASE_FILE); backing up needs it too, to find"
+                            + ", key " + keyId + "): configure its secret key or"
+                            + " passphrase; backing up needs it too, to find"
                             + " the chunks stored before",
                     null);
         }
@@ -183,7 +184,7 @@ public final class Repository {
             keys = unwrap(storage, config, encryption);
         } else if (encryption != null) {
             throw new BackupConfigurationException(
-                    "BACKUP_ENCRYPTION_RECIPIENT_KEY",
+                    Setting.ENCRYPTION,
                     storage.describe() + " holds unencrypted dedup backups; a dedup location is encrypted or not from"
                             + " its first backup on: turn encryption off for it, or choose another location");
         }

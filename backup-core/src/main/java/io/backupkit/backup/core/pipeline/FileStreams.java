@@ -4,6 +4,7 @@ import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -43,8 +44,11 @@ public final class FileStreams {
                 missing.initCause(e);
                 throw missing;
             }
-            // it exists now: no permission, a folder, or deleted and created again since (a lease
-            // taken over); NIO's exceptions say which, and a file that is back is read as it is now
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileSystemException(file.toString(), null, "is a folder, not a file");
+            }
+            // it exists now: no permission, or deleted and created again since (a lease taken over);
+            // NIO's exceptions say which, and a file that is back is read as it is now
             return openNio(file, offset);
         }
         if (offset > 0) {

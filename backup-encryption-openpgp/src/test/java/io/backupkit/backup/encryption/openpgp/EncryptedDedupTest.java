@@ -115,7 +115,7 @@ class EncryptedDedupTest {
                 dedup(OpenPgpTestKeys.keys(alice.publicKey(), null, null)).build()) {
             assertThatThrownBy(publicOnly::create)
                     .isInstanceOf(UnableToDecryptException.class)
-                    .hasMessageContaining("BACKUP_ENCRYPTION_SECRET_KEY");
+                    .hasMessageContaining("configure its secret key or passphrase");
         }
         Path other = tmp.resolve("plain-backups");
         try (BackupManager unencrypted = BackupManager.builder()

@@ -1,5 +1,6 @@
 package io.backupkit.backup.spring.boot.autoconfigure;
 
+import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,9 @@ public class BackupProperties {
 
     /** How artifacts are compressed. */
     private Compression compression = Compression.ZSTD;
+
+    /** How the storage location keeps backups: archive (self-contained sets) or dedup (shared chunks). */
+    private BackupFormat format = BackupFormat.ARCHIVE;
 
     /** Local folder for verified downloads during a restore; the temp folder when unset. */
     private Path spoolDir;
@@ -350,6 +354,14 @@ public class BackupProperties {
 
     public void setMediaExclude(List<String> mediaExclude) {
         this.mediaExclude = mediaExclude;
+    }
+
+    public BackupFormat getFormat() {
+        return format;
+    }
+
+    public void setFormat(BackupFormat format) {
+        this.format = format;
     }
 
     public Compression getCompression() {

@@ -27,6 +27,7 @@ final class SpringSettingNames implements SettingNames {
             case SPOOL_DIR -> "backupkit.spool-dir";
             case HOST_VERSION -> "backupkit.host-application.version";
             case ENCRYPTION -> "backupkit.encryption";
+            case FORMAT -> "backupkit.format";
         };
     }
 }
