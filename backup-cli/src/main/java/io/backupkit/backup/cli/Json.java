@@ -3,15 +3,10 @@ package io.backupkit.backup.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupInfo;
-import io.backupkit.backup.DatabaseInfo;
-import io.backupkit.backup.HostInfo;
-import io.backupkit.backup.MediaInfo;
+import io.backupkit.backup.core.report.BackupJson;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,72 +27,10 @@ final class Json {
 
     /** A backup as {@code list --json} and {@code create --json} show it. */
     static Map<String, Object> backup(BackupInfo b) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", b.id().value());
-        m.put("created", b.created().toString());
-        m.put("labels", b.labels());
-        m.put("attributes", b.attributes());
-        m.put("size", b.size());
-        m.put("database", database(b.database()));
-        m.put("media", media(b.media()));
-        m.put("host", host(b.host()));
-        m.put("libraryVersion", b.libraryVersion());
-        m.put("formatVersion", b.formatVersion());
-        m.put("durationMillis", b.duration().toMillis());
-        List<Map<String, Object>> artifacts = new ArrayList<>();
-        for (ArtifactInfo a : b.artifacts()) {
-            Map<String, Object> am = new LinkedHashMap<>();
-            am.put("kind", a.kind());
-            am.put("name", a.name());
-            am.put("size", a.size());
-            am.put("sha256", a.sha256());
-            am.put("compression", a.compression().id());
-            am.put("encryption", a.encryption());
-            am.put("keyId", a.keyId());
-            artifacts.add(am);
-        }
-        m.put("artifacts", artifacts);
-        return m;
+        return BackupJson.backup(b);
     }
 
     static List<Map<String, Object>> backups(List<BackupInfo> list) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        list.forEach(b -> out.add(backup(b)));
-        return out;
-    }
-
-    private static Map<String, Object> database(DatabaseInfo d) {
-        if (d == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dumper", d.dumper());
-        m.put("product", d.product());
-        m.put("serverVersion", d.serverVersion());
-        m.put("tool", d.tool());
-        m.put("toolVersion", d.toolVersion());
-        m.put("format", d.format());
-        return m;
-    }
-
-    private static Map<String, Object> media(MediaInfo media) {
-        if (media == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("fileCount", media.fileCount());
-        m.put("directoryCount", media.directoryCount());
-        m.put("totalBytes", media.totalBytes());
-        m.put("skipped", media.skipped());
-        m.put("changed", media.changed());
-        return m;
-    }
-
-    private static Map<String, Object> host(HostInfo h) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("application", h.application());
-        m.put("version", h.version());
-        m.put("schemaVersion", h.schemaVersion());
-        return m;
+        return BackupJson.backups(list);
     }
 }

@@ -5,6 +5,7 @@ import io.backupkit.backup.BackupNotFoundException;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
+import io.backupkit.backup.core.report.BackupJson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.backupkit.backup.spring.boot.autoconfigure.actuate;
+package io.backupkit.backup.core.report;
 
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupInfo;
@@ -10,11 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A backup with the fields and names of the command line's {@code list --json}, as plain maps. */
-final class BackupJson {
+/**
+ * A backup as plain maps with stable key order, the shape of the command line's {@code list --json}
+ * and the Actuator endpoint's answers.
+ */
+public final class BackupJson {
     private BackupJson() {}
 
-    static Map<String, Object> backup(BackupInfo b) {
+    /** One backup. */
+    public static Map<String, Object> backup(BackupInfo b) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", b.id().value());
         m.put("created", b.created().toString());
@@ -43,7 +47,8 @@ final class BackupJson {
         return m;
     }
 
-    static List<Map<String, Object>> backups(List<BackupInfo> list) {
+    /** Several backups, in their order. */
+    public static List<Map<String, Object>> backups(List<BackupInfo> list) {
         List<Map<String, Object>> out = new ArrayList<>();
         list.forEach(b -> out.add(backup(b)));
         return out;
