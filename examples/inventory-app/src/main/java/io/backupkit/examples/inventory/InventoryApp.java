@@ -125,7 +125,7 @@ public final class InventoryApp {
                 System.out.println("migrated " + from + " -> " + VERSION);
             } catch (SQLException e) {
                 System.out.println("migration failed (" + e.getMessage() + "); restoring " + backup.id());
-                backups.restore(RestoreOptions.of(backup.id().value()).withSafetyBackup(false));
+                backups.restore(RestoreOptions.of(backup.id()).withSafety(RestoreOptions.Safety.NONE));
                 System.out.println("restored: the database is back at " + version());
             }
         }
