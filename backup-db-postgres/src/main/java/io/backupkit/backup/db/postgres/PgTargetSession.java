@@ -204,12 +204,15 @@ final class PgTargetSession {
                     held = c;
                 }
                 return () -> { // the session's end releases the lock
+                    Connection retaken; // by resume() after a keep-aside swap: this operation's too
                     synchronized (this) {
-                        if (held == c) {
-                            held = null;
-                        }
+                        retaken = held;
+                        held = null;
                     }
                     closeQuietly(c);
+                    if (retaken != null && retaken != c) {
+                        closeQuietly(retaken);
+                    }
                 };
             }
             String holder = holder(c);

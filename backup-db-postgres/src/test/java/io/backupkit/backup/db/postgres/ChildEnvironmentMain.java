@@ -23,7 +23,9 @@ public final class ChildEnvironmentMain {
                 .mediaDir(root.resolve("media"))
                 .build()) {
             String id = backups.create().id().value();
-            backups.restore(RestoreOptions.of(id));
+            backups.restore(RestoreOptions.of(id)); // keep-aside: pg_restore into a new database
+            // in place, after a safety backup: pg_dump again, pg_restore piped into psql
+            backups.restore(RestoreOptions.of(id).withSafety(RestoreOptions.Safety.BACKUP));
         }
         System.out.println("CHILD-DONE");
     }
