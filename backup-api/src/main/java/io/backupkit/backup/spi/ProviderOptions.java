@@ -71,8 +71,8 @@ public final class ProviderOptions {
         if (v == null) {
             return Optional.empty();
         }
-        if (v instanceof Map || v instanceof Iterable) {
-            throw wrongType(key, "a string");
+        if (v instanceof Map || (v instanceof Iterable && !(v instanceof java.nio.file.Path))) {
+            throw wrongType(key, "a string"); // a Path is Iterable too, and names a file
         }
         return Optional.of(v.toString());
     }

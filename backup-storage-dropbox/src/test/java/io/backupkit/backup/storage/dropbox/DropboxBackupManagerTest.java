@@ -106,7 +106,7 @@ class DropboxBackupManagerTest {
             VerifyResult verified = backups.verify(info.id().toString(), VerifyMode.DEEP);
             assertThat(verified.problems()).isEmpty();
             backups.restore(RestoreOptions.of(info.id().toString()));
-            assertThat(backups.list()).hasSize(2); // the backup and the pre-restore safety backup
+            assertThat(backups.list()).hasSize(1); // keep-aside: the replaced state is kept aside, not backed up
         }
         assertThat(databaseState()).isEqualTo(dbBefore);
         assertThat(mediaState()).isEqualTo(mediaBefore);
