@@ -279,7 +279,7 @@ public final class BackupCli implements Callable<Integer> {
 
     /** A manager built from the configuration, reporting to {@code listener}. */
     BackupManager manager(BackupListener listener) {
-        return config().toBuilder().listener(listener).build();
+        return builder(config()).listener(listener).build();
     }
 
     /** Whether a progress bar is drawn: on a terminal unless --quiet or --json, or when --progress asks. */
@@ -290,5 +290,21 @@ public final class BackupCli implements Callable<Integer> {
     /** The listener for an operation: a progress bar on a terminal, warnings on stderr unless quiet. */
     ProgressListener listener(boolean json) {
         return new ProgressListener(terminal.err(), showProgress(json), quiet);
+    }
+
+    /** A builder from {@code config} whose errors name this command's flags too. */
+    static BackupManager.Builder builder(BackupConfig config) {
+        return config.toBuilder().settingNames(setting -> {
+            String flag =
+                    switch (setting) {
+                        case STORAGE -> "--storage";
+                        case STORAGE_LOCATION -> "--dir";
+                        case MEDIA_DIR -> "--media-dir";
+                        case MEDIA_DIR_ALLOW_SENSITIVE -> "--allow-sensitive-media-dir";
+                        case DATABASE_URL -> "--database-url";
+                        default -> null;
+                    };
+            return (flag == null ? "" : flag + ", ") + config.howToSet(setting);
+        });
     }
 }

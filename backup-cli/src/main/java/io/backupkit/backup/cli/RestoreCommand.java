@@ -79,7 +79,8 @@ final class RestoreCommand implements Callable<Integer> {
         RestoreResult result;
         java.util.Optional<io.backupkit.backup.KeptAside> kept;
         try (ProgressListener listener = root.listener(json);
-                BackupManager manager = config.toBuilder().listener(listener).build()) {
+                BackupManager manager =
+                        BackupCli.builder(config).listener(listener).build()) {
             String target = backup;
             if (!yes) {
                 BackupInfo b = manager.get(backup);

@@ -37,7 +37,8 @@ final class ScheduleCommand implements Callable<Integer> {
         ScheduleSettings settings =
                 ScheduleSettings.from(config.schedule(), config.retention()).withEnabled(true);
         try (ProgressListener listener = root.listener(true);
-                BackupManager manager = config.toBuilder().listener(listener).build()) {
+                BackupManager manager =
+                        BackupCli.builder(config).listener(listener).build()) {
             DefaultBackupScheduler scheduler = new DefaultBackupScheduler(manager, settings);
             if (once) {
                 Outcome outcome = scheduler.runOnce();

@@ -174,7 +174,7 @@ public record BackupConfig(
     }
 
     /** Names a setting as this configuration was read: its environment variables and config keys. */
-    private String howToSet(Setting setting) {
+    public String howToSet(Setting setting) {
         List<ConfigKey> keys = ConfigKey.of(setting);
         String env = keys.stream()
                 .flatMap(k -> k.env().stream())

@@ -54,7 +54,8 @@ public final class CoreManagerFactory implements BackupManagerFactory {
                 settings.listener(),
                 settings.clock(),
                 settings.allowSensitiveMediaDir(),
-                settings.format());
+                settings.format(),
+                settings.settingNames());
     }
 
     private static BackupStorage storage(ProviderRegistry registry, BackupSettings settings) {

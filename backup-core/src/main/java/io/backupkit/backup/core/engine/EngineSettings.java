@@ -6,6 +6,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.Compression;
 import io.backupkit.backup.HostInfo;
+import io.backupkit.backup.SettingNames;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.Encryption;
@@ -36,6 +37,7 @@ import java.util.Objects;
  * @param allowSensitiveMediaDir whether a media folder of {@code /}, a home folder or a system folder
  *     is accepted (a restore replaces the media folder whole, so these are refused by default)
  * @param format how the storage location keeps backups
+ * @param settingNames how messages name the settings on the surface that built the manager
  */
 public record EngineSettings(
         String name,
@@ -53,7 +55,8 @@ public record EngineSettings(
         BackupListener listener,
         Clock clock,
         boolean allowSensitiveMediaDir,
-        BackupFormat format) {
+        BackupFormat format,
+        SettingNames settingNames) {
     /** Requires name, storage, compression, spool folder and lease time; fills in defaults for the rest. */
     public EngineSettings {
         Objects.requireNonNull(name, "name");
@@ -66,6 +69,7 @@ public record EngineSettings(
         listener = listener == null ? BackupListener.NONE : listener;
         clock = clock == null ? Clock.systemUTC() : clock;
         format = format == null ? BackupFormat.ARCHIVE : format;
+        settingNames = settingNames == null ? SettingNames.BUILDER : settingNames;
     }
 
     /** The settings a manager built by {@code backup-core} runs with. */

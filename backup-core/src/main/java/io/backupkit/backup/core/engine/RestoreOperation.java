@@ -446,8 +446,9 @@ final class RestoreOperation {
         }
         String warning = running == null || running.isBlank()
                 ? "backup " + backup.id() + " was made by " + name(backup) + " " + made
-                        + ", but the running application's version is not configured (the host application's version), so "
-                        + "nothing checks that the backup is not newer than it"
+                        + ", but the running application's version is not configured ("
+                        + settings.settingNames().howToSet(Setting.HOST_VERSION)
+                        + "), so nothing checks that the backup is not newer than it"
                 : "backup " + backup.id() + " was made by " + name(backup) + " " + made
                         + ", which cannot be compared with the running version " + running
                         + "; restoring it without that check";

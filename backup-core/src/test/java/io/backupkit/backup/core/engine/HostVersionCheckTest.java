@@ -66,7 +66,7 @@ class HostVersionCheckTest {
         assertThat(warnings).anySatisfy(w -> assertThat(w)
                 .contains(made.id().value())
                 .contains("inventory 4.1.0")
-                .contains("version is not configured (the host application's version)"));
+                .contains("version is not configured (hostApplication(name, version))"));
         // a comparable, older backup restores without that warning
         warnings.clear();
         try (BackupManager v5 = f.builder()
