@@ -158,7 +158,7 @@ final class CreateOperation {
                         out -> mediaInfo[0] = chunks != null
                                 ? (emptyMedia
                                         ? DedupCreate.emptyMedia(out)
-                                        : chunks.media(mediaDir, settings.mediaExcludes(), excludedDirs(mediaDir), out))
+                                        : chunks.media(mediaDir, settings.mediaExcludes(), excluded, out))
                                 : emptyMedia ? MediaArchiver.writeEmpty(out) : archiver.write(out))));
             }
             // The media archive starts first: the dumper's checks below (connecting to the server,
