@@ -122,6 +122,25 @@ public interface DatabaseDumper {
     /** Deletes the state kept aside as {@code token}; does nothing when it is gone already. */
     default void dropAside(String token) {}
 
+    /**
+     * A mark of what the database holds now, taken just after a restore that kept the old state
+     * aside, so that a rollback can tell whether the host wrote to it since ({@link #writtenSince}).
+     * Empty when the dumper cannot take one; then a rollback is refused unless forced.
+     */
+    default java.util.Optional<String> writeMark() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * What was written to the database since {@code mark} was taken, in the user's terms ("about
+     * 1,200 rows inserted, updated or deleted"), or empty when nothing was. Called with no other
+     * session on the database, before a rollback that would lose it. When the dumper cannot tell
+     * (statistics reset, the server restarted), it says so instead of returning empty.
+     */
+    default java.util.Optional<String> writtenSince(String mark) {
+        return java.util.Optional.of("the " + id() + " dumper cannot tell what was written since the restore");
+    }
+
     /** A lock taken by {@link #lockTarget()}; {@link #close()} releases it and never throws. */
     interface TargetLock extends AutoCloseable {
         /** Takes no lock. */
