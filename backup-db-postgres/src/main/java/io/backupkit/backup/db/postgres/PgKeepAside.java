@@ -147,20 +147,30 @@ final class PgKeepAside {
         }
     }
 
+    /**
+     * With one job, one pg_restore reads the dump as it is decoded. With more, the tables and their
+     * rows stream in the same way (a parallel pg_restore would wait for the whole dump in a file it
+     * can seek in), while the stream is also copied to a file; the indexes and constraints, most of
+     * the rest of the time, are then built by parallel jobs from that file.
+     */
     private void pgRestore(DumpSource source, PgTools.Toolset tools, String fresh) {
-        Path file;
-        try {
-            file = source.toFile(); // pg_restore --jobs needs a file it can seek in
-        } catch (IOException e) {
-            throw new UnableToRestoreDatabaseException(
-                    "cannot write the plain dump into " + source.workDir() + " (" + e.getMessage()
-                            + "); free space in the spool folder. The database was left as it was",
-                    e);
+        if (options.jobs() <= 1) {
+            runPgRestore(restoreArgv(tools, fresh), fresh, source, null);
+            return;
         }
+        Path file = source.workDir().resolve("dump.plain");
+        List<String> streamed = restoreArgv(tools, fresh);
+        streamed.addAll(List.of("--section=pre-data", "--section=data"));
+        runPgRestore(streamed, fresh, source, file);
+        List<String> parallel = restoreArgv(tools, fresh);
+        parallel.addAll(List.of("--section=post-data", "--jobs=" + options.jobs(), file.toString()));
+        runPgRestore(parallel, fresh, null, null);
+    }
+
+    private List<String> restoreArgv(PgTools.Toolset tools, String fresh) {
         List<String> argv = new ArrayList<>(List.of(
                 tools.tool("pg_restore").toString(),
                 "--dbname=dbname=" + connString(fresh),
-                "--jobs=" + options.jobs(),
                 "--exit-on-error",
                 "--no-password"));
         if (options.noOwner()) {
@@ -172,13 +182,19 @@ final class PgKeepAside {
         if (options.role() != null) {
             argv.add("--role=" + options.role());
         }
-        argv.add(file.toString());
+        return argv;
+    }
+
+    /** Runs pg_restore into {@code fresh}, fed from {@code source} (copied to {@code copy}) when given. */
+    private void runPgRestore(List<String> argv, String fresh, DumpSource source, Path copy) {
         NativeProcess.Builder b = connection
                 .withDatabase(fresh)
                 .apply(NativeProcess.command(argv), "backupkit-restore")
                 .stdoutTo(Path.of("/dev/null"))
                 .timeout(timeout);
-        int exit;
+        if (source != null) {
+            b.feedStdin();
+        }
         NativeProcess p;
         try {
             p = b.start();
@@ -186,16 +202,40 @@ final class PgKeepAside {
             throw new DatabaseToolException("pg_restore", "cannot start pg_restore: " + e.getMessage(), e);
         }
         try (NativeProcess running = p) {
+            DumpFeeder feeder = source == null ? null : new DumpFeeder(source, running, copy);
+            Thread feeding = feeder == null ? null : feeder.start("pg_restore-stdin");
+            int exit;
             try {
                 exit = running.await();
+                if (feeding != null) {
+                    if (exit != 0) {
+                        feeder.stop();
+                    }
+                    feeding.join();
+                }
             } catch (InterruptedException e) {
                 running.kill();
+                if (feeder != null) {
+                    feeder.stop();
+                }
                 Thread.currentThread().interrupt();
                 throw new BackupCancelledException(
                         "the database restore was cancelled before the swap; the database was left as it was", e);
             } catch (NativeProcess.ToolTimeoutException e) {
                 throw new UnableToRestoreDatabaseException("pg_restore ran longer than the configured timeout ("
                         + timeout + "); the database was left as it was");
+            }
+            if (feeder != null && feeder.copyError != null) {
+                throw new UnableToRestoreDatabaseException(
+                        "cannot write the plain dump into " + source.workDir() + " (" + feeder.copyError.getMessage()
+                                + "); free space in the spool folder. The database was left as it was",
+                        feeder.copyError);
+            }
+            if (feeder != null && feeder.readError != null) {
+                throw new UnableToRestoreDatabaseException(
+                        "restoring " + connection.database() + " failed: reading the dump failed: "
+                                + feeder.readError.getMessage() + ". The database was left as it was",
+                        feeder.readError);
             }
             if (exit != 0) {
                 String tail = running.stderrTail();

@@ -390,7 +390,7 @@ public final class PostgresDumper implements DatabaseDumper {
 
     private void runRestore(
             DumpSource source, NativeProcess psql, NativeProcess pgRestore, String preamble, String sessionName) {
-        Feeder feeder = new Feeder(source, pgRestore);
+        DumpFeeder feeder = new DumpFeeder(source, pgRestore, null);
         ScriptPump pump =
                 new ScriptPump(pgRestore.stdout(), psql.stdin(), preamble.getBytes(StandardCharsets.UTF_8), pgRestore);
         Thread feederThread = new Thread(feeder, "pg_restore-stdin");
@@ -492,7 +492,7 @@ public final class PostgresDumper implements DatabaseDumper {
             int psqlExit,
             NativeProcess psql,
             NativeProcess pgRestore,
-            Feeder feeder,
+            DumpFeeder feeder,
             ScriptPump pump,
             boolean commitSeen) {
         String unchanged =
@@ -536,46 +536,6 @@ public final class PostgresDumper implements DatabaseDumper {
         }
         return new UnableToRestoreDatabaseException("restoring " + connection.database() + " at " + connection.where()
                 + " failed: " + cause + "." + unchanged);
-    }
-
-    /** Streams the dump into pg_restore's stdin. */
-    private static final class Feeder implements Runnable {
-        private final DumpSource source;
-        private final NativeProcess pgRestore;
-        volatile IOException readError;
-
-        Feeder(DumpSource source, NativeProcess pgRestore) {
-            this.source = source;
-            this.pgRestore = pgRestore;
-        }
-
-        @Override
-        public void run() {
-            byte[] buf = new byte[1 << 16];
-            OutputStream out = pgRestore.stdin();
-            try (InputStream in = source.open()) {
-                while (true) {
-                    int n = in.read(buf);
-                    if (n < 0) {
-                        break;
-                    }
-                    try {
-                        out.write(buf, 0, n);
-                    } catch (IOException e) {
-                        return; // pg_restore is gone; its exit code tells why
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                readError = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-                pgRestore.kill();
-            } finally {
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    // pg_restore closed its stdin
-                }
-            }
-        }
     }
 
     /**
