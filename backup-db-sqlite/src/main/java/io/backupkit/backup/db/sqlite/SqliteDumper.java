@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * or a kill before the rename leaves the old database as it was, and the half-built file is deleted
  * now or by the next run. The database must not be open elsewhere: a restore refuses, naming the
  * processes that have it open. With keep-aside the old file keeps a second name beside it ({@link
- * SqliteKeepAside}) and a rollback renames it back.
+ * SqliteKeepAside}) and a rollback renames it back; {@link SqliteWriteMark} tells whether the host
+ * wrote to the restored file meanwhile.
  */
 final class SqliteDumper implements DatabaseDumper {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDumper.class);
@@ -270,6 +271,34 @@ final class SqliteDumper implements DatabaseDumper {
             return DatabaseDumper.super.recoverRestore(null, committing);
         }
         return keepAside().recover(token, committing);
+    }
+
+    @Override
+    public Optional<String> writeMark() {
+        try {
+            return SqliteWriteMark.of(location).map(SqliteWriteMark::encode);
+        } catch (IOException e) {
+            LOG.warn("Cannot read {} to mark what the restore wrote: {}", location.file(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<String> writtenSince(String mark) {
+        Optional<SqliteWriteMark> before = SqliteWriteMark.decode(Objects.requireNonNull(mark, "mark"));
+        if (before.isEmpty()) {
+            return Optional.of("the mark taken after the restore (" + mark + ") is not one this version of the"
+                    + " sqlite dumper reads, so it cannot tell what was written since");
+        }
+        try {
+            return SqliteWriteMark.of(location)
+                    .map(now -> now.since(before.get(), location.file()))
+                    .orElseGet(() ->
+                            Optional.of("the database file " + location.file() + " was deleted since the restore"));
+        } catch (IOException e) {
+            return Optional.of(
+                    "cannot read " + location.file() + " to tell what was written since the restore (" + e + ")");
+        }
     }
 
     private SqliteKeepAside keepAside() {
