@@ -200,7 +200,7 @@ class SqliteKeepAsideTest {
     }
 
     @Test
-    void anEngineRestoreKilledBetweenItsTwoCommitsIsUndoneByTheNextRun() throws Exception {
+    void anEngineRestoreKilledBeforeItsDatabaseSwapIsUndoneAndAfterItFinished() throws Exception {
         Path media = Files.createDirectories(dir.resolve("media"));
         Files.writeString(media.resolve("a.txt"), "from the backup");
         String id;
@@ -212,29 +212,39 @@ class SqliteKeepAsideTest {
         Files.writeString(media.resolve("a.txt"), "changed after the backup");
         String changed = SqliteFiles.snapshot(db);
 
-        try (ChildJvm child =
-                ChildJvm.start(SqliteChild.class, "engine", dir.toString(), db.toString(), id, "MEDIA_RESTORE:END")) {
-            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
-                    .as(child.output())
-                    .isTrue();
-            assertThat(Files.readString(media.resolve("a.txt")))
-                    .as("media swapped in")
-                    .isEqualTo("from the backup");
-            child.kill();
-        }
-        Thread.sleep(2500); // the killed child's storage lease expires (TTL 2 s)
-
+        // SIGKILL between the media swap and the database swap: both go back
+        killEngineRestore(id, "MEDIA_RESTORE:END");
         try (BackupManager backups = builder(dir, db).build()) { // recovers at its start
             assertThat(SqliteFiles.snapshot(db)).isEqualTo(changed);
             assertThat(Files.readString(media.resolve("a.txt"))).isEqualTo("changed after the backup");
-            assertThat(ownFiles()).isEmpty();
+            assertThat(ownFiles()).as("the new file removed").isEmpty();
             assertThat(backups.keptAside()).isEmpty();
+        }
 
-            backups.restore(RestoreOptions.of(id));
+        // SIGKILL after the database swap, before the journal says so: finished, the old file kept
+        killEngineRestore(id, "DATABASE_RESTORE:END");
+        try (BackupManager backups = builder(dir, db).build()) {
             assertThat(SqliteFiles.snapshot(db)).isEqualTo(backedUp);
+            assertThat(Files.readString(media.resolve("a.txt"))).isEqualTo("from the backup");
+            assertThat(backups.keptAside())
+                    .hasValueSatisfying(k -> assertThat(k.database()).isTrue());
+            assertThat(ownFiles()).singleElement().asString().contains(".app.db.aside-");
+
             backups.rollback(RollbackOptions.defaults());
             assertThat(SqliteFiles.snapshot(db)).isEqualTo(changed);
+            assertThat(Files.readString(media.resolve("a.txt"))).isEqualTo("changed after the backup");
+            assertThat(ownFiles()).isEmpty();
         }
+    }
+
+    private void killEngineRestore(String id, String pauseAt) throws Exception {
+        try (ChildJvm child = ChildJvm.start(SqliteChild.class, "engine", dir.toString(), db.toString(), id, pauseAt)) {
+            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
+                    .as(child.output())
+                    .isTrue();
+            child.kill();
+        }
+        Thread.sleep(2500); // the killed child's storage lease expires (TTL 2 s)
     }
 
     /** Runs a child that stops at its commit gate, kills it there, and returns its recovery token. */
