@@ -25,6 +25,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * length, SQLite's {@code quick_check}) and renamed over the old file ({@link SqliteSwap}); a failure
  * or a kill before the rename leaves the old database as it was, and the half-built file is deleted
  * now or by the next run. The database must not be open elsewhere: a restore refuses, naming the
- * processes that have it open.
+ * processes that have it open. With keep-aside the old file keeps a second name beside it ({@link
+ * SqliteKeepAside}) and a rollback renames it back; {@link SqliteWriteMark} tells whether the host
+ * wrote to the restored file meanwhile.
  */
 final class SqliteDumper implements DatabaseDumper {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDumper.class);
@@ -200,19 +203,29 @@ final class SqliteDumper implements DatabaseDumper {
                             + ". Check that its folder is writable. Nothing was changed.",
                     e);
         }
+        SqliteKeepAside kept = new SqliteKeepAside(location, swap);
+        Path aside = source.keepAside()
+                .filter(id -> Files.exists(location.file())) // a new database replaces nothing
+                .map(kept::asideFile)
+                .orElse(null);
         boolean swapped = false;
         try {
             long bytes = stage(source, staged);
             quickCheck(staged);
+            source.recoveryPoint(kept.restoreToken(staged, aside));
+            if (aside != null) {
+                source.keptAside(aside.toString());
+            }
             source.beforeCommit(); // the other parts of the restore are verified and in place
             checkCancelled("restore");
-            swap.commit(staged);
+            swap.commit(staged, aside);
             swapped = true;
             LOG.info(
-                    "SQLite restore of {} done: {} bytes in {} ms",
+                    "SQLite restore of {} done: {} bytes in {} ms{}",
                     location.file(),
                     bytes,
-                    (System.nanoTime() - start) / 1_000_000);
+                    (System.nanoTime() - start) / 1_000_000,
+                    aside == null ? "" : "; the replaced file is kept as " + aside);
         } catch (ClosedByInterruptException e) {
             throw cancelled(e);
         } catch (SqliteDumpFormat.DamagedDumpException e) {
@@ -233,6 +246,63 @@ final class SqliteDumper implements DatabaseDumper {
                 LeftoverFiles.delete(staged);
             }
         }
+    }
+
+    @Override
+    public Optional<String> whyNotKeepAside() {
+        return keepAside().whyNot();
+    }
+
+    @Override
+    public void rollbackAside(String token, DumpSource context) {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(context, "context");
+        keepAside().rollback(token, context);
+    }
+
+    @Override
+    public void dropAside(String token) {
+        keepAside().drop(Objects.requireNonNull(token, "token"));
+    }
+
+    @Override
+    public boolean recoverRestore(String token, boolean committing) {
+        if (token == null) {
+            return DatabaseDumper.super.recoverRestore(null, committing);
+        }
+        return keepAside().recover(token, committing);
+    }
+
+    @Override
+    public Optional<String> writeMark() {
+        try {
+            return SqliteWriteMark.of(location).map(SqliteWriteMark::encode);
+        } catch (IOException e) {
+            LOG.warn("Cannot read {} to mark what the restore wrote: {}", location.file(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<String> writtenSince(String mark) {
+        Optional<SqliteWriteMark> before = SqliteWriteMark.decode(Objects.requireNonNull(mark, "mark"));
+        if (before.isEmpty()) {
+            return Optional.of("the mark taken after the restore (" + mark + ") is not one this version of the"
+                    + " sqlite dumper reads, so it cannot tell what was written since");
+        }
+        try {
+            return SqliteWriteMark.of(location)
+                    .map(now -> now.since(before.get(), location.file()))
+                    .orElseGet(() ->
+                            Optional.of("the database file " + location.file() + " was deleted since the restore"));
+        } catch (IOException e) {
+            return Optional.of(
+                    "cannot read " + location.file() + " to tell what was written since the restore (" + e + ")");
+        }
+    }
+
+    private SqliteKeepAside keepAside() {
+        return new SqliteKeepAside(location, new SqliteSwap(location, options));
     }
 
     /** Writes the dump's database bytes into {@code staged}, verified, and syncs them to disk. */

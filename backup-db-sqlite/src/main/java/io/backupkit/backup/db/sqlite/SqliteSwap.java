@@ -4,6 +4,8 @@ import io.backupkit.backup.UnableToRestoreDatabaseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * (or a hot journal rolled back) by a connection that then closes, and the leftover {@code -wal},
  * {@code -shm} and {@code -journal} files are removed. Left in place, SQLite would replay the old
  * WAL or journal onto the new file. This is only safe when no other connection has the database
- * open, so the swap refuses, naming the holders, when any has.
+ * open, so the swap refuses, naming the holders, when any has. To keep the old database aside, it is
+ * given a second name (a hard link) just before the rename, so it never leaves its place early.
  */
 final class SqliteSwap {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSwap.class);
@@ -70,21 +73,68 @@ final class SqliteSwap {
         refuseHolders();
     }
 
-    /** Makes the old database self-contained, then renames {@code staged} over it. */
-    void commit(Path staged) throws IOException {
+    /**
+     * Makes the old database self-contained, gives it the second name {@code aside} when that is not
+     * null, then renames {@code staged} over it. When this throws, the rename did not happen and
+     * {@code aside} was not made (or was removed again).
+     */
+    void commit(Path staged, Path aside) throws IOException {
         Path file = location.file();
         refuseHolders();
-        if (Files.exists(file)) {
-            fold();
-            refuseHolders();
-            removeSidecars();
-            copyOwnership(file, staged);
+        boolean kept = false;
+        try {
+            if (Files.exists(file)) {
+                fold(location);
+                refuseHolders();
+                removeSidecars(location);
+                copyOwnership(file, staged);
+                if (aside != null) {
+                    keep(file, aside);
+                    kept = true;
+                }
+            }
+            Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            if (kept) {
+                LeftoverFiles.delete(aside);
+            }
+            throw e;
         }
-        Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+        syncFolder(file.getParent());
+    }
+
+    /**
+     * Folds the WAL or hot journal a program that opened {@code database} (a file kept aside) may have
+     * left beside it into it, so that it can become the live database by a rename.
+     */
+    void settle(Path database) throws IOException {
+        SqliteLocation other = new SqliteLocation(database);
+        if (Files.exists(other.wal()) || Files.exists(other.journal()) || Files.exists(other.shm())) {
+            fold(other);
+            removeSidecars(other);
+        }
+    }
+
+    /** A second name for the old file: a hard link, or a copy where the file system has none. */
+    private static void keep(Path file, Path aside) throws IOException {
+        try {
+            Files.createLink(aside, file);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            LOG.info("Cannot link {} to {} ({}); copying it instead", aside, file, e.toString());
+            Files.copy(file, aside, StandardCopyOption.COPY_ATTRIBUTES);
+            try (FileChannel ch = FileChannel.open(aside, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
+    }
+
+    static void syncFolder(Path folder) {
+        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("Cannot sync the folder {} after the restore's rename: {}", file.getParent(), e.toString());
+            LOG.warn("Cannot sync the folder {} after a rename: {}", folder, e.toString());
         }
     }
 
@@ -111,8 +161,8 @@ final class SqliteSwap {
      * Checkpoints the WAL into the file or rolls a hot journal back, and checks that no connection holds
      * a lock (waiting at most the busy timeout).
      */
-    private void fold() {
-        try (Connection c = SqliteJdbc.open(location.file(), options.busyTimeout());
+    private void fold(SqliteLocation db) {
+        try (Connection c = SqliteJdbc.open(db.file(), options.busyTimeout());
                 Statement s = c.createStatement()) {
             // the first read opens the file: it rolls a hot journal back and learns the journal mode
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema")) {
@@ -139,7 +189,7 @@ final class SqliteSwap {
                 throw busy(e);
             }
             throw new UnableToRestoreDatabaseException(
-                    "Cannot prepare the SQLite database " + location.file() + " to be replaced: " + e.getMessage()
+                    "Cannot prepare the SQLite database " + db.file() + " to be replaced: " + e.getMessage()
                             + ". Nothing was changed.",
                     e);
         }
@@ -165,17 +215,17 @@ final class SqliteSwap {
      * Removes the old database's {@code -wal}, {@code -shm} and {@code -journal} once it is
      * self-contained; refuses if one still holds work (another connection got in).
      */
-    private void removeSidecars() throws IOException {
-        Path wal = location.wal();
+    private void removeSidecars(SqliteLocation db) throws IOException {
+        Path wal = db.wal();
         if (Files.exists(wal) && Files.size(wal) > 0) {
             throw busy(null);
         }
-        Path journal = location.journal();
+        Path journal = db.journal();
         if (Files.exists(journal) && isHotJournal(journal)) {
             throw busy(null);
         }
         Files.deleteIfExists(wal);
-        Files.deleteIfExists(location.shm());
+        Files.deleteIfExists(db.shm());
         Files.deleteIfExists(journal);
     }
 
