@@ -2,7 +2,7 @@ package io.backupkit.backup.db.postgres;
 
 import java.sql.SQLException;
 
-/** The hard-types fixture (T20) and the changes a restore must undo (T19). */
+/** The hard-types fixture, with what a Pagila-like schema adds, and the changes a restore must undo. */
 final class PgFixture {
     private PgFixture() {}
 
@@ -54,7 +54,22 @@ final class PgFixture {
                 "CREATE VIEW public.happy_items AS SELECT id, name FROM public.items WHERE mood = 'happy'",
                 "CREATE MATERIALIZED VIEW public.item_counts AS SELECT mood, count(*) AS n"
                         + " FROM public.items GROUP BY mood",
-                "COMMENT ON VIEW public.happy_items IS 'the happy ones'");
+                "COMMENT ON VIEW public.happy_items IS 'the happy ones'",
+                // what a Pagila-like schema adds: full-text search kept by a trigger, an aggregate,
+                // row-level security, a rule, table grants and a constraint not yet validated
+                "ALTER TABLE public.items ADD COLUMN fulltext tsvector",
+                "CREATE TRIGGER items_fulltext BEFORE INSERT OR UPDATE ON public.items FOR EACH ROW"
+                        + " EXECUTE FUNCTION tsvector_update_trigger(fulltext, 'pg_catalog.english', name)",
+                "UPDATE public.items SET name = name WHERE id <= 50",
+                "CREATE INDEX items_fulltext ON public.items USING gist (fulltext)",
+                "CREATE AGGREGATE public.group_concat(text) (SFUNC = textcat, STYPE = text)",
+                "ALTER TABLE app.measurement_2025 ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY positive_peaks ON app.measurement_2025 USING (peak >= 0)",
+                "CREATE RULE keep_unnamed AS ON DELETE TO public.\"Größe_ñ\""
+                        + " WHERE old.\"Zähler\" IS NULL DO INSTEAD NOTHING",
+                "GRANT SELECT ON public.items TO PUBLIC",
+                "GRANT SELECT (\"wert_€\") ON public.\"Größe_ñ\" TO PUBLIC",
+                "ALTER TABLE public.\"Größe_ñ\" ADD CONSTRAINT zaehler_positive CHECK (\"Zähler\" > 0) NOT VALID");
     }
 
     /** Changes schema and data in every way a restore must undo. */
