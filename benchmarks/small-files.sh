@@ -17,7 +17,9 @@
 #   create   library: ./backup create (media only, filesystem storage, zstd)
 #            native:  tar -I 'zstd -T0 -3' -cf
 #   restore  library: ./backup restore latest --yes --no-safety-backup over the live folder
-#            (digest verified, staged beside it, swapped in, the old folder deleted)
+#            (digest verified, staged beside it, swapped in, the old folder deleted), and the
+#            default ./backup restore latest --yes (the old folder kept aside), then ./backup rollback
+#            --yes (timed too)
 #            native:  tar -I zstd -xf into a fresh folder, and the same followed by `sync -f`
 #            (what flushing the restored files to disk costs; the library does not sync them)
 # After every restore the folder is compared with the original (diff -r); a difference fails.
@@ -114,6 +116,14 @@ same "$MEDIA"
 lib_create() { rm -rf "$STORE-$1"; timed "create-$1" bash -c "$(declare -f lib jar_of); $(declare -p STORE MEDIA WORK ROOT); lib $1 create"; }
 nat_create() { rm -f "$WORK/native.tar.zst"; timed create-tar tar -I 'zstd -T0 -3' -cf "$WORK/native.tar.zst" -C "$MEDIA" .; }
 lib_restore() { timed "restore-$1" bash -c "$(declare -f lib jar_of); $(declare -p STORE MEDIA WORK ROOT); lib $1 restore latest --yes --no-safety-backup"; same "$MEDIA"; }
+# the default restore keeps the old folder aside; the rollback after it puts that back (and leaves
+# nothing kept aside, so every round's default restore starts alike)
+lib_restore_default() {
+  timed "restore-default-$1" bash -c "$(declare -f lib jar_of); $(declare -p STORE MEDIA WORK ROOT); lib $1 restore latest --yes"
+  same "$MEDIA"
+  timed "rollback-$1" bash -c "$(declare -f lib jar_of); $(declare -p STORE MEDIA WORK ROOT); lib $1 rollback --yes"
+  same "$MEDIA"
+}
 nat_restore() {
   rm -rf "$WORK/native"; mkdir "$WORK/native"; sync
   timed restore-tar tar -I zstd -xf "$WORK/native.tar.zst" -C "$WORK/native"
@@ -129,6 +139,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for side in "${order[@]}"; do if [ "$side" = native ]; then nat_create; else lib_create "$side"; fi; done
   sync
   for side in "${order[@]}"; do if [ "$side" = native ]; then nat_restore; else lib_restore "$side"; fi; done
+  for side in "${SIDES[@]}"; do lib_restore_default "$side"; done
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -143,6 +154,10 @@ for op in create restore; do
     echo "| $op, $side | $(m "$op-$side") | $(cpu "$op-$side") | $(ratio "$(m "$op-$side")" "$(m "$op-tar")") | $(ratio "$(cpu "$op-$side")" "$(cpu "$op-tar")") |"
   done
   if [ "$op" = restore ]; then
+    for side in "${SIDES[@]}"; do
+      echo "| restore (default: old folder kept aside), $side | $(m "restore-default-$side") | $(cpu "restore-default-$side") | $(ratio "$(m "restore-default-$side")" "$(m restore-tar)") | $(ratio "$(cpu "restore-default-$side")" "$(cpu restore-tar)") |"
+      echo "| rollback after it, $side | $(m "rollback-$side") | $(cpu "rollback-$side") | | |"
+    done
     echo "| restore, tar -x (fresh folder) | $(m restore-tar) | $(cpu restore-tar) | 1.00x | 1.00x |"
     echo "| restore, tar -x + sync -f | $(m restore-tar+sync) | $(cpu restore-tar+sync) | | |"
   fi
