@@ -15,6 +15,7 @@ enum PgFailure {
     NO_PERMISSION,
     SERVER_DOWN,
     TOOL_VERSION_MISMATCH,
+    DISK_FULL,
     OTHER;
 
     /** From a JDBC SQLSTATE and message. */
@@ -28,6 +29,8 @@ enum PgFailure {
                 return UNKNOWN_DATABASE;
             case "42501":
                 return NO_PERMISSION;
+            case "53100":
+                return DISK_FULL;
             case "28000":
                 if (msg.contains("pg_hba.conf")) {
                     return NOT_ALLOWED_BY_HBA;
@@ -55,7 +58,7 @@ enum PgFailure {
     boolean loginFailed() {
         return switch (this) {
             case WRONG_PASSWORD, NO_PASSWORD, UNKNOWN_DATABASE, UNKNOWN_ROLE, NOT_ALLOWED_BY_HBA, SERVER_DOWN -> true;
-            case NO_PERMISSION, TOOL_VERSION_MISMATCH, OTHER -> false;
+            case NO_PERMISSION, TOOL_VERSION_MISMATCH, DISK_FULL, OTHER -> false;
         };
     }
 
@@ -79,6 +82,9 @@ enum PgFailure {
         }
         if (s.contains("pg_hba.conf")) {
             return NOT_ALLOWED_BY_HBA;
+        }
+        if (s.contains("no space left on device") || s.contains("could not extend file")) {
+            return DISK_FULL;
         }
         if (s.contains("server version mismatch")) {
             return TOOL_VERSION_MISMATCH;
@@ -121,6 +127,9 @@ enum PgFailure {
                     + " in the database URL";
             case TOOL_VERSION_MISMATCH -> "the PostgreSQL client tools are older than the server: install"
                     + " client tools of the server's major version or newer, or set the option bin_dir";
+            case DISK_FULL -> "the disk of PostgreSQL at " + c.where() + " is full: free space there (a restore"
+                    + " that keeps the old database aside needs room for both until the swap; one that replaces it"
+                    + " in place does not)";
             case OTHER -> "PostgreSQL at " + c.where() + " reported an error";
         };
     }

@@ -140,8 +140,10 @@ final class PgKeepAside {
                 }
             }
         } catch (SQLException e) {
+            PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());
             throw new UnableToRestoreDatabaseException(
-                    "restoring " + live + " at " + connection.where() + " into a new database failed: " + e.getMessage()
+                    "restoring " + live + " at " + connection.where() + " into a new database failed: "
+                            + (f == PgFailure.OTHER ? "" : f.explain(connection) + "; ") + e.getMessage()
                             + ". The database was left as it was",
                     e);
         }
