@@ -331,7 +331,11 @@ public final class MediaExtractor {
             if (selection != null) {
                 segments = selection.within(segments, bytes);
                 if (segments == null) {
-                    return; // not selected: the parser skips its content
+                    // not selected: read past its content here, not within the next header's budget
+                    while (readEntry() >= 0) {
+                        SafeListener.checkCancelled("Extracting " + artifact);
+                    }
+                    return;
                 }
             }
             long size = entry.getSize();

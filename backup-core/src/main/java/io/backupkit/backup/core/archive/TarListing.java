@@ -87,6 +87,9 @@ public final class TarListing {
                             HexFormat.of().formatHex(sha.digest()));
                     files.put(path, e);
                 }
+                while (in.read(buffer) >= 0) {
+                    // the rest of an entry is read here, not within the next header's budget
+                }
                 sink.entry(e);
             }
         } catch (IOException | RuntimeException e) {
