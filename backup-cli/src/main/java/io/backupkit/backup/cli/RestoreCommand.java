@@ -83,6 +83,11 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (mediaPath != null || to != null) {
+            if (safety != null || noSafetyBackup || force || terminateSessions || lockTimeoutSeconds != null) {
+                throw new UsageException("--media-path restores into --to only, touching neither database nor media"
+                        + " folder: --safety, --no-safety-backup, --force, --terminate-sessions and --lock-timeout"
+                        + " do not apply");
+            }
             return RestoreMediaPath.run(root, backup, mediaPath, to, json);
         }
         Terminal t = root.terminal;

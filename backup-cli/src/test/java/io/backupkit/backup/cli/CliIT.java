@@ -316,6 +316,17 @@ class CliIT {
             assertThat(notEmpty.err()).contains("not empty");
             Result alone = run(env, "restore", first, "--media-path", "docs");
             assertThat(alone.code()).as(alone.toString()).isEqualTo(2);
+            Result withSafety = run(
+                    env,
+                    "restore",
+                    first,
+                    "--media-path",
+                    "docs",
+                    "--to",
+                    tmp.resolve("y").toString(),
+                    "--safety=none");
+            assertThat(withSafety.code()).as(withSafety.toString()).isEqualTo(2);
+            assertThat(withSafety.err()).contains("do not apply");
             Result unknown = run(env, "diff", first, "backup-20200101T000000Z-abcd");
             assertThat(unknown.code()).as(unknown.toString()).isEqualTo(1);
             assertOneErrorLine(unknown);
