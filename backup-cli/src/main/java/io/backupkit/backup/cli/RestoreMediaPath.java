@@ -38,9 +38,13 @@ final class RestoreMediaPath {
             t.out()
                     .println("restored " + result.mediaPath() + " of "
                             + result.backup().id() + " to "
-                            + result.target().resolve(name) + " (" + result.files() + " files, " + result.folders()
-                            + " folders, " + Format.bytes(result.bytes()) + ")");
+                            + result.target().resolve(name) + " (" + count(result.files(), "file") + ", "
+                            + count(result.folders(), "folder") + ", " + Format.bytes(result.bytes()) + ")");
         }
         return ExitCodes.OK;
+    }
+
+    private static String count(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 }

@@ -126,8 +126,8 @@ public final class MediaExtractor {
 
     /**
      * {@link #extract(InputStream, Path, String)} of the entries at and under {@code selection} only,
-     * each under the selection's own name; the others are skipped unread (their names are still
-     * checked). Nothing matched: an empty result.
+     * each under the selection's own name; the others are read past (their names are still checked),
+     * nothing is written for them. Nothing matched: an empty result.
      */
     public MediaInfo extract(InputStream tar, Path target, String artifactName, MediaSelection selection) {
         Objects.requireNonNull(selection, "selection");
