@@ -100,6 +100,38 @@ public interface BackupManager extends AutoCloseable {
         return verify(id.value(), mode);
     }
 
+    /**
+     * What changed from backup {@code from} to backup {@code to} (ids or {@code latest}): media paths
+     * added, changed and removed, and how the dumps compare. Reads both backups' media parts (each
+     * checked against its manifest, as a deep verify does), never their dumps' content; changes nothing.
+     *
+     * @throws BackupNotFoundException when either backup does not exist
+     */
+    BackupDiff diff(String from, String to);
+
+    /** {@link #diff(String, String)} by id. */
+    default BackupDiff diff(BackupId from, BackupId to) {
+        return diff(from.value(), to.value());
+    }
+
+    /**
+     * Writes one media file or folder of a backup (id or {@code latest}) into {@code target}, under
+     * its own name ({@code attachments/x} becomes {@code target/x}), with the checks, modes and times
+     * of a full restore; the database and the media folder are not touched.
+     *
+     * @param mediaPath a path relative to the media folder, e.g. {@code attachments/2026}
+     * @param target a folder that does not exist or is empty, outside the media folder
+     * @throws MediaPathNotFoundException when the backup holds nothing at {@code mediaPath}
+     * @throws InvalidMediaPathException when {@code mediaPath} is empty, absolute or leaves the folder
+     * @throws UnableToRestoreMediaException when {@code target} is not empty or cannot be written
+     */
+    MediaRestoreResult restoreMedia(String idOrLatest, String mediaPath, Path target);
+
+    /** {@link #restoreMedia(String, String, Path)} by id. */
+    default MediaRestoreResult restoreMedia(BackupId id, String mediaPath, Path target) {
+        return restoreMedia(id.value(), mediaPath, target);
+    }
+
     /** Deletes one backup set, manifest first. */
     DeleteResult delete(String id);
 

@@ -119,7 +119,7 @@ public final class BackupCli implements Callable<Integer> {
     public Integer call() {
         terminal.err()
                 .println(
-                        "backup: error: missing command (create, list, verify, restore, prune, schedule, check, delete, unlock); see 'backup --help'");
+                        "backup: error: missing command (create, list, verify, diff, restore, prune, schedule, check, delete, unlock); see 'backup --help'");
         return ExitCodes.USAGE;
     }
 
@@ -165,6 +165,7 @@ public final class BackupCli implements Callable<Integer> {
         m.put("create", CreateCommand::new);
         m.put("list", ListCommand::new);
         m.put("verify", VerifyCommand::new);
+        m.put("diff", DiffCommand::new);
         m.put("restore", RestoreCommand::new);
         m.put("rollback", RollbackCommand::new);
         m.put("prune", PruneCommand::new);

@@ -3,6 +3,7 @@ package io.backupkit.backup.cli;
 import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.InvalidMediaPathException;
 
 /** The exit codes of the {@code backup} tool. */
 final class ExitCodes {
@@ -17,7 +18,9 @@ final class ExitCodes {
 
     /** The exit code for an exception thrown by a command. */
     static int of(Throwable e) {
-        if (e instanceof BackupConfigurationException || e instanceof UsageException) {
+        if (e instanceof BackupConfigurationException
+                || e instanceof UsageException
+                || e instanceof InvalidMediaPathException) {
             return USAGE;
         }
         if (e instanceof BackupCancelledException) {

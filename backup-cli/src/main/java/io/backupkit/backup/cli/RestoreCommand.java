@@ -67,8 +67,29 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the result as a JSON object")
     boolean json;
 
+    @Option(
+            names = "--media-path",
+            paramLabel = "PATH",
+            description = "restore only this media file or folder (relative to the media folder), with --to;"
+                    + " the database and the media folder are not touched")
+    String mediaPath;
+
+    @Option(
+            names = "--to",
+            paramLabel = "DIR",
+            description = "with --media-path: a new or empty folder to write it into, under its own name")
+    String to;
+
     @Override
     public Integer call() {
+        if (mediaPath != null || to != null) {
+            if (safety != null || noSafetyBackup || force || terminateSessions || lockTimeoutSeconds != null) {
+                throw new UsageException("--media-path restores into --to only, touching neither database nor media"
+                        + " folder: --safety, --no-safety-backup, --force, --terminate-sessions and --lock-timeout"
+                        + " do not apply");
+            }
+            return RestoreMediaPath.run(root, backup, mediaPath, to, json);
+        }
         Terminal t = root.terminal;
         if (!yes && !t.interactive()) {
             throw new UsageException(

@@ -251,6 +251,89 @@ class CliIT {
     }
 
     @Test
+    void diffAndRestoreOfOneMediaPathOnBothFormats() throws Exception {
+        for (String format : List.of("archive", "dedup")) {
+            backups = tmp.resolve("backups-" + format);
+            Map<String, String> env = with(env(), "BACKUP_FORMAT", format);
+            Files.writeString(media.resolve("docs/manual.txt"), "the manual\n");
+            Files.deleteIfExists(media.resolve("docs/new.txt"));
+            Files.write(media.resolve("image.bin"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+            String first = create(env);
+            Files.writeString(media.resolve("docs/new.txt"), "new");
+            Files.write(media.resolve("image.bin"), new byte[] {9, 9, 9});
+            sql("INSERT INTO part VALUES (" + (10 + format.length()) + ", 'diff-" + format + "')");
+            String second = create(env);
+
+            Result diff = run(env, "diff", first, second);
+            assertThat(diff.code()).as(diff.toString()).isZero();
+            assertThat(diff.out().lines())
+                    .as(diff.toString())
+                    .contains("+ docs/new.txt", "~ image.bin", "media: 1 added, 1 changed, 0 removed");
+            assertThat(diff.out()).contains("database: the dumps differ");
+            JsonNode d = run(env, "diff", first, second, "--json").json();
+            assertThat(d.get("from").asText()).isEqualTo(first);
+            assertThat(d.get("added")).extracting(JsonNode::asText).containsExactly("docs/new.txt");
+            assertThat(d.get("changed")).extracting(JsonNode::asText).containsExactly("image.bin");
+            assertThat(d.get("removed")).isEmpty();
+            assertThat(d.get("dump").get("differs").asBoolean()).isTrue();
+            assertThat(d.get("dump").get("newBytes").isNumber()).as(format).isEqualTo(format.equals("dedup"));
+
+            Path to = tmp.resolve("restored-" + format);
+            Result restore = run(env, "restore", first, "--media-path", "docs", "--to", to.toString());
+            assertThat(restore.code()).as(restore.toString()).isZero();
+            assertThat(restore.out()).contains("restored docs of " + first);
+            assertThat(to.resolve("docs/manual.txt")).hasContent("the manual\n");
+            assertThat(to.resolve("docs/new.txt")).doesNotExist();
+            assertThat(media.resolve("docs/new.txt"))
+                    .as("the media folder is untouched")
+                    .exists();
+            assertThat(media.resolve("image.bin")).hasBinaryContent(new byte[] {9, 9, 9});
+            assertThat(parts()).contains("diff-" + format);
+
+            Result missing = run(
+                    env,
+                    "restore",
+                    first,
+                    "--media-path",
+                    "docs/nope",
+                    "--to",
+                    tmp.resolve("x").toString());
+            assertThat(missing.code()).as(missing.toString()).isEqualTo(1);
+            assertOneErrorLine(missing);
+            assertThat(missing.err()).contains("holds no media at docs/nope");
+            Result escaping = run(
+                    env,
+                    "restore",
+                    first,
+                    "--media-path",
+                    "../etc",
+                    "--to",
+                    tmp.resolve("x").toString());
+            assertThat(escaping.code()).as(escaping.toString()).isEqualTo(2);
+            assertOneErrorLine(escaping);
+            Result notEmpty = run(env, "restore", first, "--media-path", "docs", "--to", to.toString());
+            assertThat(notEmpty.code()).as(notEmpty.toString()).isEqualTo(1);
+            assertThat(notEmpty.err()).contains("not empty");
+            Result alone = run(env, "restore", first, "--media-path", "docs");
+            assertThat(alone.code()).as(alone.toString()).isEqualTo(2);
+            Result withSafety = run(
+                    env,
+                    "restore",
+                    first,
+                    "--media-path",
+                    "docs",
+                    "--to",
+                    tmp.resolve("y").toString(),
+                    "--safety=none");
+            assertThat(withSafety.code()).as(withSafety.toString()).isEqualTo(2);
+            assertThat(withSafety.err()).contains("do not apply");
+            Result unknown = run(env, "diff", first, "backup-20200101T000000Z-abcd");
+            assertThat(unknown.code()).as(unknown.toString()).isEqualTo(1);
+            assertOneErrorLine(unknown);
+        }
+    }
+
+    @Test
     void scheduleOnceBacksUpOnlyWhenDueAndReportsFailures() throws Exception {
         Map<String, String> env = env();
         Result first = run(env, "schedule", "--once");

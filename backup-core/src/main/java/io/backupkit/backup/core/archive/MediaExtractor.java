@@ -121,7 +121,17 @@ public final class MediaExtractor {
         Objects.requireNonNull(tar, "tar");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(artifactName, "artifactName");
-        return new Run(tar, target.toAbsolutePath().normalize(), artifactName).run();
+        return new Run(tar, target.toAbsolutePath().normalize(), artifactName, null).run();
+    }
+
+    /**
+     * {@link #extract(InputStream, Path, String)} of the entries at and under {@code selection} only,
+     * each under the selection's own name; the others are read past (their names are still checked),
+     * nothing is written for them. Nothing matched: an empty result.
+     */
+    public MediaInfo extract(InputStream tar, Path target, String artifactName, MediaSelection selection) {
+        Objects.requireNonNull(selection, "selection");
+        return new Run(tar, target.toAbsolutePath().normalize(), artifactName, selection).run();
     }
 
     private record DirMeta(FileTime mtime, int permissions) {}
@@ -156,9 +166,12 @@ public final class MediaExtractor {
         private Path lastFile;
         /** The target folder as a URI prefix, for names made of bytes that are not UTF-8 (set when needed). */
         private String rootPrefix;
+        /** The entries to extract, or {@code null} for all. */
+        private final MediaSelection selection;
 
-        Run(InputStream in, Path root, String artifact) {
+        Run(InputStream in, Path root, String artifact, MediaSelection selection) {
             this.artifact = artifact;
+            this.selection = selection;
             this.root = root;
             this.guard = new TarGuardInputStream(new BufferedInputStream(in, 1 << 16));
             this.tarIn = new TarArchiveInputStream(guard, TarFormat.ENCODING);
@@ -315,6 +328,16 @@ public final class MediaExtractor {
             RawHeaderNames raw = rawNames(entry, name);
             boolean bytes = raw != null && RawNames.isLossyInTar(name);
             List<String> segments = checkName(name, bytes ? latin1(raw.name()) : name, bytes);
+            if (selection != null) {
+                segments = selection.within(segments, bytes);
+                if (segments == null) {
+                    // not selected: read past its content here, not within the next header's budget
+                    while (readEntry() >= 0) {
+                        SafeListener.checkCancelled("Extracting " + artifact);
+                    }
+                    return;
+                }
+            }
             long size = entry.getSize();
             if (size < 0 || (kind != Kind.FILE && size != 0)) {
                 throw new CorruptBackupException(
@@ -736,6 +759,15 @@ public final class MediaExtractor {
             }
             if (segments.isEmpty()) {
                 throw unsafe(name, "it is a hard link to the target folder itself");
+            }
+            if (selection != null) {
+                segments = selection.within(segments, bytes);
+                if (segments == null) {
+                    throw new UnableToRestoreMediaException("Cannot restore " + name + " from " + artifact
+                            + ": it is a hard link to '" + target + "', outside " + selection.path()
+                            + "; restore a folder that holds both");
+                }
+                to = resolve(t, segments, bytes);
             }
             Path current = root;
             int base = root.getNameCount();

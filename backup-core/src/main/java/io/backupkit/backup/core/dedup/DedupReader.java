@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -43,12 +44,22 @@ public final class DedupReader {
 
     /** Writes the media folder that {@code tree} describes as a POSIX tar to {@code out} (not closed). */
     public void writeMediaTar(InputStream tree, String treeName, String backup, OutputStream out) throws IOException {
+        writeMediaTar(tree, treeName, backup, out, path -> true);
+    }
+
+    /** {@link #writeMediaTar} of the entries whose path {@code include} accepts; the others' chunks are not read. */
+    public void writeMediaTar(
+            InputStream tree, String treeName, String backup, OutputStream out, Predicate<String> include)
+            throws IOException {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
         try (ChunkReader chunks = new ChunkReader(storage, index, backup)) {
             MediaTree.read(tree, treeName, e -> {
+                if (!include.test(e.path())) {
+                    return;
+                }
                 TarArchiveEntry entry;
                 if (e.type() == MediaTree.DIRECTORY) {
                     entry = new TarArchiveEntry(e.path() + "/");

@@ -9,12 +9,14 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.Compression;
 import io.backupkit.backup.CorruptBackupException;
+import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.UnableToDecryptException;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.UnableToRestoreMediaException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.archive.ExtractLimits;
 import io.backupkit.backup.core.archive.MediaExtractor;
+import io.backupkit.backup.core.archive.MediaSelection;
 import io.backupkit.backup.core.dedup.DedupCreate;
 import io.backupkit.backup.core.dedup.DedupPrune;
 import io.backupkit.backup.core.dedup.DedupReader;
@@ -248,6 +250,16 @@ final class DedupParts {
 
         /** Extracts the media tree into {@code staging} through the archive extractor's checks. */
         void extractMedia(ArtifactInfo tree, Path staging, ExtractLimits limits, BackupListener listener) {
+            extractMedia(tree, staging, limits, listener, null);
+        }
+
+        /** {@link #extractMedia} of one file or folder ({@code selection}; {@code null}: all). */
+        MediaInfo extractMedia(
+                ArtifactInfo tree,
+                Path staging,
+                ExtractLimits limits,
+                BackupListener listener,
+                MediaSelection selection) {
             PipedInputStream in = new PipedInputStream(1 << 20);
             AtomicReference<RuntimeException> failed = new AtomicReference<>();
             Thread producer;
@@ -258,7 +270,11 @@ final class DedupParts {
                             try (out) {
                                 read(settings, backup, tree, decoded -> {
                                     reader.writeMediaTar(
-                                            decoded, tree.name(), backup.id().value(), out);
+                                            decoded,
+                                            tree.name(),
+                                            backup.id().value(),
+                                            out,
+                                            selection == null ? path -> true : selection::includes);
                                     return null;
                                 });
                             } catch (RuntimeException e) {
@@ -274,8 +290,12 @@ final class DedupParts {
             producer.setDaemon(true);
             producer.start();
             RuntimeException extracting = null;
+            MediaInfo extracted = null;
             try {
-                new MediaExtractor(limits, listener).extract(in, staging, tree.name());
+                MediaExtractor extractor = new MediaExtractor(limits, listener);
+                extracted = selection == null
+                        ? extractor.extract(in, staging, tree.name())
+                        : extractor.extract(in, staging, tree.name(), selection);
                 in.transferTo(OutputStream.nullOutputStream());
             } catch (RuntimeException | IOException e) {
                 extracting = e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
@@ -306,6 +326,7 @@ final class DedupParts {
                                 + failed.get().getMessage() + "; nothing was changed",
                         failed.get());
             }
+            return extracted;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.backupkit.backup.core.engine;
 import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.BackupDiff;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupId;
@@ -17,6 +18,7 @@ import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.DeleteResult;
+import io.backupkit.backup.MediaRestoreResult;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
@@ -43,6 +45,7 @@ import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -297,6 +300,17 @@ final class DefaultBackupManager implements BackupManager {
         } finally {
             settings.listener().phaseFinished(Phase.DOWNLOAD_VERIFY);
         }
+    }
+
+    @Override
+    public BackupDiff diff(String from, String to) {
+        return tracked("compare backups", () -> new DiffOperation(settings, catalog).run(from, to));
+    }
+
+    @Override
+    public MediaRestoreResult restoreMedia(String idOrLatest, String mediaPath, Path target) {
+        return tracked(
+                "restore media", () -> new MediaPathRestore(settings, catalog).run(idOrLatest, mediaPath, target));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.backupkit.backup.core.report;
 
 import io.backupkit.backup.ArtifactInfo;
+import io.backupkit.backup.BackupDiff;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.HostInfo;
@@ -52,6 +53,28 @@ public final class BackupJson {
         List<Map<String, Object>> out = new ArrayList<>();
         list.forEach(b -> out.add(backup(b)));
         return out;
+    }
+
+    /** What changed between two backups: ids, the media lists, the dump (null when neither has one). */
+    public static Map<String, Object> diff(BackupDiff d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from", d.from().id().value());
+        m.put("to", d.to().id().value());
+        m.put("added", d.added());
+        m.put("changed", d.changed());
+        m.put("removed", d.removed());
+        Map<String, Object> dump = null;
+        if (d.dump() != null) {
+            dump = new LinkedHashMap<>();
+            dump.put("fromBytes", d.dump().fromBytes());
+            dump.put("toBytes", d.dump().toBytes());
+            dump.put("differs", d.dump().differs());
+            dump.put(
+                    "newBytes",
+                    d.dump().newBytes().isPresent() ? d.dump().newBytes().getAsLong() : null);
+        }
+        m.put("dump", dump);
+        return m;
     }
 
     private static Map<String, Object> database(DatabaseInfo d) {

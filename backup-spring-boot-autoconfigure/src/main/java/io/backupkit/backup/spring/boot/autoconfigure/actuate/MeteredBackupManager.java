@@ -1,5 +1,6 @@
 package io.backupkit.backup.spring.boot.autoconfigure.actuate;
 
+import io.backupkit.backup.BackupDiff;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.BackupScheduler;
@@ -9,6 +10,7 @@ import io.backupkit.backup.CreateOptions;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.DeleteResult;
 import io.backupkit.backup.KeptAside;
+import io.backupkit.backup.MediaRestoreResult;
 import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.PruneResult;
 import io.backupkit.backup.RestoreOptions;
@@ -26,6 +28,7 @@ import io.backupkit.backup.core.schedule.ScheduleSettings;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -121,6 +124,16 @@ public final class MeteredBackupManager implements BackupManager {
     @Override
     public BackupInfo get(String idOrLatest) {
         return delegate.get(idOrLatest);
+    }
+
+    @Override
+    public BackupDiff diff(String from, String to) {
+        return delegate.diff(from, to);
+    }
+
+    @Override
+    public MediaRestoreResult restoreMedia(String idOrLatest, String mediaPath, Path target) {
+        return delegate.restoreMedia(idOrLatest, mediaPath, target);
     }
 
     @Override
