@@ -22,10 +22,7 @@ final class MysqlRestorePreamble {
                 Statement s = c.createStatement()) {
             s.execute("SET SESSION FOREIGN_KEY_CHECKS = 0");
             s.execute("SET SESSION lock_wait_timeout = " + lockWaitSeconds);
-            for (String e :
-                    MysqlSql.names(c, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?", db)) {
-                s.execute("DROP EVENT IF EXISTS " + q(db) + "." + q(e));
-            }
+            dropEach(c, s, db, "EVENT", "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?");
             for (String[] r : MysqlSql.rows(
                     c,
                     "SELECT ROUTINE_TYPE, ROUTINE_NAME FROM"
@@ -34,10 +31,7 @@ final class MysqlRestorePreamble {
                 // ORDER BY type DESC: PROCEDURE, PACKAGE BODY, PACKAGE, FUNCTION (a body before its package)
                 s.execute("DROP " + r[0] + " IF EXISTS " + q(db) + "." + q(r[1]));
             }
-            for (String v :
-                    MysqlSql.names(c, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?", db)) {
-                s.execute("DROP VIEW IF EXISTS " + q(db) + "." + q(v));
-            }
+            dropEach(c, s, db, "VIEW", "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?");
             for (String[] table : MysqlSql.rows(
                     c,
                     "SELECT TABLE_NAME, TABLE_TYPE FROM"
@@ -51,6 +45,13 @@ final class MysqlRestorePreamble {
                     "cannot empty database '" + db + "' before loading the dump: " + connection.safe(e.getMessage())
                             + MysqlFailure.sqlHint(e),
                     e);
+        }
+    }
+
+    /** {@code DROP <kind> IF EXISTS} for each name {@code sql} lists. */
+    private static void dropEach(Connection c, Statement s, String db, String kind, String sql) throws SQLException {
+        for (String name : MysqlSql.names(c, sql, db)) {
+            s.execute("DROP " + kind + " IF EXISTS " + q(db) + "." + q(name));
         }
     }
 }
