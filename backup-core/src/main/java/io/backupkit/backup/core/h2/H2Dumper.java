@@ -14,6 +14,7 @@ import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DumpSource;
+import io.backupkit.backup.spi.support.Redaction;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
@@ -687,10 +688,7 @@ public final class H2Dumper implements DatabaseDumper {
         if (m == null || m.isBlank()) {
             m = t.getClass().getSimpleName();
         }
-        if (config.password() != null && !config.password().isEmpty()) {
-            m = m.replace(config.password().reveal(), "******");
-        }
-        return m;
+        return Redaction.redact(m, config.password());
     }
 
     @Override

@@ -1,139 +1,137 @@
 package io.backupkit.backup.db.mysql;
 
+import io.backupkit.backup.BackupInProgressException;
+import io.backupkit.backup.UnableToDumpDatabaseException;
+import io.backupkit.backup.spi.DatabaseDumper.TargetLock;
+import io.backupkit.backup.spi.support.SessionHandOver;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one JDBC session of a create or restore: the one that read the server's version is kept for
- * the target lock ({@code GET_LOCK}) that follows, and the session holding the lock serves the
- * check for other sessions before a restore. Saves a login each; a session nobody takes is closed
- * after {@link #OFFER_MILLIS}.
+ * The target lock, {@code GET_LOCK('backupkit:<database>', 0)} on a session of its own held until
+ * released; user locks conflict with nothing else, so the restore's own sessions never wait on it.
+ * The session that read the server's version is handed to the lock ({@link SessionHandOver}), and
+ * the session holding the lock serves the check for other sessions before a restore.
  */
 final class MysqlLockSession {
     /** How long a session handed over by {@link #offer} waits for the lock before it is closed. */
-    static final long OFFER_MILLIS = 10_000;
+    static final long OFFER_MILLIS = SessionHandOver.OFFER_MILLIS;
 
-    /** How long the lock waits for a version read in flight (the two run concurrently in a create). */
-    private static final long PENDING_MILLIS = 15_000;
+    private static final Logger LOG = LoggerFactory.getLogger(MysqlLockSession.class);
 
-    private static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "backupkit-mysql-session-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final MysqlConnection connection;
+    private final SessionHandOver session = new SessionHandOver();
 
-    private Connection offered;
-    private int pending;
-    private Connection held;
-
-    /**
-     * For a create's version read: the session holding the lock when the lock came first (read on
-     * it, no login). Otherwise empty, and the caller logs in and ends with {@link #offer} (its
-     * session, or null on failure). A login in flight, the lock's or another read's, is waited for
-     * first: the two run concurrently in a create, and one login serves both.
-     */
-    synchronized Optional<Connection> borrowHeldOrLogIn() {
-        awaitLogins();
-        if (held != null) {
-            return Optional.of(held);
-        }
-        pending++;
-        return Optional.empty();
+    MysqlLockSession(MysqlConnection connection) {
+        this.connection = connection;
     }
 
-    private synchronized void awaitLogins() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PENDING_MILLIS);
-        try {
-            while (pending > 0 && deadline - System.nanoTime() > 0) {
-                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** For a create's version read: see {@link SessionHandOver#borrowHeldOrLogIn()}. */
+    Optional<Connection> borrowHeldOrLogIn() {
+        return session.borrowHeldOrLogIn();
     }
 
     /** Keeps {@code c} for the lock that follows; null: the login failed. */
     void offer(Connection c) {
-        Connection previous;
-        synchronized (this) {
-            pending--;
-            previous = c == null ? null : offered;
-            if (c != null) {
-                offered = c;
-            }
-            notifyAll();
-        }
-        closeQuietly(previous);
-        if (c == null) {
-            return;
-        }
-        CLOSER.schedule(
-                () -> {
-                    synchronized (this) {
-                        if (offered != c) {
-                            return;
-                        }
-                        offered = null;
-                    }
-                    closeQuietly(c);
-                },
-                OFFER_MILLIS,
-                TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * For the lock: the session offered (waiting for a login in flight), if usable; else empty,
-     * and the lock's own login counts as in flight until {@link #loggedIn()}.
-     */
-    synchronized Optional<Connection> takeOrLogIn() {
-        Optional<Connection> c = take();
-        if (c.isEmpty()) {
-            pending++;
-        }
-        return c;
-    }
-
-    /** The lock's own login is over (its session held, or not). */
-    synchronized void loggedIn() {
-        pending--;
-        notifyAll();
+        session.offer(c);
     }
 
     /** The session offered (waiting for a login in flight), if it is still usable. */
-    synchronized Optional<Connection> take() {
-        awaitLogins();
-        Connection c = offered;
-        offered = null;
-        try {
-            return c != null && c.isValid(2) ? Optional.of(c) : Optional.empty();
-        } catch (SQLException e) {
-            closeQuietly(c);
-            return Optional.empty();
-        }
-    }
-
-    /** Marks {@code c} as the session holding the lock (null: released). */
-    synchronized void hold(Connection c) {
-        held = c;
+    Optional<Connection> take() {
+        return session.take();
     }
 
     /** The session holding the lock, while it is held. */
-    synchronized Optional<Connection> held() {
-        return Optional.ofNullable(held);
+    Optional<Connection> held() {
+        return session.held();
     }
 
-    private static void closeQuietly(Connection c) {
-        if (c == null) {
-            return;
-        }
+    /** The user lock's name: {@code backupkit:<database>}, cut to the server's 64 characters. */
+    String lockName() {
+        String n = "backupkit:" + connection.database();
+        return n.length() <= 64 ? n : n.substring(0, 64);
+    }
+
+    /** Takes the lock on the session offered, or on one of its own. */
+    TargetLock lock() {
+        Optional<Connection> offered = session.takeOrLogIn();
         try {
-            c.close();
-        } catch (SQLException e) {
-            // gone already
+            return lock(offered);
+        } finally {
+            if (offered.isEmpty()) {
+                session.loggedIn(); // after the session is held: a version read waiting uses it
+            }
         }
+    }
+
+    private TargetLock lock(Optional<Connection> offered) {
+        String name = lockName();
+        Connection c;
+        try {
+            c = offered.isPresent() ? offered.get() : connection.connect();
+        } catch (SQLException e) {
+            // the operation's own connection fails next, with the message that fits it
+            LOG.warn("cannot lock database {}: {}", connection.database(), connection.safe(e.getMessage()));
+            return TargetLock.NONE;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getInt(1) == 1) {
+                    session.hold(c);
+                    return () -> {
+                        session.release();
+                        SessionHandOver.closeQuietly(c); // ends the session: the server releases its user lock
+                    };
+                }
+            }
+            String holder = holder(c, name);
+            SessionHandOver.closeQuietly(c);
+            throw new BackupInProgressException(
+                    holder,
+                    null,
+                    "another backup or restore of database '" + connection.database() + "' is running (" + holder
+                            + ", holding the lock " + name + "); wait for it to finish and try again");
+        } catch (SQLException e) {
+            SessionHandOver.closeQuietly(c);
+            throw new UnableToDumpDatabaseException(
+                    "cannot take the lock " + name + " on database '" + connection.database() + "': "
+                            + connection.safe(e.getMessage()),
+                    e);
+        }
+    }
+
+    /** Who holds the user lock: its connection id, and user and host where the server shows them. */
+    private static String holder(Connection c, String name) {
+        long id;
+        try (PreparedStatement ps = c.prepareStatement("SELECT IS_USED_LOCK(?)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getObject(1) == null) {
+                    return "another session (it has just released the lock)";
+                }
+                id = rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            return "another session";
+        }
+        String who = "connection " + id;
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT USER, HOST FROM information_schema.PROCESSLIST WHERE ID = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    who += " of " + rs.getString(1) + " from " + rs.getString(2);
+                }
+            }
+        } catch (SQLException e) {
+            // no PROCESS privilege: the id is all we can say
+        }
+        return who;
     }
 }

@@ -56,6 +56,25 @@ record MysqlUrl(String host, int port, String socket, String database, Map<Strin
         int slash = rest.indexOf('/');
         String hosts = slash >= 0 ? rest.substring(0, slash) : rest;
         String database = slash >= 0 ? decode(rest.substring(slash + 1)) : "";
+        Map<String, String> params = queryParams(query);
+        if (database.isEmpty()) {
+            database = param(params, "database").orElse("");
+        }
+        if (database.isEmpty()) {
+            throw new BackupConfigurationException(
+                    Setting.DATABASE_URL,
+                    "the database URL names no database; add it to the URL: jdbc:mariadb://host:port/database");
+        }
+        Address address = address(firstHost(hosts));
+        String socket = param(params, "localSocket")
+                .or(() -> param(params, "junixsocket.file"))
+                .filter(s -> !s.isBlank())
+                .orElse(null);
+        return new MysqlUrl(address.host(), address.port(), socket, database, params);
+    }
+
+    /** The query's parameters, decoded, in their order ({@code &} or {@code ;} between them). */
+    private static Map<String, String> queryParams(String query) {
         Map<String, String> params = new LinkedHashMap<>();
         for (String pair : query.split("[&;]")) {
             if (pair.isEmpty()) {
@@ -66,17 +85,15 @@ record MysqlUrl(String host, int port, String socket, String database, Map<Strin
             String v = eq >= 0 ? decode(pair.substring(eq + 1)) : "";
             params.put(k, v);
         }
-        if (database.isEmpty()) {
-            database = param(params, "database").orElse("");
-        }
-        if (database.isEmpty()) {
-            throw new BackupConfigurationException(
-                    Setting.DATABASE_URL,
-                    "the database URL names no database; add it to the URL: jdbc:mariadb://host:port/database");
-        }
+        return params;
+    }
+
+    private record Address(String host, int port) {}
+
+    /** Host and port of a URL's first host: {@code host:port}, {@code [v6]:port} or {@code address=(host=..)(port=..)}. */
+    private static Address address(String first) {
         String host = "localhost";
         int port = DEFAULT_PORT;
-        String first = firstHost(hosts);
         if (first.startsWith("address=") || first.startsWith("(")) {
             Matcher a = ADDRESS_KEY.matcher(first);
             while (a.find()) {
@@ -114,11 +131,7 @@ record MysqlUrl(String host, int port, String socket, String database, Map<Strin
                 }
             }
         }
-        String socket = param(params, "localSocket")
-                .or(() -> param(params, "junixsocket.file"))
-                .filter(s -> !s.isBlank())
-                .orElse(null);
-        return new MysqlUrl(host, port, socket, database, params);
+        return new Address(host, port);
     }
 
     /** A query parameter, looked up ignoring case. */

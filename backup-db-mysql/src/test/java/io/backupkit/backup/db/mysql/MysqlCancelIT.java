@@ -140,6 +140,11 @@ class MysqlCancelIT {
                 .filter(ProcessHandle::isAlive)
                 .filter(p ->
                         p.info().command().map(c -> c.endsWith("mariadb-dump")).orElse(false))
+                // not the short-lived "--version" probe the dumper runs first: it would end the wait early
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> !java.util.List.of(a).contains("--version"))
+                        .orElse(true))
                 .collect(Collectors.toList())
                 .size();
     }

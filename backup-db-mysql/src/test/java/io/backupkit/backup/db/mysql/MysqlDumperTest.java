@@ -31,23 +31,23 @@ class MysqlDumperTest {
 
     @Test
     void optionFileQuotesAndEscapesValues() {
-        String file = MysqlDumper.optionFile("us\"er", Secret.of("a\\b\"c'd#e;f g\nh"));
+        String file = MysqlConnection.optionFile("us\"er", Secret.of("a\\b\"c'd#e;f g\nh"));
 
         assertThat(file).isEqualTo("[client]\nuser=\"us\\\"er\"\npassword=\"a\\\\b\\\"c\\'d#e;f g\\nh\"\n");
-        assertThat(MysqlDumper.optionFile(null, null)).isEqualTo("[client]\n");
+        assertThat(MysqlConnection.optionFile(null, null)).isEqualTo("[client]\n");
     }
 
     @Test
     void extraToolArgumentsAreLongOptionsTheDumperDoesNotOwn() {
-        assertThat(MysqlDumper.extraArgs(opts(" --ssl-ca=/etc/ca.pem   --ssl-verify-server-cert "), "dump_args"))
+        assertThat(MysqlOptions.extraArgs(opts(" --ssl-ca=/etc/ca.pem   --ssl-verify-server-cert "), "dump_args"))
                 .containsExactly("--ssl-ca=/etc/ca.pem", "--ssl-verify-server-cert");
-        assertThat(MysqlDumper.extraArgs(opts(List.of("--ssl", "--skip-extended-insert")), "dump_args"))
+        assertThat(MysqlOptions.extraArgs(opts(List.of("--ssl", "--skip-extended-insert")), "dump_args"))
                 .containsExactly("--ssl", "--skip-extended-insert");
-        assertThat(MysqlDumper.extraArgs(opts(null), "dump_args")).isEmpty();
+        assertThat(MysqlOptions.extraArgs(opts(null), "dump_args")).isEmpty();
         for (String bad : new String[] {
             "--password=hunter2", "-phunter2", "--defaults-file=/x", "--host=h", "--user=u", "--databases", "x", "--"
         }) {
-            assertThatThrownBy(() -> MysqlDumper.extraArgs(opts(bad), "dump_args"))
+            assertThatThrownBy(() -> MysqlOptions.extraArgs(opts(bad), "dump_args"))
                     .as(bad)
                     .isInstanceOf(BackupConfigurationException.class)
                     .hasMessageContaining("database.options.dump_args")
@@ -63,15 +63,15 @@ class MysqlDumperTest {
 
     @Test
     void identifiersAreQuoted() {
-        assertThat(MysqlDumper.q("we`ird")).isEqualTo("`we``ird`");
+        assertThat(MysqlSql.q("we`ird")).isEqualTo("`we``ird`");
     }
 
     @Test
     void clientErrorsAreSummarised() {
-        assertThat(MysqlDumper.errorSummary("--------------\nTHIS IS NOT SQL\n--------------\n\n"
+        assertThat(MysqlFailure.errorSummary("--------------\nTHIS IS NOT SQL\n--------------\n\n"
                         + "ERROR 1064 (42000) at line 12: You have an error in your SQL syntax"))
                 .isEqualTo("ERROR 1064 (42000) at line 12: You have an error in your SQL syntax");
-        assertThat(MysqlDumper.errorSummary("something else")).isEqualTo("something else");
+        assertThat(MysqlFailure.errorSummary("something else")).isEqualTo("something else");
     }
 
     @Test

@@ -51,14 +51,14 @@ class MysqlSandboxLineIT {
     void anOlderClientGetsTheDumpWithoutTheSandboxLine() throws Exception {
         List<String> fed = restoreThrough("10.11.5");
 
-        assertThat(fed).isNotEmpty().allSatisfy(f -> assertThat(f).doesNotStartWith(MysqlDumper.SANDBOX_LINE));
+        assertThat(fed).isNotEmpty().allSatisfy(f -> assertThat(f).doesNotStartWith(MysqlLoad.SANDBOX_LINE));
     }
 
     @Test
     void aClientThatUnderstandsItGetsTheDumpAsItIs() throws Exception {
         List<String> fed = restoreThrough("10.11.8");
 
-        assertThat(fed).isNotEmpty().allSatisfy(f -> assertThat(f).startsWith(MysqlDumper.SANDBOX_LINE));
+        assertThat(fed).isNotEmpty().allSatisfy(f -> assertThat(f).startsWith(MysqlLoad.SANDBOX_LINE));
     }
 
     /** Dumps, changes, restores through a wrapper client of {@code version}; returns what it was fed. */
@@ -66,7 +66,7 @@ class MysqlSandboxLineIT {
         MysqlDumper real = MariaDbServer.dumper(db);
         Path dump = DumpFiles.dumpTo(real, dir.resolve("db.sql"));
         Assumptions.assumeTrue(
-                Files.readString(dump).startsWith(MysqlDumper.SANDBOX_LINE),
+                Files.readString(dump).startsWith(MysqlLoad.SANDBOX_LINE),
                 "the local mariadb-dump writes no sandbox line");
         DatabaseInfo info = DumpFiles.infoOf(real);
         String before = MysqlSnapshots.of(db);

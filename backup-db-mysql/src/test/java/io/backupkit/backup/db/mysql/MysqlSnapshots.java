@@ -24,7 +24,7 @@ final class MysqlSnapshots {
                     s,
                     "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
                             + " ORDER BY TABLE_TYPE, TABLE_NAME")) {
-                String name = MysqlDumper.q(t.get(0));
+                String name = MysqlSql.q(t.get(0));
                 switch (t.get(1)) {
                     case "VIEW" -> sb.append("VIEW ")
                             .append(rows(s, "SHOW CREATE VIEW " + name).get(0).subList(0, 2))
@@ -52,7 +52,7 @@ final class MysqlSnapshots {
             for (List<String> t : rows(s, "SHOW TRIGGERS")) {
                 // columns of SHOW CREATE TRIGGER: name, sql_mode, statement, charsets..., Created (left out)
                 sb.append("TRIGGER ")
-                        .append(rows(s, "SHOW CREATE TRIGGER " + MysqlDumper.q(t.get(0)))
+                        .append(rows(s, "SHOW CREATE TRIGGER " + MysqlSql.q(t.get(0)))
                                 .get(0)
                                 .subList(0, 6))
                         .append('\n');
@@ -63,7 +63,7 @@ final class MysqlSnapshots {
                             + " DATABASE() ORDER BY ROUTINE_TYPE, ROUTINE_NAME")) {
                 sb.append(r.get(0))
                         .append(' ')
-                        .append(rows(s, "SHOW CREATE " + r.get(0) + " " + MysqlDumper.q(r.get(1))))
+                        .append(rows(s, "SHOW CREATE " + r.get(0) + " " + MysqlSql.q(r.get(1))))
                         .append('\n');
             }
             for (List<String> e : rows(
@@ -71,7 +71,7 @@ final class MysqlSnapshots {
                     "SELECT EVENT_NAME, STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()"
                             + " ORDER BY EVENT_NAME")) {
                 List<String> create =
-                        rows(s, "SHOW CREATE EVENT " + MysqlDumper.q(e.get(0))).get(0);
+                        rows(s, "SHOW CREATE EVENT " + MysqlSql.q(e.get(0))).get(0);
                 sb.append("EVENT ").append(e).append(' ').append(create).append('\n');
             }
         }

@@ -133,4 +133,23 @@ enum PgFailure {
             case OTHER -> "PostgreSQL at " + c.where() + " reported an error";
         };
     }
+
+    private static final int TAIL_IN_MESSAGE = 2000;
+
+    /** An exit code as words: a signal, a timeout (negative), or the code. */
+    static String exitText(int exit) {
+        if (exit > 128 && exit < 160) {
+            return "killed by signal " + (exit - 128);
+        }
+        return exit < 0 ? "timed out" : "exit code " + exit;
+    }
+
+    /** A tool's stderr tail for a message, cut to its last {@value #TAIL_IN_MESSAGE} characters. */
+    static String shorten(String tail) {
+        String t = tail == null ? "" : tail.strip();
+        if (t.isEmpty()) {
+            return "(nothing on stderr)";
+        }
+        return t.length() <= TAIL_IN_MESSAGE ? t : "..." + t.substring(t.length() - TAIL_IN_MESSAGE);
+    }
 }

@@ -22,6 +22,7 @@ import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 500 lines: the swap, its rollback and their crash recovery share the databases' names.
 /**
  * The keep-aside restore: {@code pg_restore --jobs N} into a new database beside the live one (no
  * one sees it, so it needs no single transaction), then one transaction of two {@code ALTER

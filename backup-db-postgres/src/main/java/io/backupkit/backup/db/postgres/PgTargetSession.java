@@ -3,15 +3,13 @@ package io.backupkit.backup.db.postgres;
 import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.spi.DatabaseDumper.TargetLock;
+import io.backupkit.backup.spi.support.SessionHandOver;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,25 +27,12 @@ final class PgTargetSession {
     private static final int LOCK_OBJECT = 1;
 
     /** How long a session handed over by {@link #offer} waits for {@link #lock()} before it is closed. */
-    static final long OFFER_MILLIS = 10_000;
-
-    /** How long {@link #lock()} waits for a description's login in flight (its connect timeout is 10 s). */
-    private static final long PENDING_MILLIS = 15_000;
-
-    private static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "backupkit-pg-session-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    static final long OFFER_MILLIS = SessionHandOver.OFFER_MILLIS;
 
     private final Function<String, Optional<Connection>> connect;
     private final PgConnection where;
-    /** A session a create's description just used, kept for the lock that follows (one login less). */
-    private Connection offered;
-    /** Descriptions logging in now, whose session {@link #lock()} waits for rather than logging in too. */
-    private int pending;
-    /** The session holding the advisory lock, while it is held. */
-    private Connection held;
+    /** The description's session kept for the lock that follows, and the lock's session. */
+    private final SessionHandOver session = new SessionHandOver();
 
     PgTargetSession(Function<String, Optional<Connection>> connect, PgConnection where) {
         this.connect = connect;
@@ -59,91 +44,19 @@ final class PgTargetSession {
         return "backupkit-lock pid " + ProcessHandle.current().pid();
     }
 
-    /**
-     * For a create's description: the session holding the lock, when the lock came first (the
-     * description reads on it, no login). Otherwise empty, and the caller logs in and ends with
-     * {@link #offer} (its session, or null on failure). A login in flight, the lock's or another
-     * description's, is waited for first: the two run concurrently, and one login serves both.
-     */
-    synchronized Optional<Connection> borrowHeldOrLogIn() {
-        awaitLogins();
-        if (held != null) {
-            return Optional.of(held);
-        }
-        pending++;
-        return Optional.empty();
+    /** For a create's description: see {@link SessionHandOver#borrowHeldOrLogIn()}. */
+    Optional<Connection> borrowHeldOrLogIn() {
+        return session.borrowHeldOrLogIn();
     }
 
-    /** Waits, at most {@link #PENDING_MILLIS}, while a login is in flight. */
-    private synchronized void awaitLogins() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PENDING_MILLIS);
-        try {
-            while (pending > 0 && deadline - System.nanoTime() > 0) {
-                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the caller's login then fails as cancelled
-        }
-    }
-
-    /**
-     * Keeps {@code c}, a session just used to describe the server, for the {@link #lock()} of the
-     * create that follows; closed if none comes within {@link #OFFER_MILLIS} (a description alone).
-     */
+    /** Keeps {@code c}, a session just used to describe the server, for the {@link #lock()} that follows. */
     void offer(Connection c) {
-        Connection previous;
-        synchronized (this) {
-            pending--;
-            previous = c == null ? null : offered;
-            if (c != null) {
-                offered = c;
-            }
-            notifyAll();
-        }
-        if (previous != null) {
-            closeQuietly(previous);
-        }
-        if (c == null) {
-            return; // the login failed: nothing to keep
-        }
-        CLOSER.schedule(
-                () -> {
-                    synchronized (this) {
-                        if (offered != c) {
-                            return;
-                        }
-                        offered = null;
-                    }
-                    closeQuietly(c);
-                },
-                OFFER_MILLIS,
-                TimeUnit.MILLISECONDS);
+        session.offer(c);
     }
 
     /** The session holding the lock, for the checks before a restore (no login of their own). */
-    synchronized Optional<Connection> held() {
-        return Optional.ofNullable(held);
-    }
-
-    /** The session a description offered, if usable; else empty, and the lock's own login is in flight. */
-    private synchronized Optional<Connection> takeOfferedOrLogIn() {
-        awaitLogins();
-        Connection c = offered;
-        offered = null;
-        try {
-            if (c != null && c.isValid(2)) {
-                return Optional.of(c);
-            }
-        } catch (SQLException e) {
-            // closed under us: log in
-        }
-        pending++;
-        return Optional.empty();
-    }
-
-    private synchronized void loggedIn() {
-        pending--;
-        notifyAll();
+    Optional<Connection> held() {
+        return session.held();
     }
 
     /**
@@ -151,14 +64,7 @@ final class PgTargetSession {
      * this one included. {@link #resume()} takes the lock again on the database then named so.
      */
     void suspend() {
-        Connection c;
-        synchronized (this) {
-            c = held;
-            held = null;
-        }
-        if (c != null) {
-            closeQuietly(c);
-        }
+        closeQuietly(session.release());
     }
 
     /** Takes the lock again after {@link #suspend()}; a failure is logged (the media folder's lock still holds). */
@@ -173,18 +79,18 @@ final class PgTargetSession {
         }
     }
 
-    synchronized boolean isHeld() {
-        return held != null;
+    boolean isHeld() {
+        return session.held().isPresent();
     }
 
     /** {@code pg_try_advisory_lock} on a session of its own; advisory locks block no DDL or DML. */
     TargetLock lock() {
-        Optional<Connection> taken = takeOfferedOrLogIn();
+        Optional<Connection> taken = session.takeOrLogIn();
         try {
             return lock(taken.isPresent() ? taken : connect.apply(lockSessionName()));
         } finally {
             if (taken.isEmpty()) {
-                loggedIn(); // after held is set: a description waiting reads on it
+                session.loggedIn(); // after held is set: a description waiting reads on it
             }
         }
     }
@@ -200,15 +106,10 @@ final class PgTargetSession {
                         "SELECT pg_catalog.pg_try_advisory_lock(" + LOCK_CLASS + ", " + LOCK_OBJECT + ")")) {
             rs.next();
             if (rs.getBoolean(1)) {
-                synchronized (this) {
-                    held = c;
-                }
+                session.hold(c);
                 return () -> { // the session's end releases the lock
-                    Connection retaken; // by resume() after a keep-aside swap: this operation's too
-                    synchronized (this) {
-                        retaken = held;
-                        held = null;
-                    }
+                    // retaken by resume() after a keep-aside swap: this operation's too
+                    Connection retaken = session.release();
                     closeQuietly(c);
                     if (retaken != null && retaken != c) {
                         closeQuietly(retaken);
@@ -332,10 +233,6 @@ final class PgTargetSession {
     }
 
     private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            // gone already
-        }
+        SessionHandOver.closeQuietly(c);
     }
 }

@@ -29,6 +29,7 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 500 lines: the SPI entry points, the dump and the restore's set-up; every other concern is a class.
 /**
  * The {@code postgres} dumper: {@code pg_dump} custom format out, {@code pg_restore} piped into {@code
  * psql} in, as one transaction. The one thing to know: the script's final {@code COMMIT} is held back
@@ -44,7 +45,6 @@ public final class PostgresDumper implements DatabaseDumper {
     public static final String FORMAT = "pgdump";
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresDumper.class);
-    private static final int TAIL_IN_MESSAGE = 2000;
 
     private final DatabaseConfig config;
     private final PgConnection connection;
@@ -59,16 +59,20 @@ public final class PostgresDumper implements DatabaseDumper {
 
     private record RestoreTools(String dumpToolVersion, PgTools.Toolset toolset) {}
 
+    private final PgJdbc jdbc;
     private final PgTargetSession session;
     private final PgKeepAside keepAside;
+    private final PgLoad load;
 
     PostgresDumper(DatabaseConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = PostgresOptions.from(config.options());
         this.connection = PgConnection.of(config);
         this.tools = new PgTools(options.binDir(), config.options().keyName(PostgresOptions.BIN_DIR));
-        this.session = new PgTargetSession(this::jdbc, connection);
-        this.keepAside = new PgKeepAside(connection, options, this::jdbcTo, session, config.timeout());
+        this.jdbc = new PgJdbc(config, connection);
+        this.session = new PgTargetSession(jdbc::open, connection);
+        this.keepAside = new PgKeepAside(connection, options, jdbc::openOn, session, config.timeout());
+        this.load = new PgLoad(connection, session, config.timeout(), this::lockHolders);
     }
 
     /** The database's size as the server last reported it (-1: not asked, or no JDBC driver). */
@@ -155,7 +159,7 @@ public final class PostgresDumper implements DatabaseDumper {
                 String tail = p.stderrTail();
                 PgFailure f = PgFailure.fromToolOutput(tail);
                 String msg = "pg_dump failed (exit code " + exit + "): " + f.explain(connection) + ". pg_dump said: "
-                        + shorten(tail);
+                        + PgFailure.shorten(tail);
                 if (f == PgFailure.TOOL_VERSION_MISMATCH) {
                     throw new DatabaseToolException("pg_dump", msg);
                 }
@@ -360,7 +364,7 @@ public final class PostgresDumper implements DatabaseDumper {
                     .feedStdin()
                     .timeout(config.timeout());
             try (NativeProcess pgRestore = start(restoreBuilder, "pg_restore")) {
-                runRestore(source, psql, pgRestore, preamble, session);
+                load.run(source, psql, pgRestore, preamble, session);
             }
         }
     }
@@ -376,7 +380,7 @@ public final class PostgresDumper implements DatabaseDumper {
                 LOG.debug("the lock's session cannot list the others ({}); a session of their own", e.getMessage());
             }
         }
-        Optional<Connection> opened = jdbc("backupkit-sessions");
+        Optional<Connection> opened = jdbc.open("backupkit-sessions");
         if (opened.isEmpty()) {
             LOG.info("no PostgreSQL JDBC driver: other sessions on {} are not looked for", connection);
             return;
@@ -388,336 +392,17 @@ public final class PostgresDumper implements DatabaseDumper {
         }
     }
 
-    private void runRestore(
-            DumpSource source, NativeProcess psql, NativeProcess pgRestore, String preamble, String sessionName) {
-        DumpFeeder feeder = new DumpFeeder(source, pgRestore, null);
-        ScriptPump pump =
-                new ScriptPump(pgRestore.stdout(), psql.stdin(), preamble.getBytes(StandardCharsets.UTF_8), pgRestore);
-        Thread feederThread = new Thread(feeder, "pg_restore-stdin");
-        Thread pumpThread = new Thread(pump, "pg_restore-to-psql");
-        feederThread.setDaemon(true);
-        pumpThread.setDaemon(true);
-        feederThread.start();
-        pumpThread.start();
-        int restoreExit;
-        int psqlExit;
-        boolean committed = false;
-        try {
-            try {
-                restoreExit = pgRestore.await();
-            } catch (NativeProcess.ToolTimeoutException e) {
-                restoreExit = -1;
-                pump.note("pg_restore ran longer than the configured timeout (" + config.timeout() + ")");
-            }
-            pumpThread.join();
-            feederThread.join(10_000);
-            byte[] tail = pump.tailWithoutCommit();
-            boolean complete = restoreExit == 0
-                    && pump.eof
-                    && pump.writeError == null
-                    && feeder.readError == null
-                    && tail != null
-                    && psql.process().isAlive();
-            RuntimeException gateRefused = null;
-            if (complete) {
-                try {
-                    // should this process die between the gate and COMMIT, the id tells whether it committed
-                    session.transactionOf(sessionName).ifPresent(x -> source.recoveryPoint("txid=" + x));
-                    source.beforeCommit(); // the other parts of the restore are verified and in place
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new BackupCancelledException("the restore was cancelled before it committed", null);
-                    }
-                } catch (RuntimeException e) {
-                    gateRefused = e;
-                    complete = false;
-                }
-            }
-            if (complete) {
-                try {
-                    OutputStream in = psql.stdin();
-                    in.write(tail);
-                    in.write("COMMIT;\n".getBytes(StandardCharsets.US_ASCII));
-                    in.flush();
-                    committed = true;
-                } catch (IOException e) {
-                    pump.note("psql stopped reading: " + e.getMessage());
-                }
-            }
-            closeQuietly(psql.stdin());
-            try {
-                // once COMMIT is sent its outcome must be known: an interrupt no longer stops psql
-                psqlExit = committed ? awaitUninterruptibly(psql) : psql.await();
-            } catch (NativeProcess.ToolTimeoutException e) {
-                psqlExit = -1;
-                committed = false;
-                pump.note("psql ran longer than the configured timeout (" + config.timeout() + ")");
-            }
-            if (committed && psqlExit == 0) {
-                LOG.info("restore of {} committed", connection);
-                return;
-            }
-            if (gateRefused != null) {
-                throw gateRefused; // not committed: PostgreSQL rolled the transaction back
-            }
-            throw restoreFailure(restoreExit, psqlExit, psql, pgRestore, feeder, pump, tail != null);
-        } catch (InterruptedException e) {
-            pgRestore.kill();
-            psql.kill();
-            joinQuietly(pumpThread);
-            Thread.currentThread().interrupt();
-            throw new BackupCancelledException(
-                    "the database restore was cancelled before it committed; the database was left as it was", e);
-        }
-    }
-
-    private static int awaitUninterruptibly(NativeProcess p) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return p.await();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private UnableToRestoreDatabaseException restoreFailure(
-            int restoreExit,
-            int psqlExit,
-            NativeProcess psql,
-            NativeProcess pgRestore,
-            DumpFeeder feeder,
-            ScriptPump pump,
-            boolean commitSeen) {
-        String unchanged =
-                " The restore ran in one transaction that was not committed: the database was left as it" + " was.";
-        String cause;
-        boolean restoreFailedByItself = restoreExit != 0 && !pump.killedProducer && feeder.readError == null;
-        PgFailure login = psqlExit == 0 ? PgFailure.OTHER : PgFailure.fromToolOutput(psql.stderrTail());
-        if (login.loginFailed()) {
-            // psql could not log in (the server is not asked beforehand): the first cause of all
-            cause = login.explain(connection) + " (psql " + exitText(psqlExit) + "). psql said: "
-                    + shorten(psql.stderrTail());
-        } else if (feeder.readError != null) {
-            cause = "reading the dump failed: " + feeder.readError.getMessage();
-        } else if (restoreFailedByItself) {
-            cause = "pg_restore could not turn the dump into SQL (" + exitText(restoreExit) + "): "
-                    + shorten(pgRestore.stderrTail()) + ". The dump may be corrupt or truncated, or pg_restore was"
-                    + " stopped";
-            if (psqlExit != 0) {
-                cause += "; psql then stopped on the incomplete script (" + exitText(psqlExit) + ")";
-            }
-        } else if (psqlExit != 0 && psql.stderrTail().contains("lock timeout")) {
-            cause = "another session held a lock the restore needed for longer than the lock timeout ("
-                    + lockHolders() + "); stop it, or restore with terminate sessions. psql said: "
-                    + shorten(psql.stderrTail());
-        } else if (psqlExit != 0) {
-            String tail = psql.stderrTail();
-            PgFailure f = PgFailure.fromToolOutput(tail);
-            cause = (f == PgFailure.OTHER
-                            ? "the restore script failed in psql (" + exitText(psqlExit) + ")"
-                            : f.explain(connection) + " (psql " + exitText(psqlExit) + ")")
-                    + ". psql said: " + shorten(tail);
-        } else if (restoreExit != 0) {
-            cause = "pg_restore failed (" + exitText(restoreExit) + "): " + shorten(pgRestore.stderrTail());
-        } else if (!commitSeen) {
-            cause = "pg_restore's script ended without its final COMMIT (its output was cut short)";
-        } else {
-            cause = "psql stopped before the restore committed";
-        }
-        if (pump.notes() != null) {
-            cause = cause + " (" + pump.notes() + ")";
-        }
-        return new UnableToRestoreDatabaseException("restoring " + connection.database() + " at " + connection.where()
-                + " failed: " + cause + "." + unchanged);
-    }
-
-    /**
-     * Writes the preamble, then pg_restore's script into psql, holding back the last bytes so that the
-     * script's final {@code COMMIT} is only sent once everything else is known to have worked. The
-     * script's own {@code BEGIN;} line is blanked: the preamble began the transaction, and a second
-     * {@code BEGIN} made the server log a warning ("there is already a transaction in progress") on
-     * every restore.
-     */
-    static final class ScriptPump implements Runnable {
-        static final int KEEP = 64 * 1024;
-        private static final byte[] COMMIT = "COMMIT;\n".getBytes(StandardCharsets.US_ASCII);
-        private static final byte[] BEGIN = "BEGIN;".getBytes(StandardCharsets.US_ASCII);
-
-        private final InputStream in;
-        private final OutputStream out;
-        private final byte[] preamble;
-        private final NativeProcess producer;
-        private final byte[] hold = new byte[3 * KEEP];
-        private int held;
-        volatile boolean eof;
-        volatile IOException writeError;
-        volatile boolean killedProducer;
-        private final StringBuffer notes = new StringBuffer();
-
-        ScriptPump(InputStream in, OutputStream out, byte[] preamble, NativeProcess producer) {
-            this.in = in;
-            this.out = out;
-            this.preamble = preamble;
-            this.producer = producer;
-        }
-
-        void note(String s) {
-            if (notes.length() > 0) {
-                notes.append("; ");
-            }
-            notes.append(s);
-        }
-
-        String notes() {
-            return notes.length() == 0 ? null : notes.toString();
-        }
-
-        @Override
-        public void run() {
-            try {
-                out.write(preamble);
-            } catch (IOException e) {
-                writeError = e;
-                killProducer();
-                return;
-            }
-            boolean beginChecked = false;
-            try (InputStream input = in) {
-                while (true) {
-                    int n = input.read(hold, held, hold.length - held);
-                    if (n < 0) {
-                        eof = true;
-                        break;
-                    }
-                    held += n;
-                    if (!beginChecked && held >= KEEP) { // before anything of the script is written
-                        blankScriptBegin();
-                        beginChecked = true;
-                    }
-                    if (held > 2 * KEEP) {
-                        int flush = held - KEEP;
-                        try {
-                            out.write(hold, 0, flush);
-                        } catch (IOException e) {
-                            writeError = e;
-                            note("psql stopped reading its input");
-                            killProducer();
-                            return;
-                        }
-                        System.arraycopy(hold, flush, hold, 0, held - flush);
-                        held -= flush;
-                    }
-                }
-            } catch (IOException e) {
-                note("reading pg_restore's output failed: " + e.getMessage());
-            }
-            if (!beginChecked) {
-                blankScriptBegin();
-            }
-            if (eof) {
-                try {
-                    out.flush();
-                } catch (IOException e) {
-                    writeError = e;
-                }
-            }
-        }
-
-        private void killProducer() {
-            killedProducer = true;
-            if (producer != null) {
-                producer.kill();
-            }
-        }
-
-        /**
-         * The held-back end of the script without its last {@code COMMIT;} line, or {@code null} when
-         * there is none (the script is incomplete).
-         */
-        byte[] tailWithoutCommit() {
-            int at = -1;
-            for (int i = held - COMMIT.length; i >= 0; i--) {
-                if ((i == 0 || hold[i - 1] == '\n') && regionEquals(i, COMMIT)) {
-                    at = i;
-                    break;
-                }
-            }
-            if (at < 0) {
-                return null;
-            }
-            byte[] out = new byte[held - COMMIT.length];
-            System.arraycopy(hold, 0, out, 0, at);
-            System.arraycopy(hold, at + COMMIT.length, out, at, held - at - COMMIT.length);
-            return out;
-        }
-
-        /**
-         * Blanks (with spaces) the first statement of the held script if it is a {@code BEGIN;} line:
-         * pg_restore {@code -1} writes it after its header of comments and psql meta-commands. A
-         * {@code BEGIN} after any other statement, or none, is left as it is.
-         */
-        private void blankScriptBegin() {
-            int line = 0;
-            while (line < held) {
-                int end = line;
-                while (end < held && hold[end] != '\n') {
-                    end++;
-                }
-                if (end == held) {
-                    return; // not a whole line
-                }
-                int len = end - line;
-                if (len == BEGIN.length && regionEquals(line, BEGIN)) {
-                    java.util.Arrays.fill(hold, line, end, (byte) ' ');
-                    return;
-                }
-                boolean header =
-                        len == 0 || hold[line] == '\\' || (len >= 2 && hold[line] == '-' && hold[line + 1] == '-');
-                if (!header) {
-                    return;
-                }
-                line = end + 1;
-            }
-        }
-
-        private boolean regionEquals(int at, byte[] what) {
-            for (int j = 0; j < what.length; j++) {
-                if (hold[at + j] != what[j]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
     // ---------------------------------------------------------------- server version
 
     /** The server's version, read over JDBC (or with psql when no PostgreSQL JDBC driver is present). */
     private PgVersion serverVersion(boolean forRestore) {
-        String url = jdbcUrlWithoutCredentials();
-        try {
-            DriverManager.getDriver(url);
-        } catch (SQLException noDriver) {
+        String url = jdbc.url();
+        if (!PgJdbc.hasDriver(url)) {
             return serverVersionWithPsql(forRestore);
         }
-        Properties props = new Properties();
-        if (connection.user() != null) {
-            props.setProperty("user", connection.user());
-        }
-        if (connection.password() != null) {
-            props.setProperty("password", connection.password().reveal());
-        }
-        props.setProperty("connectTimeout", connection.params().getOrDefault("connectTimeout", "10"));
         // for a create, named as the lock's session: the lock, which follows, takes it over (one login less)
         boolean keep = !forRestore;
-        props.setProperty("ApplicationName", keep ? PgTargetSession.lockSessionName() : "backupkit");
+        Properties props = jdbc.properties(keep ? PgTargetSession.lockSessionName() : "backupkit");
         Connection c = null;
         boolean handedOver = false;
         try {
@@ -775,7 +460,7 @@ public final class PostgresDumper implements DatabaseDumper {
 
     /** The other sessions on the database, for a message; what is known when they cannot be listed. */
     private String lockHolders() {
-        try (Connection c = jdbc("backupkit-sessions").orElse(null)) {
+        try (Connection c = jdbc.open("backupkit-sessions").orElse(null)) {
             if (c == null) {
                 return "its sessions cannot be listed without a PostgreSQL JDBC driver";
             }
@@ -788,90 +473,6 @@ public final class PostgresDumper implements DatabaseDumper {
         } catch (SQLException | RuntimeException e) {
             return "its sessions cannot be listed: " + e.getMessage();
         }
-    }
-
-    /** A JDBC session of its own, or empty when no PostgreSQL JDBC driver is on the class path. */
-    private Optional<Connection> jdbc(String applicationName) {
-        String url = jdbcUrlWithoutCredentials();
-        try {
-            DriverManager.getDriver(url);
-        } catch (SQLException noDriver) {
-            return Optional.empty();
-        }
-        Properties props = new Properties();
-        if (connection.user() != null) {
-            props.setProperty("user", connection.user());
-        }
-        if (connection.password() != null) {
-            props.setProperty("password", connection.password().reveal());
-        }
-        props.setProperty("connectTimeout", connection.params().getOrDefault("connectTimeout", "10"));
-        props.setProperty("ApplicationName", applicationName);
-        try {
-            return Optional.of(DriverManager.getConnection(url, props));
-        } catch (SQLException e) {
-            PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());
-            throw new UnableToRestoreDatabaseException(
-                    f.explain(connection) + " (" + e.getMessage() + "). Nothing was changed: the database was left as"
-                            + " it was.",
-                    e);
-        }
-    }
-
-    /** A JDBC session on another database of the same server, or empty without a PostgreSQL JDBC driver. */
-    private Optional<Connection> jdbcTo(String database, String applicationName) {
-        String url = jdbcUrlWithoutCredentials();
-        String rest = url.substring(PgConnection.PREFIX.length());
-        int q = rest.indexOf('?');
-        String query = q < 0 ? "" : rest.substring(q);
-        String path = q < 0 ? rest : rest.substring(0, q);
-        String db = java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
-        String server = path.startsWith("//")
-                ? path.substring(0, path.indexOf('/', 2) < 0 ? path.length() : path.indexOf('/', 2))
-                : "";
-        String target = PgConnection.PREFIX + (server.isEmpty() ? db : server + "/" + db) + query;
-        return jdbcAt(target, applicationName);
-    }
-
-    private Optional<Connection> jdbcAt(String url, String applicationName) {
-        try {
-            DriverManager.getDriver(url);
-        } catch (SQLException noDriver) {
-            return Optional.empty();
-        }
-        Properties props = new Properties();
-        if (connection.user() != null) {
-            props.setProperty("user", connection.user());
-        }
-        if (connection.password() != null) {
-            props.setProperty("password", connection.password().reveal());
-        }
-        props.setProperty("connectTimeout", connection.params().getOrDefault("connectTimeout", "10"));
-        props.setProperty("ApplicationName", applicationName);
-        try {
-            return Optional.of(DriverManager.getConnection(url, props));
-        } catch (SQLException e) {
-            PgFailure f = PgFailure.fromSqlState(e.getSQLState(), e.getMessage());
-            throw new UnableToRestoreDatabaseException(
-                    f.explain(connection) + " (" + e.getMessage() + "). Nothing was changed.", e);
-        }
-    }
-
-    /** The URL as configured, minus {@code user} and {@code password} (passed as properties instead). */
-    private String jdbcUrlWithoutCredentials() {
-        String url = config.jdbcUrl();
-        int q = url.indexOf('?');
-        if (q < 0) {
-            return url;
-        }
-        List<String> kept = new ArrayList<>();
-        for (String kv : url.substring(q + 1).split("&")) {
-            String k = kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv;
-            if (!k.equals("user") && !k.equals("password") && !kv.isEmpty()) {
-                kept.add(kv);
-            }
-        }
-        return url.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
     }
 
     // package-private for tests: the path taken when no PostgreSQL JDBC driver is on the class path
@@ -894,7 +495,8 @@ public final class PostgresDumper implements DatabaseDumper {
             int exit = p.await();
             if (exit != 0 || !out.contains("|")) {
                 String tail = p.stderrTail();
-                String msg = PgFailure.fromToolOutput(tail).explain(connection) + " (psql: " + shorten(tail) + ")";
+                String msg =
+                        PgFailure.fromToolOutput(tail).explain(connection) + " (psql: " + PgFailure.shorten(tail) + ")";
                 throw forRestore
                         ? new UnableToRestoreDatabaseException(msg + ". Nothing was changed.")
                         : new UnableToDumpDatabaseException(msg);
@@ -920,22 +522,7 @@ public final class PostgresDumper implements DatabaseDumper {
         }
     }
 
-    private static String exitText(int exit) {
-        if (exit > 128 && exit < 160) {
-            return "killed by signal " + (exit - 128);
-        }
-        return exit < 0 ? "timed out" : "exit code " + exit;
-    }
-
-    private static String shorten(String tail) {
-        String t = tail == null ? "" : tail.strip();
-        if (t.isEmpty()) {
-            return "(nothing on stderr)";
-        }
-        return t.length() <= TAIL_IN_MESSAGE ? t : "..." + t.substring(t.length() - TAIL_IN_MESSAGE);
-    }
-
-    private static void joinQuietly(Thread t) {
+    static void joinQuietly(Thread t) {
         try {
             t.join(10_000);
         } catch (InterruptedException e) {
@@ -943,7 +530,7 @@ public final class PostgresDumper implements DatabaseDumper {
         }
     }
 
-    private static void closeQuietly(OutputStream out) {
+    static void closeQuietly(OutputStream out) {
         try {
             out.close();
         } catch (IOException e) {

@@ -42,39 +42,71 @@ final class RestorePreamble {
             s.append("SET ROLE ").append(ident(role)).append(";\n");
         }
         if (!whole) {
-            // a partial restore must not silently drop objects it does not put back: refuse when
-            // anything outside the replaced schemas depends on something inside them
-            s.append("SELECT pg_catalog.format('DO $bk$ BEGIN RAISE EXCEPTION %L; END $bk$',"
-                            + " 'objects outside the schemas being restored depend on them and would be lost: '"
-                            + " || pg_catalog.string_agg(DISTINCT x.what, ', ') || '. Restore the whole database,"
-                            + " or include the schemas of those objects') FROM (SELECT"
-                            + " pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) AS what,"
-                            + " COALESCE(o.schema, (SELECT rn.nspname::pg_catalog.text FROM pg_catalog.pg_class rc"
-                            + " JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace WHERE rc.oid = CASE d.classid"
-                            + " WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN"
-                            + " (SELECT a.adrelid FROM pg_catalog.pg_attrdef a WHERE a.oid = d.objid)"
-                            + " WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN"
-                            + " (SELECT w.ev_class FROM pg_catalog.pg_rewrite w WHERE w.oid = d.objid)"
-                            + " WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN"
-                            + " (SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.oid = d.objid)"
-                            + " WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN"
-                            + " (SELECT p.polrelid FROM pg_catalog.pg_policy p WHERE p.oid = d.objid) END)) AS dep_schema"
-                            + " FROM pg_catalog.pg_depend d,"
-                            + " pg_catalog.pg_identify_object(d.refclassid, d.refobjid, 0) r,"
-                            + " pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) o"
-                            + " WHERE d.deptype IN ('n', 'a') AND r.schema IS NOT NULL AND ")
-                    .append(replaced("r.schema", includeSchemas, excludeSchemas))
-                    .append(") x WHERE x.dep_schema IS NULL OR NOT (")
-                    .append(replaced("x.dep_schema", includeSchemas, excludeSchemas))
-                    .append(") HAVING pg_catalog.count(*) > 0 \\gexec\n");
+            refuseLostDependents(s, includeSchemas, excludeSchemas);
         }
         if (whole) {
-            dropEach(s, "DROP EVENT TRIGGER IF EXISTS %I", "e.evtname", "pg_catalog.pg_event_trigger", "e", "");
-            s.append("SELECT pg_catalog.format('DROP PUBLICATION IF EXISTS %I', p.pubname)"
-                    + " FROM pg_catalog.pg_publication p \\gexec\n");
-            s.append("SELECT pg_catalog.format('DROP EXTENSION IF EXISTS %I CASCADE', x.extname)"
-                    + " FROM pg_catalog.pg_extension x WHERE x.extname <> 'plpgsql' \\gexec\n");
+            dropFirst(s);
         }
+        replaceSchemas(s, includeSchemas, excludeSchemas);
+        if (whole) {
+            dropDatabaseWide(s);
+        }
+        if (includeSchemas.isEmpty()) {
+            // pg_restore -n skips large objects; otherwise they are all replaced
+            s.append("SELECT pg_catalog.count(pg_catalog.lo_unlink(l.oid))"
+                    + " FROM pg_catalog.pg_largeobject_metadata l;\n");
+        }
+        recreatePublic(s, includeSchemas, excludeSchemas, sourceMajor);
+        if (role != null) {
+            s.append("RESET ROLE;\n");
+        }
+        // the notices of the script's first statements (the pump blanks its own BEGIN); it resets this
+        s.append("SET client_min_messages = error;\n");
+        return s.toString();
+    }
+
+    /**
+     * A partial restore must not silently drop objects it does not put back: refuses (raises) when
+     * anything outside the replaced schemas depends on something inside them.
+     */
+    private static void refuseLostDependents(
+            StringBuilder s, List<String> includeSchemas, List<String> excludeSchemas) {
+        s.append("SELECT pg_catalog.format('DO $bk$ BEGIN RAISE EXCEPTION %L; END $bk$',"
+                        + " 'objects outside the schemas being restored depend on them and would be lost: '"
+                        + " || pg_catalog.string_agg(DISTINCT x.what, ', ') || '. Restore the whole database,"
+                        + " or include the schemas of those objects') FROM (SELECT"
+                        + " pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) AS what,"
+                        + " COALESCE(o.schema, (SELECT rn.nspname::pg_catalog.text FROM pg_catalog.pg_class rc"
+                        + " JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace WHERE rc.oid = CASE d.classid"
+                        + " WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN"
+                        + " (SELECT a.adrelid FROM pg_catalog.pg_attrdef a WHERE a.oid = d.objid)"
+                        + " WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN"
+                        + " (SELECT w.ev_class FROM pg_catalog.pg_rewrite w WHERE w.oid = d.objid)"
+                        + " WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN"
+                        + " (SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.oid = d.objid)"
+                        + " WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN"
+                        + " (SELECT p.polrelid FROM pg_catalog.pg_policy p WHERE p.oid = d.objid) END)) AS dep_schema"
+                        + " FROM pg_catalog.pg_depend d,"
+                        + " pg_catalog.pg_identify_object(d.refclassid, d.refobjid, 0) r,"
+                        + " pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) o"
+                        + " WHERE d.deptype IN ('n', 'a') AND r.schema IS NOT NULL AND ")
+                .append(replaced("r.schema", includeSchemas, excludeSchemas))
+                .append(") x WHERE x.dep_schema IS NULL OR NOT (")
+                .append(replaced("x.dep_schema", includeSchemas, excludeSchemas))
+                .append(") HAVING pg_catalog.count(*) > 0 \\gexec\n");
+    }
+
+    /** Whole database: event triggers first (they would fire on the drops), publications, extensions. */
+    private static void dropFirst(StringBuilder s) {
+        dropEach(s, "DROP EVENT TRIGGER IF EXISTS %I", "e.evtname", "pg_catalog.pg_event_trigger", "e", "");
+        s.append("SELECT pg_catalog.format('DROP PUBLICATION IF EXISTS %I', p.pubname)"
+                + " FROM pg_catalog.pg_publication p \\gexec\n");
+        s.append("SELECT pg_catalog.format('DROP EXTENSION IF EXISTS %I CASCADE', x.extname)"
+                + " FROM pg_catalog.pg_extension x WHERE x.extname <> 'plpgsql' \\gexec\n");
+    }
+
+    /** Drops the replaced schemas; with {@code schemas}, puts them back empty with owner, comment and grants. */
+    private static void replaceSchemas(StringBuilder s, List<String> includeSchemas, List<String> excludeSchemas) {
         if (!includeSchemas.isEmpty()) {
             // pg_restore -n restores what is in the schemas, not the schemas themselves: keep their
             // owner, comment and privileges to put them back after the drop
@@ -108,42 +140,44 @@ final class RestorePreamble {
                 }
             }
         }
-        if (whole) {
-            dropEach(
-                    s,
-                    "DROP CAST IF EXISTS (%s AS %s) CASCADE",
-                    "c.castsource::pg_catalog.regtype, c.casttarget::pg_catalog.regtype",
-                    "pg_catalog.pg_cast",
-                    "c",
-                    "c.oid >= 16384 AND ");
-            dropEach(s, "DROP SERVER IF EXISTS %I CASCADE", "s.srvname", "pg_catalog.pg_foreign_server", "s", "");
-            dropEach(
-                    s,
-                    "DROP FOREIGN DATA WRAPPER IF EXISTS %I CASCADE",
-                    "w.fdwname",
-                    "pg_catalog.pg_foreign_data_wrapper",
-                    "w",
-                    "w.oid >= 16384 AND ");
-            dropEach(
-                    s,
-                    "DROP LANGUAGE IF EXISTS %I CASCADE",
-                    "l.lanname",
-                    "pg_catalog.pg_language",
-                    "l",
-                    "l.oid >= 16384 AND l.lanname <> 'plpgsql' AND ");
-            dropEach(
-                    s,
-                    "DROP ACCESS METHOD IF EXISTS %I CASCADE",
-                    "a.amname",
-                    "pg_catalog.pg_am",
-                    "a",
-                    "a.oid >= 16384 AND ");
-        }
-        if (includeSchemas.isEmpty()) {
-            // pg_restore -n skips large objects; otherwise they are all replaced
-            s.append("SELECT pg_catalog.count(pg_catalog.lo_unlink(l.oid))"
-                    + " FROM pg_catalog.pg_largeobject_metadata l;\n");
-        }
+    }
+
+    /** Whole database: casts, servers, wrappers, languages and access methods of its own. */
+    private static void dropDatabaseWide(StringBuilder s) {
+        dropEach(
+                s,
+                "DROP CAST IF EXISTS (%s AS %s) CASCADE",
+                "c.castsource::pg_catalog.regtype, c.casttarget::pg_catalog.regtype",
+                "pg_catalog.pg_cast",
+                "c",
+                "c.oid >= 16384 AND ");
+        dropEach(s, "DROP SERVER IF EXISTS %I CASCADE", "s.srvname", "pg_catalog.pg_foreign_server", "s", "");
+        dropEach(
+                s,
+                "DROP FOREIGN DATA WRAPPER IF EXISTS %I CASCADE",
+                "w.fdwname",
+                "pg_catalog.pg_foreign_data_wrapper",
+                "w",
+                "w.oid >= 16384 AND ");
+        dropEach(
+                s,
+                "DROP LANGUAGE IF EXISTS %I CASCADE",
+                "l.lanname",
+                "pg_catalog.pg_language",
+                "l",
+                "l.oid >= 16384 AND l.lanname <> 'plpgsql' AND ");
+        dropEach(
+                s,
+                "DROP ACCESS METHOD IF EXISTS %I CASCADE",
+                "a.amname",
+                "pg_catalog.pg_am",
+                "a",
+                "a.oid >= 16384 AND ");
+    }
+
+    /** {@code public} as initdb makes it when it was dropped: pg_dump never emits CREATE SCHEMA public. */
+    private static void recreatePublic(
+            StringBuilder s, List<String> includeSchemas, List<String> excludeSchemas, int sourceMajor) {
         boolean publicReplaced =
                 includeSchemas.isEmpty() ? !excludeSchemas.contains("public") : includeSchemas.contains("public");
         if (publicReplaced) {
@@ -159,12 +193,6 @@ final class RestorePreamble {
             }
             s.append("COMMENT ON SCHEMA public IS 'standard public schema';\n");
         }
-        if (role != null) {
-            s.append("RESET ROLE;\n");
-        }
-        // the notices of the script's first statements (the pump blanks its own BEGIN); it resets this
-        s.append("SET client_min_messages = error;\n");
-        return s.toString();
     }
 
     /** SQL: the schema named by {@code column} (text) is one this restore replaces. */

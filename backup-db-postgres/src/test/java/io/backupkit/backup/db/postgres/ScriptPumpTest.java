@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ScriptPumpTest {
     private static String[] pump(String script) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PostgresDumper.ScriptPump p = new PostgresDumper.ScriptPump(
+        ScriptPump p = new ScriptPump(
                 new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)),
                 out,
                 "PRE;\n".getBytes(StandardCharsets.UTF_8),
@@ -48,7 +48,7 @@ class ScriptPumpTest {
         String body = "INSERT INTO t VALUES ('" + "x".repeat(100) + "');\n";
         String script = "BEGIN;\n" + body.repeat(5000) + "COMMIT;\n-- done\n";
         String[] r = pump(script);
-        assertThat(r[0].length()).isGreaterThan(script.length() - 3 * PostgresDumper.ScriptPump.KEEP);
+        assertThat(r[0].length()).isGreaterThan(script.length() - 3 * ScriptPump.KEEP);
         assertThat(r[0] + r[1])
                 .isEqualTo(
                         "PRE;\n" + script.replace("COMMIT;\n-- done", "-- done").replaceFirst("BEGIN;", "      "));
