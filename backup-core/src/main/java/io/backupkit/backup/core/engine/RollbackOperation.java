@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,10 @@ final class RollbackOperation {
                         + ", is gone: cannot roll back. Nothing was changed");
             }
         }
+        LossCheck loss = new LossCheck(settings, kept);
+        if (!options.force()) {
+            loss.refuseIfAny(); // before any session is ended: what is known now already refuses
+        }
         Path work;
         try {
             Files.createDirectories(settings.spoolDir());
@@ -82,10 +87,13 @@ final class RollbackOperation {
                     journal.state(RestoreJournal.State.COMMITTING);
                 }
             };
+            Runnable lastLook = () -> loss.lastLook(options.force());
             if (kept.database() != null) {
                 settings.dumper()
-                        .rollbackAside(kept.database(), new Context(work, journal, committing, options, pending));
+                        .rollbackAside(
+                                kept.database(), new Context(work, journal, committing, options, pending, lastLook));
             } else {
+                lastLook.run();
                 committing.run();
             }
             databaseDone = true;
@@ -116,8 +124,16 @@ final class RollbackOperation {
         KeptAsideRecord.delete(settings);
         journal.delete();
         RestoreOperation.deleteQuietly(work);
-        LOG.info("rolled back to the state kept aside before the restore of {}", kept.restored());
-        return new RollbackResult(kept.info(), Duration.ofNanos(System.nanoTime() - t0));
+        List<String> lost = loss.lost();
+        if (lost.isEmpty()) {
+            LOG.info("rolled back to the state kept aside before the restore of {}", kept.restored());
+        } else {
+            Events.warn(
+                    settings.listener(),
+                    "rolled back to the state before the restore of " + kept.restored() + ", forced; lost: "
+                            + String.join("; ", lost));
+        }
+        return new RollbackResult(kept.info(), Duration.ofNanos(System.nanoTime() - t0), lost);
     }
 
     /** A restore's protocol without a dump: the journal hears the token and the commit. */
@@ -126,7 +142,8 @@ final class RollbackOperation {
             RestoreJournal journal,
             Runnable committing,
             RollbackOptions options,
-            java.util.concurrent.atomic.AtomicReference<String> pending)
+            java.util.concurrent.atomic.AtomicReference<String> pending,
+            Runnable lastLook)
             implements io.backupkit.backup.spi.DumpSource {
         @Override
         public java.io.InputStream open() throws IOException {
@@ -143,8 +160,12 @@ final class RollbackOperation {
             throw new IllegalStateException("a rollback has no dump");
         }
 
+        /** The first one comes after the other sessions are gone and before the first change. */
         @Override
         public void recoveryPoint(String token) {
+            if (journal.token().isEmpty()) {
+                lastLook.run();
+            }
             journal.token(token);
         }
 
