@@ -414,6 +414,17 @@ public final class MysqlDumper implements DatabaseDumper {
         dropAside(token);
     }
 
+    /** See {@link MysqlWrites}. */
+    @Override
+    public Optional<String> writeMark() {
+        return new MysqlWrites(this::connect, url.database()).mark();
+    }
+
+    @Override
+    public Optional<String> writtenSince(String mark) {
+        return new MysqlWrites(this::connect, url.database()).since(mark);
+    }
+
     @Override
     public void dropAside(String token) {
         try {
