@@ -1,7 +1,9 @@
 package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupNotFoundException;
+import io.backupkit.backup.Phase;
 import io.backupkit.backup.RollbackOptions;
 import io.backupkit.backup.RollbackResult;
 import io.backupkit.backup.Setting;
@@ -24,9 +26,11 @@ final class RollbackOperation {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackOperation.class);
 
     private final EngineSettings settings;
+    private final BackupListener listener;
 
     RollbackOperation(EngineSettings settings) {
         this.settings = settings;
+        this.listener = Events.safe(settings.listener());
     }
 
     RollbackResult run(RollbackOptions options) {
@@ -89,16 +93,20 @@ final class RollbackOperation {
             };
             Runnable lastLook = () -> loss.lastLook(options.force());
             if (kept.database() != null) {
+                listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
                 settings.dumper()
                         .rollbackAside(
                                 kept.database(), new Context(work, journal, committing, options, pending, lastLook));
+                listener.phaseFinished(Phase.DATABASE_RESTORE);
             } else {
                 lastLook.run();
                 committing.run();
             }
             databaseDone = true;
             if (media != null) {
+                listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
                 media.finish();
+                listener.phaseFinished(Phase.MEDIA_RESTORE);
             }
         } catch (RuntimeException e) {
             if (!databaseDone && pending.get() != null) {
