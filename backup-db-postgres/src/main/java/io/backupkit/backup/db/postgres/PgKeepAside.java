@@ -454,7 +454,12 @@ final class PgKeepAside {
 
     /** What the host wrote to the live database since a mark. */
     PgWrites writes() {
-        return new PgWrites(this::admin, connection.database());
+        String live = connection.database();
+        return new PgWrites(
+                () -> connectTo
+                        .apply(live, "backupkit-writes")
+                        .orElseThrow(() -> new SQLException("no PostgreSQL JDBC driver on the class path")),
+                live);
     }
 
     /** A session on the server's maintenance database: database renames cannot run connected to them. */

@@ -143,8 +143,9 @@ class PostgresKeepAsideIT {
                 assertThat(k.media()).isTrue();
             });
             assertThat(besideMedia()).anyMatch(n -> n.startsWith(".media.old-"));
+            db.exec("ANALYZE"); // what autovacuum does to restored tables soon: no write of the host's
 
-            backups.rollback(RollbackOptions.defaults());
+            assertThat(backups.rollback(RollbackOptions.defaults()).warnings()).isEmpty();
 
             assertThat(state())
                     .as("rolled back to the state before the restore")
@@ -196,7 +197,8 @@ class PostgresKeepAsideIT {
                                 backups.rollback(RollbackOptions.defaults().terminatingSessions()))
                         .isInstanceOf(RollbackWouldLoseDataException.class)
                         .hasMessageContaining("would lose what was written since")
-                        .hasMessageContaining("the database: about 1 row(s) inserted, updated or deleted")
+                        .hasMessageContaining("the database: about ")
+                        .hasMessageContaining(" row(s) inserted, updated or deleted")
                         .hasMessageContaining("RollbackOptions.forcing()");
                 assertThat(state()).as("nothing changed").isEqualTo(written);
                 assertThat(db.databasesBeside()).singleElement().asString().startsWith(db.name + "__pre_");
@@ -205,8 +207,8 @@ class PostgresKeepAsideIT {
 
             RollbackResult forced = backups.rollback(RollbackOptions.defaults().forcing());
 
-            assertThat(forced.warnings()).singleElement().asString().contains("1 row(s) inserted");
-            assertThat(warnings).singleElement().asString().contains("1 row(s) inserted");
+            assertThat(forced.warnings()).singleElement().asString().contains(" row(s) inserted");
+            assertThat(warnings).singleElement().asString().contains(" row(s) inserted");
             assertThat(state()).isEqualTo(changed);
             assertThat(db.databasesBeside()).isEmpty();
         }
