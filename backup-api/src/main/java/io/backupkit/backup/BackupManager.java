@@ -204,6 +204,7 @@ public interface BackupManager extends AutoCloseable {
         private HostInfo host = HostInfo.UNKNOWN;
         private Path spoolDir;
         private Duration leaseTtl = Duration.ofMinutes(10);
+        private Duration keepAsideFor = BackupSettings.DEFAULT_KEEP_ASIDE;
         private final List<BackupListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private ClassLoader classLoader;
@@ -376,6 +377,15 @@ public interface BackupManager extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How long {@code prune} leaves the database and media folder a restore kept aside for a
+         * rollback (default 7 days); the next restore or a rollback drops them anyway.
+         */
+        public Builder keepAsideFor(Duration duration) {
+            this.keepAsideFor = Objects.requireNonNull(duration, "duration");
+            return this;
+        }
+
         /** Adds a listener; each one added gets every event, in the order they were added. */
         public Builder listener(BackupListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -439,7 +449,8 @@ public interface BackupManager extends AutoCloseable {
                     allowSensitiveMediaDir,
                     components,
                     settingNames,
-                    format);
+                    format,
+                    keepAsideFor);
             return BackupManagerFactory.find(classLoader).create(settings);
         }
     }

@@ -44,6 +44,7 @@ import javax.sql.DataSource;
  *     BackupManager.Builder#component})
  * @param settingNames how error messages name the settings
  * @param format how the storage location keeps backups ({@code null}: {@link BackupFormat#ARCHIVE})
+ * @param keepAsideFor how long prune leaves what a restore kept aside ({@code null}: 7 days)
  */
 public record BackupSettings(
         String name,
@@ -74,7 +75,8 @@ public record BackupSettings(
         boolean allowSensitiveMediaDir,
         Map<Class<?>, Object> components,
         SettingNames settingNames,
-        BackupFormat format) {
+        BackupFormat format,
+        Duration keepAsideFor) {
     /** Requires name, compression, spool folder and lease time; fills in empty options and defaults. */
     public BackupSettings {
         Objects.requireNonNull(name, "name");
@@ -91,7 +93,15 @@ public record BackupSettings(
         components = components == null ? Map.of() : Map.copyOf(components);
         settingNames = settingNames == null ? SettingNames.BUILDER : settingNames;
         format = format == null ? BackupFormat.ARCHIVE : format;
+        keepAsideFor = keepAsideFor == null ? DEFAULT_KEEP_ASIDE : keepAsideFor;
+        if (keepAsideFor.isNegative()) {
+            throw new BackupConfigurationException(
+                    Setting.KEEP_ASIDE_FOR, "how long a restore's replaced state is kept is negative: " + keepAsideFor);
+        }
     }
+
+    /** How long prune leaves what a restore kept aside, unless set. */
+    public static final Duration DEFAULT_KEEP_ASIDE = Duration.ofDays(7);
 
     /** The instance given for {@code type}, or {@code null}. */
     public <T> T component(Class<T> type) {

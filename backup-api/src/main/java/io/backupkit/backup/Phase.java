@@ -12,9 +12,9 @@ public enum Phase {
     DOWNLOAD_VERIFY,
     /** Taking the {@code pre-restore} backup of the current state (restore). */
     SAFETY_BACKUP,
-    /** Replacing the media folder (restore). */
+    /** Replacing the media folder (restore, rollback). */
     MEDIA_RESTORE,
-    /** Replacing the database (restore). */
+    /** Replacing the database (restore, rollback). */
     DATABASE_RESTORE,
     /** Deleting backups a retention policy no longer keeps. */
     PRUNE

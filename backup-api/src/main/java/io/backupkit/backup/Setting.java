@@ -36,7 +36,9 @@ public enum Setting {
     /** Encryption and its keys. */
     ENCRYPTION("encryption(id, options)"),
     /** How the storage location keeps backups: archive or dedup. */
-    FORMAT("format(...)");
+    FORMAT("format(...)"),
+    /** How long prune leaves the state a restore kept aside for a rollback. */
+    KEEP_ASIDE_FOR("keepAsideFor(...)");
 
     private final String builderMethod;
 

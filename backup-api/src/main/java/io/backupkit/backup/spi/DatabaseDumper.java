@@ -112,7 +112,9 @@ public interface DatabaseDumper {
      * dropped. {@code context} is a restore's protocol without a dump ({@link DumpSource#open()} is
      * not there): {@link DumpSource#recoveryPoint} before the first change, {@link
      * DumpSource#beforeCommit()} just before the change that puts the old state back, after which
-     * {@link #recoverRestore} with the last token and {@code committing} true must finish it.
+     * {@link #recoverRestore} with the last token and {@code committing} true must finish it. The other
+     * sessions on the database are refused or ended before the first {@code recoveryPoint}: there the
+     * engine asks {@link #writtenSince} and may throw, with nothing changed yet.
      */
     default void rollbackAside(String token, DumpSource context) {
         throw new io.backupkit.backup.UnableToRestoreDatabaseException(

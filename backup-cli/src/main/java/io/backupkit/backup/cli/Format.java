@@ -61,6 +61,14 @@ final class Format {
         return b.id() + "  " + time(b) + "  " + bytes(b.size()) + "  " + labels(b);
     }
 
+    /** What {@code list} says of the state kept aside: since when, and whether later writes can be told. */
+    static String keptAside(io.backupkit.backup.KeptAside k) {
+        return "the state kept aside " + since(k) + " ('backup rollback'; "
+                + (k.writesTracked()
+                        ? "it refuses when the application wrote since, unless --force)"
+                        : "what was written since cannot be told: it needs --force)");
+    }
+
     /** When and by which restore a state was kept aside, for a sentence. */
     static String since(io.backupkit.backup.KeptAside k) {
         return "before the restore of " + k.restored() + " ("

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.backupkit.backup.BackupInfo;
+import io.backupkit.backup.KeptAside;
 import io.backupkit.backup.core.report.BackupJson;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -32,5 +33,14 @@ final class Json {
 
     static List<Map<String, Object>> backups(List<BackupInfo> list) {
         return BackupJson.backups(list);
+    }
+
+    /** {@code list --json}: the backups, the one whose restore can be rolled back saying so. */
+    static List<Map<String, Object>> backups(List<BackupInfo> list, java.util.Optional<KeptAside> kept) {
+        List<Map<String, Object>> out = BackupJson.backups(list);
+        kept.ifPresent(k -> out.stream()
+                .filter(b -> k.restored().equals(b.get("id")))
+                .forEach(b -> b.put("keptAside", BackupJson.keptAside(k))));
+        return out;
     }
 }

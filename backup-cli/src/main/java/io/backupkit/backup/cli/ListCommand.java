@@ -31,13 +31,11 @@ final class ListCommand implements Callable<Integer> {
             kept = manager.keptAside();
         }
         PrintWriter out = root.terminal.out();
+        kept.ifPresent(k -> root.terminal.err().println("rollback available: " + Format.keptAside(k)));
         if (json) {
-            Json.print(out, Json.backups(backups));
+            Json.print(out, Json.backups(backups, kept));
             return ExitCodes.OK;
         }
-        kept.ifPresent(k -> root.terminal
-                .err()
-                .println("rollback available: the state kept aside " + Format.since(k) + " ('backup rollback')"));
         if (backups.isEmpty()) {
             if (!root.quiet) {
                 root.terminal.err().println("no backups yet");

@@ -4,6 +4,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.KeptAside;
 import io.backupkit.backup.RollbackOptions;
 import io.backupkit.backup.RollbackResult;
+import io.backupkit.backup.RollbackWouldLoseDataException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,12 @@ final class RollbackCommand implements Callable<Integer> {
                     + " there are any, naming them")
     boolean terminateSessions;
 
+    @Option(
+            names = "--force",
+            description = "roll back even when that loses what the application wrote since the restore (or when"
+                    + " that cannot be told); without it such a rollback is refused, naming what would be lost")
+    boolean force;
+
     @Option(names = "--json", description = "print the result as a JSON object")
     boolean json;
 
@@ -57,7 +64,7 @@ final class RollbackCommand implements Callable<Integer> {
                     return ExitCodes.FAILED;
                 }
                 if (!t.confirm("Put back the state kept aside " + Format.since(kept.get())
-                        + "? What has been written since is lost.")) {
+                        + "? The restored state is deleted" + (force ? ", with what was written since." : "."))) {
                     t.err().println("backup: rollback cancelled, nothing changed");
                     return ExitCodes.FAILED;
                 }
@@ -66,7 +73,14 @@ final class RollbackCommand implements Callable<Integer> {
             if (terminateSessions) {
                 options = options.terminatingSessions();
             }
-            result = manager.rollback(options);
+            if (force) {
+                options = options.forcing();
+            }
+            try {
+                result = manager.rollback(options);
+            } catch (RollbackWouldLoseDataException e) {
+                throw e.forcedWith("'backup rollback --force'");
+            }
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -75,6 +89,7 @@ final class RollbackCommand implements Callable<Integer> {
             m.put("database", result.putBack().database());
             m.put("media", result.putBack().media());
             m.put("durationMillis", result.duration().toMillis());
+            m.put("lost", result.warnings());
             Json.print(t.out(), m);
         } else {
             t.out().println("rolled back to the state kept aside " + Format.since(result.putBack()));

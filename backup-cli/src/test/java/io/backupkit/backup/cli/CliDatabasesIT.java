@@ -83,10 +83,21 @@ class CliDatabasesIT {
             String[] listed = run(env, "list");
             assertThat(listed[2]).contains("rollback available").contains(id);
 
+            assertThat(run(env, "list", "--json")[1]).contains("\"keptAside\"").contains("\"writesTracked\" : true");
+
             String[] unconfirmed = run(env, "rollback");
             assertThat(unconfirmed[0]).isEqualTo("2");
-            String[] rolledBack = run(env, "rollback", "--yes");
+            sql(url, "postgres", "INSERT INTO part VALUES (3)"); // the application writes after the restore
+            String[] refused = run(env, "rollback", "--yes");
+            assertThat(refused[0]).isEqualTo("1");
+            assertThat(refused[2])
+                    .contains("about 1 row(s) inserted, updated or deleted")
+                    .contains("'backup rollback --force'")
+                    .doesNotContain("RollbackOptions");
+            assertThat(count(url, "postgres", "SELECT COUNT(*) FROM part")).isEqualTo(2);
+            String[] rolledBack = run(env, "rollback", "--yes", "--force");
             assertThat(rolledBack[0]).as(rolledBack[2]).isEqualTo("0");
+            assertThat(rolledBack[2]).contains("backup: warning: ").contains("1 row(s) inserted");
             assertThat(count(url, "postgres", "SELECT COUNT(*) FROM part")).isEqualTo(2);
             assertThat(media.resolve("a.txt")).hasContent("changed");
             assertThat(run(env, "list")[2]).doesNotContain("rollback available");

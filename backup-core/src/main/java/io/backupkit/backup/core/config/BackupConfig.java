@@ -2,12 +2,14 @@ package io.backupkit.backup.core.config;
 
 import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.Compression;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.Setting;
 import io.backupkit.backup.core.storage.FilesystemStorageProvider;
 import io.backupkit.backup.spi.DatabaseConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -47,6 +49,7 @@ import java.util.stream.Collectors;
  *     {@code file /etc/x.yaml: backup_dir} or {@code default}
  * @param mediaDirAllowSensitive accept a media folder of {@code /}, a home or a system folder
  * @param format how the storage location keeps backups (default archive)
+ * @param keepAsideFor how long prune leaves what a restore kept aside ({@code null}: the default, 7 days)
  */
 public record BackupConfig(
         String storage,
@@ -72,7 +75,8 @@ public record BackupConfig(
         String envPrefix,
         Map<ConfigKey, String> origins,
         boolean mediaDirAllowSensitive,
-        BackupFormat format) {
+        BackupFormat format,
+        Duration keepAsideFor) {
 
     /** The encryption provider used when any encryption setting is given. */
     public static final String ENCRYPTION_PROVIDER = "openpgp";
@@ -86,6 +90,7 @@ public record BackupConfig(
         mediaExclude = mediaExclude == null ? List.of() : List.copyOf(mediaExclude);
         Objects.requireNonNull(compression, "compression");
         format = format == null ? BackupFormat.ARCHIVE : format;
+        keepAsideFor = keepAsideFor == null ? BackupSettings.DEFAULT_KEEP_ASIDE : keepAsideFor;
         schedule = unmodifiable(schedule);
         retention = unmodifiable(retention);
         envPrefix = envPrefix == null ? "" : envPrefix;
@@ -141,7 +146,8 @@ public record BackupConfig(
                 .storage(storage, storageLocation(), options)
                 .compression(compression)
                 .settingNames(this::howToSet)
-                .format(format);
+                .format(format)
+                .keepAsideFor(keepAsideFor);
         if (databaseUrl != null) {
             builder.database(databaseUrl, databaseUser, databasePassword);
             if (databaseDumper != null || !databaseOptions.isEmpty()) {
@@ -208,6 +214,7 @@ public record BackupConfig(
         s.append(", mediaExclude=").append(mediaExclude);
         s.append(", compression=").append(compression.id());
         s.append(", format=").append(format.id());
+        s.append(", keepAsideDays=").append(keepAsideFor.toDays());
         s.append(", spoolDir=").append(spoolDir);
         if (encryptionEnabled()) {
             s.append(", encryptionRecipientKey=").append(encryptionRecipientKey);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupId;
+import io.backupkit.backup.BackupSettings;
 import io.backupkit.backup.Compression;
 import io.backupkit.backup.Secret;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -183,6 +185,7 @@ public final class BackupConfigLoader {
         List<String> mediaExclude = r.list(ConfigKey.MEDIA_EXCLUDE);
         Compression compression = r.compression();
         BackupFormat format = r.format();
+        Duration keepAsideFor = r.keepAsideDays();
         Path spoolDir = r.path(ConfigKey.SPOOL_DIR);
         Path recipientKey = r.path(ConfigKey.ENCRYPTION_RECIPIENT_KEY);
         Path secretKey = r.path(ConfigKey.ENCRYPTION_SECRET_KEY);
@@ -215,7 +218,8 @@ public final class BackupConfigLoader {
                 prefix,
                 r.origins,
                 mediaDirAllowSensitive,
-                format);
+                format,
+                keepAsideFor);
     }
 
     /**
@@ -701,6 +705,24 @@ public final class BackupConfigLoader {
                 case "false", "no", "0", "" -> false;
                 default -> throw wrongType(r, "true or false");
             };
+        }
+
+        Duration keepAsideDays() {
+            Raw r = found(ConfigKey.KEEP_ASIDE_DAYS);
+            if (r == null) {
+                origins.put(ConfigKey.KEEP_ASIDE_DAYS, "default");
+                return BackupSettings.DEFAULT_KEEP_ASIDE;
+            }
+            String s = scalar(r).trim();
+            try {
+                long days = Long.parseLong(s);
+                if (days >= 0 && days <= 36_500) {
+                    return Duration.ofDays(days);
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw wrongType(r, "a whole number of days, 0 or more");
         }
 
         BackupFormat format() {

@@ -64,6 +64,11 @@ public enum ConfigKey {
             "host.version",
             null,
             "host application version; restore refuses a backup of a newer version unless forced"),
+    KEEP_ASIDE_DAYS(
+            "BACKUP_KEEP_ASIDE_DAYS",
+            "keep_aside_days",
+            "7",
+            "days prune leaves what a restore kept aside for a rollback (0: the next prune drops it)"),
     SCHEDULE(null, "schedule", null, "automatic backups (a map, kept for the scheduler)"),
     RETENTION(null, "retention", null, "retention rules (a map, kept for the scheduler)");
 
@@ -121,6 +126,7 @@ public enum ConfigKey {
             case HOST_VERSION -> List.of(HOST_VERSION);
             case ENCRYPTION -> List.of(ENCRYPTION_RECIPIENT_KEY, ENCRYPTION_SECRET_KEY, ENCRYPTION_PASSPHRASE_FILE);
             case FORMAT -> List.of(FORMAT);
+            case KEEP_ASIDE_FOR -> List.of(KEEP_ASIDE_DAYS);
         };
     }
 

@@ -55,7 +55,8 @@ public final class CoreManagerFactory implements BackupManagerFactory {
                 settings.clock(),
                 settings.allowSensitiveMediaDir(),
                 settings.format(),
-                settings.settingNames());
+                settings.settingNames(),
+                settings.keepAsideFor());
     }
 
     private static BackupStorage storage(ProviderRegistry registry, BackupSettings settings) {

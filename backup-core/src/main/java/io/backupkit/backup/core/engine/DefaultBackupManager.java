@@ -210,13 +210,10 @@ final class DefaultBackupManager implements BackupManager {
         });
     }
 
-    /** How long prune leaves what a restore kept aside. */
-    static final Duration KEEP_ASIDE_FOR = Duration.ofDays(7);
-
-    /** Drops what a restore kept aside once older than {@link #KEEP_ASIDE_FOR}; returns what it dropped. */
+    /** Drops what a restore kept aside once older than the setting says; returns what it dropped. */
     private List<String> pruneKeptAside(Instant now, boolean dryRun) {
         Optional<KeptAsideRecord> kept = KeptAsideRecord.find(settings);
-        if (kept.isEmpty() || !kept.get().since().isBefore(now.minus(KEEP_ASIDE_FOR))) {
+        if (kept.isEmpty() || !kept.get().since().isBefore(now.minus(settings.keepAsideFor()))) {
             return List.of();
         }
         String what = "the state kept aside before the restore of " + kept.get().restored() + " ("

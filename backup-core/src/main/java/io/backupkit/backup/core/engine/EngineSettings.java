@@ -38,6 +38,7 @@ import java.util.Objects;
  *     is accepted (a restore replaces the media folder whole, so these are refused by default)
  * @param format how the storage location keeps backups
  * @param settingNames how messages name the settings on the surface that built the manager
+ * @param keepAsideFor how long prune leaves what a restore kept aside ({@code null}: the default)
  */
 public record EngineSettings(
         String name,
@@ -56,7 +57,8 @@ public record EngineSettings(
         Clock clock,
         boolean allowSensitiveMediaDir,
         BackupFormat format,
-        SettingNames settingNames) {
+        SettingNames settingNames,
+        Duration keepAsideFor) {
     /** Requires name, storage, compression, spool folder and lease time; fills in defaults for the rest. */
     public EngineSettings {
         Objects.requireNonNull(name, "name");
@@ -70,6 +72,7 @@ public record EngineSettings(
         clock = clock == null ? Clock.systemUTC() : clock;
         format = format == null ? BackupFormat.ARCHIVE : format;
         settingNames = settingNames == null ? SettingNames.BUILDER : settingNames;
+        keepAsideFor = keepAsideFor == null ? BackupSettings.DEFAULT_KEEP_ASIDE : keepAsideFor;
     }
 
     /** The settings a manager built by {@code backup-core} runs with. */

@@ -20,11 +20,19 @@ import java.util.Properties;
 
 /**
  * Where the state the last restore kept aside lives: the dumper's token for the database and the
- * old media folder. One per target, beside the restore journal; replaced atomically.
+ * old media folder, with marks of the restored state (the dumper's, and the file system time of the
+ * media swap) so that a rollback can tell what the host wrote since. One per target, beside the
+ * restore journal; replaced atomically.
  */
-record KeptAsideRecord(String restored, Instant since, String database, Path media) {
+record KeptAsideRecord(
+        String restored, Instant since, String database, Path media, String databaseMark, Instant mediaMark) {
+    KeptAsideRecord(String restored, Instant since, String database, Path media) {
+        this(restored, since, database, media, null, null);
+    }
+
     KeptAside info() {
-        return new KeptAside(restored, since, database != null, media != null);
+        boolean tracked = (database == null || databaseMark != null) && (media == null || mediaMark != null);
+        return new KeptAside(restored, since, database != null, media != null, tracked);
     }
 
     static Path location(EngineSettings settings) {
@@ -50,7 +58,11 @@ record KeptAsideRecord(String restored, Instant since, String database, Path med
                 p.getProperty("restored", "?"),
                 Instant.parse(p.getProperty("since", Instant.EPOCH.toString())),
                 p.getProperty("database"),
-                Optional.ofNullable(p.getProperty("media")).map(Path::of).orElse(null)));
+                Optional.ofNullable(p.getProperty("media")).map(Path::of).orElse(null),
+                p.getProperty("databaseMark"),
+                Optional.ofNullable(p.getProperty("mediaMark"))
+                        .map(Instant::parse)
+                        .orElse(null)));
     }
 
     /** Writes a temp file, fsyncs it and renames it over the record. */
@@ -64,6 +76,12 @@ record KeptAsideRecord(String restored, Instant since, String database, Path med
         }
         if (media != null) {
             p.setProperty("media", media.toString());
+        }
+        if (databaseMark != null) {
+            p.setProperty("databaseMark", databaseMark);
+        }
+        if (mediaMark != null) {
+            p.setProperty("mediaMark", mediaMark.toString());
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {

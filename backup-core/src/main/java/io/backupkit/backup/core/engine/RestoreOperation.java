@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -273,7 +274,14 @@ final class RestoreOperation {
         Path oldMedia = swap != null && swap.hadOld ? swap.old : null;
         if (keepAside && (databaseAside != null || oldMedia != null)) {
             journal.put("since", settings.clock().instant());
-            new KeptAsideRecord(journal.backupId(), settings.clock().instant(), databaseAside, oldMedia)
+            Instant swapped = Instant.now(); // the file system's clock, not the configured one
+            new KeptAsideRecord(
+                            journal.backupId(),
+                            settings.clock().instant(),
+                            databaseAside,
+                            oldMedia,
+                            databaseAside == null ? null : writeMark(),
+                            oldMedia == null ? null : swapped)
                     .write(settings);
         } else {
             if (swap != null) {
@@ -284,6 +292,16 @@ final class RestoreOperation {
             }
         }
         previous.ifPresent(p -> dropQuietly(p));
+    }
+
+    /** The dumper's mark of the restored database; none when it cannot take one (a rollback then asks to force). */
+    private String writeMark() {
+        try {
+            return settings.dumper().writeMark().orElse(null);
+        } catch (RuntimeException e) {
+            LOG.debug("no mark of the restored database: {}", e.getMessage());
+            return null;
+        }
     }
 
     private void dropQuietly(KeptAsideRecord kept) {

@@ -1,7 +1,9 @@
 package io.backupkit.backup.core.engine;
 
 import io.backupkit.backup.BackupConfigurationException;
+import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupNotFoundException;
+import io.backupkit.backup.Phase;
 import io.backupkit.backup.RollbackOptions;
 import io.backupkit.backup.RollbackResult;
 import io.backupkit.backup.Setting;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +26,11 @@ final class RollbackOperation {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackOperation.class);
 
     private final EngineSettings settings;
+    private final BackupListener listener;
 
     RollbackOperation(EngineSettings settings) {
         this.settings = settings;
+        this.listener = Events.safe(settings.listener());
     }
 
     RollbackResult run(RollbackOptions options) {
@@ -50,6 +55,10 @@ final class RollbackOperation {
                 throw new UnableToRestoreMediaException("the media folder kept aside, " + kept.media()
                         + ", is gone: cannot roll back. Nothing was changed");
             }
+        }
+        LossCheck loss = new LossCheck(settings, kept);
+        if (!options.force()) {
+            loss.refuseIfAny(); // before any session is ended: what is known now already refuses
         }
         Path work;
         try {
@@ -82,15 +91,22 @@ final class RollbackOperation {
                     journal.state(RestoreJournal.State.COMMITTING);
                 }
             };
+            Runnable lastLook = () -> loss.lastLook(options.force());
             if (kept.database() != null) {
+                listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
                 settings.dumper()
-                        .rollbackAside(kept.database(), new Context(work, journal, committing, options, pending));
+                        .rollbackAside(
+                                kept.database(), new Context(work, journal, committing, options, pending, lastLook));
+                listener.phaseFinished(Phase.DATABASE_RESTORE);
             } else {
+                lastLook.run();
                 committing.run();
             }
             databaseDone = true;
             if (media != null) {
+                listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
                 media.finish();
+                listener.phaseFinished(Phase.MEDIA_RESTORE);
             }
         } catch (RuntimeException e) {
             if (!databaseDone && pending.get() != null) {
@@ -116,8 +132,16 @@ final class RollbackOperation {
         KeptAsideRecord.delete(settings);
         journal.delete();
         RestoreOperation.deleteQuietly(work);
-        LOG.info("rolled back to the state kept aside before the restore of {}", kept.restored());
-        return new RollbackResult(kept.info(), Duration.ofNanos(System.nanoTime() - t0));
+        List<String> lost = loss.lost();
+        if (lost.isEmpty()) {
+            LOG.info("rolled back to the state kept aside before the restore of {}", kept.restored());
+        } else {
+            Events.warn(
+                    settings.listener(),
+                    "rolled back to the state before the restore of " + kept.restored() + ", forced; lost: "
+                            + String.join("; ", lost));
+        }
+        return new RollbackResult(kept.info(), Duration.ofNanos(System.nanoTime() - t0), lost);
     }
 
     /** A restore's protocol without a dump: the journal hears the token and the commit. */
@@ -126,7 +150,8 @@ final class RollbackOperation {
             RestoreJournal journal,
             Runnable committing,
             RollbackOptions options,
-            java.util.concurrent.atomic.AtomicReference<String> pending)
+            java.util.concurrent.atomic.AtomicReference<String> pending,
+            Runnable lastLook)
             implements io.backupkit.backup.spi.DumpSource {
         @Override
         public java.io.InputStream open() throws IOException {
@@ -143,8 +168,12 @@ final class RollbackOperation {
             throw new IllegalStateException("a rollback has no dump");
         }
 
+        /** The first one comes after the other sessions are gone and before the first change. */
         @Override
         public void recoveryPoint(String token) {
+            if (journal.token().isEmpty()) {
+                lastLook.run();
+            }
             journal.token(token);
         }
 

@@ -219,6 +219,7 @@ public final class H2Dumper implements DatabaseDumper {
             try (Statement s = c.createStatement()) {
                 s.execute("SET EXCLUSIVE 1");
             }
+            exclusive = c;
             rollback = takeRollbackSnapshot(c, keepAside ? source.asideDir() : source.workDir(), keepAside);
             source.recoveryPoint(rollback.toString()); // a killed process is rolled back from it
             try {
@@ -266,6 +267,7 @@ public final class H2Dumper implements DatabaseDumper {
             throw new UnableToRestoreDatabaseException(
                     "The H2 restore of " + config.safeUrl() + " failed: " + message(e), e);
         } finally {
+            exclusive = null;
             if (rollback != null && !keepRollback) {
                 try {
                     Files.deleteIfExists(rollback);
@@ -277,6 +279,45 @@ public final class H2Dumper implements DatabaseDumper {
     }
 
     private static final String ASIDE_PREFIX = ".backupkit-aside-h2-";
+    private static final String MARK = "h2script:";
+
+    /** The restore's connection while it holds the database exclusively: no other may open meanwhile. */
+    private volatile Connection exclusive;
+
+    /** H2 counts no writes: the mark is the SHA-256 of the database's SCRIPT, whole. */
+    @Override
+    public java.util.Optional<String> writeMark() {
+        return java.util.Optional.of(MARK + scriptDigest());
+    }
+
+    @Override
+    public java.util.Optional<String> writtenSince(String mark) {
+        if (!mark.startsWith(MARK)) {
+            return java.util.Optional.of(
+                    "cannot tell what was written since the restore (an unknown mark " + mark + ")");
+        }
+        return scriptDigest().equals(mark.substring(MARK.length()))
+                ? java.util.Optional.empty()
+                : java.util.Optional.of("its content differs from what the restore left (rows or tables written;"
+                        + " H2 does not count them)");
+    }
+
+    private String scriptDigest() {
+        MessageDigest digest = H2DumpFormat.sha256();
+        OutputStream sink = new DigestingOutputStream(OutputStream.nullOutputStream(), digest);
+        Connection held = exclusive;
+        if (held != null) {
+            writeScript(held, sink);
+        } else {
+            try (Connection c = connect(dumpUrl(), UnableToDumpDatabaseException::new)) {
+                writeScript(c, sink);
+            } catch (SQLException e) {
+                throw new UnableToDumpDatabaseException(
+                        "Cannot read the H2 database " + config.safeUrl() + ": " + message(e), e);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
 
     /** The rollback script every restore takes is what is kept aside (H2 has no database rename). */
     @Override

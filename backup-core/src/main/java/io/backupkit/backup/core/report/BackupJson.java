@@ -5,6 +5,7 @@ import io.backupkit.backup.BackupDiff;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.HostInfo;
+import io.backupkit.backup.KeptAside;
 import io.backupkit.backup.MediaInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +46,20 @@ public final class BackupJson {
             artifacts.add(am);
         }
         m.put("artifacts", artifacts);
+        return m;
+    }
+
+    /**
+     * The state a restore kept aside, which a rollback puts back: since when, what it holds, and
+     * whether a rollback can tell what was written since ({@code writesTracked}).
+     */
+    public static Map<String, Object> keptAside(KeptAside k) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("restored", k.restored());
+        m.put("since", k.since().toString());
+        m.put("database", k.database());
+        m.put("media", k.media());
+        m.put("writesTracked", k.writesTracked());
         return m;
     }
 

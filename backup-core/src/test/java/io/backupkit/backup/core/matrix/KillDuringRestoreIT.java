@@ -143,4 +143,78 @@ class KillDuringRestoreIT {
             }
         }
     }
+
+    @Test
+    void aKilledRollbackLeavesBothPartsRestoredOrBothRolledBack() throws Exception {
+        f = new MatrixFixture(tmp);
+        f.createDatabase(3000);
+        f.createMedia(12, 64 * 1024, 5);
+        MatrixFixture.State old;
+        try (BackupManager backups = f.builder().build()) {
+            id = backups.create().backup().id().value();
+            f.changeState();
+            old = f.state();
+            backups.restore(RestoreOptions.of(id)); // keeps the old state aside
+        }
+        backupState = f.state();
+        assertThat(backupState).isNotEqualTo(old);
+
+        assertThat(killRollback("DATABASE_RESTORE:START", null, old))
+                .as("before the rollback changed anything")
+                .isEqualTo(Outcome.BACKUP);
+        Path journal = tmp.resolve(".media.restore-journal");
+        Outcome midway = killRollback("", () -> journalHasToken(journal), old); // while H2 is replaced
+        if (midway == Outcome.BACKUP) {
+            assertThat(killRollback("DATABASE_RESTORE:END", null, old))
+                    .as("the database was put back, the media folder not yet: finished")
+                    .isEqualTo(Outcome.OLD);
+        }
+        assertThat(MatrixFixture.listNames(tmp))
+                .as("nothing kept aside or left over once rolled back")
+                .containsOnly("backups", "db", "media", ".media.lock", "spool");
+    }
+
+    /** SIGKILLs a forced rollback in a child; the next manager finishes or undoes it: both parts restored or both old. */
+    private Outcome killRollback(String pauseAt, BooleanSupplier killWhen, MatrixFixture.State old) throws Exception {
+        String what = "SIGKILL of a rollback at " + (pauseAt.isEmpty() ? "a condition" : pauseAt);
+        String output;
+        try (ChildJvm child = ChildJvm.start(
+                RestoreChildMain.class,
+                f.backups.toString(),
+                f.url,
+                f.media.toString(),
+                f.spool.toString(),
+                "ROLLBACK",
+                pauseAt)) {
+            if (killWhen != null) {
+                long end = System.nanoTime() + WAIT.toNanos();
+                while (!killWhen.getAsBoolean() && child.isAlive()) {
+                    assertThat(System.nanoTime() < end)
+                            .as(what + ": " + child.output())
+                            .isTrue();
+                    Thread.sleep(1);
+                }
+            } else {
+                assertThat(child.awaitLine("PAUSED", WAIT)).as(child.output()).isTrue();
+            }
+            child.kill();
+            output = child.output();
+        }
+        Thread.sleep(LEASE_TTL.toMillis() + 500); // the killed child's storage lease expires
+        try (BackupManager backups = f.builder().leaseTtl(LEASE_TTL).build()) { // recovers at start
+            MatrixFixture.State after = f.state();
+            if (after.equals(old)) {
+                assertThat(backups.keptAside()).as(what).isEmpty();
+                System.out.println(what + " -> rolled back");
+                return Outcome.OLD;
+            }
+            assertThat(after)
+                    .as(what + ": the database and the media folder are together restored or together rolled back\n"
+                            + output)
+                    .isEqualTo(backupState);
+            assertThat(backups.keptAside()).as(what + ": still kept aside").isPresent();
+            System.out.println(what + " -> restored state, still kept aside");
+            return Outcome.BACKUP;
+        }
+    }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The child JVM of {@link KillDuringRestoreIT}: restores a backup of an H2 database and a media
  * folder from a filesystem storage ({@link RestoreChild}). Arguments: backup folder, JDBC URL, media
- * folder, spool folder, backup id, pause point (or empty).
+ * folder, spool folder, backup id (or {@code ROLLBACK}: a forced rollback instead), pause point (or empty).
  */
 public final class RestoreChildMain {
     private RestoreChildMain() {}
@@ -21,6 +21,10 @@ public final class RestoreChildMain {
                 .spoolDir(Path.of(args[3]))
                 .hostApplication("matrix-app", "1.0.0")
                 .leaseTtl(KillDuringRestoreIT.LEASE_TTL);
+        if (args[4].equals("ROLLBACK")) {
+            io.backupkit.backup.tck.RollbackChild.run(builder, args.length > 5 ? args[5] : "");
+            return;
+        }
         RestoreChild.run(builder, args[4], args.length > 5 ? args[5] : "");
     }
 }

@@ -468,6 +468,17 @@ public final class MysqlDumper implements DatabaseDumper {
         keepAside.rollbackAside(token, context);
     }
 
+    /** See {@link MysqlWrites}. */
+    @Override
+    public Optional<String> writeMark() {
+        return new MysqlWrites(this::connect, url.database()).mark();
+    }
+
+    @Override
+    public Optional<String> writtenSince(String mark) {
+        return new MysqlWrites(this::connect, url.database()).since(mark);
+    }
+
     @Override
     public void dropAside(String token) {
         keepAside.dropAside(token);

@@ -1,6 +1,7 @@
 package io.backupkit.backup.db.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.backupkit.backup.BackupException;
@@ -114,6 +115,34 @@ class MysqlBackupManagerIT {
                 assertThat(beside.map(p -> p.getFileName().toString()))
                         .noneMatch(n -> n.startsWith(".backupkit-aside-") || n.startsWith(".media.old-"));
             }
+        }
+    }
+
+    @Test
+    void aRollbackAfterTheHostWroteIsRefusedNamingTheTableAndForcedReportsIt() throws Exception {
+        try (BackupManager backups = manager(Map.of())) {
+            CreateResult created = backups.create();
+            RichFixture.change(db);
+            String changed = MysqlSnapshots.of(db);
+            backups.restore(RestoreOptions.of(created.id().toString()));
+            assertThat(backups.keptAside())
+                    .hasValueSatisfying(k -> assertThat(k.writesTracked()).isTrue());
+            Thread.sleep(1100); // the server keeps write times to the second
+
+            MariaDbServer.exec(db, "INSERT INTO author (name) VALUES ('written after the restore')");
+            String written = MysqlSnapshots.of(db);
+            assertThatThrownBy(() -> backups.rollback(
+                            io.backupkit.backup.RollbackOptions.defaults().terminatingSessions()))
+                    .isInstanceOf(io.backupkit.backup.RollbackWouldLoseDataException.class)
+                    .hasMessageContaining("the database: 1 table(s) written or created since the restore (author)")
+                    .hasMessageContaining("RollbackOptions.forcing()");
+            assertThat(MysqlSnapshots.of(db)).as("nothing changed").isEqualTo(written);
+
+            io.backupkit.backup.RollbackResult forced = backups.rollback(
+                    io.backupkit.backup.RollbackOptions.defaults().forcing());
+
+            assertThat(forced.warnings()).singleElement().asString().contains("(author)");
+            assertThat(MysqlSnapshots.of(db)).isEqualTo(changed);
         }
     }
 

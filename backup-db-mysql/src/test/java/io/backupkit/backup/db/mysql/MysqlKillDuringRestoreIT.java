@@ -165,4 +165,48 @@ class MysqlKillDuringRestoreIT {
         }
         assertThat(MysqlSnapshots.of(db)).isEqualTo(backupState);
     }
+
+    @Test
+    void aKilledRollbackLeavesBothPartsRestoredOrBothRolledBack() throws Exception {
+        List<Object> changed;
+        try (BackupManager backups = builder("backups", media).build()) {
+            String id = backups.create().backup().id().value();
+            RichFixture.change(db);
+            Files.writeString(media.resolve("after.txt"), "written after the backup");
+            changed = state();
+            backups.restore(io.backupkit.backup.RestoreOptions.of(id));
+        }
+        List<Object> restored = state();
+        assertThat(restored).isNotEqualTo(changed);
+
+        killRollback("DATABASE_RESTORE:START");
+        try (BackupManager backups = builder("backups", media).build()) { // recovers at its start
+            assertThat(state()).as("killed before any change: as restored").isEqualTo(restored);
+            assertThat(backups.keptAside()).isPresent();
+        }
+        killRollback("DATABASE_RESTORE:END");
+        try (BackupManager backups = builder("backups", media).build()) {
+            assertThat(state())
+                    .as("killed after the database, before the media folder: finished, both rolled back")
+                    .isEqualTo(changed);
+            assertThat(backups.keptAside()).isEmpty();
+        }
+    }
+
+    private void killRollback(String pauseAt) throws Exception {
+        try (ChildJvm child = ChildJvm.start(
+                MysqlRestoreChildMain.class,
+                dir.resolve("backups").toString(),
+                MariaDbServer.url(db),
+                media.toString(),
+                dir.resolve("spool").toString(),
+                "ROLLBACK",
+                pauseAt)) {
+            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
+                    .as(child.output())
+                    .isTrue();
+            child.kill();
+        }
+        Thread.sleep(2500); // the killed child's storage lease expires (TTL 2 s)
+    }
 }

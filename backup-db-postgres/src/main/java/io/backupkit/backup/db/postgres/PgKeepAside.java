@@ -441,6 +441,14 @@ final class PgKeepAside {
                 throw new UnableToRestoreDatabaseException("the database kept aside, " + aside + ", is gone from "
                         + connection.where() + ": cannot roll back. Nothing was changed");
             }
+            // the sessions go first: the engine then asks what was written since the restore
+            List<PgSessions.Session> others = sessionsOn(admin, live);
+            if (!others.isEmpty()) {
+                if (!context.terminateSessions()) {
+                    throw inUse(live, others, false);
+                }
+                terminate(admin, others);
+            }
             context.recoveryPoint("rollback:" + live + ":" + aside + ":" + replaced);
             context.beforeCommit();
             swap(admin, live, aside, replaced, context.terminateSessions(), context.lockTimeout());
@@ -486,6 +494,16 @@ final class PgKeepAside {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** What the host wrote to the live database since a mark. */
+    PgWrites writes() {
+        String live = connection.database();
+        return new PgWrites(
+                () -> connectTo
+                        .apply(live, "backupkit-writes")
+                        .orElseThrow(() -> new SQLException("no PostgreSQL JDBC driver on the class path")),
+                live);
+    }
 
     /** A session on the server's maintenance database: database renames cannot run connected to them. */
     private Connection admin() throws SQLException {

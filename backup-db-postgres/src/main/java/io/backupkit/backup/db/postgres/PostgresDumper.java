@@ -302,6 +302,17 @@ public final class PostgresDumper implements DatabaseDumper {
         keepAside.drop(token);
     }
 
+    /** See {@link PgWrites}: the server's counts of rows written in the database. */
+    @Override
+    public Optional<String> writeMark() {
+        return keepAside.writes().mark();
+    }
+
+    @Override
+    public Optional<String> writtenSince(String mark) {
+        return keepAside.writes().since(mark);
+    }
+
     @Override
     public void restore(DumpSource source) {
         Objects.requireNonNull(source, "source");

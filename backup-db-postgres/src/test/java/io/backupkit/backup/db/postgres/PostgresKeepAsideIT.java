@@ -12,6 +12,8 @@ import io.backupkit.backup.Phase;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
 import io.backupkit.backup.RollbackOptions;
+import io.backupkit.backup.RollbackResult;
+import io.backupkit.backup.RollbackWouldLoseDataException;
 import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringRestore;
 import java.nio.file.Files;
@@ -141,8 +143,9 @@ class PostgresKeepAsideIT {
                 assertThat(k.media()).isTrue();
             });
             assertThat(besideMedia()).anyMatch(n -> n.startsWith(".media.old-"));
+            db.exec("ANALYZE"); // what autovacuum does to restored tables soon: no write of the host's
 
-            backups.rollback(RollbackOptions.defaults());
+            assertThat(backups.rollback(RollbackOptions.defaults()).warnings()).isEmpty();
 
             assertThat(state())
                     .as("rolled back to the state before the restore")
@@ -163,6 +166,63 @@ class PostgresKeepAsideIT {
             assertThat(db.databasesBeside()).hasSize(1);
             assertThat(besideMedia().stream().filter(n -> n.startsWith(".media.old-")))
                     .hasSize(1);
+        }
+    }
+
+    @Test
+    void aRollbackAfterTheHostWroteIsRefusedNamingTheRowsAndForcedReportsThem() throws Exception {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (BackupManager backups = builder()
+                .listener(new BackupListener() {
+                    @Override
+                    public void warning(String message) {
+                        warnings.add(message);
+                    }
+                })
+                .build()) {
+            BackupInfo backup = backups.create().backup();
+            change();
+            List<Object> changed = state();
+            backups.restore(RestoreOptions.of(backup.id()));
+            assertThat(backups.keptAside())
+                    .hasValueSatisfying(k -> assertThat(k.writesTracked()).isTrue());
+
+            // the host writes and stays connected: its counts reach the server's statistics only when
+            // its session ends, which the rollback does before it looks
+            try (Connection host = db.connect();
+                    Statement st = host.createStatement()) {
+                st.execute("INSERT INTO public.items (name) VALUES ('sold after the restore')");
+                List<Object> written = state();
+                assertThatThrownBy(() ->
+                                backups.rollback(RollbackOptions.defaults().terminatingSessions()))
+                        .isInstanceOf(RollbackWouldLoseDataException.class)
+                        .hasMessageContaining("would lose what was written since")
+                        .hasMessageContaining("the database: about ")
+                        .hasMessageContaining(" row(s) inserted, updated or deleted")
+                        .hasMessageContaining("RollbackOptions.forcing()");
+                assertThat(state()).as("nothing changed").isEqualTo(written);
+                assertThat(db.databasesBeside()).singleElement().asString().startsWith(db.name + "__pre_");
+            }
+            warnings.clear();
+
+            RollbackResult forced = backups.rollback(RollbackOptions.defaults().forcing());
+
+            assertThat(forced.warnings()).singleElement().asString().contains(" row(s) inserted");
+            assertThat(warnings).singleElement().asString().contains(" row(s) inserted");
+            assertThat(state()).isEqualTo(changed);
+            assertThat(db.databasesBeside()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTableCreatedAfterTheRestoreRefusesTheRollback() throws Exception {
+        try (BackupManager backups = builder().build()) {
+            BackupInfo backup = backups.create().backup();
+            backups.restore(RestoreOptions.of(backup.id()));
+            db.exec("CREATE TABLE public.added_after (x int)");
+            assertThatThrownBy(() -> backups.rollback(RollbackOptions.defaults()))
+                    .isInstanceOf(RollbackWouldLoseDataException.class)
+                    .hasMessageContaining("row(s) inserted, updated or deleted");
         }
     }
 
@@ -284,9 +344,68 @@ class PostgresKeepAsideIT {
             assertThat(state()).isEqualTo(backupState);
             assertThat(backups.keptAside()).isPresent();
             assertThat(db.databasesBeside()).singleElement().asString().contains("__pre_");
-            backups.rollback(RollbackOptions.defaults());
+            // the killed restore took no mark of what it left: whether the host wrote since cannot be told
+            assertThat(backups.keptAside())
+                    .hasValueSatisfying(k -> assertThat(k.writesTracked()).isFalse());
+            assertThatThrownBy(() -> backups.rollback(RollbackOptions.defaults()))
+                    .isInstanceOf(RollbackWouldLoseDataException.class)
+                    .hasMessageContaining("cannot tell");
+            assertThat(backups.rollback(RollbackOptions.defaults().forcing()).warnings())
+                    .hasSize(2)
+                    .allMatch(w -> w.contains("cannot tell"));
             assertThat(state()).isEqualTo(old);
         }
+    }
+
+    @Test
+    void aRollbackKilledBeforeOrAfterItsDatabaseSwapIsOldOrNewNeverAMix() throws Exception {
+        List<Object> backupState = state();
+        List<Object> changed;
+        try (BackupManager backups = builder().build()) {
+            String id = backups.create().backup().id().value();
+            change();
+            changed = state();
+            backups.restore(RestoreOptions.of(id));
+        }
+        assertThat(state()).isEqualTo(backupState);
+
+        // SIGKILL before the rollback changed anything: the next run leaves the restored state, still kept aside
+        killRollback("DATABASE_RESTORE:START");
+        try (BackupManager backups = builder().build()) { // recovers at its start
+            assertThat(state()).isEqualTo(backupState);
+            assertThat(backups.keptAside()).isPresent();
+            assertThat(db.databasesBeside()).singleElement().asString().contains("__pre_");
+        }
+
+        // SIGKILL after the database was put back, before the media folder: the next run finishes it
+        killRollback("DATABASE_RESTORE:END");
+        try (BackupManager backups = builder().build()) {
+            assertThat(state())
+                    .as("database and media folder both as before the restore")
+                    .isEqualTo(changed);
+            assertThat(backups.keptAside()).isEmpty();
+            assertThat(db.databasesBeside()).as("nothing kept or left beside").isEmpty();
+            assertThat(besideMedia()).containsOnly(".media.lock");
+        }
+    }
+
+    /** SIGKILLs a forced rollback in a child JVM when it pauses at {@code pauseAt}. */
+    private void killRollback(String pauseAt) throws Exception {
+        try (ChildJvm child = ChildJvm.start(
+                PostgresRestoreChildMain.class,
+                dir.resolve("backups").toString(),
+                db.jdbcUrl(),
+                media.toString(),
+                dir.resolve("spool").toString(),
+                "-",
+                pauseAt,
+                "ROLLBACK")) {
+            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
+                    .as(child.output())
+                    .isTrue();
+            child.kill();
+        }
+        Thread.sleep(2500); // the killed child's storage lease expires (TTL 2 s)
     }
 
     private boolean newDatabaseExists() {

@@ -8,12 +8,17 @@ import java.util.Map;
 
 /**
  * The child JVM of {@link PostgresKillDuringRestoreIT}. Arguments: backup folder, JDBC URL, media
- * folder, spool folder, backup id, pause point (or empty), safety (default BACKUP).
+ * folder, spool folder, backup id, pause point (or empty), safety (default BACKUP) or {@code ROLLBACK}
+ * for a forced rollback instead.
  */
 public final class PostgresRestoreChildMain {
     private PostgresRestoreChildMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 6 && args[6].equals("ROLLBACK")) {
+            io.backupkit.backup.tck.RollbackChild.run(builder(args), args[5]);
+            return;
+        }
         RestoreChild.run(
                 BackupManager.builder()
                         .storage("filesystem", args[0], Map.of())
@@ -27,5 +32,15 @@ public final class PostgresRestoreChildMain {
                 args.length > 6
                         ? io.backupkit.backup.RestoreOptions.Safety.valueOf(args[6])
                         : io.backupkit.backup.RestoreOptions.Safety.BACKUP);
+    }
+
+    private static BackupManager.Builder builder(String[] args) {
+        return BackupManager.builder()
+                .storage("filesystem", args[0], Map.of())
+                .database(args[1], PgTestDatabase.ADMIN, null)
+                .mediaDir(Path.of(args[2]))
+                .spoolDir(Path.of(args[3]))
+                .hostApplication("it", "1.0")
+                .leaseTtl(Duration.ofSeconds(2));
     }
 }

@@ -25,6 +25,7 @@ public final class BackupFailureAnalyzer extends AbstractFailureAnalyzer<BackupC
         PROPERTIES.put("backup_media_exclude", "backupkit.media-exclude");
         PROPERTIES.put("backup_compression", "backupkit.compression");
         PROPERTIES.put("backup_spool_dir", "backupkit.spool-dir");
+        PROPERTIES.put("backup_keep_aside_days", "backupkit.keep-aside-days");
         PROPERTIES.put("spool_dir", "backupkit.spool-dir");
         PROPERTIES.put("encryption", "backupkit.encryption");
         PROPERTIES.put("backup_encryption_recipient_key", "backupkit.encryption.recipient-key");

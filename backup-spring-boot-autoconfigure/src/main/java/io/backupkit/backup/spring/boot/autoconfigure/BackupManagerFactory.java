@@ -53,6 +53,7 @@ final class BackupManagerFactory {
         put(env, "BACKUP_MEDIA_EXCLUDE", p.getMediaExclude().isEmpty() ? null : String.join(",", p.getMediaExclude()));
         put(env, "BACKUP_COMPRESSION", p.getCompression().id());
         put(env, "BACKUP_FORMAT", p.getFormat().name().toLowerCase(java.util.Locale.ROOT));
+        put(env, "BACKUP_KEEP_ASIDE_DAYS", Integer.toString(p.getKeepAsideDays()));
         put(env, "BACKUP_SPOOL_DIR", p.getSpoolDir());
         put(env, "BACKUP_ENCRYPTION_RECIPIENT_KEY", p.getEncryption().getRecipientKey());
         put(env, "BACKUP_ENCRYPTION_SECRET_KEY", p.getEncryption().getSecretKey());

@@ -43,6 +43,9 @@ public class BackupProperties {
     /** How the storage location keeps backups: archive (self-contained sets) or dedup (shared chunks). */
     private BackupFormat format = BackupFormat.ARCHIVE;
 
+    /** Days prune leaves the database and media folder a restore kept aside for a rollback. */
+    private int keepAsideDays = 7;
+
     /** Local folder for verified downloads during a restore; the temp folder when unset. */
     private Path spoolDir;
 
@@ -354,6 +357,14 @@ public class BackupProperties {
 
     public void setMediaExclude(List<String> mediaExclude) {
         this.mediaExclude = mediaExclude;
+    }
+
+    public int getKeepAsideDays() {
+        return keepAsideDays;
+    }
+
+    public void setKeepAsideDays(int keepAsideDays) {
+        this.keepAsideDays = keepAsideDays;
     }
 
     public BackupFormat getFormat() {

@@ -28,6 +28,7 @@ final class SpringSettingNames implements SettingNames {
             case HOST_VERSION -> "backupkit.host-application.version";
             case ENCRYPTION -> "backupkit.encryption";
             case FORMAT -> "backupkit.format";
+            case KEEP_ASIDE_FOR -> "backupkit.keep-aside-days";
         };
     }
 }

@@ -68,6 +68,21 @@ class BackupAutoConfigurationTest {
     }
 
     @Test
+    void keepAsideDaysSetHowLongPruneLeavesWhatARestoreKeptAside() throws IOException {
+        runner().run(context -> assertThat(
+                        context.getBean(BackupManager.class).settings().keepAsideFor())
+                .isEqualTo(java.time.Duration.ofDays(7)));
+        runner().withPropertyValues("backupkit.keep-aside-days=2").run(context -> assertThat(
+                        context.getBean(BackupManager.class).settings().keepAsideFor())
+                .isEqualTo(java.time.Duration.ofDays(2)));
+        runner().withPropertyValues("backupkit.keep-aside-days=-1").run(context -> assertThat(context)
+                .hasFailed()
+                .getFailure()
+                .hasStackTraceContaining("BACKUP_KEEP_ASIDE_DAYS must be a whole number of days"));
+        assertThat(BackupFailureAnalyzer.property("BACKUP_KEEP_ASIDE_DAYS")).isEqualTo("backupkit.keep-aside-days");
+    }
+
+    @Test
     void withoutADataSourceBackupsAreMediaOnly() throws IOException {
         Files.createDirectories(tmp.resolve("media"));
         new ApplicationContextRunner()
