@@ -24,6 +24,7 @@ public final class BackupFailureAnalyzer extends AbstractFailureAnalyzer<BackupC
         PROPERTIES.put("media_dir", "backupkit.media-dir");
         PROPERTIES.put("backup_media_exclude", "backupkit.media-exclude");
         PROPERTIES.put("backup_compression", "backupkit.compression");
+        PROPERTIES.put("backup_format", "backupkit.format");
         PROPERTIES.put("backup_spool_dir", "backupkit.spool-dir");
         PROPERTIES.put("backup_keep_aside_days", "backupkit.keep-aside-days");
         PROPERTIES.put("spool_dir", "backupkit.spool-dir");

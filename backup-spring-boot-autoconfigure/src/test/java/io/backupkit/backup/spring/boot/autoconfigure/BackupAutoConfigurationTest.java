@@ -80,6 +80,7 @@ class BackupAutoConfigurationTest {
                 .getFailure()
                 .hasStackTraceContaining("BACKUP_KEEP_ASIDE_DAYS must be a whole number of days"));
         assertThat(BackupFailureAnalyzer.property("BACKUP_KEEP_ASIDE_DAYS")).isEqualTo("backupkit.keep-aside-days");
+        assertThat(BackupFailureAnalyzer.property("backup_format")).isEqualTo("backupkit.format");
     }
 
     @Test
