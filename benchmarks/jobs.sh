@@ -10,6 +10,7 @@
 #   --work DIR    data and backups (default benchmarks/work); the database is reused when there.
 #   --jobs LIST   the `jobs` option values to compare (default "1 <processors>").
 #   --clean       drop the databases and delete the backups at the end.
+#   --prepare     generate the database (if missing) and stop: measure later on a quiet machine.
 #
 # Each restore is `./backup restore ID --yes` (the default, keep-aside: pg_restore --jobs into a new
 # database, swapped in by rename) with BACKUP_DATABASE_OPTIONS={"jobs":"N"}, `-Xmx64m`; the database kept aside by
@@ -25,6 +26,7 @@ ROUNDS=2
 WORK="$ROOT/benchmarks/work"
 JOBS="1 $(nproc)"
 CLEAN=0
+PREPARE=0
 COMMAND_LINE="benchmarks/jobs.sh $*"
 die() { printf 'jobs.sh: error: %s\n' "$*" >&2; exit 1; }
 log() { printf '[jobs %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -35,6 +37,7 @@ while [ $# -gt 0 ]; do
     --work) WORK="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
     --clean) CLEAN=1; shift ;;
+    --prepare) PREPARE=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1'" ;;
   esac
@@ -91,6 +94,7 @@ DROP EXTENSION pgcrypto;
 VACUUM (FREEZE, ANALYZE);
 SQL
 fi
+[ "$PREPARE" = 1 ] && { log "$DB is ready"; exit 0; }
 EXPECTED="$(digest "$DB")"
 SIZE_MB=$(($(psql_q -d postgres -Atc "select pg_database_size('$DB')") / 1000000))
 
