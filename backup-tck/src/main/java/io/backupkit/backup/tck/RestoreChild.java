@@ -3,7 +3,6 @@ package io.backupkit.backup.tck;
 import io.backupkit.backup.BackupException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.Phase;
 import io.backupkit.backup.RestoreOptions;
 
 /**
@@ -29,29 +28,7 @@ public final class RestoreChild {
     /** Restores {@code backupId} with {@code builder}'s manager and {@code safety}; returns when it ended. */
     public static void run(BackupManager.Builder builder, String backupId, String pauseAt, RestoreOptions.Safety safety)
             throws Exception {
-        BackupListener listener = new BackupListener() {
-            @Override
-            public void phaseStarted(Phase phase, long expectedBytes) {
-                at(phase, "START");
-            }
-
-            @Override
-            public void phaseFinished(Phase phase) {
-                at(phase, "END");
-            }
-
-            private void at(Phase phase, String edge) {
-                System.out.println("PHASE " + phase + " " + edge);
-                if ((phase + ":" + edge).equals(pauseAt)) {
-                    System.out.println("PAUSED " + pauseAt);
-                    try {
-                        Thread.sleep(Long.MAX_VALUE);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt(); // the restore sees it
-                    }
-                }
-            }
-        };
+        BackupListener listener = new PausingListener(pauseAt);
         try (BackupManager backups = builder.listener(listener).build()) {
             Thread restore = new Thread(
                     () -> {
