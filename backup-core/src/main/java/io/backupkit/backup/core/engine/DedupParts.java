@@ -18,6 +18,7 @@ import io.backupkit.backup.core.archive.MediaExtractor;
 import io.backupkit.backup.core.dedup.DedupCreate;
 import io.backupkit.backup.core.dedup.DedupPrune;
 import io.backupkit.backup.core.dedup.DedupReader;
+import io.backupkit.backup.core.dedup.IndexCheck;
 import io.backupkit.backup.core.dedup.Repository;
 import io.backupkit.backup.core.manifest.ObjectNames;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
@@ -135,10 +136,10 @@ final class DedupParts {
         }
     }
 
-    /** Deep check of a dedup backup: its lists and trees, and every chunk they name. */
+    /** Deep check of a dedup backup: the location's index against its packs, its lists and trees, and every chunk they name. */
     static List<String> deepCheck(EngineSettings settings, BackupInfo backup) {
         DedupReader reader = new DedupReader(settings.storage(), settings.encryption());
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(IndexCheck.problems(settings.storage(), settings.encryption()));
         for (ArtifactInfo a : backup.artifacts()) {
             try {
                 problems.addAll(read(
@@ -161,7 +162,8 @@ final class DedupParts {
      */
     static List<String> collectGarbage(
             EngineSettings settings, List<BackupInfo> kept, Instant graceLimit, boolean dryRun) {
-        Optional<DedupPrune> prune = DedupPrune.of(settings.storage(), settings.encryption(), settings.listener());
+        Optional<DedupPrune> prune =
+                DedupPrune.of(settings.storage(), settings.encryption(), settings.listener(), !dryRun);
         if (prune.isEmpty()) {
             return List.of();
         }
