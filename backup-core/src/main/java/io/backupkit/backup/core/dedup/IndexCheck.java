@@ -7,6 +7,7 @@ import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,33 +17,38 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The deep check of a location's index against its packs: damaged index objects, packs no index
- * object names, and index entries that the pack they name does not list in its own table.
+ * The deep check of a location's index against its packs: damaged index objects, index entries that
+ * the pack they name does not list in its own table, and the chunks a backup reads only through
+ * packs no index object names (an index object was lost). Packs no index object names that no
+ * backup uses (left by an interrupted backup) are no finding: the next backup or prune indexes them.
  */
 public final class IndexCheck {
     private static final String NEXT = "; the next backup or prune rebuilds the index from the packs";
 
-    private IndexCheck() {}
+    private final List<String> problems = new ArrayList<>();
+    private final Set<ChunkId> unindexed = new HashSet<>();
+    private final List<String> adopted;
 
-    /** What disagrees, one sentence each; empty when the index and the packs agree. */
-    public static List<String> problems(BackupStorage storage, Encryption encryption) {
+    private IndexCheck(List<String> adopted) {
+        this.adopted = adopted;
+    }
+
+    /** Reads the location's index and every pack's table (two ranged reads a pack). */
+    public static IndexCheck of(BackupStorage storage, Encryption encryption) {
         Repository repository = Repository.open(storage, encryption).orElse(null);
         if (repository == null) {
-            return List.of();
+            return new IndexCheck(List.of());
         }
         Repository.LoadedIndex loaded = repository.loadIndex();
-        List<String> problems = new ArrayList<>();
-        loaded.damaged().forEach(e -> problems.add(e.getMessage() + NEXT));
-        if (!loaded.adopted().isEmpty()) {
-            problems.add(loaded.adopted().size() + " packs are named by no index object (left by an interrupted"
-                    + " backup, or an index object was lost), first "
-                    + loaded.adopted().get(0) + NEXT);
-        }
-        loaded.unreadablePacks().forEach(e -> problems.add(e.getMessage()));
+        IndexCheck check = new IndexCheck(loaded.adopted());
+        loaded.damaged().forEach(e -> check.problems.add(e.getMessage() + NEXT));
+        loaded.unreadablePacks().forEach(e -> check.problems.add(e.getMessage()));
         Set<String> adopted = new HashSet<>(loaded.adopted());
         Map<String, List<IndexFile.Entry>> byPack = new TreeMap<>();
         loaded.index().entries().forEach((id, where) -> {
-            if (!adopted.contains(where.pack())) {
+            if (adopted.contains(where.pack())) {
+                check.unindexed.add(id);
+            } else {
                 byPack.computeIfAbsent(where.pack(), p -> new ArrayList<>()).add(new IndexFile.Entry(id, where));
             }
         });
@@ -50,9 +56,42 @@ public final class IndexCheck {
         repository.list(Repository.PACK_PREFIX).forEach(o -> packs.put(o.name(), o));
         for (Map.Entry<String, List<IndexFile.Entry>> e : byPack.entrySet()) {
             check(storage, repository.keys(), e.getKey(), packs.get(e.getKey()), e.getValue())
-                    .ifPresent(problems::add);
+                    .ifPresent(check.problems::add);
         }
-        return problems;
+        return check;
+    }
+
+    /** What disagrees in the whole location, one sentence each. */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Whether some chunks are found only in packs no index object names. */
+    public boolean hasUnindexedChunks() {
+        return !unindexed.isEmpty();
+    }
+
+    /** How many chunks of a dump list ({@code dump}) or media tree no index object names. */
+    public long unindexedChunks(InputStream artifact, String name, boolean dump) throws IOException {
+        Set<ChunkId> found = new HashSet<>();
+        if (dump) {
+            DumpList.read(artifact, name, ref -> {
+                if (unindexed.contains(ref.id())) {
+                    found.add(ref.id());
+                }
+            });
+        } else {
+            MediaTree.read(artifact, name, e -> e.chunks().stream()
+                    .filter(r -> unindexed.contains(r.id()))
+                    .forEach(r -> found.add(r.id())));
+        }
+        return found.size();
+    }
+
+    /** The finding for a backup that reads {@code count} chunks through packs no index object names. */
+    public String unindexedProblem(String backup, long count) {
+        return "backup " + backup + " uses " + count + " chunks that no index object names (they are in packs"
+                + " such as " + adopted.get(0) + ": an index object was lost or is damaged)" + NEXT;
     }
 
     private static java.util.Optional<String> check(

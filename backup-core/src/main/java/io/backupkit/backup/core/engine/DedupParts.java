@@ -139,9 +139,15 @@ final class DedupParts {
     /** Deep check of a dedup backup: the location's index against its packs, its lists and trees, and every chunk they name. */
     static List<String> deepCheck(EngineSettings settings, BackupInfo backup) {
         DedupReader reader = new DedupReader(settings.storage(), settings.encryption());
-        List<String> problems = new ArrayList<>(IndexCheck.problems(settings.storage(), settings.encryption()));
+        IndexCheck index = IndexCheck.of(settings.storage(), settings.encryption());
+        List<String> problems = new ArrayList<>(index.problems());
+        long unindexed = 0;
         for (ArtifactInfo a : backup.artifacts()) {
             try {
+                boolean dump = a.kind().equals(ArtifactInfo.DATABASE);
+                if (index.hasUnindexedChunks()) {
+                    unindexed += read(settings, backup, a, in -> index.unindexedChunks(in, a.name(), dump));
+                }
                 problems.addAll(read(
                         settings,
                         backup,
@@ -152,6 +158,9 @@ final class DedupParts {
             } catch (CorruptBackupException e) {
                 problems.add(e.getMessage());
             }
+        }
+        if (unindexed > 0) {
+            problems.add(index.unindexedProblem(backup.id().value(), unindexed));
         }
         return problems;
     }

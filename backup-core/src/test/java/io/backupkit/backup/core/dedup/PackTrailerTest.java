@@ -34,17 +34,17 @@ class PackTrailerTest {
         Repository repository = Repository.openOrCreate(storage, null);
         List<IndexFile.Entry> written = writePack(Keys.NONE, 2);
         repository.writeIndex(written);
-        assertThat(IndexCheck.problems(storage, null)).isEmpty();
+        assertThat(IndexCheck.of(storage, null).problems()).isEmpty();
 
         IndexFile.Entry e = written.get(1);
         Location l = e.location();
         repository.writeIndex(
                 List.of(new IndexFile.Entry(new ChunkId(new byte[ChunkId.LENGTH]), new Location(l.pack(), 1, 5, 5))));
-        assertThat(IndexCheck.problems(storage, null)).singleElement().satisfies(p -> assertThat(p)
+        assertThat(IndexCheck.of(storage, null).problems()).singleElement().satisfies(p -> assertThat(p)
                 .contains("the index disagrees with pack " + l.pack()));
 
         storage.delete(l.pack());
-        assertThat(IndexCheck.problems(storage, null))
+        assertThat(IndexCheck.of(storage, null).problems())
                 .singleElement()
                 .satisfies(p -> assertThat(p).contains(l.pack()).contains("is missing"));
     }

@@ -72,7 +72,7 @@ class DedupIndexRepairTest {
 
             assertThat(backups.verify(second.id().value(), VerifyMode.DEEP).problems())
                     .singleElement()
-                    .satisfies(p -> assertThat(p).contains("named by no index object"));
+                    .satisfies(p -> assertThat(p).contains("chunks that no index object names"));
             // a restore reads the chunks through the packs' tables before anything rebuilt the index
             backups.restore(RestoreOptions.of(first.id().value()).withSafetyBackup(false));
             f.assertUnchanged(firstDb, firstMedia);
@@ -161,6 +161,9 @@ class DedupIndexRepairTest {
             }
             Files.delete(f.backups.resolve(ObjectNames.manifest(interrupted.id())));
             assertThat(DedupFormatTest.packs(f.backups)).hasSize(2);
+            assertThat(backups.verify("latest", VerifyMode.DEEP).problems())
+                    .as("packs no backup uses are no finding of a backup")
+                    .isEmpty();
 
             warnings.clear();
             backups.prune(RetentionPolicy.keepLast(5), PruneMode.APPLY);
