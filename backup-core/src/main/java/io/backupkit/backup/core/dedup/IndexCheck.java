@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -94,19 +95,18 @@ public final class IndexCheck {
                 + " such as " + adopted.get(0) + ": an index object was lost or is damaged)" + NEXT;
     }
 
-    private static java.util.Optional<String> check(
+    private static Optional<String> check(
             BackupStorage storage, Keys keys, String name, StoredObject pack, List<IndexFile.Entry> indexed) {
         if (pack == null) {
-            return java.util.Optional.of(
-                    "pack " + name + " is missing: the index names " + indexed.size() + " chunks in it");
+            return Optional.of("pack " + name + " is missing: the index names " + indexed.size() + " chunks in it");
         }
         Set<IndexFile.Entry> listed;
         try {
             listed = new HashSet<>(PackTrailer.read(storage, pack, keys));
         } catch (CorruptBackupException e) {
-            return java.util.Optional.of(e.getMessage());
+            return Optional.of(e.getMessage());
         } catch (StoredObjectNotFoundException e) {
-            return java.util.Optional.of("pack " + name + " is missing");
+            return Optional.of("pack " + name + " is missing");
         } catch (IOException e) {
             throw new UnableToStoreException(
                     storage.describe(), name, "cannot read " + name + ": " + e.getMessage(), e);
@@ -114,14 +114,13 @@ public final class IndexCheck {
         List<IndexFile.Entry> wrong =
                 indexed.stream().filter(i -> !listed.contains(i)).toList();
         if (wrong.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        IndexFile.Entry first = wrong.get(0);
-        return java.util.Optional.of("the index disagrees with pack " + name + ": it places " + wrong.size()
-                + " chunks there that the pack's own table does not (first "
-                + first.id().hex() + " at offset "
-                + first.location().offset() + "); delete the " + Repository.INDEX_PREFIX
-                + "* objects, and the next backup or"
-                + " prune rebuilds the index from the packs");
+        String first = wrong.get(0).id().hex() + " at offset "
+                + wrong.get(0).location().offset();
+        return Optional.of("the index disagrees with pack " + name + ": it places " + wrong.size()
+                + " chunks there that the pack's own table does not (first " + first + "); delete the "
+                + Repository.INDEX_PREFIX
+                + "* objects, and the next backup or prune rebuilds the index from the packs");
     }
 }

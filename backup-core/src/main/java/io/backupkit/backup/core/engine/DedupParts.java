@@ -136,7 +136,7 @@ final class DedupParts {
         }
     }
 
-    /** Deep check of a dedup backup: the location's index against its packs, its lists and trees, and every chunk they name. */
+    /** Deep check of a dedup backup: the index against the packs, its lists and trees, every chunk they name. */
     static List<String> deepCheck(EngineSettings settings, BackupInfo backup) {
         DedupReader reader = new DedupReader(settings.storage(), settings.encryption());
         IndexCheck index = IndexCheck.of(settings.storage(), settings.encryption());
