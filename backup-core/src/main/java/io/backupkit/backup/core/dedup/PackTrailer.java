@@ -47,7 +47,11 @@ final class PackTrailer {
         }
         int length;
         try (InputStream in = storage.openRead(name, pack.size() - TAIL)) {
-            DataInputStream tail = new DataInputStream(new ByteArrayInputStream(in.readNBytes(TAIL)));
+            byte[] bytes = in.readNBytes(TAIL);
+            if (bytes.length < TAIL) {
+                throw corrupt(name, "it is shorter than the storage lists it", null);
+            }
+            DataInputStream tail = new DataInputStream(new ByteArrayInputStream(bytes));
             length = tail.readInt();
             if (tail.readInt() != MAGIC) {
                 throw corrupt(name, "it does not end in a table of its chunks", null);

@@ -3,10 +3,14 @@ package io.backupkit.backup.core.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.core.storage.MemoryStorage;
+import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -47,6 +51,36 @@ class PackTrailerTest {
         assertThat(IndexCheck.of(storage, null).problems())
                 .singleElement()
                 .satisfies(p -> assertThat(p).contains(l.pack()).contains("is missing"));
+    }
+
+    @Test
+    void aPackWithoutATableIsNamedAndKeptByPrune() throws IOException {
+        Repository.openOrCreate(storage, null);
+        byte[] bytes = new byte[1000];
+        new Random(1).nextBytes(bytes);
+        try (ObjectWrite w = storage.openWrite("dedup-pack-without-table")) {
+            w.stream().write(bytes);
+            w.commit();
+        }
+        List<String> warnings = new ArrayList<>();
+        DedupPrune prune = DedupPrune.of(
+                        storage,
+                        null,
+                        new BackupListener() {
+                            @Override
+                            public void warning(String message) {
+                                warnings.add(message);
+                            }
+                        },
+                        true)
+                .orElseThrow();
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
+                .contains("dedup-pack-without-table")
+                .contains("it is kept"));
+        assertThat(prune.sweep(Instant.now().plusSeconds(60), false)).isEmpty();
+        assertThat(storage.stat("dedup-pack-without-table")).isPresent();
+        assertThat(IndexCheck.of(storage, null).problems()).singleElement().satisfies(p -> assertThat(p)
+                .contains("does not end in a table"));
     }
 
     private List<IndexFile.Entry> writePack(Keys keys, int chunks) throws IOException {
