@@ -39,7 +39,8 @@ public final class DedupCreate {
     private long reusedFiles;
 
     /**
-     * Opens (or starts) the location's repository and reads its index.
+     * Opens (or starts) the location's repository and reads its index, rebuilding what is lost of it
+     * from the packs (the caller holds the storage lease).
      *
      * @param compression {@link Compression#NONE} stores chunks as they are; otherwise zstd
      * @param level zstd level, 0 for the default (3)
@@ -53,15 +54,13 @@ public final class DedupCreate {
             BooleanSupplier cancelled,
             Encryption encryption) {
         this.repository = Repository.openOrCreate(storage, encryption);
-        Repository.LoadedIndex loaded = repository.loadIndex();
-        loaded.damaged()
-                .forEach(e -> listener.warning(e.getMessage() + " (its chunks are stored again by this backup)"));
+        Repository.LoadedIndex loaded = IndexRepair.repair(repository, repository.loadIndex(), listener);
         this.index = loaded.index();
         this.listener = listener;
         this.cancelled = cancelled;
         this.level = compression == Compression.NONE ? 0 : level <= 0 ? 3 : Math.min(level, 19);
-        this.dumpPacks = new PackWriter(storage);
-        this.mediaPacks = new PackWriter(storage);
+        this.dumpPacks = new PackWriter(storage, repository.keys());
+        this.mediaPacks = new PackWriter(storage, repository.keys());
     }
 
     /**

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * kept backups' lists and trees are marked first; then packs no one uses are deleted and packs that
  * are mostly unused are repacked. The order keeps every kept backup restorable wherever it stops:
  * new packs, then one new index of every used chunk, then the old index objects go, then the old
- * packs. A pack that no index names (left by an interrupted backup) is deleted once older than the
- * grace period.
+ * packs. A pack that no index object named (left by an interrupted backup, or its index object
+ * was lost) is indexed again from its own table and then treated like the others once older than
+ * the grace period; a pack without a readable table is kept.
  */
 public final class DedupPrune {
     private static final Logger LOG = LoggerFactory.getLogger(DedupPrune.class);
@@ -34,16 +35,23 @@ public final class DedupPrune {
     private final BackupListener listener;
     private final Set<ChunkId> used = new HashSet<>();
 
-    private DedupPrune(Repository repository, BackupListener listener) {
+    private DedupPrune(Repository repository, BackupListener listener, boolean repair) {
         this.repository = repository;
-        this.loaded = repository.loadIndex();
+        this.loaded =
+                repair ? IndexRepair.repair(repository, repository.loadIndex(), listener) : repository.loadIndex();
         this.listener = listener;
     }
 
-    /** The collector for the location's repository, or empty when it holds none. */
+    /**
+     * The collector for the location's repository, or empty when it holds none; with {@code repair}
+     * (the caller holds the storage lease) a lost or damaged index is first rebuilt from the packs.
+     */
     public static Optional<DedupPrune> of(
-            BackupStorage storage, io.backupkit.backup.spi.Encryption encryption, BackupListener listener) {
-        return Repository.open(storage, encryption).map(r -> new DedupPrune(r, listener));
+            BackupStorage storage,
+            io.backupkit.backup.spi.Encryption encryption,
+            BackupListener listener,
+            boolean repair) {
+        return Repository.open(storage, encryption).map(r -> new DedupPrune(r, listener, repair));
     }
 
     /** Marks the chunks of a kept backup's dump list. */
@@ -84,10 +92,22 @@ public final class DedupPrune {
         }
         List<String> delete = new ArrayList<>();
         List<String> repack = new ArrayList<>();
+        Set<String> unreadable = new HashSet<>();
+        loaded.unreadablePacks().forEach(e -> unreadable.add(e.artifact()));
+        Set<String> adopted = new HashSet<>(loaded.adopted());
+        Set<String> young = new HashSet<>();
         for (StoredObject p : packs.values()) {
             long inUse = usedBytes.getOrDefault(p.name(), 0L);
+            boolean old = p.modified().isBefore(graceLimit);
+            if (adopted.contains(p.name()) && !old) {
+                young.add(p.name()); // it may belong to a backup still being written: kept whole
+                continue;
+            }
+            if (unreadable.contains(p.name())) {
+                continue; // its chunks cannot be known
+            }
             if (!indexed.contains(p.name())) {
-                if (p.modified().isBefore(graceLimit)) {
+                if (old) {
                     delete.add(p.name());
                 }
             } else if (inUse == 0) {
@@ -110,11 +130,12 @@ public final class DedupPrune {
         Set<String> gone = new HashSet<>(removed);
         ChunkIndex next = new ChunkIndex();
         for (Map.Entry<ChunkId, Location> e : loaded.index().entries().entrySet()) {
-            if (used.contains(e.getKey()) && !gone.contains(e.getValue().pack())) {
+            String pack = e.getValue().pack();
+            if ((used.contains(e.getKey()) || young.contains(pack)) && !gone.contains(pack)) {
                 next.add(e.getKey(), e.getValue());
             }
         }
-        PackWriter writer = new PackWriter(repository.storage());
+        PackWriter writer = new PackWriter(repository.storage(), repository.keys());
         try {
             copyLive(repack, writer, next);
             for (IndexFile.Entry e : writer.finish()) {

@@ -11,12 +11,14 @@ import java.util.List;
 /**
  * Appends blobs to pack objects of about {@link #TARGET} bytes, streaming into the storage (a pack is
  * never held in memory), and remembers where each chunk went. A pack becomes visible when it is full
- * or at {@link #finish}; {@link #abort} leaves only committed packs, which the caller deletes.
+ * or at {@link #finish}, ending in a {@link PackTrailer table} of its chunks; {@link #abort} leaves
+ * only committed packs, which the caller deletes.
  */
 final class PackWriter {
     static final long TARGET = 16L << 20;
 
     private final BackupStorage storage;
+    private final Keys keys;
     private final List<IndexFile.Entry> written = new ArrayList<>();
     private final List<IndexFile.Entry> pending = new ArrayList<>();
     private final List<String> committed = new ArrayList<>();
@@ -25,8 +27,9 @@ final class PackWriter {
     private long offset;
     private long bytes;
 
-    PackWriter(BackupStorage storage) {
+    PackWriter(BackupStorage storage, Keys keys) {
         this.storage = storage;
+        this.keys = keys;
     }
 
     synchronized void add(ChunkId id, byte[] blob, int rawLength) throws IOException {
@@ -45,13 +48,15 @@ final class PackWriter {
     }
 
     private void commit() throws IOException {
+        byte[] trailer = PackTrailer.encode(currentName, pending, keys);
+        current.stream().write(trailer);
         StoredObject stored = current.commit();
-        if (stored.size() != offset) {
+        if (stored.size() != offset + trailer.length) {
             throw new UnableToStoreException(
                     storage.describe(),
                     currentName,
-                    "storage reports " + stored.size() + " bytes for " + currentName + " but " + offset
-                            + " were written",
+                    "storage reports " + stored.size() + " bytes for " + currentName + " but "
+                            + (offset + trailer.length) + " were written",
                     null);
         }
         current.close();

@@ -21,9 +21,11 @@ import java.io.InputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,8 +222,28 @@ public final class Repository {
         return keys;
     }
 
-    /** What the index objects say; damaged ones are listed, not thrown. */
-    record LoadedIndex(ChunkIndex index, List<String> indexObjects, List<CorruptBackupException> damaged, Keys keys) {}
+    /**
+     * What the index objects say, completed from the tables of the packs no readable index object
+     * names (the {@code adopted} ones: left by an interrupted backup, or their index object was lost
+     * or is damaged). Damaged index objects and packs without a readable table are listed, not thrown.
+     */
+    record LoadedIndex(
+            ChunkIndex index,
+            List<String> indexObjects,
+            List<CorruptBackupException> damaged,
+            Keys keys,
+            List<String> adopted,
+            List<IndexFile.Entry> adoptedEntries,
+            List<CorruptBackupException> unreadablePacks) {
+        LoadedIndex(ChunkIndex index, List<String> indexObjects, List<CorruptBackupException> damaged, Keys keys) {
+            this(index, indexObjects, damaged, keys, List.of(), List.of(), List.of());
+        }
+
+        /** Whether the index objects disagree with the packs: damaged, or packs they do not name. */
+        boolean incomplete() {
+            return !damaged.isEmpty() || !adopted.isEmpty();
+        }
+    }
 
     LoadedIndex loadIndex() {
         ChunkIndex index = new ChunkIndex();
@@ -239,7 +261,38 @@ public final class Repository {
                         storage.describe(), o.name(), "cannot read " + o.name() + ": " + e.getMessage(), e);
             }
         }
-        return new LoadedIndex(index, names, damaged, keys);
+        Set<String> indexed = new HashSet<>();
+        index.entries().values().forEach(l -> indexed.add(l.pack()));
+        List<String> adopted = new ArrayList<>();
+        List<IndexFile.Entry> adoptedEntries = new ArrayList<>();
+        List<CorruptBackupException> unreadable = new ArrayList<>();
+        for (StoredObject pack : list(PACK_PREFIX)) {
+            if (indexed.contains(pack.name())) {
+                continue;
+            }
+            try {
+                List<IndexFile.Entry> entries = PackTrailer.read(storage, pack, keys);
+                entries.forEach(e -> index.add(e.id(), e.location()));
+                adoptedEntries.addAll(entries);
+                adopted.add(pack.name());
+            } catch (CorruptBackupException e) {
+                LOG.warn(e.getMessage());
+                unreadable.add(e);
+            } catch (StoredObjectNotFoundException e) {
+                // deleted since the listing
+            } catch (IOException e) {
+                throw new UnableToStoreException(
+                        storage.describe(), pack.name(), "cannot read " + pack.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return new LoadedIndex(
+                index,
+                names,
+                damaged,
+                keys,
+                List.copyOf(adopted),
+                List.copyOf(adoptedEntries),
+                List.copyOf(unreadable));
     }
 
     /** Writes an index object with {@code entries}; returns its name. */

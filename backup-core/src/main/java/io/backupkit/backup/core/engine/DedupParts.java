@@ -20,6 +20,7 @@ import io.backupkit.backup.core.archive.MediaSelection;
 import io.backupkit.backup.core.dedup.DedupCreate;
 import io.backupkit.backup.core.dedup.DedupPrune;
 import io.backupkit.backup.core.dedup.DedupReader;
+import io.backupkit.backup.core.dedup.IndexCheck;
 import io.backupkit.backup.core.dedup.Repository;
 import io.backupkit.backup.core.manifest.ObjectNames;
 import io.backupkit.backup.core.pipeline.HashingInputStream;
@@ -137,12 +138,18 @@ final class DedupParts {
         }
     }
 
-    /** Deep check of a dedup backup: its lists and trees, and every chunk they name. */
+    /** Deep check of a dedup backup: the index against the packs, its lists and trees, every chunk they name. */
     static List<String> deepCheck(EngineSettings settings, BackupInfo backup) {
         DedupReader reader = new DedupReader(settings.storage(), settings.encryption());
-        List<String> problems = new ArrayList<>();
+        IndexCheck index = IndexCheck.of(settings.storage(), settings.encryption());
+        List<String> problems = new ArrayList<>(index.problems());
+        long unindexed = 0;
         for (ArtifactInfo a : backup.artifacts()) {
             try {
+                boolean dump = a.kind().equals(ArtifactInfo.DATABASE);
+                if (index.hasUnindexedChunks()) {
+                    unindexed += read(settings, backup, a, in -> index.unindexedChunks(in, a.name(), dump));
+                }
                 problems.addAll(read(
                         settings,
                         backup,
@@ -154,6 +161,9 @@ final class DedupParts {
                 problems.add(e.getMessage());
             }
         }
+        if (unindexed > 0) {
+            problems.add(index.unindexedProblem(backup.id().value(), unindexed));
+        }
         return problems;
     }
 
@@ -163,7 +173,8 @@ final class DedupParts {
      */
     static List<String> collectGarbage(
             EngineSettings settings, List<BackupInfo> kept, Instant graceLimit, boolean dryRun) {
-        Optional<DedupPrune> prune = DedupPrune.of(settings.storage(), settings.encryption(), settings.listener());
+        Optional<DedupPrune> prune =
+                DedupPrune.of(settings.storage(), settings.encryption(), settings.listener(), !dryRun);
         if (prune.isEmpty()) {
             return List.of();
         }

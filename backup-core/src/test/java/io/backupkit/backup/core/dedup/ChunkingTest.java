@@ -21,7 +21,8 @@ class ChunkingTest {
     @Test
     void chunksStayWithinTheirLimitsAndAverageNearTheTarget() throws IOException {
         byte[] data = random(8 << 20, 1);
-        List<ChunkRef> chunks = chunk(data, new ChunkStore(new ChunkIndex(), new PackWriter(storage), 3, Keys.NONE));
+        List<ChunkRef> chunks =
+                chunk(data, new ChunkStore(new ChunkIndex(), new PackWriter(storage, Keys.NONE), 3, Keys.NONE));
         assertThat(chunks.stream().mapToLong(ChunkRef::length).sum()).isEqualTo(data.length);
         for (int i = 0; i < chunks.size() - 1; i++) {
             assertThat(chunks.get(i).length()).isBetween(FastCdc.DUMP.min(), FastCdc.DUMP.max());
@@ -39,7 +40,7 @@ class ChunkingTest {
         System.arraycopy(data, 1000, shifted, 1100, data.length - 1000);
 
         ChunkIndex index = new ChunkIndex();
-        PackWriter packs = new PackWriter(storage);
+        PackWriter packs = new PackWriter(storage, Keys.NONE);
         ChunkStore store = new ChunkStore(index, packs, 3, Keys.NONE);
         List<ChunkRef> first = chunk(data, store);
         long storedFirst = packs.bytes();
@@ -54,7 +55,7 @@ class ChunkingTest {
     @Test
     void aStoredChunkReadsBackAndADamagedOneIsRefused() throws IOException {
         ChunkIndex index = new ChunkIndex();
-        PackWriter packs = new PackWriter(storage);
+        PackWriter packs = new PackWriter(storage, Keys.NONE);
         byte[] data = new byte[200_000];
         Arrays.fill(data, (byte) 'x'); // compressible
         List<ChunkRef> refs = chunk(data, new ChunkStore(index, packs, 3, Keys.NONE));

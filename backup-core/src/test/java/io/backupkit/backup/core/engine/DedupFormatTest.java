@@ -190,51 +190,6 @@ class DedupFormatTest {
     }
 
     @Test
-    void aTruncatedIndexIsReportedAndTheNextBackupStoresItsChunksAgain() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
-        try (BackupManager backups = dedup(f).build()) {
-            BackupInfo first = backups.create().backup();
-            Path index;
-            try (Stream<Path> s = Files.list(f.backups)) {
-                index = s.filter(p -> p.getFileName().toString().startsWith("dedup-index-"))
-                        .findFirst()
-                        .orElseThrow();
-            }
-            byte[] whole = Files.readAllBytes(index);
-            Files.write(index, java.util.Arrays.copyOf(whole, whole.length / 2));
-
-            VerifyResult deep = backups.verify(first.id().value(), VerifyMode.DEEP);
-            assertThat(deep.problems()).anySatisfy(p -> assertThat(p)
-                    .contains("no readable index names it")
-                    .contains(index.getFileName().toString()));
-            Map<String, String> media = f.mediaState();
-            assertThatThrownBy(
-                            () -> backups.restore(RestoreOptions.of(first.id().value())))
-                    .isInstanceOf(CorruptBackupException.class);
-            assertThat(f.mediaState()).isEqualTo(media);
-
-            // prune leaves the chunks alone while an index is damaged
-            PruneResult pruned = backups.prune(
-                    RetentionPolicy.builder()
-                            .keepLast(5)
-                            .leftoverGrace(Duration.ZERO)
-                            .build(),
-                    PruneMode.APPLY);
-            assertThat(pruned.leftovers()).noneMatch(n -> n.startsWith("dedup-"));
-
-            // the next backup stores the chunks again and restores
-            String db = f.databaseState();
-            BackupInfo second = backups.create().backup();
-            f.write("after.txt", 10, 1);
-            backups.restore(RestoreOptions.of(second.id().value()).withSafetyBackup(false));
-            assertThat(f.mediaState()).isEqualTo(media);
-            assertThat(f.databaseState()).isEqualTo(db);
-        }
-    }
-
-    @Test
     void twoCreatesAtOnceRunOneAtATime() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         f.createDatabase();
