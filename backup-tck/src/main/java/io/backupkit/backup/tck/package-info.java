@@ -17,6 +17,8 @@
  *   <li>{@link io.backupkit.backup.tck.TcpRelay}: a loopback TCP relay in front of a local server
  *       (a throttled uplink, a cut response, or a handler of one's own) for failure tests on the
  *       wire.
+ *   <li>{@link io.backupkit.backup.tck.Providers}: a provider found by id through ServiceLoader, as
+ *       the library finds it (fails naming the {@code META-INF/services} file to fix).
  *   <li>{@code Race}, {@code DumpFiles}: smaller helpers for lease races and dump files.
  * </ul>
  */

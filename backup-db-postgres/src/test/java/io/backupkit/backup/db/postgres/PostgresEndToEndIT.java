@@ -8,7 +8,6 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.DatabaseToolException;
 import io.backupkit.backup.RestoreOptions;
-import io.backupkit.backup.core.engine.EngineSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -87,7 +86,9 @@ class PostgresEndToEndIT {
                 .spoolDir(Files.createDirectories(dir.resolve("spool")))
                 .build()) {
             BackupInfo info = backups.create().backup();
-            assertThat(EngineSettings.of(backups).dumper().gatesCommit()).isTrue();
+            // the manager chose the postgres dumper, which restores behind a commit gate
+            assertThat(info.database().dumper()).isEqualTo("postgres");
+            assertThat(db.dumper().gatesCommit()).isTrue();
             // a flipped byte late in the tar: the extraction succeeds, only the digest at the end tells
             Path mediaArtifact =
                     backupsDir.resolve(info.artifact("media").orElseThrow().name());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.ProviderOptions;
+import io.backupkit.backup.tck.Providers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,6 @@ class PostgresOptionsTest {
 
     @Test
     void registeredForServiceLoader() {
-        assertThat(io.backupkit.backup.core.engine.ProviderRegistry.of(null).dumpers())
-                .anyMatch(p -> p instanceof PostgresDumperProvider);
+        assertThat(Providers.dumper("postgres")).isInstanceOf(PostgresDumperProvider.class);
     }
 }

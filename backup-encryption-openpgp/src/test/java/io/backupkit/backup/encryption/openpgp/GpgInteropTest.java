@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
-import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.DecryptedStream;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.SealKey;
+import io.backupkit.backup.tck.Providers;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +38,7 @@ class GpgInteropTest {
     }
 
     static Encryption openpgp(Path recipient, Path secret, String passphrase) {
-        return ProviderRegistry.of(null)
-                .encryption("openpgp")
+        return Providers.encryption("openpgp")
                 .create(OpenPgpTestKeys.config(recipient, secret, passphrase == null ? null : Secret.of(passphrase)));
     }
 

@@ -7,10 +7,10 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDecryptException;
-import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.DecryptedStream;
 import io.backupkit.backup.spi.Encryption;
 import io.backupkit.backup.spi.SealKey;
+import io.backupkit.backup.tck.Providers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -32,7 +32,7 @@ class OpenPgpEncryptionTest {
     Path tmp;
 
     static Encryption passphrase(String p) {
-        return ProviderRegistry.of(null).encryption("openpgp").create(OpenPgpTestKeys.config(null, null, Secret.of(p)));
+        return Providers.encryption("openpgp").create(OpenPgpTestKeys.config(null, null, Secret.of(p)));
     }
 
     static byte[] data(int size) {
@@ -130,7 +130,7 @@ class OpenPgpEncryptionTest {
     @Test
     void missingOrUnreadableKeyFilesAreConfigurationErrorsNamingTheSetting() throws Exception {
         Path garbage = Files.writeString(tmp.resolve("key.asc"), "not a key");
-        var provider = ProviderRegistry.of(null).encryption("openpgp");
+        var provider = Providers.encryption("openpgp");
         assertThatThrownBy(() -> provider.create(OpenPgpTestKeys.config(garbage, null, null)))
                 .isInstanceOf(BackupConfigurationException.class)
                 .hasMessageContaining("key.asc");

@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.Setting;
-import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.BackupStorageProvider;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.spi.StorageConfig;
+import io.backupkit.backup.tck.Providers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -248,8 +248,7 @@ class DropboxErrorsTest {
 
     @Test
     void providerIsFoundByItsId() {
-        BackupStorageProvider provider =
-                ProviderRegistry.of(getClass().getClassLoader()).storage("dropbox");
+        BackupStorageProvider provider = Providers.storage("dropbox");
         assertThat(provider).isInstanceOf(DropboxStorageProvider.class);
         assertThat(provider.create(config(Map.of("access_token", TOKEN))).describe())
                 .isEqualTo("dropbox:/backups");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.UnableToStoreException;
-import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
+import io.backupkit.backup.tck.Providers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -30,7 +30,7 @@ class S3BadInputTest {
 
     @Test
     void providerIsFoundById() {
-        assertThat(ProviderRegistry.of(null).storage("s3")).isInstanceOf(S3StorageProvider.class);
+        assertThat(Providers.storage("s3")).isInstanceOf(S3StorageProvider.class);
     }
 
     @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
-import io.backupkit.backup.core.engine.ProviderRegistry;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.spi.StorageConfig;
+import io.backupkit.backup.tck.Providers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -37,7 +37,7 @@ class SftpSettingsTest {
 
     @Test
     void providerIsFoundById() {
-        assertThat(ProviderRegistry.of(null).storage("sftp")).isInstanceOf(SftpStorageProvider.class);
+        assertThat(Providers.storage("sftp")).isInstanceOf(SftpStorageProvider.class);
     }
 
     @Test
