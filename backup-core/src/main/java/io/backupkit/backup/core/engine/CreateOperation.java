@@ -163,7 +163,7 @@ final class CreateOperation {
             }
             // The media archive starts first: the dumper's checks below (connecting to the server,
             // probing the dump tool) then run while it works, not on an otherwise idle core. When a
-            // check fails (T21), the archive is stopped and deleted: nothing is committed.
+            // check fails, the archive is stopped and deleted: nothing is committed.
             DatabaseDescription description = null;
             if (dumper != null) {
                 try {
@@ -251,8 +251,8 @@ final class CreateOperation {
     /**
      * Starts the dumper's checks ({@link DatabaseDumper#describe()}: for PostgreSQL a connection to
      * the server and a probe of its pg_dump, 0.1 s) on a thread of their own, so that they run while
-     * the caller takes the storage lease and the media archive starts: the dump then starts sooner
-     * (issue 10). {@code null} without a dumper. A failure is reported where {@code describe()} would
+     * the caller takes the storage lease and the media archive starts: the dump then starts sooner.
+     * {@code null} without a dumper. A failure is reported where {@code describe()} would
      * have been called.
      */
     static CompletableFuture<DatabaseDescription> describeAhead(DatabaseDumper dumper) {

@@ -44,7 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a backup, all or nothing (DESIGN.md section 6):
+ * Restores a backup, all or nothing:
  *
  * <ol>
  *   <li>resolve the backup from its manifest and refuse what cannot be restored here (newer host
@@ -429,7 +429,7 @@ final class RestoreOperation {
             });
             if (a.encrypted()) {
                 ArtifactReader.requireDecryption(settings, a);
-                ArtifactReader.authenticate(settings, backup, a); // an edited manifest is refused here (T9)
+                ArtifactReader.authenticate(settings, backup, a); // an edited manifest is refused here
             }
         }
     }

@@ -716,7 +716,7 @@ public final class FilesystemStorage implements BackupStorage {
      * #WRITEBACK_STEP} bytes ({@code fdatasync} on a thread of its own), so that the {@code fsync}
      * of the commit finds little left to write. Without it the kernel writes nothing back before
      * that {@code fsync} (its background writeback starts at 10% of memory dirty), and a create
-     * waited for the whole dump to reach the disk at its end while both cores idled (issue 10, F7).
+     * waited for the whole dump to reach the disk at its end while both cores idled.
      */
     private static final class Writeback {
         static final ExecutorService THREAD = Executors.newSingleThreadExecutor(r -> {
