@@ -61,10 +61,10 @@ import org.slf4j.LoggerFactory;
  *       media folder back; the cause reported is the first real one (a corrupt media archive, not the
  *       dumper's rollback that followed it).
  * </ol>
- *
- * <p>A long class: the steps share one record of what was done ({@code Steps}) and one failure path.
  */
 final class RestoreOperation {
+    // Long on purpose: the steps share one record of what was done (Steps) and one failure path.
+
     private static final Logger LOG = LoggerFactory.getLogger(RestoreOperation.class);
 
     private final EngineSettings settings;

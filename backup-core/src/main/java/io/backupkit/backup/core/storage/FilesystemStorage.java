@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
  * create, commit and conditional delete all hold. Thread-safe. How each guarantee is kept: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class FilesystemStorage implements BackupStorage {
+    // Long on purpose: every operation and the write handle share one set of lock, rename and fsync rules.
+
     static final String PARTIAL_SUFFIX = ".partial";
     static final String TOMBSTONE_SUFFIX = ".tomb";
     /**
