@@ -18,6 +18,8 @@
  *       (a throttled uplink, a cut response, or a handler of one's own) for failure tests on the
  *       wire.
  *   <li>{@code Race}, {@code DumpFiles}: smaller helpers for lease races and dump files.
+ *   <li>{@code fixtures}: the state of a media folder and of an H2 database to compare before and
+ *       after a restore, and running SQL statements.
  * </ul>
  */
 package io.backupkit.backup.tck;

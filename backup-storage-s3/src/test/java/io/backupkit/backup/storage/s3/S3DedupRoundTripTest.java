@@ -11,12 +11,12 @@ import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.core.engine.EngineSettings;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.tck.fixtures.Sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -90,11 +90,8 @@ class S3DedupRoundTripTest {
     }
 
     private static void sql(String url, String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
-                Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            Sql.execute(c, statements);
         }
     }
 
