@@ -15,7 +15,6 @@ import io.backupkit.backup.RestoreResult;
 import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.UnableToRestoreMediaException;
-import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.archive.ExtractLimits;
 import io.backupkit.backup.core.archive.FileTrees;
 import io.backupkit.backup.core.archive.MediaArchiver;
@@ -454,12 +453,7 @@ final class RestoreOperation {
             listener.progress(Phase.DOWNLOAD_VERIFY, artifact.size());
             return local.orElse(spooled);
         } catch (IOException e) {
-            throw new UnableToStoreException(
-                    storage.describe(),
-                    artifact.name(),
-                    "cannot read " + artifact.name() + " from " + storage.describe() + ": " + e.getMessage()
-                            + "; nothing was changed",
-                    e);
+            throw ArtifactReader.unreadable(storage, artifact, e);
         }
     }
 
