@@ -14,11 +14,12 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -177,17 +178,13 @@ public final class BackupCli implements Callable<Integer> {
         return Collections.unmodifiableMap(m);
     }
 
-    /** The global options that take a value (the word after them is no command). */
-    private static final Set<String> VALUE_OPTIONS =
-            Set.of("--config", "--env-prefix", "--storage", "--dir", "--media-dir", "--database-url");
-
     /**
      * Registers the subcommand the arguments name, or all of them when they name none (help, usage
      * errors, {@code --version}). picocli builds each command's model by reflection when it is
      * registered, which was most of the CPU of a short run before the real work.
      */
     static void addSubcommands(CommandLine cmd, String[] args) {
-        String word = commandWord(args);
+        String word = commandWord(cmd.getCommandSpec(), args);
         for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
             if (word == null || word.equals(e.getKey())) {
                 cmd.addSubcommand(e.getKey(), e.getValue().get());
@@ -195,8 +192,12 @@ public final class BackupCli implements Callable<Integer> {
         }
     }
 
-    /** The first word of {@code args} that is not an option or an option's value, if it names a command other than help. */
-    static String commandWord(String[] args) {
+    /**
+     * The first word of {@code args} that is not an option of {@code root} or an option's value, if it
+     * names a command other than help. Which options take a value comes from picocli's model of the
+     * root command, so a new global option needs no second list here.
+     */
+    static String commandWord(CommandSpec root, String[] args) {
         boolean valueNext = false;
         for (String a : args) {
             if (valueNext) {
@@ -207,7 +208,8 @@ public final class BackupCli implements Callable<Integer> {
             } else if ("--".equals(a)) {
                 return null;
             } else if (a.startsWith("-")) {
-                valueNext = VALUE_OPTIONS.contains(a);
+                OptionSpec option = root.findOption(a);
+                valueNext = option != null && option.arity().max() > 0;
             } else {
                 return SUBCOMMANDS.containsKey(a) && !"help".equals(a) ? a : null;
             }

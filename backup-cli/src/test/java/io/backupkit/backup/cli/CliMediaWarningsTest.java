@@ -2,10 +2,6 @@ package io.backupkit.backup.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,19 +14,8 @@ class CliMediaWarningsTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    private static Run run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = BackupCli.run(
-                args,
-                env,
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
-                false,
-                new BufferedReader(new StringReader("")));
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(Map<String, String> env, String... args) {
+        return CliRun.of(env, false, "", args);
     }
 
     @Test
@@ -46,24 +31,24 @@ class CliMediaWarningsTest {
         env.put("BACKUP_DIR", tmp.resolve("backups").toString());
         env.put("BACKUP_MEDIA_DIR", media.toString());
 
-        Run created = run(env, "create", "--quiet");
+        CliRun created = run(env, "create", "--quiet");
         assertThat(created.code()).as(created.err()).isZero();
         assertThat(created.err())
                 .contains("backup: warning: 1 media entries are not in this backup (a restore leaves them in place)")
                 .contains("socket not archived: app.sock");
         String id = created.out().strip();
 
-        Run json = run(env, "create", "--quiet", "--json");
+        CliRun json = run(env, "create", "--quiet", "--json");
         assertThat(json.code()).as(json.err()).isZero();
         assertThat(json.out()).contains("\"skipped\"").contains("app.sock").contains("\"changed\" : [ ]");
         assertThat(json.err()).contains("not in this backup");
 
-        Run verified = run(env, "verify", id, "--quiet");
+        CliRun verified = run(env, "verify", id, "--quiet");
         assertThat(verified.code()).as(verified.err()).isZero();
         assertThat(verified.err()).contains("not in this backup").contains("app.sock");
 
         Files.writeString(media.resolve("a.txt"), "changed");
-        Run restored = run(env, "restore", id, "--yes", "--no-safety-backup", "--quiet");
+        CliRun restored = run(env, "restore", id, "--yes", "--no-safety-backup", "--quiet");
         assertThat(restored.code()).as(restored.err()).isZero();
         assertThat(restored.err()).contains("a restore leaves them in place").contains("app.sock");
         assertThat(media.resolve("a.txt")).hasContent("held");

@@ -8,11 +8,7 @@ import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.IncompleteBackupException;
 import io.backupkit.backup.ProviderNotFoundException;
 import io.backupkit.backup.UnableToStoreException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The command line parsed and run in-process: usage, configuration errors, exit codes, confirmation. */
 class CliTest {
@@ -33,38 +30,32 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    private static Run run(Map<String, String> env, boolean interactive, String input, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = BackupCli.run(
-                args,
-                env,
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
-                interactive,
-                new BufferedReader(new StringReader(input)));
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(Map<String, String> env, boolean interactive, String input, String... args) {
+        return CliRun.of(env, interactive, input, args);
     }
 
-    private static Run run(Map<String, String> env, String... args) {
+    private static CliRun run(Map<String, String> env, String... args) {
         return run(env, false, "", args);
+    }
+
+    private static String commandWord(String... args) {
+        return BackupCli.commandWord(new CommandLine(new BackupCli(null)).getCommandSpec(), args);
     }
 
     @Test
     void onlyTheNamedSubcommandIsRegisteredAndTheRestGetAll() {
-        assertThat(BackupCli.commandWord(new String[] {"-q", "list", "--json"})).isEqualTo("list");
-        assertThat(BackupCli.commandWord(new String[] {"--dir", "/b", "--progress", "create"}))
-                .isEqualTo("create");
-        assertThat(BackupCli.commandWord(new String[] {"--dir=/b", "restore", "latest"}))
-                .isEqualTo("restore");
-        assertThat(BackupCli.commandWord(new String[] {"--dir", "create", "list"}))
-                .isNull();
-        assertThat(BackupCli.commandWord(new String[] {"help", "create"})).isNull();
-        assertThat(BackupCli.commandWord(new String[] {"--version"})).isNull();
-        assertThat(BackupCli.commandWord(new String[] {"crate"})).isNull();
-        assertThat(BackupCli.commandWord(new String[] {"--", "create"})).isNull();
+        assertThat(commandWord("-q", "list", "--json")).isEqualTo("list");
+        assertThat(commandWord("--dir", "/b", "--progress", "create")).isEqualTo("create");
+        assertThat(commandWord("--dir=/b", "restore", "latest")).isEqualTo("restore");
+        assertThat(commandWord("--dir", "create", "list")).isNull();
+        assertThat(commandWord("help", "create")).isNull();
+        assertThat(commandWord("--version")).isNull();
+        assertThat(commandWord("crate")).isNull();
+        assertThat(commandWord("--", "create")).isNull();
+        // every global option with a value is known from picocli's model, not from a list kept by hand
+        assertThat(commandWord("--env-prefix", "APP_", "--media-dir", "/m", "--database-url", "u", "verify"))
+                .isEqualTo("verify");
+        assertThat(commandWord("--config", "rollback")).isNull();
         // the same messages as with every subcommand registered
         assertThat(run(Map.of(), "--dir", "create", "list").err())
                 .contains("Expected parameter for option '--dir' but found 'create'");
@@ -75,7 +66,7 @@ class CliTest {
                 .contains("help");
     }
 
-    private static void assertOneErrorLine(Run r) {
+    private static void assertOneErrorLine(CliRun r) {
         assertThat(r.err()).startsWith("backup: error: ");
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).doesNotContain("\tat ");
@@ -83,48 +74,48 @@ class CliTest {
 
     @Test
     void helpListsTheCommandsAndExitCodes() {
-        Run r = run(Map.of(), "--help");
+        CliRun r = run(Map.of(), "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("create", "list", "verify", "restore", "prune", "--env-prefix", "Exit codes");
-        Run sub = run(Map.of(), "prune", "--help");
+        CliRun sub = run(Map.of(), "prune", "--help");
         assertThat(sub.code()).isZero();
         assertThat(sub.out()).contains("--keep-last", "--keep-daily", "--keep-weekly", "--keep-monthly", "--dry-run");
     }
 
     @Test
     void versionNamesTheTool() {
-        Run r = run(Map.of(), "--version");
+        CliRun r = run(Map.of(), "--version");
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith("backup ").contains("Java ");
     }
 
     @Test
     void noCommandAndUnknownOptionsAreUsageErrors() {
-        Run none = run(Map.of());
+        CliRun none = run(Map.of());
         assertThat(none.code()).isEqualTo(2);
         assertOneErrorLine(none);
-        Run bogus = run(Map.of(), "create", "--bogus");
+        CliRun bogus = run(Map.of(), "create", "--bogus");
         assertThat(bogus.code()).isEqualTo(2);
         assertOneErrorLine(bogus);
         assertThat(bogus.err()).contains("--bogus").contains("backup create --help");
-        Run badNumber = run(Map.of(), "prune", "--keep-last", "many");
+        CliRun badNumber = run(Map.of(), "prune", "--keep-last", "many");
         assertThat(badNumber.code()).isEqualTo(2);
         assertOneErrorLine(badNumber);
     }
 
     @Test
     void missingBackupDirIsAConfigurationErrorNamingTheVariable() {
-        Run r = run(Map.of(), "list");
+        CliRun r = run(Map.of(), "list");
         assertThat(r.code()).isEqualTo(2);
         assertOneErrorLine(r);
         assertThat(r.err()).contains("BACKUP_DIR");
-        Run prefixed = run(Map.of(), "list", "--env-prefix", "INVENTREE_");
+        CliRun prefixed = run(Map.of(), "list", "--env-prefix", "INVENTREE_");
         assertThat(prefixed.err()).contains("INVENTREE_BACKUP_DIR");
     }
 
     @Test
     void malformedOptionsAreOneLineWithoutTheSecret() {
-        Run r = run(Map.of("BACKUP_DIR", tmp.toString(), "BACKUP_OPTIONS", "{\"token\": " + SECRET), "list");
+        CliRun r = run(Map.of("BACKUP_DIR", tmp.toString(), "BACKUP_OPTIONS", "{\"token\": " + SECRET), "list");
         assertThat(r.code()).isEqualTo(2);
         assertOneErrorLine(r);
         assertThat(r.err()).contains("BACKUP_OPTIONS").doesNotContain(SECRET);
@@ -132,14 +123,14 @@ class CliTest {
 
     @Test
     void verboseAddsTheStackTrace() {
-        Run r = run(Map.of("BACKUP_DIR", tmp.toString(), "BACKUP_OPTIONS", "[]"), "list", "--verbose");
+        CliRun r = run(Map.of("BACKUP_DIR", tmp.toString(), "BACKUP_OPTIONS", "[]"), "list", "--verbose");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("backup: error: ").contains("\tat ");
     }
 
     @Test
     void unknownStorageIsAConfigurationError() {
-        Run r = run(Map.of("BACKUP_DIR", tmp.toString()), "list", "--storage", "no-such-store");
+        CliRun r = run(Map.of("BACKUP_DIR", tmp.toString()), "list", "--storage", "no-such-store");
         assertThat(r.code()).isEqualTo(2);
         assertOneErrorLine(r);
         assertThat(r.err()).contains("no-such-store").contains("filesystem");
@@ -149,7 +140,7 @@ class CliTest {
     void configFileErrorsNameTheKey() throws IOException {
         Path file = tmp.resolve("backup.yaml");
         Files.writeString(file, "backup_dir: " + tmp + "\nmedia_dirr: /x\n");
-        Run r = run(Map.of(), "list", "--config", file.toString());
+        CliRun r = run(Map.of(), "list", "--config", file.toString());
         assertThat(r.code()).isEqualTo(2);
         assertOneErrorLine(r);
         assertThat(r.err()).contains("unknown key 'media_dirr'").contains("media_dir");
@@ -162,7 +153,7 @@ class CliTest {
                 file,
                 "backup_dir: " + tmp.resolve("backups") + "\ndatabase:\n  url: jdbc:h2:file:" + tmp.resolve("db")
                         + "\n  user: sa\n  password: " + SECRET + "\n");
-        Run r = run(Map.of(), "list", "--config", file.toString());
+        CliRun r = run(Map.of(), "list", "--config", file.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err())
                 .contains("backup: warning: ")
@@ -175,7 +166,7 @@ class CliTest {
 
     @Test
     void restoreWithoutYesOffATerminalIsRefusedBeforeAnythingElse() {
-        Run r = run(Map.of(), "restore", "latest");
+        CliRun r = run(Map.of(), "restore", "latest");
         assertThat(r.code()).isEqualTo(2);
         assertOneErrorLine(r);
         assertThat(r.err()).contains("--yes");
@@ -183,7 +174,7 @@ class CliTest {
 
     @Test
     void pruneNeedsAPolicy() {
-        Run r = run(Map.of("BACKUP_DIR", tmp.toString()), "prune");
+        CliRun r = run(Map.of("BACKUP_DIR", tmp.toString()), "prune");
         assertThat(r.code()).isEqualTo(2);
         assertOneErrorLine(r);
         assertThat(r.err()).contains("--keep-last");
@@ -194,7 +185,7 @@ class CliTest {
 
     @Test
     void badLabelIsAUsageError() {
-        Run r = run(Map.of("BACKUP_DIR", tmp.toString()), "create", "--label", " ");
+        CliRun r = run(Map.of("BACKUP_DIR", tmp.toString()), "create", "--label", " ");
         assertThat(r.code()).isEqualTo(2);
         assertOneErrorLine(r);
     }
@@ -229,16 +220,16 @@ class CliTest {
         env.put("BACKUP_MEDIA_DIR", media.toString());
         env.put("BACKUP_SPOOL_DIR", tmp.resolve("spool").toString());
         env.put("BACKUP_FORMAT", "dedup");
-        Run created = run(env, "create", "--quiet");
+        CliRun created = run(env, "create", "--quiet");
         assertThat(created.code()).as(created.err()).isZero();
         assertThat(Files.exists(tmp.resolve("backups/dedup-config.json"))).isTrue();
         Files.writeString(media.resolve("a.txt"), "two");
-        Run restored = run(env, "restore", "latest", "--yes", "--no-safety-backup", "--quiet");
+        CliRun restored = run(env, "restore", "latest", "--yes", "--no-safety-backup", "--quiet");
         assertThat(restored.code()).as(restored.err()).isZero();
         assertThat(Files.readString(media.resolve("a.txt"))).isEqualTo("one");
 
         env.put("BACKUP_FORMAT", "archive");
-        Run refused = run(env, "create", "--quiet");
+        CliRun refused = run(env, "create", "--quiet");
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.err()).contains("dedup format").contains("BACKUP_FORMAT");
     }
@@ -253,12 +244,12 @@ class CliTest {
         env.put("BACKUP_MEDIA_DIR", media.toString());
         assertThat(run(env, "create", "--quiet").code()).isZero();
         assertThat(run(env, "create", "--quiet").code()).isZero();
-        Run refused = run(env, true, "y\n", "prune", "--keep-last", "1", "--json");
+        CliRun refused = run(env, true, "y\n", "prune", "--keep-last", "1", "--json");
         assertThat(refused.code()).as(refused.err()).isEqualTo(2);
         assertThat(refused.err()).contains("--yes").contains("--json does not ask");
         assertThat(run(env, "list", "--quiet").out().lines().filter(l -> l.startsWith("backup-")))
                 .hasSize(2);
-        Run confirmed = run(env, "prune", "--keep-last", "1", "--json", "--yes");
+        CliRun confirmed = run(env, "prune", "--keep-last", "1", "--json", "--yes");
         assertThat(confirmed.code()).as(confirmed.err()).isZero();
         assertThat(run(env, "list", "--quiet").out().lines().filter(l -> l.startsWith("backup-")))
                 .hasSize(1);
@@ -276,12 +267,12 @@ class CliTest {
         env.put("BACKUP_DATABASE_USER", "sa");
         env.put("BACKUP_MEDIA_DIR", media.toString());
         env.put("BACKUP_COMPRESSION", "gzip");
-        Run created = run(env, "create", "--quiet");
+        CliRun created = run(env, "create", "--quiet");
         assertThat(created.code()).as(created.err()).isZero();
         String id = created.out().strip();
 
         sql(url, "INSERT INTO item VALUES (2)");
-        Run declined = run(env, true, "n\n", "restore", "--no-safety-backup");
+        CliRun declined = run(env, true, "n\n", "restore", "--no-safety-backup");
         assertThat(declined.code()).isEqualTo(1);
         assertThat(declined.err())
                 .contains("Restore backup " + id)
@@ -289,7 +280,7 @@ class CliTest {
                 .contains("cancelled");
         assertThat(count(url)).isEqualTo(2);
 
-        Run accepted = run(env, true, "y\n", "restore", id, "--no-safety-backup", "--quiet");
+        CliRun accepted = run(env, true, "y\n", "restore", id, "--no-safety-backup", "--quiet");
         assertThat(accepted.code()).as(accepted.err()).isZero();
         assertThat(accepted.out()).contains("restored " + id);
         assertThat(count(url)).isEqualTo(1);
@@ -324,7 +315,7 @@ class CliTest {
         env.put("BACKUP_MEDIA_DIR", media.toString());
         env.put("BACKUP_DATABASE_URL", "jdbc:h2:file:" + tmp.resolve("db/app"));
         env.put("BACKUP_DATABASE_USER", "sa");
-        Run ok = run(env, "check");
+        CliRun ok = run(env, "check");
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(ok.out())
                 .contains("ok database: H2")
@@ -334,19 +325,19 @@ class CliTest {
         Files.writeString(tmp.resolve("not-a-folder"), "x");
         env.put("BACKUP_MEDIA_DIR", tmp.resolve("not-a-folder").toString());
         env.put("BACKUP_DATABASE_URL", "jdbc:h2:file:" + tmp.resolve("not-a-folder/app") + ";IFEXISTS=TRUE");
-        Run bad = run(env, "check");
+        CliRun bad = run(env, "check");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err().lines())
                 .anySatisfy(l -> assertThat(l).startsWith("backup: error: database: "))
                 .anySatisfy(l -> assertThat(l).startsWith("backup: error: media folder: "));
-        Run json = run(env, "check", "--json");
+        CliRun json = run(env, "check", "--json");
         assertThat(json.code()).isEqualTo(2);
         assertThat(json.out()).contains("\"ok\" : false").contains("media folder: ");
     }
 
     @Test
     void aRelativeBackupFolderIsResolvedAgainstTheWorkingFolderAndSaidSo() {
-        Run r = run(Map.of("BACKUP_DIR", "target/relative-backups"), "list");
+        CliRun r = run(Map.of("BACKUP_DIR", "target/relative-backups"), "list");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err())
                 .contains("backup: note: the backup folder 'target/relative-backups'")

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +23,6 @@ class DeleteUnlockCommandTest {
     Map<String, String> env;
     Path backups;
 
-    record Run(int code, String out, String err) {}
-
     @BeforeEach
     void media() throws Exception {
         Path media = Files.createDirectories(tmp.resolve("media"));
@@ -37,21 +31,12 @@ class DeleteUnlockCommandTest {
         env = Map.of("BACKUP_DIR", backups.toString(), "BACKUP_MEDIA_DIR", media.toString());
     }
 
-    private Run run(boolean interactive, String input, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = BackupCli.run(
-                args,
-                env,
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
-                interactive,
-                new BufferedReader(new StringReader(input)));
-        return new Run(code, out.toString(), err.toString());
+    private CliRun run(boolean interactive, String input, String... args) {
+        return CliRun.of(env, interactive, input, args);
     }
 
     private String create() {
-        Run r = run(false, "", "create", "-q");
+        CliRun r = run(false, "", "create", "-q");
         assertThat(r.code()).as(r.err()).isZero();
         return r.out().strip();
     }
@@ -61,11 +46,11 @@ class DeleteUnlockCommandTest {
         String first = create();
         String second = create();
 
-        Run refused = run(false, "", "delete", first);
+        CliRun refused = run(false, "", "delete", first);
         assertThat(refused.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(refused.err()).contains("--yes");
 
-        Run deleted = run(false, "", "delete", "--yes", "--json", first, second);
+        CliRun deleted = run(false, "", "delete", "--yes", "--json", first, second);
         assertThat(deleted.code()).as(deleted.err()).isZero();
         JsonNode json = JSON.readTree(deleted.out());
         assertThat(json.path("deleted")).extracting(JsonNode::asText).containsExactly(first, second);
@@ -76,21 +61,21 @@ class DeleteUnlockCommandTest {
     @Test
     void deleteAsksOnATerminalAndAnUnknownIdDeletesNothing() {
         String id = create();
-        Run unknown = run(false, "", "delete", "--yes", id, "backup-20200101T000000Z-0000");
+        CliRun unknown = run(false, "", "delete", "--yes", id, "backup-20200101T000000Z-0000");
         assertThat(unknown.code()).isNotZero();
         assertThat(run(false, "", "list").out()).contains(id);
 
-        Run no = run(true, "n\n", "delete", id);
+        CliRun no = run(true, "n\n", "delete", id);
         assertThat(no.code()).isEqualTo(ExitCodes.FAILED);
         assertThat(no.err()).contains("nothing deleted");
-        Run yes = run(true, "y\n", "delete", id);
+        CliRun yes = run(true, "y\n", "delete", id);
         assertThat(yes.code()).as(yes.err()).isZero();
         assertThat(yes.out()).contains("deleted " + id);
     }
 
     @Test
     void unlockShowsTheHolderAndRemovesALiveLeaseOnlyWithForce() throws Exception {
-        Run none = run(false, "", "unlock");
+        CliRun none = run(false, "", "unlock");
         assertThat(none.code()).isZero();
         assertThat(none.out()).contains("no lease is held");
 
@@ -101,13 +86,13 @@ class DeleteUnlockCommandTest {
                 "{\"owner\":\"far-away:4711:ab\",\"token\":\"t\",\"acquired\":\"" + now + "\",\"expires\":\""
                         + now.plusSeconds(600) + "\",\"host\":\"far-away\",\"pid\":4711}",
                 StandardCharsets.UTF_8);
-        Run kept = run(false, "", "unlock");
+        CliRun kept = run(false, "", "unlock");
         assertThat(kept.code()).isEqualTo(ExitCodes.FAILED);
         assertThat(kept.out()).contains("far-away:4711:ab").contains("not removed");
         assertThat(kept.err()).contains("--force");
         assertThat(backups.resolve("backup.lease")).exists();
 
-        Run forced = run(false, "", "unlock", "--force", "--json");
+        CliRun forced = run(false, "", "unlock", "--force", "--json");
         assertThat(forced.code()).as(forced.err()).isZero();
         JsonNode json = JSON.readTree(forced.out());
         assertThat(json.path("holder").asText()).isEqualTo("far-away:4711:ab");

@@ -5,18 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.tck.fixtures.MediaState;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -166,42 +160,8 @@ public final class KillDuringRestore {
             }
         }
     }
-
-    /** Every path under {@code media} with type, size, SHA-256, mtime (seconds) and permissions. */
+    /** Every path under {@code media} with type, size, SHA-256, mtime (seconds) and permissions: {@link MediaState#of}. */
     public static Map<String, String> mediaState(Path media) throws IOException {
-        Map<String, String> out = new TreeMap<>();
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(media)) {
-            paths = walk.toList();
-        }
-        for (Path p : paths) {
-            String rel = media.relativize(p).toString();
-            if (rel.isEmpty()) {
-                continue;
-            }
-            String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                out.put(rel, "dir " + perms);
-            } else {
-                out.put(
-                        rel,
-                        "file " + Files.size(p) + " " + sha256(p) + " "
-                                + Files.getLastModifiedTime(p).toMillis() / 1000 + " " + perms);
-            }
-        }
-        return out;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                d.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return MediaState.of(media);
     }
 }

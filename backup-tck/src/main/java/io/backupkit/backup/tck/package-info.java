@@ -20,6 +20,8 @@
  *   <li>{@link io.backupkit.backup.tck.Providers}: a provider found by id through ServiceLoader, as
  *       the library finds it (fails naming the {@code META-INF/services} file to fix).
  *   <li>{@code Race}, {@code DumpFiles}: smaller helpers for lease races and dump files.
+ *   <li>{@code fixtures}: the state of a media folder and of an H2 database to compare before and
+ *       after a restore, and running SQL statements.
  * </ul>
  */
 package io.backupkit.backup.tck;

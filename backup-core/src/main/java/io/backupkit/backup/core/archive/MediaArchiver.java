@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class MediaArchiver {
+    // Long on purpose: the walk, the exclusions and the retries of changed files write one tar stream.
+
     private static final Logger LOG = LoggerFactory.getLogger(MediaArchiver.class);
 
     /** How often a file that changes while it is read is read in all. */

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * is {@link CorruptBackupException}. Thread-safe. The full list of checks: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class MediaExtractor {
+    // Long on purpose: each check of an entry (name, type, size, link) sits next to the write it guards.
+
     private static final Logger LOG = LoggerFactory.getLogger(MediaExtractor.class);
 
     /**

@@ -36,12 +36,12 @@ record RawHeaderNames(byte[] name, byte[] link) {
             }
             switch (type) {
                 case 'x', 'X' -> {
-                    byte[][] found = pax(h, data, (int) size);
+                    Pax found = pax(h, data, (int) size);
                     if (found == null) {
                         return Optional.empty();
                     }
-                    paxPath = found[0] != null ? found[0] : paxPath;
-                    paxLink = found[1] != null ? found[1] : paxLink;
+                    paxPath = found.path() != null ? found.path() : paxPath;
+                    paxLink = found.link() != null ? found.link() : paxLink;
                 }
                 case 'L' -> longName = cString(h, data, (int) size);
                 case 'K' -> longLink = cString(h, data, (int) size);
@@ -63,9 +63,13 @@ record RawHeaderNames(byte[] name, byte[] link) {
         return type == 'x' || type == 'X' || type == 'L' || type == 'K' || type == 'g';
     }
 
+    /** The {@code path} and {@code linkpath} records of a PAX header, each null when absent. */
+    private record Pax(byte[] path, byte[] link) {}
+
     /** {@code path} and {@code linkpath} of a PAX header's records; {@code null} when malformed. */
-    private static byte[][] pax(byte[] h, int from, int size) {
-        byte[][] found = new byte[2][];
+    private static Pax pax(byte[] h, int from, int size) {
+        byte[] path = null;
+        byte[] link = null;
         int pos = from;
         int end = from + size;
         while (pos < end) {
@@ -96,13 +100,13 @@ record RawHeaderNames(byte[] name, byte[] link) {
             String key = new String(h, space + 1, eq - space - 1, StandardCharsets.US_ASCII);
             byte[] value = Arrays.copyOfRange(h, eq + 1, recordEnd - 1);
             if (key.equals("path")) {
-                found[0] = value;
+                path = value;
             } else if (key.equals("linkpath")) {
-                found[1] = value;
+                link = value;
             }
             pos = recordEnd;
         }
-        return found;
+        return new Pax(path, link);
     }
 
     private static byte[] ustarName(byte[] h, int off) {

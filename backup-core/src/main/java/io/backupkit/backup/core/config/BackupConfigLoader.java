@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
  * <p>A loader is not thread-safe; the config it returns is immutable.
  */
 public final class BackupConfigLoader {
+    // Long on purpose: the builder and its resolver apply one order of sources, flags to defaults.
+
     /** The environment variable naming the host prefix. */
     public static final String ENV_PREFIX_VARIABLE = "BACKUP_ENV_PREFIX";
     /** The environment variable naming the YAML file when none is given. */

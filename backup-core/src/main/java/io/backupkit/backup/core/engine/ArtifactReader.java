@@ -86,13 +86,18 @@ final class ArtifactReader {
                 InputStream ignored = decode(settings, backup, artifact, raw)) {
             // opening it checked the seal
         } catch (IOException e) {
-            throw new UnableToStoreException(
-                    settings.storage().describe(),
-                    artifact.name(),
-                    "cannot read " + artifact.name() + " from "
-                            + settings.storage().describe() + ": " + e.getMessage() + "; nothing was changed",
-                    e);
+            throw unreadable(settings.storage(), artifact, e);
         }
+    }
+
+    /** The storage failed to give back {@code artifact} before a restore changed anything. */
+    static UnableToStoreException unreadable(BackupStorage storage, ArtifactInfo artifact, IOException e) {
+        return new UnableToStoreException(
+                storage.describe(),
+                artifact.name(),
+                "cannot read " + artifact.name() + " from " + storage.describe() + ": " + e.getMessage()
+                        + "; nothing was changed",
+                e);
     }
 
     static Encryption requireDecryption(EngineSettings settings, ArtifactInfo artifact) {

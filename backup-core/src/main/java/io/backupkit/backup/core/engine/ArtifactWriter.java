@@ -16,40 +16,51 @@ import java.io.OutputStream;
 import java.util.function.BooleanSupplier;
 
 /**
- * Streams one artifact into the storage: source -> compressor -> (encryptor) -> SHA-256 + count ->
- * storage write handle, committed only when the source finished without error.
+ * Streams an operation's artifacts into the storage, each: source -> compressor -> (encryptor) ->
+ * SHA-256 + count -> storage write handle, committed only when the source finished without error.
  */
 final class ArtifactWriter {
-    /** Writes the source content; must not close the stream. */
+    /** Writes the source content and returns what it learnt on the way (or null); must not close the stream. */
     @FunctionalInterface
-    interface Body {
-        void writeTo(OutputStream out) throws IOException;
+    interface Body<T> {
+        T writeTo(OutputStream out) throws IOException;
     }
 
-    private ArtifactWriter() {}
+    /**
+     * One artifact to write: its kind and object name, the phase its progress counts in, and the
+     * backup's seal key (null when the backup is not encrypted).
+     */
+    record Target(String kind, String name, Phase phase, SealKey sealKey) {}
 
-    static ArtifactInfo write(
-            EngineSettings settings,
-            String kind,
-            String name,
-            SealKey sealKey,
-            Phase phase,
-            BackupListener listener,
-            BooleanSupplier cancelled,
-            Body body)
-            throws IOException {
+    /** The stored artifact and what its body returned. */
+    record Written<T>(ArtifactInfo artifact, T result) {}
+
+    private final EngineSettings settings;
+    private final BackupListener listener;
+    private final BooleanSupplier cancelled;
+
+    ArtifactWriter(EngineSettings settings, BackupListener listener, BooleanSupplier cancelled) {
+        this.settings = settings;
+        this.listener = listener;
+        this.cancelled = cancelled;
+    }
+
+    <T> Written<T> write(Target target, Body<T> body) throws IOException {
+        String name = target.name();
+        Phase phase = target.phase();
         Encryption encryption = settings.encryption();
         try (ObjectWrite write = settings.storage().openWrite(name)) {
             SinkGuard sink = new SinkGuard(write.stream());
             HashingOutputStream hashed = new HashingOutputStream(sink);
-            OutputStream encrypted = encryption == null ? hashed : encryption.encrypt(hashed, name, sealKey);
+            OutputStream encrypted = encryption == null ? hashed : encryption.encrypt(hashed, name, target.sealKey());
             OutputStream compressed = Compressors.compress(
                     settings.compression(), settings.compressionLevel(), settings.compressionWorkers(), encrypted);
             boolean finished = false;
+            T result = null;
             try {
                 ProgressOutputStream source =
                         new ProgressOutputStream(compressed, phase, listener::progress, cancelled);
-                body.writeTo(source);
+                result = body.writeTo(source);
                 source.flush();
                 listener.progress(phase, source.count());
                 compressed.close();
@@ -84,14 +95,15 @@ final class ArtifactWriter {
                                 + " were written",
                         null);
             }
-            return new ArtifactInfo(
-                    kind,
+            ArtifactInfo artifact = new ArtifactInfo(
+                    target.kind(),
                     name,
                     hashed.count(),
                     hashed.sha256(),
                     settings.compression(),
                     encryption == null ? null : encryption.id(),
                     encryption == null ? null : encryption.keyId());
+            return new Written<>(artifact, result);
         }
     }
 

@@ -20,10 +20,10 @@ import io.backupkit.backup.UnableToDumpDatabaseException;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.archive.MediaArchiver;
 import io.backupkit.backup.core.dedup.DedupCreate;
+import io.backupkit.backup.core.engine.ArtifactWriter.Written;
 import io.backupkit.backup.core.manifest.ManifestCodec;
 import io.backupkit.backup.core.manifest.ManifestSeal;
 import io.backupkit.backup.core.manifest.ObjectNames;
-import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.ObjectWrite;
@@ -75,10 +75,15 @@ final class CreateOperation {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     /** Set when {@link #run} returns or throws: background helpers stop. */
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The names of the artifacts stored so far: what a failure deletes. */
+    private final List<String> written = new ArrayList<>();
+
+    private final ArtifactWriter writer;
 
     CreateOperation(EngineSettings settings) {
         this.settings = settings;
         this.listener = Events.safe(settings.listener());
+        this.writer = new ArtifactWriter(settings, listener, cancelled::get);
     }
 
     /**
@@ -97,9 +102,56 @@ final class CreateOperation {
      */
     CreateResult run(
             CreateOptions options, boolean skipMissingMedia, CompletableFuture<DatabaseDescription> described) {
-        Instant started = settings.clock().instant();
         long t0 = System.nanoTime();
-        BackupStorage storage = settings.storage();
+        Plan plan = plan(options, skipMissingMedia);
+        DedupCreate chunks = plan.dedup() ? DedupParts.startCreate(settings, listener, cancelled::get) : null;
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "backup-create-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Parts parts = writeParts(plan, chunks, described, pool);
+            if (chunks != null) {
+                commitChunks(chunks); // the chunks' index before the manifest that needs it
+            }
+            BackupInfo info = manifest(plan, options, parts, Duration.ofMillis((System.nanoTime() - t0) / 1_000_000));
+            listener.phaseStarted(Phase.MANIFEST, -1);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new BackupCancelledException(CANCELLED, null); // the last moment to stop
+            }
+            writeManifest(info);
+            listener.phaseFinished(Phase.MANIFEST);
+            return new CreateResult(info);
+        } catch (RuntimeException e) {
+            discard(chunks);
+            throw e;
+        } finally {
+            ended.set(true);
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * What one backup writes, decided before anything is written. {@code mediaDir} is null when the
+     * backup has no media part; {@code emptyMedia} archives a media folder that does not exist yet.
+     */
+    private record Plan(
+            BackupId id,
+            Instant started,
+            boolean dedup,
+            DatabaseDumper dumper,
+            Path mediaDir,
+            boolean emptyMedia,
+            String dbName,
+            String mediaName,
+            SealKey sealKey) {}
+
+    /** The parts written: the artifacts (the dump first), the media archive's summary, the database's description. */
+    private record Parts(List<ArtifactInfo> artifacts, MediaInfo media, DatabaseDescription description) {}
+
+    private Plan plan(CreateOptions options, boolean skipMissingMedia) {
+        Instant started = settings.clock().instant();
         BackupId id = newId(started);
         String encExt =
                 settings.encryption() == null ? null : settings.encryption().extension();
@@ -129,130 +181,124 @@ final class CreateOperation {
                         ? DedupParts.mediaTreeName(id, settings.compression(), encExt)
                         : ObjectNames.media(id, settings.compression(), encExt);
         SealKey sealKey = settings.encryption() == null ? null : SealKey.random();
-        DedupCreate chunks = dedup ? DedupParts.startCreate(settings, listener, cancelled::get) : null;
+        return new Plan(
+                id, started, dedup, dumper, withMedia ? mediaDir : null, emptyMedia, dbName, mediaName, sealKey);
+    }
 
-        List<String> written = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "backup-create-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            ExecutorCompletionService<ArtifactInfo> parts = new ExecutorCompletionService<>(pool);
-            List<Future<ArtifactInfo>> futures = new ArrayList<>();
-            MediaInfo[] mediaInfo = new MediaInfo[1];
-            if (withMedia) {
-                List<Path> excluded = excludedDirs(mediaDir);
-                MediaArchiver archiver = new MediaArchiver(mediaDir, settings.mediaExcludes(), excluded, listener);
-                if (!emptyMedia) {
-                    MediaSizeEstimate.start(
-                            mediaDir, excluded, settings.listener(), () -> ended.get() || cancelled.get());
-                }
-                futures.add(parts.submit(part(
-                        ArtifactInfo.MEDIA,
-                        Phase.MEDIA_ARCHIVE,
-                        -1,
-                        mediaName,
-                        sealKey,
-                        written,
-                        out -> mediaInfo[0] = chunks != null
-                                ? (emptyMedia
-                                        ? DedupCreate.emptyMedia(out)
-                                        : chunks.media(mediaDir, settings.mediaExcludes(), excluded, out))
-                                : emptyMedia ? MediaArchiver.writeEmpty(out) : archiver.write(out))));
-            }
-            // The media archive starts first: the dumper's checks below (connecting to the server,
-            // probing the dump tool) then run while it works, not on an otherwise idle core. When a
-            // check fails (T21), the archive is stopped and deleted: nothing is committed.
-            DatabaseDescription description = null;
-            if (dumper != null) {
-                try {
-                    description = described == null ? dumper.describe() : joinDescription(described);
-                } catch (RuntimeException e) {
-                    stop(pool, futures);
-                    throw e;
-                }
-                futures.add(parts.submit(part(
-                        ArtifactInfo.DATABASE,
-                        Phase.DATABASE_DUMP,
-                        description.sizeBytes(),
-                        dbName,
-                        sealKey,
-                        written,
-                        out -> {
-                            if (chunks != null) {
-                                chunks.dump(dumper, out);
-                            } else {
-                                dumper.dump(out, listener::warning);
-                            }
-                        })));
-            }
-            List<ArtifactInfo> artifacts = awaitAll(pool, parts, futures);
-            if (chunks != null) {
-                commitChunks(chunks); // the chunks' index before the manifest that needs it
-            }
-
-            DatabaseInfo database = description == null
-                    ? null
-                    : new DatabaseInfo(
-                            dumper.id(),
-                            description.product(),
-                            description.serverVersion(),
-                            description.tool(),
-                            description.toolVersion(),
-                            dumper.format());
-            HostInfo host = options.schemaVersion() == null
-                    ? settings.host()
-                    : settings.host().withSchemaVersion(options.schemaVersion());
-            BackupInfo info = ManifestSeal.seal(
-                    new BackupInfo(
-                            ManifestCodec.FORMAT_VERSION,
-                            id,
-                            started,
-                            options.labels(),
-                            chunks == null
-                                    ? options.attributes()
-                                    : options.withAttribute(DedupParts.FORMAT_ATTRIBUTE, BackupFormat.DEDUP.id())
-                                            .attributes(),
-                            host,
-                            LibraryVersion.get(),
-                            database,
-                            mediaInfo[0],
-                            artifacts,
-                            Duration.ofMillis((System.nanoTime() - t0) / 1_000_000)),
-                    sealKey);
-            listener.phaseStarted(Phase.MANIFEST, -1);
-            if (Thread.currentThread().isInterrupted()) {
-                throw new BackupCancelledException(CANCELLED, null); // the last moment to stop
-            }
-            writeManifest(info);
-            listener.phaseFinished(Phase.MANIFEST);
-            return new CreateResult(info);
-        } catch (RuntimeException e) {
-            // clean up with the interrupt flag cleared: storages fail I/O on an interrupted thread
-            boolean interrupted = Thread.interrupted();
+    /** Streams the media archive and the dump into the storage at the same time and waits for both. */
+    private Parts writeParts(
+            Plan plan, DedupCreate chunks, CompletableFuture<DatabaseDescription> described, ExecutorService pool) {
+        ExecutorCompletionService<Written<?>> parts = new ExecutorCompletionService<>(pool);
+        List<Future<Written<?>>> futures = new ArrayList<>();
+        if (plan.mediaDir() != null) {
+            ArtifactWriter.Target target = new ArtifactWriter.Target(
+                    ArtifactInfo.MEDIA, plan.mediaName(), Phase.MEDIA_ARCHIVE, plan.sealKey());
+            futures.add(parts.submit(part(target, -1, mediaBody(plan, chunks))));
+        }
+        // The media archive starts first: the dumper's checks below (connecting to the server,
+        // probing the dump tool) then run while it works, not on an otherwise idle core. When a
+        // check fails, the archive is stopped and deleted: nothing is committed.
+        DatabaseDescription description = null;
+        DatabaseDumper dumper = plan.dumper();
+        if (dumper != null) {
             try {
-                deleteQuietly(written);
-                if (chunks != null) {
-                    chunks.abort();
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                description = described == null ? dumper.describe() : joinDescription(described);
+            } catch (RuntimeException e) {
+                stop(pool, futures);
+                throw e;
             }
-            throw e;
+            ArtifactWriter.Target target = new ArtifactWriter.Target(
+                    ArtifactInfo.DATABASE, plan.dbName(), Phase.DATABASE_DUMP, plan.sealKey());
+            futures.add(parts.submit(part(target, description.sizeBytes(), out -> {
+                if (chunks != null) {
+                    chunks.dump(dumper, out);
+                } else {
+                    dumper.dump(out, listener::warning);
+                }
+                return null;
+            })));
+        }
+        List<ArtifactInfo> artifacts = new ArrayList<>();
+        MediaInfo media = null;
+        for (Written<?> w : awaitAll(pool, parts, futures)) {
+            artifacts.add(w.artifact());
+            if (w.result() instanceof MediaInfo m) {
+                media = m;
+            }
+        }
+        artifacts.sort(Comparator.comparing((ArtifactInfo a) -> !a.kind().equals(ArtifactInfo.DATABASE)));
+        return new Parts(artifacts, media, description);
+    }
+
+    /** Writes the media folder (as a tar archive, or as chunks and their tree) and returns its summary. */
+    private ArtifactWriter.Body<MediaInfo> mediaBody(Plan plan, DedupCreate chunks) {
+        Path mediaDir = plan.mediaDir();
+        List<Path> excluded = excludedDirs(mediaDir);
+        if (!plan.emptyMedia()) {
+            MediaSizeEstimate.start(mediaDir, excluded, settings.listener(), () -> ended.get() || cancelled.get());
+        }
+        if (chunks != null) {
+            return out -> plan.emptyMedia()
+                    ? DedupCreate.emptyMedia(out)
+                    : chunks.media(mediaDir, settings.mediaExcludes(), excluded, out);
+        }
+        MediaArchiver archiver = new MediaArchiver(mediaDir, settings.mediaExcludes(), excluded, listener);
+        return out -> plan.emptyMedia() ? MediaArchiver.writeEmpty(out) : archiver.write(out);
+    }
+
+    private BackupInfo manifest(Plan plan, CreateOptions options, Parts parts, Duration took) {
+        DatabaseDescription description = parts.description();
+        DatabaseInfo database = description == null
+                ? null
+                : new DatabaseInfo(
+                        plan.dumper().id(),
+                        description.product(),
+                        description.serverVersion(),
+                        description.tool(),
+                        description.toolVersion(),
+                        plan.dumper().format());
+        HostInfo host = options.schemaVersion() == null
+                ? settings.host()
+                : settings.host().withSchemaVersion(options.schemaVersion());
+        return ManifestSeal.seal(
+                new BackupInfo(
+                        ManifestCodec.FORMAT_VERSION,
+                        plan.id(),
+                        plan.started(),
+                        options.labels(),
+                        plan.dedup()
+                                ? options.withAttribute(DedupParts.FORMAT_ATTRIBUTE, BackupFormat.DEDUP.id())
+                                        .attributes()
+                                : options.attributes(),
+                        host,
+                        LibraryVersion.get(),
+                        database,
+                        parts.media(),
+                        parts.artifacts(),
+                        took),
+                plan.sealKey());
+    }
+
+    /** After a failure: what was stored goes. Done with the interrupt flag cleared: storages fail I/O on an interrupted thread. */
+    private void discard(DedupCreate chunks) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            deleteQuietly(written);
+            if (chunks != null) {
+                chunks.abort();
+            }
         } finally {
-            ended.set(true);
-            pool.shutdownNow();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     /**
      * Starts the dumper's checks ({@link DatabaseDumper#describe()}: for PostgreSQL a connection to
      * the server and a probe of its pg_dump, 0.1 s) on a thread of their own, so that they run while
-     * the caller takes the storage lease and the media archive starts: the dump then starts sooner
-     * (issue 10). {@code null} without a dumper. A failure is reported where {@code describe()} would
+     * the caller takes the storage lease and the media archive starts: the dump then starts sooner.
+     * {@code null} without a dumper. A failure is reported where {@code describe()} would
      * have been called.
      */
     static CompletableFuture<DatabaseDescription> describeAhead(DatabaseDumper dumper) {
@@ -309,23 +355,16 @@ final class CreateOperation {
         return interrupted ? new BackupCancelledException(CANCELLED, e) : e;
     }
 
-    /** One artifact written by {@code body} into the storage, its phase reported, its name noted in {@code written}. */
-    private Callable<ArtifactInfo> part(
-            String kind,
-            Phase phase,
-            long expectedBytes,
-            String name,
-            SealKey sealKey,
-            List<String> written,
-            ArtifactWriter.Body body) {
+    /** One artifact written by {@code body} into the storage, its phase reported, its name noted in {@link #written}. */
+    private Callable<Written<?>> part(ArtifactWriter.Target target, long expectedBytes, ArtifactWriter.Body<?> body) {
         return () -> {
-            listener.phaseStarted(phase, expectedBytes);
-            ArtifactInfo a = ArtifactWriter.write(settings, kind, name, sealKey, phase, listener, cancelled::get, body);
+            listener.phaseStarted(target.phase(), expectedBytes);
+            Written<?> w = writer.write(target, body);
             synchronized (written) {
-                written.add(name);
+                written.add(target.name());
             }
-            listener.phaseFinished(phase);
-            return a;
+            listener.phaseFinished(target.phase());
+            return w;
         };
     }
 
@@ -333,9 +372,9 @@ final class CreateOperation {
      * Waits for the parts in completion order; on the first failure cancels the others and waits
      * until they have stopped (so their writes are aborted before the failure is reported).
      */
-    private List<ArtifactInfo> awaitAll(
-            ExecutorService pool, ExecutorCompletionService<ArtifactInfo> parts, List<Future<ArtifactInfo>> futures) {
-        List<ArtifactInfo> out = new ArrayList<>();
+    private List<Written<?>> awaitAll(
+            ExecutorService pool, ExecutorCompletionService<Written<?>> parts, List<Future<Written<?>>> futures) {
+        List<Written<?>> out = new ArrayList<>();
         try {
             for (int i = 0; i < futures.size(); i++) {
                 out.add(parts.take().get());
@@ -348,7 +387,6 @@ final class CreateOperation {
             stop(pool, futures);
             throw translate(e.getCause());
         }
-        out.sort(Comparator.comparing((ArtifactInfo a) -> !a.kind().equals(ArtifactInfo.DATABASE)));
         return out;
     }
 
@@ -359,7 +397,7 @@ final class CreateOperation {
      * has not stopped after {@link #COOPERATIVE_STOP} (e.g. blocked reading a dump tool that writes
      * nothing) is interrupted, which makes the dumper kill its tool.
      */
-    private void stop(ExecutorService pool, List<Future<ArtifactInfo>> futures) {
+    private void stop(ExecutorService pool, List<Future<Written<?>>> futures) {
         cancelled.set(true);
         pool.shutdown();
         // a cancelled caller still waits for the clean-up; only a further interrupt cuts it short

@@ -129,12 +129,7 @@ final class DedupParts {
             ArtifactReader.check(artifact, hashed);
             return result;
         } catch (IOException e) {
-            throw new UnableToStoreException(
-                    settings.storage().describe(),
-                    artifact.name(),
-                    "cannot read " + artifact.name() + " from "
-                            + settings.storage().describe() + ": " + e.getMessage() + "; nothing was changed",
-                    e);
+            throw ArtifactReader.unreadable(settings.storage(), artifact, e);
         }
     }
 

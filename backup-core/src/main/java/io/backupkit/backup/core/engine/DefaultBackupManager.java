@@ -367,7 +367,7 @@ final class DefaultBackupManager implements BackupManager {
         Instant now = settings.clock().instant();
         Catalog.Scan scan = catalog.scan();
         // only backups whose artifacts are all there count: one with a missing or short artifact
-        // must not take an intact backup's place under a keep rule (T12); it is kept and reported
+        // must not take an intact backup's place under a keep rule; it is kept and reported
         Map<String, Long> sizes = new HashMap<>();
         scan.objects().forEach(o -> sizes.put(o.name(), o.size()));
         List<BackupInfo> intact = new ArrayList<>();

@@ -8,8 +8,6 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.CreateOptions;
-import io.backupkit.backup.IncompatibleBackupException;
-import io.backupkit.backup.IncompleteBackupException;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.RestoreOptions;
@@ -17,7 +15,6 @@ import io.backupkit.backup.RestoreResult;
 import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.UnableToRestoreMediaException;
-import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.core.archive.ExtractLimits;
 import io.backupkit.backup.core.archive.FileTrees;
 import io.backupkit.backup.core.archive.MediaArchiver;
@@ -31,7 +28,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -45,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a backup, all or nothing (DESIGN.md section 6):
+ * Restores a backup, all or nothing:
  *
  * <ol>
  *   <li>resolve the backup from its manifest and refuse what cannot be restored here (newer host
@@ -67,6 +63,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  */
 final class RestoreOperation {
+    // Long on purpose: the steps share one record of what was done (Steps) and one failure path.
+
     private static final Logger LOG = LoggerFactory.getLogger(RestoreOperation.class);
 
     private final EngineSettings settings;
@@ -81,131 +79,50 @@ final class RestoreOperation {
 
     RestoreResult run(BackupInfo backup, RestoreOptions options) {
         long t0 = System.nanoTime();
-        Optional<ArtifactInfo> dbArtifact =
-                options.database() ? backup.artifact(ArtifactInfo.DATABASE) : Optional.empty();
-        Optional<ArtifactInfo> mediaArtifact = options.media() ? backup.artifact(ArtifactInfo.MEDIA) : Optional.empty();
-        checkRestorable(backup, options, dbArtifact, mediaArtifact);
-        DedupParts.Restore dedup = DedupParts.isDedup(backup) ? DedupParts.restore(settings, backup) : null;
-        RestoreOptions.Safety safety = effectiveSafety(options.safety(), dbArtifact.isPresent());
-        boolean keepAside = safety == RestoreOptions.Safety.KEEP_ASIDE;
-        Optional<KeptAsideRecord> previous = KeptAsideRecord.find(settings);
-
+        Plan plan = plan(backup, options);
         Path work = createWorkDir(backup);
-        RestoreJournal journal;
-        try {
-            journal = RestoreJournal.begin(settings, backup.id().value(), work, dbArtifact.isPresent());
-            if (keepAside) {
-                journal.put("keepAside", true);
-            }
-            // named before anything changes: a process killed after the commit still drops them
-            if (previous.isPresent() && previous.get().database() != null) {
-                journal.put("previousDatabase", previous.get().database());
-            }
-            if (previous.isPresent() && previous.get().media() != null) {
-                journal.put("previousMedia", previous.get().media());
-            }
-        } catch (RuntimeException e) {
-            deleteQuietly(work);
-            throw e;
-        }
+        RestoreJournal journal = beginJournal(plan, work);
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "backup-restore-media");
             t.setDaemon(true);
             return t;
         });
         Steps steps = new Steps(journal);
-        CompletableFuture<Void> media = CompletableFuture.completedFuture(null);
         try {
             // 2. verify before changing anything: the media archive is extracted into a staging folder
             // (which changes nothing) in the background while the dump is checked here
             listener.phaseStarted(Phase.DOWNLOAD_VERIFY, backup.size());
-            if (mediaArtifact.isPresent()) {
-                steps.staging = stagingFolder(backup);
-                journal.put("staging", steps.staging);
-                Path target = steps.staging;
-                media = CompletableFuture.runAsync(
-                        () -> {
-                            if (dedup != null) {
-                                dedup.extractMedia(mediaArtifact.get(), target, limits(backup.media()), listener);
-                            } else {
-                                extractVerified(backup, mediaArtifact.get(), target);
-                            }
-                        },
-                        pool);
-            }
-            // a safety backup comes after everything is verified (a corrupt backup leaves no
-            // pre-restore backup behind); without one, a gating dumper starts at once, and a local
-            // dump is checked at its commit gate from the same read instead of in a pass of its own
-            boolean gated =
-                    dbArtifact.isPresent() && settings.dumper().gatesCommit() && safety != RestoreOptions.Safety.BACKUP;
-            Optional<Path> local =
-                    dedup != null ? Optional.empty() : dbArtifact.flatMap(a -> ArtifactReader.localFile(storage, a));
-            boolean verifyAtGate = gated && local.isPresent();
-            Path dump = verifyAtGate
-                    ? local.get()
-                    : dbArtifact
-                            .map(a -> dedup != null ? dedup.spoolDump(a, work) : verifiedDump(a, local, work))
-                            .orElse(null);
-            if (!gated) {
-                join(media);
+            startMediaExtraction(plan, steps, pool);
+            SpoolDumpSource.DumpFile dump = dumpFile(plan, work);
+            if (!plan.gated()) {
+                join(steps.media);
             }
             listener.phaseFinished(Phase.DOWNLOAD_VERIFY);
 
             // 3. safety backup of the current state
-            Optional<BackupInfo> safetyTaken = Optional.empty();
-            if (safety == RestoreOptions.Safety.BACKUP) {
-                listener.phaseStarted(Phase.SAFETY_BACKUP, -1);
-                safetyTaken = Optional.of(new CreateOperation(settings)
-                        .run(
-                                CreateOptions.labelled(CreateOptions.PRE_RESTORE)
-                                        .withAttribute("restoring", backup.id().value()),
-                                true)
-                        .backup());
-                listener.phaseFinished(Phase.SAFETY_BACKUP);
-            }
+            Optional<BackupInfo> safetyTaken = safetyBackup(plan);
 
             // 4. + 5. the database restores up to its commit gate; there the media folder is swapped
             // in, and only then does the database commit (see commitGate)
-            CompletableFuture<Void> mediaDone = media;
-            boolean dumperGates = dump != null && settings.dumper().gatesCommit();
             if (dump != null) {
-                listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
-                steps.source = new SpoolDumpSource(
-                        settings,
-                        dedup != null ? dedup.spooledDump() : dbArtifact.get(),
-                        dump,
-                        work,
-                        backup,
-                        dumperGates ? () -> commitGate(mediaDone, steps, true) : () -> {},
-                        verifyAtGate,
-                        journal::token,
-                        options);
-                if (keepAside) {
-                    steps.source.keepAside(asideId(), token -> {
-                        steps.databaseAside = token;
-                        journal.put("aside", token);
-                    });
-                }
-                settings.dumper().restore(steps.source);
-                steps.databaseCommitted = true;
-                listener.phaseFinished(Phase.DATABASE_RESTORE);
+                restoreDatabase(plan, dump, work, steps);
             }
             if (!steps.gatePassed) {
                 // media only, or a dumper without a gate that has committed already: swap now
                 steps.lateSwap = dump != null;
-                commitGate(mediaDone, steps, dump == null);
+                commitGate(steps, dump == null);
             }
             journal.state(RestoreJournal.State.COMMITTED);
             steps.ended = true;
-            keepOrDrop(journal, keepAside, steps.databaseAside, steps.swap, previous);
+            keepOrDrop(journal, plan.keepAside(), steps.databaseAside, steps.swap, plan.previous());
             return new RestoreResult(
                     backup,
                     safetyTaken,
                     dump != null,
-                    mediaArtifact.isPresent(),
+                    plan.media().isPresent(),
                     Duration.ofNanos(System.nanoTime() - t0));
         } catch (RuntimeException failure) {
-            throw undo(rootCause(failure, media, steps), steps, backup);
+            throw undo(rootCause(failure, steps), steps, backup);
         } finally {
             stop(pool);
             deleteQuietly(steps.staging);
@@ -214,6 +131,143 @@ final class RestoreOperation {
                 journal.delete();
             }
         }
+    }
+
+    /**
+     * What this restore does, decided before anything changes. {@code gated}: the dumper restores up
+     * to a commit gate while the media is still being verified (no safety backup waits for it).
+     */
+    private record Plan(
+            BackupInfo backup,
+            RestoreOptions options,
+            Optional<ArtifactInfo> database,
+            Optional<ArtifactInfo> media,
+            DedupParts.Restore dedup,
+            RestoreOptions.Safety safety,
+            boolean gated,
+            Optional<KeptAsideRecord> previous) {
+        boolean keepAside() {
+            return safety == RestoreOptions.Safety.KEEP_ASIDE;
+        }
+    }
+
+    /** 1. Resolves what to restore and refuses what cannot be restored here. */
+    private Plan plan(BackupInfo backup, RestoreOptions options) {
+        Optional<ArtifactInfo> database =
+                options.database() ? backup.artifact(ArtifactInfo.DATABASE) : Optional.empty();
+        Optional<ArtifactInfo> media = options.media() ? backup.artifact(ArtifactInfo.MEDIA) : Optional.empty();
+        new RestoreCheck(settings, listener).require(backup, options, database, media);
+        DedupParts.Restore dedup = DedupParts.isDedup(backup) ? DedupParts.restore(settings, backup) : null;
+        RestoreOptions.Safety safety = effectiveSafety(options.safety(), database.isPresent());
+        // a safety backup comes after everything is verified (a corrupt backup leaves no
+        // pre-restore backup behind); without one, a gating dumper starts at once
+        boolean gated =
+                database.isPresent() && settings.dumper().gatesCommit() && safety != RestoreOptions.Safety.BACKUP;
+        return new Plan(backup, options, database, media, dedup, safety, gated, KeptAsideRecord.find(settings));
+    }
+
+    /** The journal of this restore, naming before anything changes what a process killed later must finish. */
+    private RestoreJournal beginJournal(Plan plan, Path work) {
+        try {
+            RestoreJournal journal = RestoreJournal.begin(
+                    settings, plan.backup().id().value(), work, plan.database().isPresent());
+            if (plan.keepAside()) {
+                journal.put("keepAside", true);
+            }
+            // named before anything changes: a process killed after the commit still drops them
+            Optional<KeptAsideRecord> previous = plan.previous();
+            if (previous.isPresent() && previous.get().database() != null) {
+                journal.put("previousDatabase", previous.get().database());
+            }
+            if (previous.isPresent() && previous.get().media() != null) {
+                journal.put("previousMedia", previous.get().media());
+            }
+            return journal;
+        } catch (RuntimeException e) {
+            deleteQuietly(work);
+            throw e;
+        }
+    }
+
+    /** Extracts the media archive into a staging folder in the background, checking it on the way. */
+    private void startMediaExtraction(Plan plan, Steps steps, ExecutorService pool) {
+        if (plan.media().isEmpty()) {
+            return;
+        }
+        BackupInfo backup = plan.backup();
+        ArtifactInfo artifact = plan.media().get();
+        Path target = stagingFolder(backup);
+        steps.staging = target;
+        steps.journal.put("staging", target);
+        DedupParts.Restore dedup = plan.dedup();
+        steps.media = CompletableFuture.runAsync(
+                () -> {
+                    if (dedup != null) {
+                        dedup.extractMedia(artifact, target, limits(backup.media()), listener);
+                    } else {
+                        extractVerified(backup, artifact, target);
+                    }
+                },
+                pool);
+    }
+
+    /**
+     * The dump to restore from, or null without a database part. A gated restore from a local
+     * storage reads the storage's own file and checks it at the commit gate from that same read,
+     * instead of in a pass of its own; otherwise the dump is checked (and spooled) now.
+     */
+    private SpoolDumpSource.DumpFile dumpFile(Plan plan, Path work) {
+        if (plan.database().isEmpty()) {
+            return null;
+        }
+        ArtifactInfo artifact = plan.database().get();
+        DedupParts.Restore dedup = plan.dedup();
+        if (dedup != null) {
+            Path spooled = dedup.spoolDump(artifact, work);
+            return new SpoolDumpSource.DumpFile(dedup.spooledDump(), spooled, false);
+        }
+        Optional<Path> local = ArtifactReader.localFile(storage, artifact);
+        if (plan.gated() && local.isPresent()) {
+            return new SpoolDumpSource.DumpFile(artifact, local.get(), true);
+        }
+        return new SpoolDumpSource.DumpFile(artifact, verifiedDump(artifact, local, work), false);
+    }
+
+    /** 3. The {@code pre-restore} safety backup of the current state, if asked for. */
+    private Optional<BackupInfo> safetyBackup(Plan plan) {
+        if (plan.safety() != RestoreOptions.Safety.BACKUP) {
+            return Optional.empty();
+        }
+        listener.phaseStarted(Phase.SAFETY_BACKUP, -1);
+        BackupInfo taken = new CreateOperation(settings)
+                .run(
+                        CreateOptions.labelled(CreateOptions.PRE_RESTORE)
+                                .withAttribute("restoring", plan.backup().id().value()),
+                        true)
+                .backup();
+        listener.phaseFinished(Phase.SAFETY_BACKUP);
+        return Optional.of(taken);
+    }
+
+    /** 4. The dumper restores the dump; a gating dumper calls {@link #commitGate} before it commits. */
+    private void restoreDatabase(Plan plan, SpoolDumpSource.DumpFile dump, Path work, Steps steps) {
+        listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
+        RestoreJournal journal = steps.journal;
+        Runnable gate = settings.dumper().gatesCommit() ? () -> commitGate(steps, true) : () -> {};
+        steps.source = new SpoolDumpSource(
+                new SpoolDumpSource.Restoring(settings, plan.backup(), plan.options(), work),
+                dump,
+                gate,
+                journal::token);
+        if (plan.keepAside()) {
+            steps.source.keepAside(asideId(), token -> {
+                steps.databaseAside = token;
+                journal.put("aside", token);
+            });
+        }
+        settings.dumper().restore(steps.source);
+        steps.databaseCommitted = true;
+        listener.phaseFinished(Phase.DATABASE_RESTORE);
     }
 
     /*
@@ -230,9 +284,9 @@ final class RestoreOperation {
      * (under the target lock) asks the dumper whether its commit happened and finishes or undoes
      * the media swap to match (RestoreRecovery).
      */
-    private void commitGate(CompletableFuture<Void> media, Steps steps, boolean mayCancel) {
+    private void commitGate(Steps steps, boolean mayCancel) {
         steps.gateReached = true;
-        join(media);
+        join(steps.media);
         if (mayCancel && Thread.currentThread().isInterrupted()) {
             throw new BackupCancelledException("the restore was cancelled before it committed", null);
         }
@@ -398,88 +452,6 @@ final class RestoreOperation {
         return e;
     }
 
-    private void checkRestorable(
-            BackupInfo backup, RestoreOptions options, Optional<ArtifactInfo> db, Optional<ArtifactInfo> media) {
-        if (!options.force()
-                && Versions.isNewer(backup.host().version(), settings.host().version())) {
-            throw new IncompatibleBackupException("backup " + backup.id() + " was made by " + name(backup) + " "
-                    + backup.host().version()
-                    + ", newer than the running " + settings.host().version()
-                    + ": its database schema may not fit this version. "
-                    + "Upgrade first, or force the restore");
-        }
-        warnIfVersionUnchecked(backup, options);
-        if (db.isEmpty() && media.isEmpty()) {
-            throw new BackupConfigurationException("nothing to restore: backup " + backup.id() + " has no "
-                    + (options.database() && options.media()
-                            ? "parts"
-                            : options.database() ? "database part" : "media part"));
-        }
-        if (db.isPresent()) {
-            if (settings.dumper() == null) {
-                throw new BackupConfigurationException(
-                        Setting.DATABASE_URL,
-                        "backup " + backup.id()
-                                + " holds a database dump but no database is configured: configure the database (or restore media only)");
-            }
-            settings.dumper().checkRestorable(backup.database());
-        }
-        if (media.isPresent() && settings.mediaDir() == null) {
-            throw new BackupConfigurationException(
-                    Setting.MEDIA_DIR,
-                    "backup " + backup.id()
-                            + " holds a media archive but no media folder is configured: configure the media folder (or restore the database only)");
-        }
-        for (ArtifactInfo a : backup.artifacts()) {
-            if (db.filter(a::equals).isEmpty() && media.filter(a::equals).isEmpty()) {
-                continue;
-            }
-            ArtifactReader.presence(storage, a).ifPresent(problem -> {
-                throw problem.missing()
-                        ? new IncompleteBackupException(
-                                a.name(),
-                                "backup " + backup.id() + " is incomplete: " + problem.text() + "; nothing was changed")
-                        : new CorruptBackupException(
-                                a.name(),
-                                String.valueOf(a.size()),
-                                null,
-                                "backup " + backup.id() + " is corrupt: " + problem.text() + "; nothing was changed");
-            });
-            if (a.encrypted()) {
-                ArtifactReader.requireDecryption(settings, a);
-                ArtifactReader.authenticate(settings, backup, a); // an edited manifest is refused here (T9)
-            }
-        }
-    }
-
-    /** A backup whose host version cannot be compared with the running one restores, but not silently. */
-    private void warnIfVersionUnchecked(BackupInfo backup, RestoreOptions options) {
-        String made = backup.host().version();
-        String running = settings.host().version();
-        if (options.force()
-                || made == null
-                || made.isBlank()
-                || Versions.compare(made, running).isPresent()) {
-            return;
-        }
-        String warning = running == null || running.isBlank()
-                ? "backup " + backup.id() + " was made by " + name(backup) + " " + made
-                        + ", but the running application's version is not configured ("
-                        + settings.settingNames().howToSet(Setting.HOST_VERSION)
-                        + "), so nothing checks that the backup is not newer than it"
-                : "backup " + backup.id() + " was made by " + name(backup) + " " + made
-                        + ", which cannot be compared with the running version " + running
-                        + "; restoring it without that check";
-        LOG.warn(warning);
-        listener.warning(warning);
-    }
-
-    private static String name(BackupInfo b) {
-        return b.host().application() == null
-                ? "the host application"
-                : b.host().application();
-    }
-
     /** The dump, verified: the local storage's own file, or a spooled copy. */
     private Path verifiedDump(ArtifactInfo artifact, Optional<Path> local, Path work) {
         try {
@@ -499,12 +471,7 @@ final class RestoreOperation {
             listener.progress(Phase.DOWNLOAD_VERIFY, artifact.size());
             return local.orElse(spooled);
         } catch (IOException e) {
-            throw new UnableToStoreException(
-                    storage.describe(),
-                    artifact.name(),
-                    "cannot read " + artifact.name() + " from " + storage.describe() + ": " + e.getMessage()
-                            + "; nothing was changed",
-                    e);
+            throw ArtifactReader.unreadable(storage, artifact, e);
         }
     }
 
@@ -642,7 +609,7 @@ final class RestoreOperation {
      * What to report: when the media archive failed its verification, that is the cause (a dumper
      * refused at its commit gate wraps it, or fails for its own reasons meanwhile).
      */
-    private static RuntimeException rootCause(RuntimeException failure, CompletableFuture<Void> media, Steps steps) {
+    private static RuntimeException rootCause(RuntimeException failure, Steps steps) {
         CorruptBackupException corruptDump = findCorrupt(failure);
         if (corruptDump == null && !steps.gateReached && steps.source != null && steps.source.verifiesAtGate()) {
             try {
@@ -652,7 +619,7 @@ final class RestoreOperation {
             }
         }
         if (steps.gateReached || corruptDump == null) {
-            return rootCause(failure, media);
+            return rootCause(failure, steps.media);
         }
         // the dump failed its check at the commit gate: the dumper rolled back; say why
         if (corruptDump != failure) {
@@ -724,6 +691,9 @@ final class RestoreOperation {
         /** Set once nothing is left to finish or undo (only leftovers to delete). */
         volatile boolean ended;
 
+        /** The media extraction into {@link #staging}; done at once when there is no media part. */
+        volatile CompletableFuture<Void> media = CompletableFuture.completedFuture(null);
+
         volatile SpoolDumpSource source;
         /** The dumper's token for the replaced database it kept aside. */
         volatile String databaseAside;
@@ -748,163 +718,6 @@ final class RestoreOperation {
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * Replaces the media folder by the staging folder with renames, and can undo that. Each step
-     * looks at what is on disk, so a swap a killed process left half done can be finished or undone
-     * from the journal's folders.
-     */
-    static final class MediaSwap {
-        final Path media;
-        private final Path staging;
-        final Path old;
-        private final java.util.List<Path> preserved;
-        final boolean hadOld;
-
-        private MediaSwap(Path media, Path staging, Path old, java.util.List<Path> preserved, boolean hadOld) {
-            this.media = media;
-            this.staging = staging;
-            this.old = old;
-            this.preserved = preserved;
-            this.hadOld = hadOld;
-        }
-
-        /** The swap of {@code staging} into {@code mediaDir}, not started yet. */
-        static MediaSwap plan(Path mediaDir, Path staging, java.util.List<Path> preserved) {
-            Path media = mediaDir.toAbsolutePath().normalize();
-            Path old = media.resolveSibling("." + media.getFileName() + ".old-"
-                    + UUID.randomUUID().toString().substring(0, 8));
-            return new MediaSwap(
-                    media, staging, old, preserved, Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS));
-        }
-
-        /** A swap recorded in a journal, in whatever state it was left. */
-        static MediaSwap resume(Path media, Path staging, Path old, boolean hadOld, java.util.List<Path> preserved) {
-            return new MediaSwap(media, staging, old, preserved, hadOld);
-        }
-
-        static MediaSwap swap(Path mediaDir, Path staging, java.util.List<Path> preserved) {
-            MediaSwap s = plan(mediaDir, staging, preserved);
-            s.apply();
-            return s;
-        }
-
-        /** Renames the media folder aside and the staging folder in; undone on failure. */
-        void apply() {
-            try {
-                renames();
-            } catch (IOException e) {
-                undoQuietly();
-                throw new UnableToRestoreMediaException(
-                        "swapping the media folder failed: " + e.getMessage() + "; the media folder was left as it was",
-                        e);
-            }
-        }
-
-        /** Completes the renames from wherever they stopped (recovery after the database committed). */
-        void finish() {
-            try {
-                renames();
-            } catch (IOException e) {
-                throw new UnableToRestoreMediaException(
-                        "finishing the media swap of an interrupted restore failed: " + e.getMessage()
-                                + "; the restored media is in " + staging + " or " + media + ", the previous in " + old,
-                        e);
-            }
-        }
-
-        private void renames() throws IOException {
-            if (!swappedIn()) {
-                dropPreservedCopies();
-                if (hadOld && !Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.move(media, old, StandardCopyOption.ATOMIC_MOVE);
-                }
-                Files.move(staging, media, StandardCopyOption.ATOMIC_MOVE);
-            }
-            if (hadOld) {
-                movePreserved(old, media);
-            }
-        }
-
-        /** The backup held a copy of a folder kept in place (the backup or spool folder): the live one wins. */
-        private void dropPreservedCopies() throws IOException {
-            for (Path rel : preserved) {
-                Path copy = staging.resolve(rel);
-                if (Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    LOG.warn("the backup holds {}, the backup or spool folder, too; the live one is kept", rel);
-                    FileTrees.delete(copy, 1);
-                }
-            }
-        }
-
-        /** Whether the staging folder was moved in (it is gone from its place). */
-        private boolean swappedIn() {
-            return staging == null || !Files.exists(staging, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        }
-
-        private void movePreserved(Path from, Path to) throws IOException {
-            for (Path rel : preserved) {
-                Path src = from.resolve(rel);
-                Path dst = to.resolve(rel);
-                if (Files.exists(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        && !Files.exists(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Path parent = dst.getParent();
-                    // a restored folder keeps its restored time when an entry is carried into it
-                    java.nio.file.attribute.FileTime time = Files.isDirectory(parent)
-                            ? Files.getLastModifiedTime(parent, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                            : null;
-                    Files.createDirectories(parent);
-                    Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
-                    if (time != null) {
-                        Files.setLastModifiedTime(parent, time);
-                    }
-                }
-            }
-        }
-
-        Path oldLocation() {
-            return old;
-        }
-
-        /** Success: the old media folder goes. */
-        void commit() {
-            if (hadOld) {
-                deleteQuietly(old);
-            }
-        }
-
-        /** Failure: the restored folder goes, the old one comes back. */
-        void undo() {
-            try {
-                boolean asideDone = hadOld && Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                if (hadOld && !asideDone) {
-                    return; // nothing was renamed: the media folder is the old one
-                }
-                Path failed = media.resolveSibling("." + media.getFileName() + ".failed-"
-                        + UUID.randomUUID().toString().substring(0, 8));
-                if (swappedIn() && Files.exists(media, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    if (hadOld) {
-                        movePreserved(media, old);
-                    }
-                    Files.move(media, failed, StandardCopyOption.ATOMIC_MOVE);
-                }
-                if (hadOld) {
-                    Files.move(old, media, StandardCopyOption.ATOMIC_MOVE);
-                }
-                deleteQuietly(failed);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private void undoQuietly() {
-            try {
-                undo();
-            } catch (RuntimeException e) {
-                LOG.error("could not undo the media swap; the previous media folder is in {}", old, e);
             }
         }
     }

@@ -65,7 +65,7 @@ final class RestoreRecovery {
         boolean backupState = databaseHoldsBackup(settings, journal, target.isPresent());
         boolean keepOld = backupState && journal.flag("keepAside");
         journal.path("media").ifPresent(media -> {
-            RestoreOperation.MediaSwap swap = RestoreOperation.MediaSwap.resume(
+            MediaSwap swap = MediaSwap.resume(
                     media,
                     journal.path("staging").or(() -> journal.path("asideMedia")).orElse(null),
                     journal.path("old").orElseThrow(),

@@ -73,13 +73,12 @@ final class RollbackOperation {
         RestoreJournal journal =
                 RestoreJournal.begin(settings, "rollback-" + kept.restored(), work, kept.database() != null);
         journal.put("rollback", true);
-        RestoreOperation.MediaSwap swap = null;
+        MediaSwap swap = null;
         if (kept.media() != null) {
             journal.put("asideMedia", kept.media());
-            swap = RestoreOperation.MediaSwap.plan(
-                    settings.mediaDir(), kept.media(), RestoreOperation.preservedInside(settings));
+            swap = MediaSwap.plan(settings.mediaDir(), kept.media(), RestoreOperation.preservedInside(settings));
         }
-        RestoreOperation.MediaSwap media = swap;
+        MediaSwap media = swap;
         boolean databaseDone = false;
         java.util.concurrent.atomic.AtomicReference<String> pending =
                 new java.util.concurrent.atomic.AtomicReference<>();

@@ -22,6 +22,15 @@ import java.nio.file.StandardCopyOption;
  * back. That spares a full read of the dump before a gating dumper starts.
  */
 final class SpoolDumpSource implements DumpSource {
+    /** The restore a dump is read for, and its work folder (where {@link #toFile} decodes it). */
+    record Restoring(EngineSettings settings, BackupInfo backup, RestoreOptions options, Path workDir) {}
+
+    /**
+     * The dump file: the artifact it holds, where it is, and whether its SHA-256 is checked at the
+     * commit gate ({@code verifyAtGate}) rather than before the restore started.
+     */
+    record DumpFile(ArtifactInfo artifact, Path file, boolean verifyAtGate) {}
+
     private final EngineSettings settings;
     private final ArtifactInfo artifact;
     private final Path file;
@@ -35,25 +44,20 @@ final class SpoolDumpSource implements DumpSource {
     private volatile HashingInputStream lastOpened;
     private Path plain;
 
-    SpoolDumpSource(
-            EngineSettings settings,
-            ArtifactInfo artifact,
-            Path file,
-            Path workDir,
-            BackupInfo backup,
-            Runnable gate,
-            boolean verifyAtGate,
-            java.util.function.Consumer<String> recovery,
-            RestoreOptions options) {
-        this.options = options;
-        this.settings = settings;
-        this.artifact = artifact;
-        this.file = file;
-        this.workDir = workDir;
-        this.backup = backup;
+    /**
+     * @param gate run at the dumper's commit gate, after the dump's own check
+     * @param recovery hears the dumper's recovery tokens
+     */
+    SpoolDumpSource(Restoring restoring, DumpFile dump, Runnable gate, java.util.function.Consumer<String> recovery) {
+        this.settings = restoring.settings();
+        this.backup = restoring.backup();
+        this.options = restoring.options();
+        this.workDir = restoring.workDir();
         this.info = backup.database();
+        this.artifact = dump.artifact();
+        this.file = dump.file();
+        this.verifyAtGate = dump.verifyAtGate();
         this.gate = gate;
-        this.verifyAtGate = verifyAtGate;
         this.recovery = recovery;
     }
 

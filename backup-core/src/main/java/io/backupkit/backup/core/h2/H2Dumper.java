@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
  * connecting user must be an H2 admin. Details: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class H2Dumper implements DatabaseDumper {
+    // Long on purpose: dump and restore share the connection, session and framing rules of SCRIPT.
+
     private static final Logger LOG = LoggerFactory.getLogger(H2Dumper.class);
     static final String DRIVER_CLASS = "org.h2.Driver";
     static final String TOOL = "SCRIPT";
@@ -133,12 +135,12 @@ public final class H2Dumper implements DatabaseDumper {
         Objects.requireNonNull(out, "out");
         long start = System.nanoTime();
         try (Connection c = connect(dumpUrl(), UnableToDumpDatabaseException::new)) {
-            long[] counts = writeScript(c, out);
+            ScriptSize written = writeScript(c, out);
             LOG.info(
                     "H2 dump of {} done: {} statements, {} bytes in {} ms",
                     config.safeUrl(),
-                    counts[0],
-                    counts[1],
+                    written.statements(),
+                    written.bytes(),
                     (System.nanoTime() - start) / 1_000_000);
         } catch (SQLException e) {
             throw new UnableToDumpDatabaseException("The H2 dump of " + config.safeUrl() + " failed: " + message(e), e);
@@ -525,11 +527,13 @@ public final class H2Dumper implements DatabaseDumper {
         }
     }
 
+    private record ScriptSize(long statements, long bytes) {}
+
     /**
      * Writes the framed script of {@code c}'s database into {@code out} (not closed) and returns
-     * {statements, bytes}. Leaves {@code c}'s auto-commit and isolation as they were.
+     * its size. Leaves {@code c}'s auto-commit and isolation as they were.
      */
-    private long[] writeScript(Connection c, OutputStream out) {
+    private ScriptSize writeScript(Connection c, OutputStream out) {
         CountingOutputStream counting = new CountingOutputStream(out);
         MessageDigest digest = H2DumpFormat.sha256();
         Writer w = new BufferedWriter(
@@ -577,7 +581,7 @@ public final class H2Dumper implements DatabaseDumper {
             w.flush();
             counting.write(H2DumpFormat.trailer(statements, digest).getBytes(StandardCharsets.US_ASCII));
             counting.flush();
-            return new long[] {statements, counting.count};
+            return new ScriptSize(statements, counting.count);
         } catch (SQLException e) {
             throw new UnableToDumpDatabaseException(
                     "The H2 SCRIPT of " + config.safeUrl() + " failed: " + message(e)

@@ -51,22 +51,16 @@ public final class StorageLease implements AutoCloseable {
     private Instant expires;
     private boolean released;
 
-    private StorageLease(
-            BackupStorage storage,
-            String name,
-            String owner,
-            String token,
-            Duration ttl,
-            Clock clock,
-            Instant acquired,
-            Instant expires,
-            StoredObject current) {
-        this.storage = storage;
-        this.name = name;
-        this.owner = owner;
+    /** Who asks for which lease on which storage, for how long, by which clock. */
+    private record Terms(BackupStorage storage, String name, String owner, Duration ttl, Clock clock) {}
+
+    private StorageLease(Terms terms, String token, Instant acquired, Instant expires, StoredObject current) {
+        this.storage = terms.storage();
+        this.name = terms.name();
+        this.owner = terms.owner();
         this.token = token;
-        this.ttl = ttl;
-        this.clock = clock;
+        this.ttl = terms.ttl();
+        this.clock = terms.clock();
         this.acquired = acquired;
         this.expires = expires;
         this.current = current;
@@ -135,7 +129,8 @@ public final class StorageLease implements AutoCloseable {
                     if (mine.isPresent()) {
                         LOG.debug("took the lease {} on {} until {}", name, storage.describe(), expires);
                         return new Attempt(
-                                new StorageLease(storage, name, owner, token, ttl, clock, now, expires, mine.get()),
+                                new StorageLease(
+                                        new Terms(storage, name, owner, ttl, clock), token, now, expires, mine.get()),
                                 null);
                     }
                     continue; // removed at once by someone else: try again

@@ -133,142 +133,17 @@ public final class ManifestCodec {
      * @throws IncompatibleBackupException when it is of a newer format
      */
     public static BackupInfo read(String objectName, byte[] bytes) {
-        if (bytes.length > MAX_BYTES) {
-            throw corrupt(objectName, "is larger than " + MAX_BYTES + " bytes");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (Exception e) {
-            throw new CorruptBackupException(
-                    objectName, "manifest " + objectName + " is not valid JSON; the backup cannot be used", e);
-        }
-        if (root == null || !root.isObject()) {
-            throw corrupt(objectName, "is not a JSON object");
-        }
-        if (!FORMAT.equals(text(objectName, root, "format", true))) {
-            throw corrupt(objectName, "is not a backupkit manifest");
-        }
-        long version = number(objectName, root, "format_version"); // not cast before the range check
-        if (version > FORMAT_VERSION) {
-            throw new IncompatibleBackupException(
-                    "backup manifest " + objectName + " has format version " + version + "; this library reads up to "
-                            + FORMAT_VERSION + ": restore it with a newer version of the library");
-        }
-        if (version < 1) {
-            throw corrupt(objectName, "has an invalid format_version " + version);
-        }
-        String idText = text(objectName, root, "id", true);
-        if (!BackupId.isValid(idText)) {
-            throw corrupt(objectName, "has an invalid id");
-        }
-        BackupId id = new BackupId(idText);
-        if (!ObjectNames.manifest(id).equals(objectName)) {
-            throw new CorruptBackupException(
-                    objectName,
-                    ObjectNames.manifest(id),
-                    objectName,
-                    "manifest " + objectName + " belongs to backup " + id + " (it was copied or renamed); refusing it");
-        }
-        Instant created;
-        try {
-            created = Instant.parse(text(objectName, root, "created", true));
-        } catch (DateTimeParseException e) {
-            throw corrupt(objectName, "has an invalid created time");
-        }
+        JsonNode root = parse(objectName, bytes);
+        long version = formatVersion(objectName, root);
+        BackupId id = id(objectName, root);
+        Instant created = created(objectName, root);
         List<String> labels = strings(objectName, root, "labels");
-        Map<String, String> attributes = new LinkedHashMap<>();
-        JsonNode attrs = root.get("attributes");
-        if (attrs != null && !attrs.isNull()) {
-            if (!attrs.isObject()) {
-                throw corrupt(objectName, "has a non-object 'attributes'");
-            }
-            attrs.fields().forEachRemaining(e -> {
-                if (!e.getValue().isTextual()) {
-                    throw corrupt(objectName, "has a non-text attribute " + e.getKey());
-                }
-                attributes.put(e.getKey(), e.getValue().asText());
-            });
-        }
-        JsonNode h = object(objectName, root, "host");
-        HostInfo host = h == null
-                ? HostInfo.UNKNOWN
-                : new HostInfo(
-                        text(objectName, h, "application", false),
-                        text(objectName, h, "version", false),
-                        text(objectName, h, "schema_version", false));
-        DatabaseInfo database = null;
-        JsonNode d = object(objectName, root, "database");
-        if (d != null) {
-            database = new DatabaseInfo(
-                    text(objectName, d, "dumper", true),
-                    text(objectName, d, "product", false),
-                    text(objectName, d, "server_version", false),
-                    text(objectName, d, "tool", false),
-                    text(objectName, d, "tool_version", false),
-                    text(objectName, d, "format", true));
-        }
-        MediaInfo media = null;
-        JsonNode m = object(objectName, root, "media");
-        if (m != null) {
-            media = new MediaInfo(
-                    number(objectName, m, "file_count"),
-                    number(objectName, m, "directory_count"),
-                    number(objectName, m, "total_bytes"),
-                    strings(objectName, m, "skipped"),
-                    strings(objectName, m, "changed"));
-        }
-        JsonNode arts = root.get("artifacts");
-        if (arts == null || !arts.isArray() || arts.size() > 16) {
-            throw corrupt(objectName, "has no valid 'artifacts' list");
-        }
-        List<ArtifactInfo> artifacts = new ArrayList<>();
-        for (JsonNode a : arts) {
-            if (!a.isObject()) {
-                throw corrupt(objectName, "has a malformed artifact");
-            }
-            String kind = text(objectName, a, "kind", true);
-            String name = text(objectName, a, "name", true);
-            if (!name.startsWith(id.value() + ".")
-                    || name.contains("/")
-                    || name.endsWith(ObjectNames.MANIFEST_SUFFIX)) {
-                throw corrupt(objectName, "names an artifact '" + name + "' that does not belong to backup " + id);
-            }
-            if (!kind.equals(ArtifactInfo.DATABASE) && !kind.equals(ArtifactInfo.MEDIA)) {
-                throw corrupt(objectName, "has an artifact of unknown kind '" + kind + "'");
-            }
-            String sha = text(objectName, a, "sha256", true);
-            if (!SHA256.matcher(sha).matches()) {
-                throw corrupt(objectName, "has an invalid sha256 for " + name);
-            }
-            long size = number(objectName, a, "size");
-            if (size < 0) {
-                throw corrupt(objectName, "has a negative size for " + name);
-            }
-            Compression compression;
-            try {
-                compression = Compression.parse(text(objectName, a, "compression", true));
-            } catch (RuntimeException e) {
-                throw corrupt(objectName, "has an unknown compression for " + name);
-            }
-            String encryption = text(objectName, a, "encryption", false);
-            if (!ARTIFACT_NAME.matcher(name).matches()
-                    || !name.equals(expectedName(
-                            id,
-                            kind,
-                            database,
-                            compression,
-                            encryption,
-                            name,
-                            "dedup".equals(attributes.get("format"))))) {
-                throw corrupt(
-                        objectName,
-                        "names an artifact '" + name + "' that does not match its kind, format,"
-                                + " compression and encryption");
-            }
-            artifacts.add(new ArtifactInfo(
-                    kind, name, size, sha, compression, encryption, text(objectName, a, "key_id", false)));
-        }
+        Map<String, String> attributes = attributes(objectName, root);
+        HostInfo host = host(objectName, root);
+        DatabaseInfo database = database(objectName, root);
+        MediaInfo media = media(objectName, root);
+        List<ArtifactInfo> artifacts =
+                artifacts(objectName, root, id, database, "dedup".equals(attributes.get("format")));
         if ((database != null) != artifacts.stream().anyMatch(a -> a.kind().equals(ArtifactInfo.DATABASE))
                 || (media != null) != artifacts.stream().anyMatch(a -> a.kind().equals(ArtifactInfo.MEDIA))) {
             throw corrupt(objectName, "does not list the artifacts its parts need");
@@ -288,6 +163,179 @@ public final class ManifestCodec {
                 Duration.ofMillis(Math.max(0, durationMs)),
                 text(objectName, root, "seal", false));
         ManifestSeal.checkOnRead(objectName, info);
+        requireCreatedInIdSecond(objectName, id, created);
+        return info;
+    }
+
+    private static JsonNode parse(String objectName, byte[] bytes) {
+        if (bytes.length > MAX_BYTES) {
+            throw corrupt(objectName, "is larger than " + MAX_BYTES + " bytes");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (Exception e) {
+            throw new CorruptBackupException(
+                    objectName, "manifest " + objectName + " is not valid JSON; the backup cannot be used", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw corrupt(objectName, "is not a JSON object");
+        }
+        if (!FORMAT.equals(text(objectName, root, "format", true))) {
+            throw corrupt(objectName, "is not a backupkit manifest");
+        }
+        return root;
+    }
+
+    private static long formatVersion(String objectName, JsonNode root) {
+        long version = number(objectName, root, "format_version"); // not cast before the range check
+        if (version > FORMAT_VERSION) {
+            throw new IncompatibleBackupException(
+                    "backup manifest " + objectName + " has format version " + version + "; this library reads up to "
+                            + FORMAT_VERSION + ": restore it with a newer version of the library");
+        }
+        if (version < 1) {
+            throw corrupt(objectName, "has an invalid format_version " + version);
+        }
+        return version;
+    }
+
+    /** The backup's id, which must be the one the manifest's object name says. */
+    private static BackupId id(String objectName, JsonNode root) {
+        String idText = text(objectName, root, "id", true);
+        if (!BackupId.isValid(idText)) {
+            throw corrupt(objectName, "has an invalid id");
+        }
+        BackupId id = new BackupId(idText);
+        if (!ObjectNames.manifest(id).equals(objectName)) {
+            throw new CorruptBackupException(
+                    objectName,
+                    ObjectNames.manifest(id),
+                    objectName,
+                    "manifest " + objectName + " belongs to backup " + id + " (it was copied or renamed); refusing it");
+        }
+        return id;
+    }
+
+    private static Instant created(String objectName, JsonNode root) {
+        try {
+            return Instant.parse(text(objectName, root, "created", true));
+        } catch (DateTimeParseException e) {
+            throw corrupt(objectName, "has an invalid created time");
+        }
+    }
+
+    private static Map<String, String> attributes(String objectName, JsonNode root) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        JsonNode attrs = root.get("attributes");
+        if (attrs != null && !attrs.isNull()) {
+            if (!attrs.isObject()) {
+                throw corrupt(objectName, "has a non-object 'attributes'");
+            }
+            attrs.fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual()) {
+                    throw corrupt(objectName, "has a non-text attribute " + e.getKey());
+                }
+                attributes.put(e.getKey(), e.getValue().asText());
+            });
+        }
+        return attributes;
+    }
+
+    private static HostInfo host(String objectName, JsonNode root) {
+        JsonNode h = object(objectName, root, "host");
+        return h == null
+                ? HostInfo.UNKNOWN
+                : new HostInfo(
+                        text(objectName, h, "application", false),
+                        text(objectName, h, "version", false),
+                        text(objectName, h, "schema_version", false));
+    }
+
+    private static DatabaseInfo database(String objectName, JsonNode root) {
+        JsonNode d = object(objectName, root, "database");
+        return d == null
+                ? null
+                : new DatabaseInfo(
+                        text(objectName, d, "dumper", true),
+                        text(objectName, d, "product", false),
+                        text(objectName, d, "server_version", false),
+                        text(objectName, d, "tool", false),
+                        text(objectName, d, "tool_version", false),
+                        text(objectName, d, "format", true));
+    }
+
+    private static MediaInfo media(String objectName, JsonNode root) {
+        JsonNode m = object(objectName, root, "media");
+        return m == null
+                ? null
+                : new MediaInfo(
+                        number(objectName, m, "file_count"),
+                        number(objectName, m, "directory_count"),
+                        number(objectName, m, "total_bytes"),
+                        strings(objectName, m, "skipped"),
+                        strings(objectName, m, "changed"));
+    }
+
+    private static List<ArtifactInfo> artifacts(
+            String objectName, JsonNode root, BackupId id, DatabaseInfo database, boolean dedup) {
+        JsonNode arts = root.get("artifacts");
+        if (arts == null || !arts.isArray() || arts.size() > 16) {
+            throw corrupt(objectName, "has no valid 'artifacts' list");
+        }
+        List<ArtifactInfo> artifacts = new ArrayList<>();
+        for (JsonNode a : arts) {
+            ArtifactInfo artifact = artifact(objectName, a, id);
+            String name = artifact.name();
+            if (!ARTIFACT_NAME.matcher(name).matches() || !name.equals(expectedName(id, database, dedup, artifact))) {
+                throw corrupt(
+                        objectName,
+                        "names an artifact '" + name + "' that does not match its kind, format,"
+                                + " compression and encryption");
+            }
+            artifacts.add(artifact);
+        }
+        return artifacts;
+    }
+
+    /** One entry of the artifacts list, each field checked on its own. */
+    private static ArtifactInfo artifact(String objectName, JsonNode a, BackupId id) {
+        if (!a.isObject()) {
+            throw corrupt(objectName, "has a malformed artifact");
+        }
+        String kind = text(objectName, a, "kind", true);
+        String name = text(objectName, a, "name", true);
+        if (!name.startsWith(id.value() + ".") || name.contains("/") || name.endsWith(ObjectNames.MANIFEST_SUFFIX)) {
+            throw corrupt(objectName, "names an artifact '" + name + "' that does not belong to backup " + id);
+        }
+        if (!kind.equals(ArtifactInfo.DATABASE) && !kind.equals(ArtifactInfo.MEDIA)) {
+            throw corrupt(objectName, "has an artifact of unknown kind '" + kind + "'");
+        }
+        String sha = text(objectName, a, "sha256", true);
+        if (!SHA256.matcher(sha).matches()) {
+            throw corrupt(objectName, "has an invalid sha256 for " + name);
+        }
+        long size = number(objectName, a, "size");
+        if (size < 0) {
+            throw corrupt(objectName, "has a negative size for " + name);
+        }
+        Compression compression;
+        try {
+            compression = Compression.parse(text(objectName, a, "compression", true));
+        } catch (RuntimeException e) {
+            throw corrupt(objectName, "has an unknown compression for " + name);
+        }
+        return new ArtifactInfo(
+                kind,
+                name,
+                size,
+                sha,
+                compression,
+                text(objectName, a, "encryption", false),
+                text(objectName, a, "key_id", false));
+    }
+
+    private static void requireCreatedInIdSecond(String objectName, BackupId id, Instant created) {
         Instant second;
         try {
             second = id.time();
@@ -298,30 +346,24 @@ public final class ManifestCodec {
             // the writer takes both from one clock reading: this binds listing order to the ids
             throw corrupt(objectName, "has a created time " + created + " outside the second its id names");
         }
-        return info;
     }
 
     /**
      * The name the writer gives an artifact of this kind, format, compression and encryption: a
      * manifest whose compression or encryption field was edited no longer matches its names.
      */
-    private static String expectedName(
-            BackupId id,
-            String kind,
-            DatabaseInfo database,
-            Compression compression,
-            String encryption,
-            String name,
-            boolean dedup) {
+    private static String expectedName(BackupId id, DatabaseInfo database, boolean dedup, ArtifactInfo artifact) {
+        String name = artifact.name();
+        Compression compression = artifact.compression();
         String extension = null;
-        if (encryption != null) {
+        if (artifact.encryption() != null) {
             int dot = name.lastIndexOf('.');
             extension = dot < 0 ? "" : name.substring(dot + 1);
             if (!extension.matches("[a-z0-9]{1,16}")) {
                 return "";
             }
         }
-        if (kind.equals(ArtifactInfo.DATABASE)) {
+        if (artifact.kind().equals(ArtifactInfo.DATABASE)) {
             return database == null
                     ? ""
                     : dedup

@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
  * create, commit and conditional delete all hold. Thread-safe. How each guarantee is kept: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class FilesystemStorage implements BackupStorage {
+    // Long on purpose: every operation and the write handle share one set of lock, rename and fsync rules.
+
     static final String PARTIAL_SUFFIX = ".partial";
     static final String TOMBSTONE_SUFFIX = ".tomb";
     /**
@@ -716,7 +718,7 @@ public final class FilesystemStorage implements BackupStorage {
      * #WRITEBACK_STEP} bytes ({@code fdatasync} on a thread of its own), so that the {@code fsync}
      * of the commit finds little left to write. Without it the kernel writes nothing back before
      * that {@code fsync} (its background writeback starts at 10% of memory dirty), and a create
-     * waited for the whole dump to reach the disk at its end while both cores idled (issue 10, F7).
+     * waited for the whole dump to reach the disk at its end while both cores idled.
      */
     private static final class Writeback {
         static final ExecutorService THREAD = Executors.newSingleThreadExecutor(r -> {

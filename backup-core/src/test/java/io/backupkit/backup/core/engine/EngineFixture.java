@@ -3,6 +3,8 @@ package io.backupkit.backup.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.tck.fixtures.H2State;
+import io.backupkit.backup.tck.fixtures.Sql;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
@@ -55,11 +55,8 @@ final class EngineFixture {
     }
 
     void sql(String... statements) throws SQLException {
-        try (Connection c = connect();
-                Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
+        try (Connection c = connect()) {
+            Sql.execute(c, statements);
         }
     }
 
@@ -87,18 +84,11 @@ final class EngineFixture {
             ps.executeUpdate();
         }
     }
-
     /** The database state as H2's own script (no settings), for exact comparison. */
     String databaseState() throws SQLException {
-        StringBuilder sb = new StringBuilder();
-        try (Connection c = connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SCRIPT NOPASSWORDS NOSETTINGS")) {
-            while (rs.next()) {
-                sb.append(rs.getString(1)).append('\n');
-            }
+        try (Connection c = connect()) {
+            return H2State.of(c);
         }
-        return sb.toString();
     }
 
     void createMedia() throws IOException {

@@ -18,6 +18,7 @@ import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DatabaseDumperProvider;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.tck.DumpFiles;
+import io.backupkit.backup.tck.fixtures.H2State;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -213,15 +214,9 @@ class H2DumperTest {
     }
 
     private static String snapshotOf(String url, String user, String password) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        try (Connection c = DriverManager.getConnection(url, user, password);
-                Statement s = c.createStatement();
-                var rs = s.executeQuery("SCRIPT NOPASSWORDS NOSETTINGS")) {
-            while (rs.next()) {
-                sb.append(rs.getString(1)).append('\n');
-            }
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            return H2State.of(c);
         }
-        return sb.toString();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.backupkit.backup.core.h2;
 
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.spi.DatabaseConfig;
+import io.backupkit.backup.tck.fixtures.H2State;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -147,18 +148,11 @@ final class H2TestDatabase implements AutoCloseable {
                 "DROP TABLE empty_one",
                 "COMMENT ON TABLE customer IS 'changed'");
     }
-
     /** SCRIPT without passwords and settings: equal iff schema and data are equal. */
     String snapshot() throws SQLException {
-        StringBuilder sb = new StringBuilder();
-        try (Connection c = connection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SCRIPT NOPASSWORDS NOSETTINGS")) {
-            while (rs.next()) {
-                sb.append(rs.getString(1)).append('\n');
-            }
+        try (Connection c = connection()) {
+            return H2State.of(c);
         }
-        return sb.toString();
     }
 
     @Override

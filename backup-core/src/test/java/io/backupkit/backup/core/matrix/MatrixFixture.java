@@ -4,24 +4,19 @@ import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.tck.KillDuringCreate;
+import io.backupkit.backup.tck.fixtures.H2State;
+import io.backupkit.backup.tck.fixtures.MediaState;
+import io.backupkit.backup.tck.fixtures.Sql;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -69,11 +64,8 @@ final class MatrixFixture {
     }
 
     void sql(String... statements) throws SQLException {
-        try (Connection c = connect();
-                Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
+        try (Connection c = connect()) {
+            Sql.execute(c, statements);
         }
     }
 
@@ -112,42 +104,15 @@ final class MatrixFixture {
         sql("INSERT INTO item (id, name) VALUES (-1, 'newer than the backup')");
         write("newer.txt", "added after the backup".getBytes());
     }
-
     /** The database state as H2's own script, for exact comparison. */
     String databaseState() throws SQLException {
-        StringBuilder sb = new StringBuilder();
-        try (Connection c = connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SCRIPT NOPASSWORDS NOSETTINGS")) {
-            while (rs.next()) {
-                sb.append(rs.getString(1)).append('\n');
-            }
+        try (Connection c = connect()) {
+            return H2State.of(c);
         }
-        return sb.toString();
     }
-
     /** Every path under the media folder with type, size, digest, mtime (seconds) and permissions. */
     Map<String, String> mediaState() throws IOException {
-        Map<String, String> state = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(media)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                String rel = media.relativize(p).toString();
-                if (rel.isEmpty()) {
-                    continue;
-                }
-                String perms =
-                        PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    state.put(rel, "dir " + perms);
-                } else {
-                    state.put(
-                            rel,
-                            "file " + Files.size(p) + " " + sha256(p) + " "
-                                    + Files.getLastModifiedTime(p).toMillis() / 1000 + " " + perms);
-                }
-            }
-        }
-        return state;
+        return MediaState.of(media);
     }
 
     /** Both states at once. */
@@ -186,18 +151,5 @@ final class MatrixFixture {
     /** The objects a complete backup consists of: its manifest and its artifacts. */
     static Set<String> objectsOf(BackupInfo info) {
         return KillDuringCreate.objectsOf(info);
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                md.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

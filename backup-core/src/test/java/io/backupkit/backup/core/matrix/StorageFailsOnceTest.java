@@ -12,6 +12,7 @@ import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.core.storage.FilesystemStorage;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
+import io.backupkit.backup.tck.fixtures.MediaState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +70,7 @@ class StorageFailsOnceTest {
         assertThat(backups.list()).containsExactly(info);
         for (ArtifactInfo a : info.artifacts()) {
             Path file = f.backups.resolve(a.name());
-            assertThat(MatrixFixture.sha256(file)).as(a.name()).isEqualTo(a.sha256());
+            assertThat(MediaState.sha256(file)).as(a.name()).isEqualTo(a.sha256());
             assertThat(Files.size(file)).as(a.name()).isEqualTo(a.size());
         }
         assertThat(f.backupFolder()).isEqualTo(MatrixFixture.objectsOf(info));
@@ -145,7 +146,7 @@ class StorageFailsOnceTest {
                             .artifact(ArtifactInfo.MEDIA)
                             .orElseThrow()
                             .sha256());
-            assertThat(MatrixFixture.sha256(f.backups.resolve(
+            assertThat(MediaState.sha256(f.backups.resolve(
                             retried.artifact(ArtifactInfo.MEDIA).orElseThrow().name())))
                     .isEqualTo(undisturbed
                             .artifact(ArtifactInfo.MEDIA)

@@ -14,6 +14,7 @@ import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.core.storage.FilesystemStorage;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
+import io.backupkit.backup.tck.fixtures.MediaState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ class TransitCorruptionTest {
 
         // the stored object was never damaged: without the fault everything is sound
         storage.clearFaults();
-        assertThat(MatrixFixture.sha256(f.backups.resolve(a.name()))).isEqualTo(a.sha256());
+        assertThat(MediaState.sha256(f.backups.resolve(a.name()))).isEqualTo(a.sha256());
         assertThat(backups.verify(info.id().value(), VerifyMode.DEEP).problems())
                 .isEmpty();
     }

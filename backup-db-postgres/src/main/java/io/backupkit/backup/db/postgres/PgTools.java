@@ -155,7 +155,7 @@ final class PgTools {
      * Starts the {@code --version} probes of {@code tool} in the folders {@link #find} looks in first
      * (the configured one, else the versioned ones) on threads of their own, so that they run while the
      * caller asks the server for its version; {@link #find} then waits for them instead of probing
-     * (start-up time of a create, issue 10).
+     * (it shortens the start-up of a create).
      */
     void prefetch(String tool) {
         List<Path> dirs = configuredBinDir != null
@@ -191,7 +191,7 @@ final class PgTools {
     /**
      * The folders to look in, in order, without duplicates, made while iterated: {@code pg_config
      * --bindir} (a process) is
-     * asked only when the folders before it hold no suitable tools (start-up time, issue 10).
+     * asked only when the folders before it hold no suitable tools (it shortens the start-up of a create).
      */
     private Iterable<Path> candidatesLazily(PgVersion minimum) {
         if (configuredBinDir != null) {

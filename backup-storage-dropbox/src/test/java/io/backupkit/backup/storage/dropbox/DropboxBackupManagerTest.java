@@ -11,19 +11,18 @@ import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.tck.fixtures.H2State;
+import io.backupkit.backup.tck.fixtures.MediaState;
+import io.backupkit.backup.tck.fixtures.Sql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,37 +119,19 @@ class DropboxBackupManagerTest {
     }
 
     private void sql(String... statements) throws SQLException {
-        try (Connection c = connect();
-                Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
+        try (Connection c = connect()) {
+            Sql.execute(c, statements);
         }
     }
 
     private String databaseState() throws SQLException {
-        StringBuilder sb = new StringBuilder();
-        try (Connection c = connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SCRIPT NOPASSWORDS NOSETTINGS")) {
-            while (rs.next()) {
-                sb.append(rs.getString(1)).append('\n');
-            }
+        try (Connection c = connect()) {
+            return H2State.of(c);
         }
-        return sb.toString();
     }
 
     private Map<String, String> mediaState() throws IOException {
-        Map<String, String> state = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(media)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                String rel = media.relativize(p).toString();
-                if (!rel.isEmpty()) {
-                    state.put(rel, Files.isDirectory(p) ? "dir" : sha256(Files.readAllBytes(p)));
-                }
-            }
-        }
-        return state;
+        return MediaState.of(media);
     }
 
     private static String sha256(byte[] data) {

@@ -11,6 +11,9 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.tck.fixtures.H2State;
+import io.backupkit.backup.tck.fixtures.MediaState;
+import io.backupkit.backup.tck.fixtures.Sql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,7 +22,6 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
@@ -27,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -290,44 +291,19 @@ class S3WireCorruptionTest {
     }
 
     private void sql(String... statements) throws SQLException {
-        try (Connection c = connect();
-                Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
+        try (Connection c = connect()) {
+            Sql.execute(c, statements);
         }
     }
 
     private String databaseState() throws SQLException {
-        StringBuilder sb = new StringBuilder();
-        try (Connection c = connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SCRIPT NOPASSWORDS NOSETTINGS")) {
-            while (rs.next()) {
-                sb.append(rs.getString(1)).append('\n');
-            }
+        try (Connection c = connect()) {
+            return H2State.of(c);
         }
-        return sb.toString();
     }
 
-    private Map<String, String> mediaState() throws Exception {
-        Map<String, String> state = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(media)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                String rel = media.relativize(p).toString();
-                if (!rel.isEmpty()) {
-                    state.put(
-                            rel,
-                            Files.isDirectory(p)
-                                    ? "dir"
-                                    : HexFormat.of()
-                                                    .formatHex(MessageDigest.getInstance("SHA-256")
-                                                            .digest(Files.readAllBytes(p)))
-                                            + " " + Files.getLastModifiedTime(p));
-                }
-            }
-        }
-        return state;
+    private Map<String, String> mediaState() throws IOException {
+        return MediaState.of(media);
     }
 
     private static Set<String> names(Path folder) throws IOException {
