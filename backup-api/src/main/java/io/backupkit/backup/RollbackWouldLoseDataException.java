@@ -10,8 +10,11 @@ import java.util.Objects;
  */
 public class RollbackWouldLoseDataException extends BackupException {
     private static final long serialVersionUID = 1L;
+    /** The backup whose restore kept the state aside. */
     private final String restored;
+    /** What a rollback would lose, one sentence each. */
     private final List<String> lost;
+    /** How the caller's surface forces a rollback. */
     private final String howToForce;
 
     /** {@code lost}: what would be lost, one sentence each; the message says to force with the API. */
