@@ -74,7 +74,6 @@ public final class DedupPrune {
         if (!loaded.damaged().isEmpty()) {
             String msg = "prune leaves the dedup chunks alone: an index object is damaged ("
                     + loaded.damaged().get(0).getMessage() + ")";
-            LOG.warn(msg);
             listener.warning(msg);
             return List.of();
         }

@@ -4,8 +4,6 @@ import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.CorruptBackupException;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes back what {@link Repository#loadIndex()} read from the packs' own tables, under the storage
@@ -14,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * once through the listener. A pack without a readable table is left as it is and named.
  */
 final class IndexRepair {
-    private static final Logger LOG = LoggerFactory.getLogger(IndexRepair.class);
 
     private IndexRepair() {}
 
@@ -41,13 +38,11 @@ final class IndexRepair {
                     + loaded.adoptedEntries().size()
                     + " chunks are indexed again"
                     + (loaded.unreadablePacks().isEmpty() ? "; no backup was lost" : "");
-            LOG.warn(msg);
             listener.warning(msg);
         }
         for (CorruptBackupException e : loaded.unreadablePacks()) {
             String msg = e.getMessage() + "; it is kept, and backups that use its chunks cannot be restored from "
                     + where + " (delete it by hand once no backup needs it)";
-            LOG.warn(msg);
             listener.warning(msg);
         }
         return new Repository.LoadedIndex(

@@ -68,7 +68,7 @@ public record EngineSettings(
         host = host == null ? HostInfo.UNKNOWN : host;
         Objects.requireNonNull(spoolDir, "spoolDir");
         Objects.requireNonNull(leaseTtl, "leaseTtl");
-        listener = listener == null ? BackupListener.NONE : listener;
+        listener = listener == null || listener == BackupListener.NONE ? LoggingListener.INSTANCE : listener;
         clock = clock == null ? Clock.systemUTC() : clock;
         format = format == null ? BackupFormat.ARCHIVE : format;
         settingNames = settingNames == null ? SettingNames.BUILDER : settingNames;

@@ -21,7 +21,7 @@ final class MediaSizeEstimate {
     /** Starts the walk; it stops early once {@code done} is set. Nothing starts for a listener that ignores it. */
     static void start(
             Path mediaDir, List<Path> excludedDirs, BackupListener listener, java.util.function.BooleanSupplier done) {
-        if (listener == BackupListener.NONE) {
+        if (listener == BackupListener.NONE || listener == LoggingListener.INSTANCE) {
             return;
         }
         Thread t = new Thread(

@@ -10,8 +10,6 @@ import io.backupkit.backup.IncompleteBackupException;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.Setting;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Refuses, before anything changes, a restore that cannot be done here: a backup newer than the
@@ -19,7 +17,6 @@ import org.slf4j.LoggerFactory;
  * dumper cannot read, an encrypted backup without its key or with an edited manifest.
  */
 final class RestoreCheck {
-    private static final Logger LOG = LoggerFactory.getLogger(RestoreCheck.class);
 
     private final EngineSettings settings;
     private final BackupListener listener;
@@ -101,7 +98,6 @@ final class RestoreCheck {
                 : "backup " + backup.id() + " was made by " + name(backup) + " " + made
                         + ", which cannot be compared with the running version " + running
                         + "; restoring it without that check";
-        LOG.warn(warning);
         listener.warning(warning);
     }
 

@@ -363,7 +363,6 @@ final class RestoreOperation {
             kept.drop(settings);
         } catch (RuntimeException e) {
             String msg = "could not delete the state an earlier restore kept aside (" + e.getMessage() + ")";
-            LOG.warn(msg);
             listener.warning(msg);
         }
     }
@@ -379,7 +378,6 @@ final class RestoreOperation {
         }
         String msg = "the replaced database cannot be kept aside (" + why.get()
                 + "): a pre-restore safety backup is taken instead";
-        LOG.warn(msg);
         listener.warning(msg);
         return RestoreOptions.Safety.BACKUP;
     }
