@@ -2,6 +2,7 @@ package io.backupkit.backup.db.mysql;
 
 import io.backupkit.backup.DatabaseInUseException;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
+import io.backupkit.backup.spi.support.ClosingSessions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,6 +59,9 @@ final class MysqlSessions {
     static void handle(Connection c, boolean terminate, String database, String lockName) {
         try {
             List<Session> others = others(c, database, lockName);
+            if (!terminate) {
+                others = ClosingSessions.settle(others, () -> others(c, database, lockName));
+            }
             if (others.isEmpty()) {
                 return;
             }

@@ -2,6 +2,7 @@ package io.backupkit.backup.db.postgres;
 
 import io.backupkit.backup.DatabaseInUseException;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
+import io.backupkit.backup.spi.support.ClosingSessions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,6 +53,9 @@ final class PgSessions {
     static void handle(Connection c, boolean terminate, PgConnection where) {
         try {
             List<Session> others = others(c);
+            if (!terminate) {
+                others = ClosingSessions.settle(others, () -> others(c));
+            }
             if (others.isEmpty()) {
                 return;
             }
