@@ -36,11 +36,28 @@ public final class DedupReader {
         this.index = repository.loadIndex();
     }
 
-    /** Writes the dump that {@code list} names to {@code out}; returns its length. */
-    public long writeDump(InputStream list, String listName, String backup, OutputStream out) throws IOException {
+    /** The chunks that a dump list names, in order. */
+    public DumpChunks readDumpList(InputStream list, String listName) throws IOException {
+        DumpChunks chunks = new DumpChunks();
+        DumpList.read(list, listName, chunks::add);
+        return chunks;
+    }
+
+    /** The dump's bytes, fetched ahead and each chunk checked as it is read. */
+    public DumpStream openDump(DumpChunks chunks, String backup) {
+        return new DumpStream(storage, index, chunks, backup);
+    }
+
+    /** Reads every chunk of a dump; returns what is wrong (empty: all chunks are whole). */
+    public List<String> checkDump(DumpChunks dump, String backup) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Set<ChunkId> seen = new HashSet<>();
         try (ChunkReader chunks = new ChunkReader(storage, index, backup)) {
-            return DumpList.read(list, listName, ref -> out.write(chunks.read(ref)));
+            for (int i = 0; i < dump.count(); i++) {
+                check(chunks, dump.get(i), seen, problems);
+            }
         }
+        return problems;
     }
 
     /** Writes the media folder that {@code tree} describes as a POSIX tar to {@code out} (not closed). */

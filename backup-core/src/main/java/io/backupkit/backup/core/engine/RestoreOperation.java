@@ -139,12 +139,17 @@ final class RestoreOperation {
                     dbArtifact.isPresent() && settings.dumper().gatesCommit() && safety != RestoreOptions.Safety.BACKUP;
             Optional<Path> local =
                     dedup != null ? Optional.empty() : dbArtifact.flatMap(a -> ArtifactReader.localFile(storage, a));
-            boolean verifyAtGate = gated && local.isPresent();
-            Path dump = verifyAtGate
-                    ? local.get()
-                    : dbArtifact
-                            .map(a -> dedup != null ? dedup.spoolDump(a, work) : verifiedDump(a, local, work))
-                            .orElse(null);
+            boolean verifyAtGate = gated && (dedup != null || local.isPresent());
+            DumpBytes dump = dbArtifact
+                    .map(a -> dedup != null
+                            ? dedup.dump(a, work, verifyAtGate)
+                            : new FileDump(
+                                    settings,
+                                    backup,
+                                    a,
+                                    verifyAtGate ? local.get() : verifiedDump(a, local, work),
+                                    verifyAtGate))
+                    .orElse(null);
             if (!gated) {
                 join(media);
             }
@@ -171,7 +176,6 @@ final class RestoreOperation {
                 listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
                 steps.source = new SpoolDumpSource(
                         settings,
-                        dedup != null ? dedup.spooledDump() : dbArtifact.get(),
                         dump,
                         work,
                         backup,
