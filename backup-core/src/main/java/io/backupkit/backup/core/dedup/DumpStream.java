@@ -93,6 +93,7 @@ public final class DumpStream extends InputStream {
                 pos = 0;
             } else if (ahead.isEmpty()) {
                 whole = true;
+                pool.shutdown(); // nothing left to fetch; a dumper may keep the stream open
                 return -1;
             } else {
                 current = next();
