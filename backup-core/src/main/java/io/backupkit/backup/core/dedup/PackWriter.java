@@ -18,9 +18,9 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Appends blobs to pack objects of about {@link #TARGET} bytes and remembers where each chunk went. A
- * pack is never held in memory: a thread of its own streams it into the storage from a queue of at
- * most {@link #QUEUED} bytes, so chunking goes on while a pack is written and while a full one is
- * committed; at most {@link #IN_FLIGHT} packs are open at once. A pack becomes visible when it is
+ * pack is never held in memory: a thread of its own streams it into the storage, so chunking goes on
+ * while a pack is written and while a full one is committed; at most {@link #IN_FLIGHT} packs are
+ * open at once and at most {@link #QUEUED} bytes (or one larger blob) handed over and not yet written. A pack becomes visible when it is
  * full or at {@link #finish}; {@link #abort} leaves only committed packs, which the caller deletes.
  */
 final class PackWriter {
@@ -34,6 +34,9 @@ final class PackWriter {
     private final List<IndexFile.Entry> written = new ArrayList<>();
     private final List<String> committed = new ArrayList<>();
     private final ArrayDeque<Pack> inFlight = new ArrayDeque<>();
+    /** Bytes of blobs handed over and not yet written, across the packs in flight. */
+    private final Semaphore room = new Semaphore(QUEUED);
+
     private Pack current;
     private long bytes;
 
@@ -41,7 +44,6 @@ final class PackWriter {
     private final class Pack {
         final String name = Repository.newPackName();
         final BlockingQueue<byte[]> blobs = new LinkedBlockingQueue<>();
-        final Semaphore room = new Semaphore(QUEUED);
         final List<IndexFile.Entry> entries = new ArrayList<>();
         final CompletableFuture<Boolean> done = new CompletableFuture<>();
         volatile RuntimeException failing;
@@ -81,7 +83,6 @@ final class PackWriter {
                         commit = blob == END;
                         break;
                     }
-                    room.release(Math.min(blob.length, QUEUED));
                     if (failed == null) {
                         try {
                             if (write == null) {
@@ -96,6 +97,7 @@ final class PackWriter {
                         }
                         failing = failed;
                     }
+                    room.release(Math.min(blob.length, QUEUED)); // once written: a blob in the write counts
                 }
                 if (failed == null && commit) {
                     if (write == null) {
