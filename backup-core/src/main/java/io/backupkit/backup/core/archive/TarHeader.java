@@ -19,13 +19,13 @@ import java.util.Arrays;
  * @param nanos modification time, nanoseconds within the second
  * @param linkName the link target for links, else empty
  */
-record TarHeader(byte[] name, byte type, int mode, long size, long seconds, int nanos, byte[] linkName) {
+public record TarHeader(byte[] name, byte type, int mode, long size, long seconds, int nanos, byte[] linkName) {
     static final int RECORD = 512;
-    static final byte FILE = '0';
-    static final byte HARD_LINK = '1';
-    static final byte SYMLINK = '2';
-    static final byte DIRECTORY = '5';
-    static final byte FIFO = '6';
+    public static final byte FILE = '0';
+    public static final byte HARD_LINK = '1';
+    public static final byte SYMLINK = '2';
+    public static final byte DIRECTORY = '5';
+    public static final byte FIFO = '6';
     private static final byte PAX = 'x';
     private static final long MAX_OCTAL_11 = 077777777777L;
 

@@ -13,7 +13,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * applies to exactly that content. The output is the same tar as commons-compress writes: records of
  * 512 bytes, two zero records at the end, padded to a 10 KiB block.
  */
-final class TarWriter {
+public final class TarWriter {
     private static final int RECORD = TarConstants.DEFAULT_RCDSIZE;
     private static final int BLOCK = TarConstants.DEFAULT_BLKSIZE;
     private static final byte[] ZEROS = new byte[BLOCK];
@@ -24,12 +24,12 @@ final class TarWriter {
     private long remaining;
     private String entryName;
 
-    TarWriter(OutputStream out) {
+    public TarWriter(OutputStream out) {
         this.out = out;
     }
 
     /** Writes the header records of {@code entry}; a file's content follows with {@link #write}. */
-    void putEntry(TarHeader entry) throws IOException {
+    public void putEntry(TarHeader entry) throws IOException {
         if (entryName != null) {
             throw new IllegalStateException("the tar entry " + entryName + " is not closed");
         }
@@ -42,7 +42,7 @@ final class TarWriter {
     }
 
     /** Content of the current entry; never more than its header's size. */
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         if (len > remaining) {
             throw new IllegalStateException("more content than the size in the header of " + entryName);
         }
@@ -52,7 +52,7 @@ final class TarWriter {
     }
 
     /** Pads the content to a whole record; all of it must have been written. */
-    void closeEntry() throws IOException {
+    public void closeEntry() throws IOException {
         if (remaining != 0) {
             throw new IllegalStateException(remaining + " bytes of " + entryName + " were not written");
         }
@@ -61,7 +61,7 @@ final class TarWriter {
     }
 
     /** The end-of-archive records, padded to a whole block. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         if (entryName != null) {
             throw new IllegalStateException("the tar entry " + entryName + " is not closed");
         }

@@ -51,27 +51,20 @@ final class ChunkReader implements AutoCloseable {
 
     /** The plaintext of {@code ref}. */
     byte[] read(ChunkRef ref) throws IOException {
-        Location where = index.find(ref.id()).orElseThrow(() -> missing(ref));
+        Location where = locate(index, ref, damagedIndexes, backup);
         return Blobs.decode(fetch(ref), ref.length(), ref.id(), where.pack(), keys);
     }
 
     /** The stored form of {@code ref}, checked to decode to it. */
     byte[] readBlob(ChunkRef ref) throws IOException {
-        Location where = index.find(ref.id()).orElseThrow(() -> missing(ref));
+        Location where = locate(index, ref, damagedIndexes, backup);
         byte[] blob = fetch(ref);
         Blobs.decode(blob, ref.length(), ref.id(), where.pack(), keys);
         return blob;
     }
 
     private byte[] fetch(ChunkRef ref) throws IOException {
-        Location where = index.find(ref.id()).orElseThrow(() -> missing(ref));
-        if (where.rawLength() != ref.length()) {
-            throw new CorruptBackupException(
-                    where.pack(),
-                    "chunk " + ref.id().hex() + " of backup " + backup + " has " + ref.length()
-                            + " bytes, the index says " + where.rawLength() + "; nothing was changed",
-                    null);
-        }
+        Location where = locate(index, ref, damagedIndexes, backup);
         Cursor cursor = position(where);
         byte[] blob = new byte[where.length()];
         try {
@@ -81,14 +74,43 @@ final class ChunkReader implements AutoCloseable {
             }
         } catch (EOFException e) {
             close();
-            throw new CorruptBackupException(
-                    where.pack(),
-                    "pack " + where.pack() + " is truncated: chunk " + ref.id().hex() + " of backup " + backup
-                            + " is not whole; nothing was changed",
-                    e);
+            throw truncated(where, ref, backup, e);
         }
         cursor.position += blob.length;
         return blob;
+    }
+
+    /** Where {@code ref} is stored, its length checked against the index. */
+    static Location locate(ChunkIndex index, ChunkRef ref, List<CorruptBackupException> damagedIndexes, String backup) {
+        Location where = index.find(ref.id()).orElseThrow(() -> missing(ref, damagedIndexes, backup));
+        if (where.rawLength() != ref.length()) {
+            throw new CorruptBackupException(
+                    where.pack(),
+                    "chunk " + ref.id().hex() + " of backup " + backup + " has " + ref.length()
+                            + " bytes, the index says " + where.rawLength() + "; nothing was changed",
+                    null);
+        }
+        return where;
+    }
+
+    static CorruptBackupException truncated(Location where, ChunkRef ref, String backup, EOFException e) {
+        return new CorruptBackupException(
+                where.pack(),
+                "pack " + where.pack() + " is truncated: chunk " + ref.id().hex() + " of backup " + backup
+                        + " is not whole; nothing was changed",
+                e);
+    }
+
+    /** {@code where}'s pack from {@code where}'s offset on. */
+    static InputStream openPack(BackupStorage storage, Location where, String backup) throws IOException {
+        try {
+            return storage.openRead(where.pack(), where.offset());
+        } catch (StoredObjectNotFoundException e) {
+            throw new IncompleteBackupException(
+                    where.pack(),
+                    "pack " + where.pack() + " is missing from " + storage.describe() + ": backup " + backup
+                            + " cannot be read; nothing was changed");
+        }
     }
 
     private Cursor position(Location where) throws IOException {
@@ -105,20 +127,13 @@ final class ChunkReader implements AutoCloseable {
             closeQuietly(eldest.getValue());
             open.remove(eldest.getKey());
         }
-        try {
-            c = new Cursor(
-                    new BufferedInputStream(storage.openRead(where.pack(), where.offset()), 256 << 10), where.offset());
-        } catch (StoredObjectNotFoundException e) {
-            throw new IncompleteBackupException(
-                    where.pack(),
-                    "pack " + where.pack() + " is missing from " + storage.describe() + ": backup " + backup
-                            + " cannot be read; nothing was changed");
-        }
+        c = new Cursor(new BufferedInputStream(openPack(storage, where, backup), 256 << 10), where.offset());
         open.put(where.pack(), c);
         return c;
     }
 
-    private CorruptBackupException missing(ChunkRef ref) {
+    private static CorruptBackupException missing(
+            ChunkRef ref, List<CorruptBackupException> damagedIndexes, String backup) {
         String why = damagedIndexes.isEmpty()
                 ? "no index names it"
                 : "no readable index names it (damaged: "

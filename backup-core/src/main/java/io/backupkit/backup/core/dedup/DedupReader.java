@@ -1,20 +1,21 @@
 package io.backupkit.backup.core.dedup;
 
 import io.backupkit.backup.BackupException;
+import io.backupkit.backup.core.archive.TarHeader;
+import io.backupkit.backup.core.archive.TarWriter;
 import io.backupkit.backup.spi.BackupStorage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Reads dedup backups: a dump's bytes from its chunk list, a media tree as a tar stream (which the
@@ -35,11 +36,28 @@ public final class DedupReader {
         this.index = repository.loadIndex();
     }
 
-    /** Writes the dump that {@code list} names to {@code out}; returns its length. */
-    public long writeDump(InputStream list, String listName, String backup, OutputStream out) throws IOException {
+    /** The chunks that a dump list names, in order. */
+    public DumpChunks readDumpList(InputStream list, String listName) throws IOException {
+        DumpChunks chunks = new DumpChunks();
+        DumpList.read(list, listName, chunks::add);
+        return chunks;
+    }
+
+    /** The dump's bytes, fetched ahead and each chunk checked as it is read. */
+    public DumpStream openDump(DumpChunks chunks, String backup) {
+        return new DumpStream(storage, index, chunks, backup);
+    }
+
+    /** Reads every chunk of a dump; returns what is wrong (empty: all chunks are whole). */
+    public List<String> checkDump(DumpChunks dump, String backup) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Set<ChunkId> seen = new HashSet<>();
         try (ChunkReader chunks = new ChunkReader(storage, index, backup)) {
-            return DumpList.read(list, listName, ref -> out.write(chunks.read(ref)));
+            for (int i = 0; i < dump.count(); i++) {
+                check(chunks, dump.get(i), seen, problems);
+            }
         }
+        return problems;
     }
 
     /** Writes the media folder that {@code tree} describes as a POSIX tar to {@code out} (not closed). */
@@ -47,42 +65,55 @@ public final class DedupReader {
         writeMediaTar(tree, treeName, backup, out, path -> true);
     }
 
-    /** {@link #writeMediaTar} of the entries whose path {@code include} accepts; the others' chunks are not read. */
+    /**
+     * {@link #writeMediaTar} of the entries whose path {@code include} accepts; the others' chunks are
+     * not read. The tar is the archive format's own (times to the nanosecond, all mode bits); a file
+     * that was a hard link of one written before (same inode and device, same chunks) is written as
+     * a hard link to it.
+     */
     public void writeMediaTar(
             InputStream tree, String treeName, String backup, OutputStream out, Predicate<String> include)
             throws IOException {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        tar.setAddPaxHeadersForNonAsciiNames(true);
+        OutputStream buffered = new BufferedOutputStream(out, 1 << 16); // not closed: the caller closes out
+        TarWriter tar = new TarWriter(buffered);
+        Map<List<Long>, MediaTree.Entry> linked = new HashMap<>();
         try (ChunkReader chunks = new ChunkReader(storage, index, backup)) {
             MediaTree.read(tree, treeName, e -> {
                 if (!include.test(e.path())) {
                     return;
                 }
-                TarArchiveEntry entry;
                 if (e.type() == MediaTree.DIRECTORY) {
-                    entry = new TarArchiveEntry(e.path() + "/");
-                    entry.setMode(040000 | e.mode());
+                    tar.putEntry(header(e.path() + "/", TarHeader.DIRECTORY, e, 0, NO_LINK));
                 } else if (e.type() == MediaTree.SYMLINK) {
-                    entry = new TarArchiveEntry(e.path(), TarConstants.LF_SYMLINK);
-                    entry.setLinkName(e.linkTarget());
-                    entry.setMode(0120000 | e.mode());
+                    tar.putEntry(header(e.path(), TarHeader.SYMLINK, e, 0, utf8(e.linkTarget())));
                 } else {
-                    entry = new TarArchiveEntry(e.path());
-                    entry.setMode(0100000 | e.mode());
-                    entry.setSize(e.size());
+                    MediaTree.Entry first =
+                            e.inode() == 0 ? null : linked.putIfAbsent(List.of(e.device(), e.inode()), e);
+                    if (first != null && first.chunks().equals(e.chunks())) {
+                        tar.putEntry(header(e.path(), TarHeader.HARD_LINK, e, 0, utf8(first.path())));
+                    } else {
+                        tar.putEntry(header(e.path(), TarHeader.FILE, e, e.size(), NO_LINK));
+                        for (ChunkRef ref : e.chunks()) {
+                            byte[] plain = chunks.read(ref);
+                            tar.write(plain, 0, plain.length);
+                        }
+                    }
                 }
-                entry.setLastModifiedTime(FileTime.from(Instant.ofEpochSecond(e.mtimeSeconds(), e.mtimeNanos())));
-                tar.putArchiveEntry(entry);
-                for (ChunkRef ref : e.chunks()) {
-                    tar.write(chunks.read(ref));
-                }
-                tar.closeArchiveEntry();
+                tar.closeEntry();
             });
         }
         tar.finish();
-        tar.flush();
+        buffered.flush();
+    }
+
+    private static final byte[] NO_LINK = new byte[0];
+
+    private static TarHeader header(String name, byte type, MediaTree.Entry e, long size, byte[] link) {
+        return new TarHeader(utf8(name), type, e.mode() & 07777, size, e.mtimeSeconds(), e.mtimeNanos(), link);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Reads every chunk a dump list names; returns what is wrong (empty: all chunks are whole). */

@@ -33,7 +33,7 @@ import java.util.function.BooleanSupplier;
  * entries are reported and left out). A file whose size, mtime, inode, device and ctime are those
  * of the previous backup, and whose chunks are all stored, is not read again: its chunk list is
  * taken over. Small files are one chunk; larger ones are cut by the media chunker. Hard links are
- * stored as separate files.
+ * listed once per name with their inode; the restore links them again.
  */
 final class MediaWalker {
     private static final String ATTRIBUTES = "unix:mode,ino,dev,ctime,size,lastModifiedTime";

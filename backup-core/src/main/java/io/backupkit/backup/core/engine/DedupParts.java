@@ -20,6 +20,7 @@ import io.backupkit.backup.core.archive.MediaSelection;
 import io.backupkit.backup.core.dedup.DedupCreate;
 import io.backupkit.backup.core.dedup.DedupPrune;
 import io.backupkit.backup.core.dedup.DedupReader;
+import io.backupkit.backup.core.dedup.DumpChunks;
 import io.backupkit.backup.core.dedup.IndexCheck;
 import io.backupkit.backup.core.dedup.Repository;
 import io.backupkit.backup.core.manifest.ObjectNames;
@@ -205,12 +206,11 @@ final class DedupParts {
         return new Restore(settings, backup);
     }
 
-    /** The dedup side of a restore: the dump spooled whole and checked, the media as a tar stream. */
+    /** The dedup side of a restore: the dump from its chunks, the media as a tar stream. */
     static final class Restore {
         private final EngineSettings settings;
         private final BackupInfo backup;
         private final DedupReader reader;
-        private volatile ArtifactInfo spooled;
 
         Restore(EngineSettings settings, BackupInfo backup) {
             this.settings = settings;
@@ -218,27 +218,35 @@ final class DedupParts {
             this.reader = new DedupReader(settings.storage(), settings.encryption());
         }
 
-        /** Writes the dump into the work folder from its chunks, each checked; returns the file. */
-        Path spoolDump(ArtifactInfo list, Path work) {
+        /**
+         * The dump, its chunk list checked against the manifest first. {@code atGate}: streamed into the
+         * dumper, judged at the commit gate; otherwise written into the work folder from its chunks,
+         * each checked, before the restore starts.
+         */
+        DumpBytes dump(ArtifactInfo list, Path work, boolean atGate) {
+            DumpChunks chunks = read(settings, backup, list, in -> reader.readDumpList(in, list.name()));
+            ChunkedDump streamed = new ChunkedDump(reader, chunks, backup.id(), list.name());
+            if (atGate) {
+                return streamed;
+            }
             Path file = work.resolve(
                     "dump-" + backup.id().value() + "." + backup.database().format());
             HashingOutputStream hashed;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-                HashingOutputStream h = new HashingOutputStream(out);
-                read(
-                        settings,
-                        backup,
-                        list,
-                        in -> reader.writeDump(in, list.name(), backup.id().value(), h));
-                h.flush();
-                hashed = h;
+            try (InputStream in = streamed.open();
+                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+                hashed = new HashingOutputStream(out);
+                in.transferTo(hashed);
+                hashed.flush();
             } catch (IOException e) {
+                if (e.getCause() instanceof BackupException damaged) {
+                    throw damaged;
+                }
                 throw new UnableToRestoreDatabaseException(
                         "cannot write the dump of " + backup.id() + " to " + file + ": " + e.getMessage()
                                 + "; nothing was changed",
                         e);
             }
-            spooled = new ArtifactInfo(
+            ArtifactInfo spooled = new ArtifactInfo(
                     ArtifactInfo.DATABASE,
                     file.getFileName().toString(),
                     hashed.count(),
@@ -246,12 +254,7 @@ final class DedupParts {
                     Compression.NONE,
                     null,
                     null);
-            return file;
-        }
-
-        /** The spooled dump as a plain artifact (after {@link #spoolDump}). */
-        ArtifactInfo spooledDump() {
-            return spooled;
+            return new FileDump(settings, backup, spooled, file, false);
         }
 
         /** Extracts the media tree into {@code staging} through the archive extractor's checks. */

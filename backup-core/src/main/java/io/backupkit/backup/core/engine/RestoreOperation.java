@@ -93,7 +93,7 @@ final class RestoreOperation {
             // (which changes nothing) in the background while the dump is checked here
             listener.phaseStarted(Phase.DOWNLOAD_VERIFY, backup.size());
             startMediaExtraction(plan, steps, pool);
-            SpoolDumpSource.DumpFile dump = dumpFile(plan, work);
+            SpoolDumpSource.Dump dump = dump(plan, work);
             if (!plan.gated()) {
                 join(steps.media);
             }
@@ -216,21 +216,19 @@ final class RestoreOperation {
      * storage reads the storage's own file and checks it at the commit gate from that same read,
      * instead of in a pass of its own; otherwise the dump is checked (and spooled) now.
      */
-    private SpoolDumpSource.DumpFile dumpFile(Plan plan, Path work) {
+    private SpoolDumpSource.Dump dump(Plan plan, Path work) {
         if (plan.database().isEmpty()) {
             return null;
         }
         ArtifactInfo artifact = plan.database().get();
         DedupParts.Restore dedup = plan.dedup();
         if (dedup != null) {
-            Path spooled = dedup.spoolDump(artifact, work);
-            return new SpoolDumpSource.DumpFile(dedup.spooledDump(), spooled, false);
+            return new SpoolDumpSource.Dump(dedup.dump(artifact, work, plan.gated()), plan.gated());
         }
         Optional<Path> local = ArtifactReader.localFile(storage, artifact);
-        if (plan.gated() && local.isPresent()) {
-            return new SpoolDumpSource.DumpFile(artifact, local.get(), true);
-        }
-        return new SpoolDumpSource.DumpFile(artifact, verifiedDump(artifact, local, work), false);
+        boolean atGate = plan.gated() && local.isPresent();
+        Path file = atGate ? local.get() : verifiedDump(artifact, local, work);
+        return new SpoolDumpSource.Dump(new FileDump(settings, plan.backup(), artifact, file, atGate), atGate);
     }
 
     /** 3. The {@code pre-restore} safety backup of the current state, if asked for. */
@@ -250,7 +248,7 @@ final class RestoreOperation {
     }
 
     /** 4. The dumper restores the dump; a gating dumper calls {@link #commitGate} before it commits. */
-    private void restoreDatabase(Plan plan, SpoolDumpSource.DumpFile dump, Path work, Steps steps) {
+    private void restoreDatabase(Plan plan, SpoolDumpSource.Dump dump, Path work, Steps steps) {
         listener.phaseStarted(Phase.DATABASE_RESTORE, -1);
         RestoreJournal journal = steps.journal;
         Runnable gate = settings.dumper().gatesCommit() ? () -> commitGate(steps, true) : () -> {};

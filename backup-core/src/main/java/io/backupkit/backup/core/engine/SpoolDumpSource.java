@@ -1,14 +1,9 @@
 package io.backupkit.backup.core.engine;
 
-import io.backupkit.backup.ArtifactInfo;
 import io.backupkit.backup.BackupInfo;
-import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.RestoreOptions;
-import io.backupkit.backup.core.pipeline.FileStreams;
-import io.backupkit.backup.core.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.DumpSource;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,24 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * A dump file (in the spool, or the local storage's own file), decoded on the fly. Either it was
- * verified before the restore started, or ({@code verifyAtGate}) its SHA-256 is computed while the
- * dumper reads it and checked at the commit gate: a mismatch refuses the gate, so the dumper rolls
- * back. That spares a full read of the dump before a gating dumper starts.
+ * The dump a dumper restores (a file, or a dedup backup's chunks streamed), and the engine's side of
+ * the restore the dumper talks to. Either the dump was verified before the restore started, or
+ * ({@code verifyAtGate}) it is checked while the dumper reads it and judged at the commit gate: a
+ * damaged dump refuses the gate, so the dumper rolls back. That spares a full read of the dump before
+ * a gating dumper starts.
  */
 final class SpoolDumpSource implements DumpSource {
-    /** The restore a dump is read for, and its work folder (where {@link #toFile} decodes it). */
-    record Restoring(EngineSettings settings, BackupInfo backup, RestoreOptions options, Path workDir) {}
-
-    /**
-     * The dump file: the artifact it holds, where it is, and whether its SHA-256 is checked at the
-     * commit gate ({@code verifyAtGate}) rather than before the restore started.
-     */
-    record DumpFile(ArtifactInfo artifact, Path file, boolean verifyAtGate) {}
-
     private final EngineSettings settings;
-    private final ArtifactInfo artifact;
-    private final Path file;
+    private final DumpBytes dump;
     private final Path workDir;
     private final DatabaseInfo info;
     private final BackupInfo backup;
@@ -41,21 +27,25 @@ final class SpoolDumpSource implements DumpSource {
     private final boolean verifyAtGate;
     private final java.util.function.Consumer<String> recovery;
     private final RestoreOptions options;
-    private volatile HashingInputStream lastOpened;
     private Path plain;
+
+    /** The restore a dump is read for, and its work folder (where {@link #toFile} decodes it). */
+    record Restoring(EngineSettings settings, BackupInfo backup, RestoreOptions options, Path workDir) {}
+
+    /** The dump, and whether it is checked at the commit gate ({@code verifyAtGate}) rather than before. */
+    record Dump(DumpBytes bytes, boolean verifyAtGate) {}
 
     /**
      * @param gate run at the dumper's commit gate, after the dump's own check
      * @param recovery hears the dumper's recovery tokens
      */
-    SpoolDumpSource(Restoring restoring, DumpFile dump, Runnable gate, java.util.function.Consumer<String> recovery) {
+    SpoolDumpSource(Restoring restoring, Dump dump, Runnable gate, java.util.function.Consumer<String> recovery) {
         this.settings = restoring.settings();
         this.backup = restoring.backup();
         this.options = restoring.options();
         this.workDir = restoring.workDir();
         this.info = backup.database();
-        this.artifact = dump.artifact();
-        this.file = dump.file();
+        this.dump = dump.bytes();
         this.verifyAtGate = dump.verifyAtGate();
         this.gate = gate;
         this.recovery = recovery;
@@ -115,32 +105,14 @@ final class SpoolDumpSource implements DumpSource {
         return verifyAtGate;
     }
 
-    /** Checks the dump read last, if it was read whole; otherwise reads the file once more to check it. */
+    /** Checks the dump read last, if it was read whole; otherwise reads it once more to check it. */
     void verify() {
-        HashingInputStream read = lastOpened;
-        lastOpened = null; // checked once; a later call reads the file again
-        if (read != null && read.count() == artifact.size()) {
-            ArtifactReader.check(artifact, read);
-            return;
-        }
-        try (HashingInputStream whole = new HashingInputStream(FileStreams.open(file))) {
-            whole.drain();
-            ArtifactReader.check(artifact, whole);
-        } catch (IOException e) {
-            throw new CorruptBackupException(
-                    artifact.name(), "cannot read " + file + " to check it: " + e.getMessage(), e);
-        }
+        dump.verify();
     }
 
     @Override
     public InputStream open() throws IOException {
-        InputStream raw = new BufferedInputStream(FileStreams.open(file), 1 << 20);
-        if (verifyAtGate) {
-            HashingInputStream hashed = new HashingInputStream(raw);
-            lastOpened = hashed;
-            raw = hashed;
-        }
-        return ArtifactReader.decode(settings, backup, artifact, raw);
+        return dump.open();
     }
 
     @Override

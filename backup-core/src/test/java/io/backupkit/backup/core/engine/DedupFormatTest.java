@@ -169,6 +169,34 @@ class DedupFormatTest {
     }
 
     @Test
+    void aFlippedByteInAChunkOfTheStreamedDumpFailsTheRestoreAndChangesNothing() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        f.createDatabase();
+        try (BackupManager backups = dedup(f).build()) {
+            BackupInfo info = backups.create().backup(); // no media yet: the packs hold the dump's chunks only
+            for (Path pack : packs(f.backups)) {
+                flip(pack, Files.size(pack) / 2);
+            }
+            f.createMedia();
+            f.sql("CREATE TABLE later (id INT)", "DELETE FROM part WHERE name = 'nulls'");
+            Map<String, String> media = f.mediaState();
+            String db = f.databaseState();
+            for (RestoreOptions options : List.of(
+                    RestoreOptions.of(info.id().value()),
+                    RestoreOptions.of(info.id().value()).withSafetyBackup(false))) {
+                assertThatThrownBy(() -> backups.restore(options))
+                        .isInstanceOf(CorruptBackupException.class)
+                        .hasMessageContaining("dedup-pack-")
+                        .hasMessageContaining("nothing was changed");
+                f.assertUnchanged(db, media);
+            }
+            try (var spool = Files.list(f.spool)) {
+                assertThat(spool).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aMissingPackIsReportedAndTheRestoreRefusedBeforeAnythingChanges() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         f.createDatabase();

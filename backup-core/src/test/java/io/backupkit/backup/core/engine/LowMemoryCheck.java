@@ -1,5 +1,6 @@
 package io.backupkit.backup.core.engine;
 
+import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
@@ -56,7 +57,8 @@ public final class LowMemoryCheck {
         String dbBefore = digest(f);
         Map<String, String> mediaBefore = f.mediaState();
         long t0 = System.nanoTime();
-        try (BackupManager backups = f.builder().build()) {
+        BackupFormat format = args.length > 3 ? BackupFormat.valueOf(args[3]) : BackupFormat.ARCHIVE;
+        try (BackupManager backups = f.builder().format(format).build()) {
             BackupInfo info = backups.create().backup();
             long t1 = System.nanoTime();
             f.sql("DELETE FROM item WHERE id % 97 = 0", "CREATE TABLE later (x INT)");

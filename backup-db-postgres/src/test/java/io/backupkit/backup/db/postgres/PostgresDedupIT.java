@@ -1,18 +1,22 @@
 package io.backupkit.backup.db.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.CorruptBackupException;
 import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.VerifyMode;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +96,53 @@ class PostgresDedupIT {
             PgFixture.changeEverything(db);
             backups.restore(RestoreOptions.of(second.id().value()).withSafetyBackup(false));
             assertThat(db.snapshot()).isEqualTo(secondState);
+        }
+    }
+
+    @Test
+    void aFlippedByteInAChunkOfTheDumpFailsTheRestoreAndChangesNothing() throws Exception {
+        Path media = Files.createDirectories(dir.resolve("media"));
+        Path backupsDir = dir.resolve("backups");
+        try (BackupManager backups = BackupManager.builder()
+                .storage("filesystem", backupsDir.toString(), Map.of())
+                .format(BackupFormat.DEDUP)
+                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
+                .mediaDir(media)
+                .spoolDir(Files.createDirectories(dir.resolve("spool")))
+                .hostApplication("it", "1.0")
+                .build()) {
+            BackupInfo info = backups.create().backup(); // media empty: the packs hold the dump's chunks only
+            try (Stream<Path> s = Files.list(backupsDir)) {
+                for (Path pack : s.filter(p -> p.getFileName().toString().startsWith("dedup-pack-"))
+                        .toList()) {
+                    flip(pack, Files.size(pack) / 2);
+                }
+            }
+            Files.writeString(media.resolve("a.txt"), "written after the backup");
+            db.exec("UPDATE bulk SET n = n + 1 WHERE id % 100 = 0");
+            String state = db.snapshot();
+            for (RestoreOptions options : List.of(
+                    RestoreOptions.of(info.id().value()),
+                    RestoreOptions.of(info.id().value()).withSafetyBackup(false))) {
+                assertThatThrownBy(() -> backups.restore(options))
+                        .isInstanceOf(CorruptBackupException.class)
+                        .hasMessageContaining("dedup-pack-")
+                        .hasMessageContaining("nothing was changed");
+                assertThat(db.snapshot()).isEqualTo(state);
+                try (Stream<Path> s = Files.list(media)) {
+                    assertThat(s.map(p -> p.getFileName().toString())).containsExactly("a.txt");
+                }
+                assertThat(Files.readString(media.resolve("a.txt"))).isEqualTo("written after the backup");
+            }
+        }
+    }
+
+    private static void flip(Path file, long at) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x40);
         }
     }
 
