@@ -8,6 +8,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RestoreResult;
 import io.backupkit.backup.RollbackOptions;
+import io.backupkit.backup.RollbackWouldLoseDataException;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.DumpFiles;
@@ -230,7 +231,10 @@ class SqliteKeepAsideTest {
                     .hasValueSatisfying(k -> assertThat(k.database()).isTrue());
             assertThat(ownFiles()).singleElement().asString().contains(".app.db.aside-");
 
-            backups.rollback(RollbackOptions.defaults());
+            // a state kept by a killed restore has no mark of what it left: only a forced rollback
+            assertThatThrownBy(() -> backups.rollback(RollbackOptions.defaults()))
+                    .isInstanceOf(RollbackWouldLoseDataException.class);
+            backups.rollback(RollbackOptions.defaults().forcing());
             assertThat(SqliteFiles.snapshot(db)).isEqualTo(changed);
             assertThat(Files.readString(media.resolve("a.txt"))).isEqualTo("changed after the backup");
             assertThat(ownFiles()).isEmpty();
