@@ -11,8 +11,13 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -78,6 +83,19 @@ public final class PartUploads implements ObjectWrite {
     private long total;
     private int parts;
     private volatile State state = State.OPEN;
+
+    /**
+     * An executor for the part uploads of one storage: daemon threads named {@code threadPrefix-N},
+     * made as needed and ended after 30 s idle; each write bounds its own parallelism.
+     */
+    public static ExecutorService newExecutor(String threadPrefix) {
+        AtomicInteger threads = new AtomicInteger();
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, threadPrefix + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     /**
      * @param name the object's name, for messages
