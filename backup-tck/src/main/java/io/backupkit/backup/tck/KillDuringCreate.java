@@ -16,9 +16,11 @@ import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -240,6 +242,19 @@ public final class KillDuringCreate {
         this.leaseTtl = Objects.requireNonNull(b.leaseTtl, "leaseTtl");
         this.settle = b.settle;
         this.pruneRefusedWhileLeaseLive = b.pruneRefusedWhileLeaseLive;
+    }
+
+    /**
+     * {@code count} kill delays in millis, seeded, spread over 0.1 to 1.4 create durations of {@code
+     * createMillis}: kills that land in different steps of a create, the same ones on every run.
+     */
+    public static List<Long> spreadDelays(long createMillis, long seed, int count) {
+        Random random = new Random(seed);
+        List<Long> delays = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            delays.add((long) (createMillis * (0.1 + 1.3 * (i + random.nextDouble()) / count)));
+        }
+        return delays;
     }
 
     /** Starts building a check whose children {@code starter} starts. */

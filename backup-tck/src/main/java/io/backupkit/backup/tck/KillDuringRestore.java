@@ -1,6 +1,7 @@
 package io.backupkit.backup.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupManager;
@@ -160,6 +161,27 @@ public final class KillDuringRestore {
             }
         }
     }
+    /**
+     * Two restores of one database do not overlap: while {@code child}, a restore paused at a pause
+     * point, holds the database, a restore of {@code otherId} and a create through the manager {@code
+     * other} opens (another storage, the same database) are turned away; then SIGTERM cancels the
+     * child. Returns the restore's refusal, for the caller to check whom it names.
+     */
+    public static BackupInProgressException refusedWhileRestoring(
+            ChildJvm child, Step<BackupManager> other, String otherId) throws Exception {
+        assertThat(child.awaitLine("PAUSED", WAIT)).as(child.output()).isTrue();
+        Throwable refused;
+        try (BackupManager b = other.run()) {
+            refused = catchThrowable(() -> b.restore(RestoreOptions.of(otherId)));
+            assertThat(refused).isInstanceOf(BackupInProgressException.class);
+            assertThat(catchThrowable(b::create)).isInstanceOf(BackupInProgressException.class);
+        }
+        child.process().toHandle().destroy(); // SIGTERM: the paused restore is cancelled
+        assertThat(child.awaitExit(WAIT)).as(child.output()).isTrue();
+        assertThat(child.output()).contains("FAILED BackupCancelledException");
+        return (BackupInProgressException) refused;
+    }
+
     /** Every path under {@code media} with type, size, SHA-256, mtime (seconds) and permissions: {@link MediaState#of}. */
     public static Map<String, String> mediaState(Path media) throws IOException {
         return MediaState.of(media);

@@ -1,7 +1,6 @@
 package io.backupkit.backup.db.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupManager;
@@ -143,22 +142,9 @@ class MysqlKillDuringRestoreIT {
                 dir.resolve("spool").toString(),
                 first,
                 "DATABASE_RESTORE:START")) {
-            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
-                    .as(child.output())
-                    .isTrue();
-            try (BackupManager b = builder("backups-b", otherMedia).build()) {
-                Throwable refused = catchThrowable(() -> b.restore(RestoreOptions.of(second)));
-                assertThat(refused)
-                        .isInstanceOf(BackupInProgressException.class)
-                        .hasMessageContaining("'" + db + "'")
-                        .hasMessageContaining("connection ");
-                assertThat(catchThrowable(b::create)).isInstanceOf(BackupInProgressException.class);
-            }
-            child.process().toHandle().destroy(); // SIGTERM: the first restore is cancelled
-            assertThat(child.awaitExit(Duration.ofSeconds(120)))
-                    .as(child.output())
-                    .isTrue();
-            assertThat(child.output()).contains("FAILED BackupCancelledException");
+            BackupInProgressException refused = KillDuringRestore.refusedWhileRestoring(
+                    child, () -> builder("backups-b", otherMedia).build(), second);
+            assertThat(refused).hasMessageContaining("'" + db + "'").hasMessageContaining("connection ");
         }
         try (BackupManager b = builder("backups-b", otherMedia).build()) {
             b.restore(RestoreOptions.of(second).withSafetyBackup(false));

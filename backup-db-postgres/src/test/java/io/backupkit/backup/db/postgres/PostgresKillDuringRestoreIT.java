@@ -1,7 +1,6 @@
 package io.backupkit.backup.db.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupManager;
@@ -144,24 +143,12 @@ class PostgresKillDuringRestoreIT {
                 dir.resolve("spool").toString(),
                 first,
                 "DATABASE_RESTORE:START")) {
-            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
-                    .as(child.output())
-                    .isTrue();
-            try (BackupManager b = builder("backups-b", otherMedia).build()) {
-                Throwable refused = catchThrowable(() -> b.restore(RestoreOptions.of(second)));
-                assertThat(refused)
-                        .isInstanceOf(BackupInProgressException.class)
-                        .hasMessageContaining(db.name)
-                        .hasMessageContaining(
-                                "backupkit-lock pid " + child.process().pid());
-                Throwable alsoRefused = catchThrowable(() -> b.create());
-                assertThat(alsoRefused).isInstanceOf(BackupInProgressException.class);
-            }
-            child.process().toHandle().destroy(); // SIGTERM: the first restore is cancelled
-            assertThat(child.awaitExit(Duration.ofSeconds(120)))
-                    .as(child.output())
-                    .isTrue();
-            assertThat(child.output()).contains("FAILED BackupCancelledException");
+            BackupInProgressException refused = KillDuringRestore.refusedWhileRestoring(
+                    child, () -> builder("backups-b", otherMedia).build(), second);
+            assertThat(refused)
+                    .hasMessageContaining(db.name)
+                    .hasMessageContaining(
+                            "backupkit-lock pid " + child.process().pid());
         }
         // the lock went with the child: the second restore runs and is exact
         try (BackupManager b = builder("backups-b", otherMedia).build()) {

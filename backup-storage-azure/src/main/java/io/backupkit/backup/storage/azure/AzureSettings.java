@@ -4,6 +4,7 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.spi.StorageConfig;
+import io.backupkit.backup.spi.support.ObjectNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -213,7 +214,7 @@ record AzureSettings(
         }
         return new AzureSettings(
                 container,
-                prefix(config.location()),
+                ObjectNames.prefix(config.location()),
                 endpoint,
                 account,
                 auth,
@@ -343,21 +344,6 @@ record AzureSettings(
             s = s.substring(0, s.length() - 1);
         }
         return URI.create(s);
-    }
-
-    /** {@code BACKUP_DIR} as a blob name prefix: no leading slash, ending with {@code /} unless empty. */
-    static String prefix(String location) {
-        String p = location.trim().replace('\\', '/');
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        while (p.contains("//")) {
-            p = p.replace("//", "/");
-        }
-        if (!p.isEmpty() && !p.endsWith("/")) {
-            p = p + "/";
-        }
-        return p;
     }
 
     /** The container URL and prefix, e.g. {@code https://acct.blob.core.windows.net/backups/app/}. */

@@ -25,6 +25,8 @@ import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.spi.support.ObjectNames;
+import io.backupkit.backup.spi.support.PartUploads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -38,11 +40,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,9 +61,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AzureStorage implements BackupStorage {
     private static final Logger LOG = LoggerFactory.getLogger(AzureStorage.class);
+    /** Keys a listing shows as objects: the characters {@link ObjectNames} allows. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
     private static final Pattern NAME_PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
-    private static final AtomicInteger THREADS = new AtomicInteger();
     private static final Duration TRY_TIMEOUT = Duration.ofMinutes(5);
     private static final int READ_CHUNK = 4 * 1024 * 1024;
 
@@ -80,12 +79,7 @@ public final class AzureStorage implements BackupStorage {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.errors = new AzureErrors(settings);
         this.container = buildClient(settings);
-        this.uploads =
-                new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "backupkit-azure-upload-" + THREADS.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.uploads = PartUploads.newExecutor("backupkit-azure-upload");
         LOG.debug("azure storage {}", settings);
     }
 
@@ -140,14 +134,14 @@ public final class AzureStorage implements BackupStorage {
 
     @Override
     public ObjectWrite openWrite(String name) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         ensureOpen();
         return new AzureObjectWrite(this, name);
     }
 
     @Override
     public InputStream openRead(String name, long offset) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         if (offset < 0) {
             throw new IllegalArgumentException("offset must be >= 0: " + offset);
         }
@@ -181,7 +175,7 @@ public final class AzureStorage implements BackupStorage {
 
     @Override
     public Optional<StoredObject> stat(String name) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         ensureOpen();
         return properties(name)
                 .map(p -> new StoredObject(name, p.getBlobSize(), instant(p.getLastModified()), p.getETag()));
@@ -236,7 +230,7 @@ public final class AzureStorage implements BackupStorage {
 
     @Override
     public void delete(String name) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         ensureOpen();
         try {
             blockBlob(name).delete();
@@ -250,7 +244,7 @@ public final class AzureStorage implements BackupStorage {
 
     @Override
     public boolean createIfAbsent(String name, byte[] content) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         Objects.requireNonNull(content, "content");
         ensureOpen();
         try {
@@ -274,7 +268,7 @@ public final class AzureStorage implements BackupStorage {
     @Override
     public boolean deleteIfUnchanged(StoredObject object) throws IOException {
         Objects.requireNonNull(object, "object");
-        checkName(object.name());
+        ObjectNames.check(object.name());
         ensureOpen();
         if (object.version() == null) {
             throw new IllegalArgumentException("object " + object.name() + " has no version (ETag) to compare");
@@ -387,13 +381,6 @@ public final class AzureStorage implements BackupStorage {
     void ensureOpen() {
         if (closed.get()) {
             throw new UnableToStoreException(describe(), null, false, "the storage " + describe() + " is closed", null);
-        }
-    }
-
-    private static void checkName(String name) {
-        Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("not a storage object name (letters, digits, . _ -): " + name);
         }
     }
 

@@ -9,18 +9,14 @@ import io.backupkit.backup.tck.KillDuringCreate;
 import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
 import io.backupkit.backup.tck.KillDuringCreate.Killed;
 import io.backupkit.backup.tck.KillDuringCreate.Outcome;
+import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -63,9 +59,7 @@ class AzureKillDuringCreateIT {
     Path tmp;
 
     private String container;
-    private String url;
-    private Path media;
-    private Path spool;
+    private KillFixture fixture;
     private TcpRelay relay;
     private KillDuringCreate kills;
 
@@ -82,17 +76,7 @@ class AzureKillDuringCreateIT {
         long t0 = System.nanoTime();
         relay = TcpRelay.throttled(AZURITE.port(), UPLINK_BYTES_PER_SECOND);
         container = AZURITE.newContainer();
-        url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
-        media = Files.createDirectories(tmp.resolve("media"));
-        spool = Files.createDirectories(tmp.resolve("spool"));
-        createDatabase();
-        Random data = new Random(7);
-        for (int i = 0; i < 3; i++) {
-            byte[] b = new byte[6 * MIB];
-            data.nextBytes(b);
-            Files.write(media.resolve("photo-" + i + ".raw"), b);
-        }
-        Files.writeString(media.resolve("note.txt"), "hello");
+        fixture = KillFixture.create(tmp, 3, 6 * MIB);
 
         kills = KillDuringCreate.builder(this::child)
                 .storedNames(this::objects)
@@ -113,10 +97,8 @@ class AzureKillDuringCreateIT {
             assertThat(k.outcome().leftovers()).anyMatch(l -> l.startsWith("uncommitted blocks of "));
             report.add("at " + blocks + " block(s) staged: " + k);
         }
-        Random random = new Random(SEED);
         Set<String> steps = new TreeSet<>();
-        for (int i = 0; i < RANDOM_KILLS; i++) {
-            long delay = (long) (createMillis * (0.1 + 1.3 * (i + random.nextDouble()) / RANDOM_KILLS));
+        for (long delay : KillDuringCreate.spreadDelays(createMillis, SEED, RANDOM_KILLS)) {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
             Kill k = killAndCheck(baseline, KillPoint.when(() -> System.nanoTime() >= end));
             steps.add(k.outcome().step());
@@ -147,9 +129,9 @@ class AzureKillDuringCreateIT {
                 container,
                 AZURITE.keyFile().toString(),
                 PREFIX,
-                url,
-                media.toString(),
-                spool.toString(),
+                fixture.url(),
+                fixture.media().toString(),
+                fixture.spool().toString(),
                 String.valueOf(LEASE_TTL.toMillis()),
                 mode,
                 pauseAt);
@@ -158,14 +140,7 @@ class AzureKillDuringCreateIT {
     private BackupManager manager() {
         Map<String, Object> options = AZURITE.options(container);
         options.put("block_size", BLOCK_SIZE);
-        return BackupManager.builder()
-                .storage("azure", PREFIX, options)
-                .database(url, "sa", null)
-                .mediaDir(media)
-                .spoolDir(spool)
-                .hostApplication("kill-app", "1.0.0")
-                .leaseTtl(LEASE_TTL)
-                .build();
+        return fixture.manager(LEASE_TTL).storage("azure", PREFIX, options).build();
     }
 
     /** Kills a looping child at {@code point}, then the TCK's checks plus: prune leaves no uncommitted blob. */
@@ -213,13 +188,5 @@ class AzureKillDuringCreateIT {
             names.add(n.substring(PREFIX.length() + 1));
         }
         return names;
-    }
-
-    private void createDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(200) NOT NULL, data VARBINARY(600))");
-            s.execute("INSERT INTO item SELECT X, 'item ' || X, SECURE_RAND(256) FROM SYSTEM_RANGE(1, 2000)");
-        }
     }
 }

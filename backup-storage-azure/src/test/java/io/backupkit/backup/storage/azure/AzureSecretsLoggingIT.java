@@ -3,34 +3,24 @@ package io.backupkit.backup.storage.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.spi.StorageConfig;
+import io.backupkit.backup.tck.LogCapture;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A whole session at DEBUG for this package and the Azure SDK (staged writes, reads, lists, a lease,
@@ -41,37 +31,11 @@ class AzureSecretsLoggingIT {
     @RegisterExtension
     static final AzuriteServer AZURITE = new AzuriteServer();
 
-    private static final List<String> WATCHED = List.of("io.backupkit.backup.storage.azure", "com.azure");
-
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private final Map<String, Level> saved = new HashMap<>();
+    @RegisterExtension
+    final LogCapture logs = new LogCapture("io.backupkit.backup.storage.azure", "com.azure");
 
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void capture() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        appender.setContext(context);
-        appender.start();
-        for (String name : WATCHED) {
-            Logger logger = context.getLogger(name);
-            saved.put(name, logger.getLevel());
-            logger.setLevel(Level.DEBUG);
-            logger.addAppender(appender);
-        }
-    }
-
-    @AfterEach
-    void restore() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        for (String name : WATCHED) {
-            Logger logger = context.getLogger(name);
-            logger.detachAppender(appender);
-            logger.setLevel(saved.get(name));
-        }
-        appender.stop();
-    }
 
     @Test
     void neitherTheKeyNorTheSasSignatureIsLogged() throws Exception {
@@ -114,12 +78,10 @@ class AzureSecretsLoggingIT {
             assertThat(catchThrowable(() -> storage.list(""))).isNotNull();
         }
 
-        assertThat(appender.list).as("the SDK and the storage logged at DEBUG").hasSizeGreaterThan(10);
-        for (ILoggingEvent e : appender.list) {
-            String text = e.getFormattedMessage()
-                    + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
-            assertThat(text)
-                    .as("log of %s", e.getLoggerName())
+        assertThat(logs.events()).as("the SDK and the storage logged at DEBUG").hasSizeGreaterThan(10);
+        for (LogCapture.Event e : logs.events()) {
+            assertThat(e.text())
+                    .as("log of %s", e.logger())
                     .doesNotContain(AzuriteServer.KEY)
                     .doesNotContain(sig.group(1))
                     .doesNotContain(signature)

@@ -3,6 +3,7 @@ package io.backupkit.backup.storage.dropbox;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.KillDuringCreate;
+import io.backupkit.backup.tck.KillFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,13 +22,9 @@ public final class DropboxKillChildMain {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         DropboxSettings settings = TestDropbox.settings(args[1]).withChunkSize(Integer.parseInt(args[2]));
-        BackupManager.Builder builder = BackupManager.builder()
-                .component(BackupStorage.class, new DropboxStorage(settings, new LocalDropboxRequestor(port)))
-                .database(args[3], "sa", null)
-                .mediaDir(Path.of(args[4]))
-                .spoolDir(Path.of(args[5]))
-                .hostApplication("kill-app", "1.0.0")
-                .leaseTtl(Duration.ofMillis(Long.parseLong(args[6])));
+        BackupManager.Builder builder = new KillFixture(args[3], Path.of(args[4]), Path.of(args[5]))
+                .manager(Duration.ofMillis(Long.parseLong(args[6])))
+                .component(BackupStorage.class, new DropboxStorage(settings, new LocalDropboxRequestor(port)));
         KillDuringCreate.runChild(builder, args[7], args.length > 8 ? args[8] : "");
     }
 }

@@ -10,17 +10,13 @@ import io.backupkit.backup.tck.KillDuringCreate;
 import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
 import io.backupkit.backup.tck.KillDuringCreate.Killed;
 import io.backupkit.backup.tck.KillDuringCreate.Outcome;
+import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -68,9 +64,7 @@ class DropboxKillDuringCreateIT {
     Path tmp;
 
     private FakeDropboxServer fake;
-    private String url;
-    private Path media;
-    private Path spool;
+    private KillFixture fixture;
     private TcpRelay relay;
     private KillDuringCreate kills;
 
@@ -103,13 +97,7 @@ class DropboxKillDuringCreateIT {
         fake = TestDropbox.fake();
         // the child's uplink: 4 MiB/s per connection, so that a 256 KiB append takes about 60 ms
         relay = TcpRelay.throttled(fake.port(), UPLINK_BYTES_PER_SECOND);
-        url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
-        media = Files.createDirectories(tmp.resolve("media"));
-        spool = Files.createDirectories(tmp.resolve("spool"));
-        createDatabase();
-        Files.write(media.resolve("photo-1.raw"), TestDropbox.random(3 * 1024 * 1024, 7));
-        Files.write(media.resolve("photo-2.raw"), TestDropbox.random(3 * 1024 * 1024, 8));
-        Files.writeString(media.resolve("note.txt"), "hello");
+        fixture = KillFixture.create(tmp, 2, 3 * 1024 * 1024);
 
         kills = KillDuringCreate.builder(this::child)
                 .storedNames(this::visible)
@@ -136,10 +124,8 @@ class DropboxKillDuringCreateIT {
                     .isPositive();
             report.add("after " + appends + " append(s): " + k);
         }
-        Random random = new Random(SEED);
         Set<String> steps = new TreeSet<>();
-        for (int i = 0; i < RANDOM_KILLS; i++) {
-            long delay = (long) (createMillis * (0.1 + 1.3 * (i + random.nextDouble()) / RANDOM_KILLS));
+        for (long delay : KillDuringCreate.spreadDelays(createMillis, SEED, RANDOM_KILLS)) {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
             Kill k = killAndCheck(baseline, () -> System.nanoTime() >= end);
             steps.add(k.step());
@@ -163,24 +149,19 @@ class DropboxKillDuringCreateIT {
                 String.valueOf(relay.endpoint().getPort()),
                 FOLDER,
                 String.valueOf(CHUNK),
-                url,
-                media.toString(),
-                spool.toString(),
+                fixture.url(),
+                fixture.media().toString(),
+                fixture.spool().toString(),
                 String.valueOf(LEASE_TTL.toMillis()),
                 mode,
                 pauseAt);
     }
 
     private BackupManager manager() {
-        return BackupManager.builder()
+        return fixture.manager(LEASE_TTL)
                 .component(
                         BackupStorage.class,
                         TestDropbox.storage(fake, TestDropbox.settings(FOLDER).withChunkSize(CHUNK)))
-                .database(url, "sa", null)
-                .mediaDir(media)
-                .spoolDir(spool)
-                .hostApplication("kill-app", "1.0.0")
-                .leaseTtl(LEASE_TTL)
                 .build();
     }
 
@@ -211,13 +192,5 @@ class DropboxKillDuringCreateIT {
             }
         }
         return names;
-    }
-
-    private void createDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(200) NOT NULL, data VARBINARY(600))");
-            s.execute("INSERT INTO item SELECT X, 'item ' || X, SECURE_RAND(256) FROM SYSTEM_RANGE(1, 2000)");
-        }
     }
 }

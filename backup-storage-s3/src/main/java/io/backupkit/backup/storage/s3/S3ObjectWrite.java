@@ -3,22 +3,15 @@ package io.backupkit.backup.storage.s3;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.spi.support.PartUploads;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,53 +28,36 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * One object write: bytes fill a part buffer; a full buffer starts (or continues) a multipart upload
- * and is uploaded on the storage's executor while the writer fills the next one. At most {@code
- * parallel_parts} buffers exist (filling or uploading), so memory is bounded by {@code part_size x
- * parallel_parts} (parts grow with the part number, see {@link #partSize(int)}). An object smaller
- * than one part is a single PutObject at {@link #commit()}. Each request is retried by the SDK; the
- * body of a part is replayed from its buffer.
+ * One object write, as a multipart upload through {@link PartUploads}: the first full part buffer
+ * starts the upload, parts are uploaded on the storage's executor, at most {@code parallel_parts}
+ * buffers exist, so memory is bounded by {@code part_size x parallel_parts} (parts grow with the part
+ * number, see {@link #partSize(long, int)}). An object smaller than one part is a single PutObject at
+ * {@link #commit()}. Each request is retried by the SDK; the body of a part is replayed from its
+ * buffer.
  *
  * <p>{@link #close()} without commit, or any failure, waits for the parts in flight and aborts the
  * multipart upload: nothing becomes visible and no parts stay billed. Internal; not thread-safe (one
  * writer thread).
  */
-final class S3ObjectWrite implements ObjectWrite {
+final class S3ObjectWrite implements ObjectWrite, PartUploads.Target {
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectWrite.class);
-    private static final int FIRST_BUFFER = 64 * 1024;
     /** Parts per size step: the part size doubles every this many parts. */
     static final int PARTS_PER_STEP = 1000;
-
-    private enum State {
-        OPEN,
-        COMMITTED,
-        ABORTED
-    }
 
     private final S3Storage storage;
     private final S3Settings settings;
     private final String name;
     private final String key;
-    private final Semaphore permits;
-    private final Deque<byte[]> free = new ArrayDeque<>();
     private final Map<Integer, CompletedPart> parts = new ConcurrentSkipListMap<>();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final OutputStream stream = new PartStream();
-
-    private byte[] buffer;
-    private int length;
-    private int buffersAllocated;
-    private long total;
-    private int nextPart = 1;
+    private final PartUploads uploads;
     private String uploadId;
-    private volatile State state = State.OPEN;
 
     S3ObjectWrite(S3Storage storage, String name) {
         this.storage = storage;
         this.settings = storage.settings();
         this.name = name;
         this.key = storage.key(name);
-        this.permits = new Semaphore(settings.parallelParts());
+        this.uploads = new PartUploads(this, storage.uploadExecutor(), name, "part", settings.parallelParts());
     }
 
     /**
@@ -108,81 +84,27 @@ final class S3ObjectWrite implements ObjectWrite {
 
     @Override
     public OutputStream stream() {
-        return stream;
+        return uploads.stream();
     }
 
-    private final class PartStream extends OutputStream {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            writeBytes(b, off, len);
-        }
-
-        @Override
-        public void flush() {
-            // parts are uploaded as they fill; commit() publishes
-        }
-
-        @Override
-        public void close() {
-            // the write is finished by commit() or ObjectWrite.close()
-        }
+    @Override
+    public StoredObject commit() throws IOException {
+        return uploads.commit();
     }
 
-    private void writeBytes(byte[] b, int off, int len) throws IOException {
-        ensureWritable();
-        while (len > 0) {
-            long target = partSize(settings.partSize(), nextPart);
-            if (buffer == null) {
-                buffer = takeBuffer(target);
-                length = 0;
-            }
-            if (length == buffer.length && buffer.length < target) {
-                buffer = Arrays.copyOf(buffer, (int) Math.min(target, (long) buffer.length * 2));
-            }
-            int n = (int) Math.min(len, Math.min(buffer.length, target) - length);
-            System.arraycopy(b, off, buffer, length, n);
-            length += n;
-            total += n;
-            off += n;
-            len -= n;
-            if (length == target) {
-                submitPart();
-                ensureWritable();
-            }
-        }
+    @Override
+    public void close() {
+        uploads.close();
     }
 
-    /** A buffer for the next part, blocking while {@code parallel_parts} buffers are in use. */
-    private byte[] takeBuffer(long target) throws IOException {
-        try {
-            permits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a part upload of " + name);
-        }
-        synchronized (free) {
-            byte[] b;
-            while ((b = free.poll()) != null) {
-                if (b.length >= target) {
-                    return b;
-                }
-            }
-        }
-        buffersAllocated++;
-        if (uploadId == null && nextPart == 1) {
-            return new byte[(int) Math.min(target, FIRST_BUFFER)]; // grows: small objects stay small
-        }
-        return new byte[(int) target];
+    @Override
+    public int partSize(int index) {
+        return (int) partSize(settings.partSize(), index + 1);
     }
 
-    private void submitPart() {
-        if (nextPart > S3Settings.MAX_PARTS) {
+    @Override
+    public void beforePart(int index) {
+        if (index >= S3Settings.MAX_PARTS) {
             throw new UnableToStoreException(
                     storage.describe(),
                     name,
@@ -195,30 +117,6 @@ final class S3ObjectWrite implements ObjectWrite {
         }
         if (uploadId == null) {
             startUpload();
-        }
-        final byte[] data = buffer;
-        final int size = length;
-        final int partNumber = nextPart++;
-        buffer = null;
-        length = 0;
-        try {
-            storage.uploadExecutor().execute(() -> {
-                try {
-                    if (failure.get() == null && state == State.OPEN) {
-                        uploadPart(partNumber, data, size);
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    synchronized (free) {
-                        free.push(data);
-                    }
-                    permits.release();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            permits.release();
-            failure.compareAndSet(null, e);
         }
     }
 
@@ -248,7 +146,9 @@ final class S3ObjectWrite implements ObjectWrite {
         LOG.debug("started multipart upload {} of {}{}", uploadId, storage.describe(), name);
     }
 
-    private void uploadPart(int partNumber, byte[] data, int size) {
+    @Override
+    public void uploadPart(int index, byte[] data, int size) {
+        int partNumber = index + 1;
         UploadPartRequest.Builder req = UploadPartRequest.builder()
                 .bucket(settings.bucket())
                 .key(key)
@@ -309,74 +209,47 @@ final class S3ObjectWrite implements ObjectWrite {
         }
     }
 
-    private void ensureWritable() {
-        if (state != State.OPEN) {
-            throw new IllegalStateException(
-                    "the write of " + name + " is already " + state.name().toLowerCase());
-        }
-        Throwable t = failure.get();
-        if (t != null) {
-            UnableToStoreException e = storage.errors().translate("upload a part of", name, t);
-            abort();
-            throw e;
-        }
+    @Override
+    public UnableToStoreException partFailed(Throwable failure) {
+        return storage.errors().translate("upload a part of", name, failure);
     }
 
     @Override
-    public StoredObject commit() throws IOException {
-        ensureWritable();
-        try {
-            if (uploadId == null) {
-                return putSmall();
-            }
-            if (length > 0) {
-                submitPart();
-            } else if (buffer != null) {
-                releaseBuffer();
-            }
-            awaitParts();
-            Throwable t = failure.get();
-            if (t != null) {
-                throw storage.errors().translate("upload a part of", name, t);
-            }
-            List<CompletedPart> done = new ArrayList<>(parts.values());
-            if (done.size() != nextPart - 1) {
-                throw new UnableToStoreException(
-                        storage.describe(),
-                        name,
-                        true,
-                        "cannot store " + name + ": " + (nextPart - 1 - done.size()) + " part(s) were not uploaded",
-                        null);
-            }
-            CompleteMultipartUploadResponse response;
-            try {
-                response = storage.client()
-                        .completeMultipartUpload(CompleteMultipartUploadRequest.builder()
-                                .bucket(settings.bucket())
-                                .key(key)
-                                .uploadId(uploadId)
-                                .multipartUpload(CompletedMultipartUpload.builder()
-                                        .parts(done)
-                                        .build())
-                                .build());
-            } catch (RuntimeException e) {
-                throw storage.errors().translate("complete the upload of", name, e);
-            }
-            state = State.COMMITTED;
-            LOG.debug("committed {}{}: {} bytes in {} parts", storage.describe(), name, total, done.size());
-            return new StoredObject(name, total, Instant.now(), response.eTag());
-        } catch (RuntimeException | IOException e) {
-            abort();
-            throw e;
+    public StoredObject complete(int partCount, long total) {
+        List<CompletedPart> done = new ArrayList<>(parts.values());
+        if (done.size() != partCount) {
+            throw new UnableToStoreException(
+                    storage.describe(),
+                    name,
+                    true,
+                    "cannot store " + name + ": " + (partCount - done.size()) + " part(s) were not uploaded",
+                    null);
         }
+        CompleteMultipartUploadResponse response;
+        try {
+            response = storage.client()
+                    .completeMultipartUpload(CompleteMultipartUploadRequest.builder()
+                            .bucket(settings.bucket())
+                            .key(key)
+                            .uploadId(uploadId)
+                            .multipartUpload(CompletedMultipartUpload.builder()
+                                    .parts(done)
+                                    .build())
+                            .build());
+        } catch (RuntimeException e) {
+            throw storage.errors().translate("complete the upload of", name, e);
+        }
+        LOG.debug("committed {}{}: {} bytes in {} parts", storage.describe(), name, total, done.size());
+        return new StoredObject(name, total, Instant.now(), response.eTag());
     }
 
-    private StoredObject putSmall() {
+    @Override
+    public StoredObject putWhole(byte[] data, int size) {
         PutObjectRequest.Builder req = PutObjectRequest.builder()
                 .bucket(settings.bucket())
                 .key(key)
                 .contentType("application/octet-stream")
-                .contentLength((long) length);
+                .contentLength((long) size);
         if (settings.storageClass() != null) {
             req.storageClass(settings.storageClass());
         }
@@ -386,8 +259,6 @@ final class S3ObjectWrite implements ObjectWrite {
                 req.ssekmsKeyId(settings.kmsKeyId());
             }
         }
-        final byte[] data = buffer == null ? new byte[0] : buffer;
-        final int size = length;
         PutObjectResponse response;
         try {
             PutObjectRequest request = req.build();
@@ -397,65 +268,22 @@ final class S3ObjectWrite implements ObjectWrite {
         } catch (RuntimeException e) {
             throw storage.errors().translate("store", name, e);
         }
-        if (buffer != null) {
-            releaseBuffer();
-        }
-        state = State.COMMITTED;
-        LOG.debug("committed {}{}: {} bytes in one request", storage.describe(), name, total);
-        return new StoredObject(name, total, Instant.now(), response.eTag());
+        LOG.debug("committed {}{}: {} bytes in one request", storage.describe(), name, size);
+        return new StoredObject(name, size, Instant.now(), response.eTag());
     }
 
-    private void releaseBuffer() {
-        buffer = null;
-        length = 0;
-        permits.release();
-    }
-
-    /** Waits until no part upload is running. */
-    private void awaitParts() throws InterruptedIOException {
-        try {
-            permits.acquire(settings.parallelParts());
-            permits.release(settings.parallelParts());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the part uploads of " + name);
-        }
-    }
-
+    /** Parts in flight have ended (new ones were skipped): abort the upload so no parts stay billed. */
     @Override
-    public void close() {
-        if (state == State.OPEN) {
-            abort();
-        }
-    }
-
-    /** Stops the write: waits for parts in flight (new ones are skipped), then aborts the upload. */
-    private void abort() {
-        if (state != State.OPEN) {
-            return;
-        }
-        state = State.ABORTED;
-        if (buffer != null) {
-            releaseBuffer();
-        }
-        boolean interrupted = Thread.interrupted();
-        permits.acquireUninterruptibly(settings.parallelParts());
-        permits.release(settings.parallelParts());
+    public void aborted(int partCount, long total) {
         if (uploadId != null) {
             storage.abortQuietly(key, uploadId);
-        }
-        synchronized (free) {
-            free.clear();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         LOG.debug("aborted the write of {}{} after {} bytes", storage.describe(), name, total);
     }
 
     /** Part buffers allocated so far (tests: never more than {@code parallel_parts}). */
     int buffersAllocated() {
-        return buffersAllocated;
+        return uploads.buffersAllocated();
     }
 
     /** The upload id, or {@code null} while the object fits one part (tests). */

@@ -4,6 +4,7 @@ import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.spi.StorageConfig;
+import io.backupkit.backup.spi.support.ObjectNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -224,7 +225,7 @@ record S3Settings(
 
         return new S3Settings(
                 bucket,
-                prefix(config.location()),
+                ObjectNames.prefix(config.location()),
                 region,
                 endpoint,
                 pathStyle,
@@ -248,21 +249,6 @@ record S3Settings(
         }
         String h = host.toLowerCase(Locale.ROOT);
         return h.equals("storage.googleapis.com") || h.endsWith(".storage.googleapis.com");
-    }
-
-    /** {@code BACKUP_DIR} as a key prefix: no leading slash, ending with {@code /} unless empty. */
-    static String prefix(String location) {
-        String p = location.trim().replace('\\', '/');
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        while (p.contains("//")) {
-            p = p.replace("//", "/");
-        }
-        if (!p.isEmpty() && !p.endsWith("/")) {
-            p = p + "/";
-        }
-        return p;
     }
 
     private static URI endpoint(ProviderOptions o, String value) {

@@ -4,6 +4,8 @@ import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.spi.support.ObjectNames;
+import io.backupkit.backup.spi.support.PartUploads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -16,11 +18,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,9 +64,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Storage implements BackupStorage {
     private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
+    /** Keys a listing shows as objects: the characters {@link ObjectNames} allows. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
     private static final Pattern NAME_PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
-    private static final AtomicInteger THREADS = new AtomicInteger();
     static final String GCS_IF_GENERATION_MATCH = "x-goog-if-generation-match";
     static final String GCS_GENERATION = "x-goog-generation";
 
@@ -92,12 +91,7 @@ public final class S3Storage implements BackupStorage {
         this.errors = new S3Errors(settings);
         this.credentials = credentials(settings);
         this.client = buildClient(settings, credentials);
-        this.uploads =
-                new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "backupkit-s3-upload-" + THREADS.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.uploads = PartUploads.newExecutor("backupkit-s3-upload");
         LOG.debug("s3 storage {}", settings);
     }
 
@@ -201,7 +195,7 @@ public final class S3Storage implements BackupStorage {
 
     @Override
     public ObjectWrite openWrite(String name) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         ensureOpen();
         retryPendingAborts();
         return new S3ObjectWrite(this, name);
@@ -209,7 +203,7 @@ public final class S3Storage implements BackupStorage {
 
     @Override
     public InputStream openRead(String name, long offset) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         if (offset < 0) {
             throw new IllegalArgumentException("offset must be >= 0: " + offset);
         }
@@ -239,7 +233,7 @@ public final class S3Storage implements BackupStorage {
 
     @Override
     public Optional<StoredObject> stat(String name) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         ensureOpen();
         try {
             HeadObjectResponse head = client.headObject(HeadObjectRequest.builder()
@@ -298,7 +292,7 @@ public final class S3Storage implements BackupStorage {
 
     @Override
     public void delete(String name) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         ensureOpen();
         try {
             client.deleteObject(DeleteObjectRequest.builder()
@@ -316,7 +310,7 @@ public final class S3Storage implements BackupStorage {
 
     @Override
     public boolean createIfAbsent(String name, byte[] content) throws IOException {
-        checkName(name);
+        ObjectNames.check(name);
         Objects.requireNonNull(content, "content");
         ensureOpen();
         PutObjectRequest.Builder req = PutObjectRequest.builder()
@@ -363,7 +357,7 @@ public final class S3Storage implements BackupStorage {
     @Override
     public boolean deleteIfUnchanged(StoredObject object) throws IOException {
         Objects.requireNonNull(object, "object");
-        checkName(object.name());
+        ObjectNames.check(object.name());
         ensureOpen();
         if (object.version() == null) {
             throw new IllegalArgumentException("object " + object.name() + " has no version (ETag) to compare");
@@ -587,13 +581,6 @@ public final class S3Storage implements BackupStorage {
     void ensureOpen() {
         if (closed.get()) {
             throw new UnableToStoreException(describe(), null, false, "the storage " + describe() + " is closed", null);
-        }
-    }
-
-    private static void checkName(String name) {
-        Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("not a storage object name (letters, digits, . _ -): " + name);
         }
     }
 

@@ -3,25 +3,16 @@ package io.backupkit.backup.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import io.backupkit.backup.spi.ObjectWrite;
+import io.backupkit.backup.tck.LogCapture;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * A whole session at DEBUG for this package and the AWS SDK (writes in parts, reads, lists, a
@@ -35,36 +26,11 @@ class S3CredentialsLoggingTest {
     static final S3ProxyServer SERVER = new S3ProxyServer();
 
     private static final String TOKEN = "session-token-Zx9Yw8Vu7Ts6";
-    private static final List<String> WATCHED = List.of("io.backupkit.backup.storage.s3", "software.amazon.awssdk");
 
     private static final String SDK_SIGNER = "software.amazon.awssdk.http.auth.aws.internal.signer";
 
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private final Map<String, Level> saved = new HashMap<>();
-
-    @BeforeEach
-    void capture() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        appender.setContext(context);
-        appender.start();
-        for (String name : WATCHED) {
-            Logger logger = context.getLogger(name);
-            saved.put(name, logger.getLevel());
-            logger.setLevel(Level.DEBUG);
-            logger.addAppender(appender);
-        }
-    }
-
-    @AfterEach
-    void restore() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        for (String name : WATCHED) {
-            Logger logger = context.getLogger(name);
-            logger.detachAppender(appender);
-            logger.setLevel(saved.get(name));
-        }
-        appender.stop();
-    }
+    @RegisterExtension
+    final LogCapture logs = new LogCapture("io.backupkit.backup.storage.s3", "software.amazon.awssdk");
 
     @Test
     void noSecretInDebugLogs() throws Exception {
@@ -103,19 +69,16 @@ class S3CredentialsLoggingTest {
             }
         }
 
-        assertThat(appender.list).as("captured DEBUG events").hasSizeGreaterThan(20);
-        assertThat(appender.list)
-                .anySatisfy(e -> assertThat(e.getLoggerName()).startsWith("io.backupkit.backup.storage.s3"));
-        for (ILoggingEvent event : appender.list) {
-            String text = event.getFormattedMessage()
-                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
-            assertThat(text)
-                    .as("log event of %s", event.getLoggerName())
+        assertThat(logs.events()).as("captured DEBUG events").hasSizeGreaterThan(20);
+        assertThat(logs.events()).anySatisfy(e -> assertThat(e.logger()).startsWith("io.backupkit.backup.storage.s3"));
+        for (LogCapture.Event event : logs.events()) {
+            assertThat(event.text())
+                    .as("log event of %s", event.logger())
                     .doesNotContain(S3ProxyServer.SECRET_KEY, "wrong-secret-Qq1Ww2Ee3");
             // Known SDK behaviour: its SigV4 signer logs the canonical request at DEBUG, and that
             // includes the x-amz-security-token header. Everything else must not show the token.
-            if (!event.getLoggerName().startsWith(SDK_SIGNER)) {
-                assertThat(text).as("log event of %s", event.getLoggerName()).doesNotContain(TOKEN);
+            if (!event.logger().startsWith(SDK_SIGNER)) {
+                assertThat(event.text()).as("log event of %s", event.logger()).doesNotContain(TOKEN);
             }
         }
     }

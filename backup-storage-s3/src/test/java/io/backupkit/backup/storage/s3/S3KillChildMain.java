@@ -2,6 +2,7 @@ package io.backupkit.backup.storage.s3;
 
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.tck.KillDuringCreate;
+import io.backupkit.backup.tck.KillFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,13 +30,9 @@ public final class S3KillChildMain {
         options.put("secret_key", S3ProxyServer.SECRET_KEY);
         options.put("part_size", "5MiB");
         options.put("parallel_parts", 2);
-        BackupManager.Builder builder = BackupManager.builder()
-                .storage("s3", args[2], options)
-                .database(args[3], "sa", null)
-                .mediaDir(Path.of(args[4]))
-                .spoolDir(Path.of(args[5]))
-                .hostApplication("kill-app", "1.0.0")
-                .leaseTtl(Duration.ofMillis(Long.parseLong(args[6])));
+        BackupManager.Builder builder = new KillFixture(args[3], Path.of(args[4]), Path.of(args[5]))
+                .manager(Duration.ofMillis(Long.parseLong(args[6])))
+                .storage("s3", args[2], options);
         KillDuringCreate.runChild(builder, args[7], args.length > 8 ? args[8] : "");
     }
 }

@@ -8,18 +8,14 @@ import io.backupkit.backup.tck.KillDuringCreate;
 import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
 import io.backupkit.backup.tck.KillDuringCreate.Killed;
 import io.backupkit.backup.tck.KillDuringCreate.Outcome;
+import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +65,7 @@ class S3KillDuringCreateIT {
     Path tmp;
 
     private String bucket;
-    private String url;
-    private Path media;
-    private Path spool;
+    private KillFixture fixture;
     private TcpRelay relay;
     private KillDuringCreate kills;
 
@@ -98,17 +92,7 @@ class S3KillDuringCreateIT {
         // the child's uplink: 8 MiB/s per connection, so that a 5 MiB part takes about 0.6 s
         relay = TcpRelay.throttled(SERVER.port(), UPLINK_BYTES_PER_SECOND);
         bucket = SERVER.newBucket();
-        url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
-        media = Files.createDirectories(tmp.resolve("media"));
-        spool = Files.createDirectories(tmp.resolve("spool"));
-        createDatabase();
-        Random data = new Random(7);
-        for (int i = 0; i < 3; i++) {
-            byte[] b = new byte[6 * MIB];
-            data.nextBytes(b);
-            Files.write(media.resolve("photo-" + i + ".raw"), b);
-        }
-        Files.writeString(media.resolve("note.txt"), "hello");
+        fixture = KillFixture.create(tmp, 3, 6 * MIB);
 
         // calibration, and the baseline backup every kill must leave listed: one create in a child JVM
         kills = KillDuringCreate.builder(this::child)
@@ -133,11 +117,9 @@ class S3KillDuringCreateIT {
             report.add("at " + parts + " part(s) stored: " + k);
         }
         // seeded random kills spread over 0.1 .. 1.4 create durations
-        Random random = new Random(SEED);
         Set<String> steps = new TreeSet<>();
         int withUploads = 0;
-        for (int i = 0; i < RANDOM_KILLS; i++) {
-            long delay = (long) (createMillis * (0.1 + 1.3 * (i + random.nextDouble()) / RANDOM_KILLS));
+        for (long delay : KillDuringCreate.spreadDelays(createMillis, SEED, RANDOM_KILLS)) {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
             Kill k = killAndCheck(baseline, KillPoint.when(() -> System.nanoTime() >= end));
             steps.add(k.step());
@@ -171,9 +153,9 @@ class S3KillDuringCreateIT {
                 relay.endpoint().toString(),
                 bucket,
                 PREFIX,
-                url,
-                media.toString(),
-                spool.toString(),
+                fixture.url(),
+                fixture.media().toString(),
+                fixture.spool().toString(),
                 String.valueOf(LEASE_TTL.toMillis()),
                 mode,
                 pauseAt);
@@ -183,14 +165,7 @@ class S3KillDuringCreateIT {
         Map<String, Object> options = SERVER.options(bucket);
         options.put("part_size", "5MiB");
         options.put("parallel_parts", 2);
-        return BackupManager.builder()
-                .storage("s3", PREFIX, options)
-                .database(url, "sa", null)
-                .mediaDir(media)
-                .spoolDir(spool)
-                .hostApplication("kill-app", "1.0.0")
-                .leaseTtl(LEASE_TTL)
-                .build();
+        return fixture.manager(LEASE_TTL).storage("s3", PREFIX, options).build();
     }
 
     /**
@@ -244,13 +219,5 @@ class S3KillDuringCreateIT {
             }
         }
         return names;
-    }
-
-    private void createDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(200) NOT NULL, data VARBINARY(600))");
-            s.execute("INSERT INTO item SELECT X, 'item ' || X, SECURE_RAND(256) FROM SYSTEM_RANGE(1, 2000)");
-        }
     }
 }

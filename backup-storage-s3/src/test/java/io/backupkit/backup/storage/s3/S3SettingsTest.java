@@ -52,14 +52,6 @@ class S3SettingsTest {
     }
 
     @Test
-    void prefixIsNormalised() {
-        assertThat(S3Settings.prefix("")).isEmpty();
-        assertThat(S3Settings.prefix("/")).isEmpty();
-        assertThat(S3Settings.prefix("a")).isEqualTo("a/");
-        assertThat(S3Settings.prefix("/a//b/")).isEqualTo("a/b/");
-    }
-
-    @Test
     void allOptions() {
         S3Settings s = parse(
                 "p",

@@ -2,6 +2,7 @@ package io.backupkit.backup.storage.sftp;
 
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.tck.KillDuringCreate;
+import io.backupkit.backup.tck.KillFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,13 +26,9 @@ public final class SftpKillChildMain {
         options.put("user", System.getProperty("user.name"));
         options.put("private_key_file", args[1]);
         options.put("known_hosts_file", args[2]);
-        BackupManager.Builder builder = BackupManager.builder()
-                .storage("sftp", args[3], options)
-                .database(args[4], "sa", null)
-                .mediaDir(Path.of(args[5]))
-                .spoolDir(Path.of(args[6]))
-                .hostApplication("kill-app", "1.0.0")
-                .leaseTtl(Duration.ofMillis(Long.parseLong(args[7])));
+        BackupManager.Builder builder = new KillFixture(args[4], Path.of(args[5]), Path.of(args[6]))
+                .manager(Duration.ofMillis(Long.parseLong(args[7])))
+                .storage("sftp", args[3], options);
         KillDuringCreate.runChild(builder, args[8], args.length > 9 ? args[9] : "");
     }
 }

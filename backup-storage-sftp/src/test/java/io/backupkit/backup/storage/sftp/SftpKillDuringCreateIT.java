@@ -7,19 +7,16 @@ import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringCreate;
 import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
 import io.backupkit.backup.tck.KillDuringCreate.Outcome;
+import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +51,7 @@ class SftpKillDuringCreateIT {
     Path tmp;
 
     private Path folder;
-    private String url;
-    private Path media;
-    private Path spool;
+    private KillFixture fixture;
     private TcpRelay relay;
     private Path knownHosts;
 
@@ -72,17 +67,7 @@ class SftpKillDuringCreateIT {
         relay = TcpRelay.throttled(SERVER.port(), 8L * MIB);
         knownHosts = SERVER.knownHosts(relay.port());
         folder = SERVER.newFolder();
-        url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
-        media = Files.createDirectories(tmp.resolve("media"));
-        spool = Files.createDirectories(tmp.resolve("spool"));
-        createDatabase();
-        Random data = new Random(7);
-        for (int i = 0; i < 3; i++) {
-            byte[] b = new byte[6 * MIB];
-            data.nextBytes(b);
-            Files.write(media.resolve("photo-" + i + ".raw"), b);
-        }
-        Files.writeString(media.resolve("note.txt"), "hello");
+        fixture = KillFixture.create(tmp, 3, 6 * MIB);
 
         KillDuringCreate kills = KillDuringCreate.builder(this::child)
                 .storedNames(() -> Set.copyOf(SshdServer.filesIn(folder)))
@@ -105,10 +90,8 @@ class SftpKillDuringCreateIT {
             withTemp++;
             report.add("mid-upload: " + o);
         }
-        Random random = new Random(SEED);
         Set<String> steps = new TreeSet<>();
-        for (int i = 0; i < RANDOM_KILLS; i++) {
-            long delay = (long) (createMillis * (0.1 + 1.3 * (i + random.nextDouble()) / RANDOM_KILLS));
+        for (long delay : KillDuringCreate.spreadDelays(createMillis, SEED, RANDOM_KILLS)) {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
             Outcome o = killAndCheck(
                     kills,
@@ -174,9 +157,9 @@ class SftpKillDuringCreateIT {
                 SERVER.userKey("ed25519").toString(),
                 knownHosts.toString(),
                 folder.toString(),
-                url,
-                media.toString(),
-                spool.toString(),
+                fixture.url(),
+                fixture.media().toString(),
+                fixture.spool().toString(),
                 String.valueOf(LEASE_TTL.toMillis()),
                 mode,
                 pauseAt);
@@ -184,21 +167,8 @@ class SftpKillDuringCreateIT {
 
     private BackupManager manager() {
         Map<String, Object> options = SERVER.options();
-        return BackupManager.builder()
+        return fixture.manager(LEASE_TTL)
                 .storage("sftp", folder.toString(), options)
-                .database(url, "sa", null)
-                .mediaDir(media)
-                .spoolDir(spool)
-                .hostApplication("kill-app", "1.0.0")
-                .leaseTtl(LEASE_TTL)
                 .build();
-    }
-
-    private void createDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(200) NOT NULL, data VARBINARY(600))");
-            s.execute("INSERT INTO item SELECT X, 'item ' || X, SECURE_RAND(256) FROM SYSTEM_RANGE(1, 2000)");
-        }
     }
 }
