@@ -61,10 +61,10 @@ class CoreInternalsTest {
                 .isEmpty();
         assertThat(offenders(String.join(
                         "\n",
-                        "import io.backupkit.backup.core.engine.ProviderRegistry;",
+                        "import io.backupkit.backup.core.internal.engine.ProviderRegistry;",
                         "import io.backupkit.backup.core.internal.manifest.ManifestCodec;",
                         "import io.backupkit.backup.core.*;",
-                        "  x = io.backupkit.backup.core.engine.EngineSettings.of(m);")))
+                        "  x = io.backupkit.backup.core.internal.engine.EngineSettings.of(m);")))
                 .hasSize(4);
     }
 

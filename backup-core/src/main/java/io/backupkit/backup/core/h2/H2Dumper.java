@@ -390,8 +390,10 @@ public final class H2Dumper implements DatabaseDumper {
             return TargetLock.NONE;
         }
         try {
-            io.backupkit.backup.core.lease.TargetFileLock lock = io.backupkit.backup.core.lease.TargetFileLock.tryLock(
-                    file.resolveSibling(file.getFileName() + ".backupkit.lock"), "the H2 database " + config.safeUrl());
+            io.backupkit.backup.core.internal.lease.TargetFileLock lock =
+                    io.backupkit.backup.core.internal.lease.TargetFileLock.tryLock(
+                            file.resolveSibling(file.getFileName() + ".backupkit.lock"),
+                            "the H2 database " + config.safeUrl());
             return lock::close;
         } catch (java.io.UncheckedIOException e) {
             LOG.warn("cannot lock the H2 database {} for this operation: {}", config.safeUrl(), e.getMessage());

@@ -2,7 +2,7 @@ package io.backupkit.backup.core.storage;
 
 import io.backupkit.backup.StoredObjectNotFoundException;
 import io.backupkit.backup.UnableToStoreException;
-import io.backupkit.backup.core.pipeline.FileStreams;
+import io.backupkit.backup.core.internal.pipeline.FileStreams;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;

@@ -2,7 +2,7 @@ package io.backupkit.backup.core.h2;
 
 import io.backupkit.backup.DatabaseToolException;
 import io.backupkit.backup.Secret;
-import io.backupkit.backup.core.engine.ProviderRegistry;
+import io.backupkit.backup.core.internal.engine.ProviderRegistry;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DatabaseDumperProvider;

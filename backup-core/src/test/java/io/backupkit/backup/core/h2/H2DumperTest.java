@@ -11,7 +11,7 @@ import io.backupkit.backup.IncompatibleBackupException;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToDumpDatabaseException;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
-import io.backupkit.backup.core.engine.ProviderRegistry;
+import io.backupkit.backup.core.internal.engine.ProviderRegistry;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.DatabaseDumper;

@@ -11,7 +11,7 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.VerifyMode;
-import io.backupkit.backup.core.engine.EngineSettings;
+import io.backupkit.backup.core.internal.engine.EngineSettings;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.tck.ChildJvm;

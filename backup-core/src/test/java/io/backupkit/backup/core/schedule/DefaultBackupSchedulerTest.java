@@ -9,7 +9,7 @@ import io.backupkit.backup.BackupScheduler;
 import io.backupkit.backup.BackupScheduler.Outcome;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.Schedule;
-import io.backupkit.backup.core.lease.StorageLease;
+import io.backupkit.backup.core.internal.lease.StorageLease;
 import io.backupkit.backup.core.storage.FilesystemStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.Setting;
-import io.backupkit.backup.core.engine.ProviderRegistry;
+import io.backupkit.backup.core.internal.engine.ProviderRegistry;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.spi.StorageConfig;

@@ -1,2 +1,0 @@
-/** Internal: the streams of the create and restore pipelines (compression, digests, progress). */
-package io.backupkit.backup.core.pipeline;

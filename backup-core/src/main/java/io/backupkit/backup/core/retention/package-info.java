@@ -1,2 +1,0 @@
-/** Internal: which backups a {@link io.backupkit.backup.RetentionPolicy} keeps. */
-package io.backupkit.backup.core.retention;
