@@ -151,23 +151,27 @@ final class PgKeepAside {
     }
 
     /**
-     * With one job, one pg_restore reads the dump as it is decoded. With more, the tables and their
-     * rows stream in the same way (a parallel pg_restore would wait for the whole dump in a file it
-     * can seek in), while the stream is also copied to a file; the indexes and constraints, most of
-     * the rest of the time, are then built by parallel jobs from that file.
+     * With one job, pg_restore reads the dump as it is decoded. With more, the dump is decoded into a
+     * file first (a parallel pg_restore needs one it can seek in): loading the tables in parallel
+     * gains more than the decoding costs.
      */
     private void pgRestore(DumpSource source, PgTools.Toolset tools, String fresh) {
+        List<String> argv = restoreArgv(tools, fresh);
         if (options.jobs() <= 1) {
-            runPgRestore(restoreArgv(tools, fresh), fresh, source, null);
+            runPgRestore(argv, fresh, source);
             return;
         }
-        Path file = source.workDir().resolve("dump.plain");
-        List<String> streamed = restoreArgv(tools, fresh);
-        streamed.addAll(List.of("--section=pre-data", "--section=data"));
-        runPgRestore(streamed, fresh, source, file);
-        List<String> parallel = restoreArgv(tools, fresh);
-        parallel.addAll(List.of("--section=post-data", "--jobs=" + options.jobs(), file.toString()));
-        runPgRestore(parallel, fresh, null, null);
+        Path file;
+        try {
+            file = source.toFile();
+        } catch (IOException e) {
+            throw new UnableToRestoreDatabaseException(
+                    "cannot write the plain dump into " + source.workDir() + " (" + e.getMessage()
+                            + "); free space in the spool folder. The database was left as it was",
+                    e);
+        }
+        argv.addAll(List.of("--jobs=" + options.jobs(), file.toString()));
+        runPgRestore(argv, fresh, null);
     }
 
     private List<String> restoreArgv(PgTools.Toolset tools, String fresh) {
@@ -188,8 +192,8 @@ final class PgKeepAside {
         return argv;
     }
 
-    /** Runs pg_restore into {@code fresh}, fed from {@code source} (copied to {@code copy}) when given. */
-    private void runPgRestore(List<String> argv, String fresh, DumpSource source, Path copy) {
+    /** Runs pg_restore into {@code fresh}, fed from {@code source} when given. */
+    private void runPgRestore(List<String> argv, String fresh, DumpSource source) {
         NativeProcess.Builder b = connection
                 .withDatabase(fresh)
                 .apply(NativeProcess.command(argv), "backupkit-restore")
@@ -205,7 +209,7 @@ final class PgKeepAside {
             throw new DatabaseToolException("pg_restore", "cannot start pg_restore: " + e.getMessage(), e);
         }
         try (NativeProcess running = p) {
-            DumpFeeder feeder = source == null ? null : new DumpFeeder(source, running, copy);
+            DumpFeeder feeder = source == null ? null : new DumpFeeder(source, running);
             Thread feeding = feeder == null ? null : feeder.start("pg_restore-stdin");
             int exit;
             try {
@@ -227,12 +231,6 @@ final class PgKeepAside {
             } catch (NativeProcess.ToolTimeoutException e) {
                 throw new UnableToRestoreDatabaseException("pg_restore ran longer than the configured timeout ("
                         + timeout + "); the database was left as it was");
-            }
-            if (feeder != null && feeder.copyError != null) {
-                throw new UnableToRestoreDatabaseException(
-                        "cannot write the plain dump into " + source.workDir() + " (" + feeder.copyError.getMessage()
-                                + "); free space in the spool folder. The database was left as it was",
-                        feeder.copyError);
             }
             if (feeder != null && feeder.readError != null) {
                 throw new UnableToRestoreDatabaseException(

@@ -36,7 +36,7 @@ final class PgLoad {
 
     /** Runs the restore on the started tools; returns once committed, else throws (nothing changed). */
     void run(DumpSource source, NativeProcess psql, NativeProcess pgRestore, String preamble, String sessionName) {
-        DumpFeeder feeder = new DumpFeeder(source, pgRestore, null);
+        DumpFeeder feeder = new DumpFeeder(source, pgRestore);
         ScriptPump pump =
                 new ScriptPump(pgRestore.stdout(), psql.stdin(), preamble.getBytes(StandardCharsets.UTF_8), pgRestore);
         Thread feederThread = new Thread(feeder, "pg_restore-stdin");
