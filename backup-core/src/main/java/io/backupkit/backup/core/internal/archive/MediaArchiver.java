@@ -99,7 +99,8 @@ public final class MediaArchiver {
         this.listener = new SafeListener(Objects.requireNonNull(listener, "listener"), Phase.MEDIA_ARCHIVE);
     }
 
-    private static List<PathMatcher> compile(List<String> globs) {
+    /** The media exclude globs as matchers ({@code **}/x also matches x at the top); a bad one names the setting. */
+    public static List<PathMatcher> compile(List<String> globs) {
         List<PathMatcher> matchers = new ArrayList<>();
         for (String glob : globs) {
             Objects.requireNonNull(glob, "excludeGlobs element");

@@ -1,18 +1,15 @@
 package io.backupkit.backup.core.internal.dedup;
 
 import io.backupkit.backup.BackupCancelledException;
-import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.Phase;
-import io.backupkit.backup.Setting;
 import io.backupkit.backup.UnableToArchiveMediaException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -67,7 +64,7 @@ final class MediaWalker {
             BackupListener listener,
             BooleanSupplier cancelled) {
         this.mediaDir = mediaDir;
-        this.excludes = compile(excludeGlobs);
+        this.excludes = io.backupkit.backup.core.internal.archive.MediaArchiver.compile(excludeGlobs);
         this.excludedDirs = excludedDirs;
         this.previous = previous;
         this.store = store;
@@ -75,25 +72,6 @@ final class MediaWalker {
         this.listener = listener;
         this.cancelled = cancelled;
         this.chunkBuffer = ChunkingOutputStream.buffer(cdc);
-    }
-
-    private static List<PathMatcher> compile(List<String> globs) {
-        List<PathMatcher> out = new ArrayList<>();
-        for (String glob : globs) {
-            try {
-                out.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
-                if (glob.startsWith("**/") && glob.length() > 3) {
-                    out.add(FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)));
-                }
-            } catch (IllegalArgumentException e) {
-                throw new BackupConfigurationException(
-                        Setting.MEDIA_EXCLUDE,
-                        "The media exclude pattern '" + glob + "' is not a valid glob (" + e.getMessage()
-                                + "); fix it, e.g. 'cache/**'",
-                        e);
-            }
-        }
-        return out;
     }
 
     /** Files whose chunk list was taken over from the previous backup. */
