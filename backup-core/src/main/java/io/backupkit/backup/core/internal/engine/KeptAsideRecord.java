@@ -3,17 +3,9 @@ package io.backupkit.backup.core.internal.engine;
 import io.backupkit.backup.KeptAside;
 import io.backupkit.backup.UnableToRestoreMediaException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
@@ -45,12 +37,14 @@ record KeptAsideRecord(
 
     static Optional<KeptAsideRecord> find(EngineSettings settings) {
         Path file = location(settings);
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException | IllegalArgumentException e) {
+        Properties p;
+        try {
+            Optional<Properties> found = DurableProperties.load(file);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            p = found.get();
+        } catch (IOException e) {
             throw new UnableToRestoreMediaException(
                     "cannot read " + file + ", the record of what the last restore kept aside: " + e.getMessage(), e);
         }
@@ -83,19 +77,9 @@ record KeptAsideRecord(
         if (mediaMark != null) {
             p.setProperty("mediaMark", mediaMark.toString());
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel ch = FileChannel.open(
-                            tmp,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE,
-                            StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream out = Channels.newOutputStream(ch)) {
-                p.store(out, "backupkit: the state the last restore kept aside; a rollback puts it back");
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableProperties.store(
+                    file, p, "backupkit: the state the last restore kept aside; a rollback puts it back");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

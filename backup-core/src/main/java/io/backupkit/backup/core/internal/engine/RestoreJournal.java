@@ -3,16 +3,10 @@ package io.backupkit.backup.core.internal.engine;
 import io.backupkit.backup.UnableToRestoreMediaException;
 import io.backupkit.backup.spi.DatabaseDumper;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -74,18 +68,16 @@ final class RestoreJournal {
     /** The journal left by a restore that did not end, if any. */
     static Optional<RestoreJournal> find(EngineSettings settings) {
         Path file = location(settings);
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException | IllegalArgumentException e) {
+        Optional<Properties> p;
+        try {
+            p = DurableProperties.load(file);
+        } catch (IOException e) {
             throw new UnableToRestoreMediaException(
                     "cannot read the journal " + file + " of an interrupted restore: " + e.getMessage()
                             + "; look at the folders it names, then delete it",
                     e);
         }
-        return Optional.of(new RestoreJournal(file, p));
+        return p.map(values -> new RestoreJournal(file, values));
     }
 
     Path file() {
@@ -155,39 +147,14 @@ final class RestoreJournal {
 
     /** Writes a temp file, fsyncs it, renames it over the journal and fsyncs the folder. */
     private void write() {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        // a FileChannel closes on an interrupted thread: the journal must be written all the same
-        boolean interrupted = Thread.interrupted();
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel ch = FileChannel.open(
-                            tmp,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE,
-                            StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                values.store(out, "backupkit restore journal: do not edit; the next restore or backup reads it");
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncFolder(file.getParent());
+            DurableProperties.store(
+                    file, values, "backupkit restore journal: do not edit; the next restore or backup reads it");
         } catch (IOException e) {
             throw new UnableToRestoreMediaException(
                     "cannot write the restore journal " + file + ": " + e.getMessage()
                             + "; free space or fix the permissions beside the media folder. Nothing was changed",
                     e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void syncFolder(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // some file systems cannot sync a folder; the rename is then as durable as they make it
         }
     }
 
