@@ -3,7 +3,6 @@ package io.backupkit.backup.cli;
 import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupConfigurationException;
 import io.backupkit.backup.BackupException;
-import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.core.config.BackupConfig;
 import io.backupkit.backup.core.config.BackupConfigLoader;
@@ -281,8 +280,8 @@ public final class BackupCli implements Callable<Integer> {
     }
 
     /** A manager built from the configuration, reporting to {@code listener}. */
-    BackupManager manager(BackupListener listener) {
-        return builder(config()).listener(listener).build();
+    BackupManager manager(ProgressListener listener) {
+        return builder(config()).listener(listener.forEngine()).build();
     }
 
     /** Whether a progress bar is drawn: on a terminal unless --quiet or --json, or when --progress asks. */

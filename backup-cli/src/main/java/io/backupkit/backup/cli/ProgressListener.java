@@ -88,6 +88,22 @@ final class ProgressListener implements BackupListener, AutoCloseable {
         }
     }
 
+    /**
+     * What the engine reports to: this listener when it draws a bar, else one that takes only the
+     * warnings, so that the engine does not size phases nobody sees.
+     */
+    BackupListener forEngine() {
+        if (barStream != null) {
+            return this;
+        }
+        return new BackupListener() {
+            @Override
+            public void warning(String message) {
+                ProgressListener.this.warning(message);
+            }
+        };
+    }
+
     /** Bytes processed so far over all phases. */
     synchronized long totalBytes() {
         long sum = completed;

@@ -38,7 +38,7 @@ final class ScheduleCommand implements Callable<Integer> {
                 ScheduleSettings.from(config.schedule(), config.retention()).withEnabled(true);
         try (ProgressListener listener = root.listener(true);
                 BackupManager manager =
-                        BackupCli.builder(config).listener(listener).build()) {
+                        BackupCli.builder(config).listener(listener.forEngine()).build()) {
             DefaultBackupScheduler scheduler = new DefaultBackupScheduler(manager, settings);
             if (once) {
                 Outcome outcome = scheduler.runOnce();

@@ -77,4 +77,22 @@ class ExpectedBytesTest {
         assertThat(MediaSizeEstimate.sum(tmp.resolve("m"), java.util.List.of(), () -> true))
                 .isEqualTo(-1);
     }
+
+    @Test
+    void onlyAListenerThatTakesSizesGetsTheEstimateWalk() {
+        BackupListener warningsOnly = new BackupListener() {
+            @Override
+            public void warning(String message) {}
+        };
+        BackupListener sizes = new BackupListener() {
+            @Override
+            public void phaseSized(Phase phase, long expectedBytes) {}
+        };
+        assertThat(MediaSizeEstimate.takesSizes(BackupListener.NONE)).isFalse();
+        assertThat(MediaSizeEstimate.takesSizes(LoggingListener.INSTANCE)).isFalse();
+        assertThat(MediaSizeEstimate.takesSizes(warningsOnly)).isFalse();
+        assertThat(MediaSizeEstimate.takesSizes(sizes)).isTrue();
+        assertThat(MediaSizeEstimate.takesSizes(BackupListener.all(java.util.List.of(warningsOnly, sizes))))
+                .isTrue();
+    }
 }
