@@ -39,9 +39,8 @@ final class DeleteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Terminal t = root.terminal;
-        if (!yes && (json || !t.interactive())) {
-            throw new UsageException("delete removes backups for good: add --yes to confirm ("
-                    + (json ? "--json does not ask" : "there is no terminal to ask on") + ")");
+        if (!yes) {
+            t.requireConfirmable(json, "delete removes backups for good: add --yes to confirm");
         }
         List<DeleteResult> deleted = new ArrayList<>();
         try (ProgressListener listener = root.listener(json);

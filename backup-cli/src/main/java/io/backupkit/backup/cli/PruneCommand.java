@@ -80,9 +80,9 @@ final class PruneCommand implements Callable<Integer> {
                     "prune needs a policy: give --keep-last N (and/or --keep-daily, --keep-weekly, --keep-monthly)");
         }
         Terminal t = root.terminal;
-        if (!dryRun && !yes && (json || !t.interactive())) {
-            throw new UsageException("prune deletes backups: add --yes to confirm, or --dry-run to see what would go ("
-                    + (json ? "--json does not ask" : "there is no terminal to ask on") + ")");
+        if (!dryRun && !yes) {
+            t.requireConfirmable(
+                    json, "prune deletes backups: add --yes to confirm, or --dry-run to see what would go");
         }
         PruneResult result;
         try (ProgressListener listener = root.listener(json);

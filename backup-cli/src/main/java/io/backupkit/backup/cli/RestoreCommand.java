@@ -91,9 +91,9 @@ final class RestoreCommand implements Callable<Integer> {
             return RestoreMediaPath.run(root, backup, mediaPath, to, json);
         }
         Terminal t = root.terminal;
-        if (!yes && !t.interactive()) {
-            throw new UsageException(
-                    "restore replaces the current database and media folder: add --yes to confirm (there is no terminal to ask on)");
+        if (!yes) {
+            // --json asks too: the question goes to stderr, the result to stdout
+            t.requireConfirmable(false, "restore replaces the current database and media folder: add --yes to confirm");
         }
         RestoreOptions.Safety mode = safetyMode();
         BackupConfig config = root.config();

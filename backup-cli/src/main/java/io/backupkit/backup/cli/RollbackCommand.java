@@ -49,10 +49,9 @@ final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Terminal t = root.terminal;
-        if (!yes && !t.interactive()) {
-            throw new UsageException(
-                    "rollback replaces the current database and media folder: add --yes to confirm (there is no"
-                            + " terminal to ask on)");
+        if (!yes) {
+            t.requireConfirmable(
+                    false, "rollback replaces the current database and media folder: add --yes to confirm");
         }
         RollbackResult result;
         try (ProgressListener listener = root.listener(json);

@@ -24,6 +24,18 @@ record Terminal(Map<String, String> env, PrintWriter out, PrintWriter err, boole
         Objects.requireNonNull(err, "err");
     }
 
+    /**
+     * Refuses a command that changes things for good and was not given {@code --yes} when it cannot
+     * ask: under {@code --json}, or with no terminal. {@code refusal} says what it would do and to add
+     * {@code --yes}; the reason is appended.
+     */
+    void requireConfirmable(boolean json, String refusal) {
+        if (json || !interactive) {
+            throw new UsageException(
+                    refusal + " (" + (json ? "--json does not ask" : "there is no terminal to ask on") + ")");
+        }
+    }
+
     /** Asks a yes/no question on the terminal; anything but y/yes is no. */
     boolean confirm(String question) {
         if (!interactive || in == null) {

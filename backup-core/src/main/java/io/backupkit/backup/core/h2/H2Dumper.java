@@ -14,6 +14,7 @@ import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.spi.DatabaseDescription;
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.spi.DumpSource;
+import io.backupkit.backup.spi.support.JdbcLogin;
 import io.backupkit.backup.spi.support.Redaction;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -610,13 +611,7 @@ public final class H2Dumper implements DatabaseDumper {
 
     private Connection connect(String url, BiFunction<String, Throwable, BackupException> failure) {
         Driver driver = driver();
-        Properties props = new Properties();
-        if (config.user() != null) {
-            props.setProperty("user", config.user());
-        }
-        if (config.password() != null) {
-            props.setProperty("password", config.password().reveal());
-        }
+        Properties props = JdbcLogin.properties(config.user(), config.password());
         try {
             Connection c = driver.connect(url, props);
             if (c == null) {

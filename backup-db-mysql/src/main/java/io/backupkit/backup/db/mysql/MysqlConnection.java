@@ -2,6 +2,7 @@ package io.backupkit.backup.db.mysql;
 
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.spi.DatabaseConfig;
+import io.backupkit.backup.spi.support.JdbcLogin;
 import io.backupkit.backup.spi.support.NativeProcess;
 import io.backupkit.backup.spi.support.Redaction;
 import java.sql.Connection;
@@ -49,13 +50,7 @@ final class MysqlConnection {
 
     /** A JDBC connection with the configured credentials. */
     Connection connect() throws SQLException {
-        Properties props = new Properties();
-        if (config.user() != null) {
-            props.setProperty("user", config.user());
-        }
-        if (config.password() != null) {
-            props.setProperty("password", config.password().reveal());
-        }
+        Properties props = JdbcLogin.properties(config.user(), config.password());
         try {
             return DriverManager.getConnection(config.jdbcUrl(), props);
         } catch (SQLException e) {

@@ -2,6 +2,7 @@ package io.backupkit.backup.db.postgres;
 
 import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.spi.DatabaseConfig;
+import io.backupkit.backup.spi.support.JdbcLogin;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,13 +38,7 @@ final class PgJdbc {
 
     /** The login properties: user, password, connect timeout and the application name. */
     Properties properties(String applicationName) {
-        Properties props = new Properties();
-        if (connection.user() != null) {
-            props.setProperty("user", connection.user());
-        }
-        if (connection.password() != null) {
-            props.setProperty("password", connection.password().reveal());
-        }
+        Properties props = JdbcLogin.properties(connection.user(), connection.password());
         props.setProperty("connectTimeout", connection.params().getOrDefault("connectTimeout", "10"));
         props.setProperty("ApplicationName", applicationName);
         return props;

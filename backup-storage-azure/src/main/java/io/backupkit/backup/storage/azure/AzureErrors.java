@@ -4,11 +4,9 @@ import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.backupkit.backup.StoredObjectNotFoundException;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.spi.support.Causes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.util.concurrent.TimeoutException;
@@ -28,12 +26,14 @@ final class AzureErrors {
     }
 
     static int status(Throwable e) {
-        BlobStorageException b = find(e, BlobStorageException.class);
+        BlobStorageException b =
+                Causes.findWithSuppressed(e, BlobStorageException.class).orElse(null);
         return b == null ? -1 : b.getStatusCode();
     }
 
     static BlobErrorCode code(Throwable e) {
-        BlobStorageException b = find(e, BlobStorageException.class);
+        BlobStorageException b =
+                Causes.findWithSuppressed(e, BlobStorageException.class).orElse(null);
         return b == null ? null : b.getErrorCode();
     }
 
@@ -51,7 +51,8 @@ final class AzureErrors {
             return u;
         }
         String what = operation + (object == null ? "" : " " + object) + " in " + storage;
-        BlobStorageException b = find(e, BlobStorageException.class);
+        BlobStorageException b =
+                Causes.findWithSuppressed(e, BlobStorageException.class).orElse(null);
         if (b != null) {
             int status = b.getStatusCode();
             BlobErrorCode code = b.getErrorCode();
@@ -117,19 +118,13 @@ final class AzureErrors {
                             + (transientFailure ? "; the service is failing or throttling, try again later" : ""),
                     e);
         }
-        if (find(e, InterruptedException.class) != null || find(e, InterruptedIOException.class) != null) {
+        if (Causes.findWithSuppressed(e, InterruptedException.class).isPresent()
+                || Causes.findWithSuppressed(e, InterruptedIOException.class).isPresent()) {
             return new UnableToStoreException(storage, object, true, "cannot " + what + ": interrupted", e);
         }
-        Throwable unreachable = find(e, ConnectException.class);
-        if (unreachable == null) {
-            unreachable = find(e, UnknownHostException.class);
-        }
-        if (unreachable == null) {
-            unreachable = find(e, NoRouteToHostException.class);
-        }
-        if (unreachable == null) {
-            unreachable = find(e, HttpConnectTimeoutException.class);
-        }
+        Throwable unreachable = Causes.unreachableWithSuppressed(e)
+                .or(() -> Causes.findWithSuppressed(e, HttpConnectTimeoutException.class))
+                .orElse(null);
         if (unreachable != null) {
             return new UnableToStoreException(
                     storage,
@@ -140,7 +135,8 @@ final class AzureErrors {
                             + "); check backup_options.endpoint (or the account name) and the network",
                     e);
         }
-        if (find(e, HttpTimeoutException.class) != null || find(e, TimeoutException.class) != null) {
+        if (Causes.findWithSuppressed(e, HttpTimeoutException.class).isPresent()
+                || Causes.findWithSuppressed(e, TimeoutException.class).isPresent()) {
             return new UnableToStoreException(
                     storage,
                     object,
@@ -148,7 +144,7 @@ final class AzureErrors {
                     "cannot " + what + ": the endpoint " + settings.endpoint() + " timed out; check the network",
                     e);
         }
-        Throwable tls = find(e, SSLException.class);
+        Throwable tls = Causes.findWithSuppressed(e, SSLException.class).orElse(null);
         if (tls != null) {
             return new UnableToStoreException(
                     storage,
@@ -162,7 +158,7 @@ final class AzureErrors {
         return new UnableToStoreException(
                 storage,
                 object,
-                find(e, IOException.class) != null,
+                Causes.findWithSuppressed(e, IOException.class).isPresent(),
                 "cannot " + what + ": " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()),
                 e);
     }
@@ -173,21 +169,5 @@ final class AzureErrors {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** The first throwable in the cause chain (and suppressed of the top) of {@code e} that is a {@code type}. */
-    static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 20; t = t.getCause(), depth++) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            for (Throwable s : t.getSuppressed()) {
-                if (type.isInstance(s)) {
-                    return type.cast(s);
-                }
-            }
-        }
-        return null;
     }
 }

@@ -2,12 +2,10 @@ package io.backupkit.backup.storage.s3;
 
 import io.backupkit.backup.StoredObjectNotFoundException;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.spi.support.Causes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -123,13 +121,14 @@ final class S3Errors {
                     e);
         }
         if (e instanceof AbortedException
-                || find(e, InterruptedException.class) != null
-                || (find(e, InterruptedIOException.class) != null && find(e, SocketTimeoutException.class) == null)) {
+                || Causes.find(e, InterruptedException.class).isPresent()
+                || (Causes.find(e, InterruptedIOException.class).isPresent()
+                        && Causes.find(e, SocketTimeoutException.class).isEmpty())) {
             return new UnableToStoreException(storage, object, true, "cannot " + what + ": interrupted", e);
         }
         if (e instanceof ApiCallTimeoutException
                 || e instanceof ApiCallAttemptTimeoutException
-                || find(e, SocketTimeoutException.class) != null) {
+                || Causes.find(e, SocketTimeoutException.class).isPresent()) {
             return new UnableToStoreException(
                     storage,
                     object,
@@ -137,13 +136,7 @@ final class S3Errors {
                     "cannot " + what + ": the S3 endpoint " + endpointText() + " timed out; check the network",
                     e);
         }
-        Throwable unreachable = find(e, ConnectException.class);
-        if (unreachable == null) {
-            unreachable = find(e, UnknownHostException.class);
-        }
-        if (unreachable == null) {
-            unreachable = find(e, NoRouteToHostException.class);
-        }
+        Throwable unreachable = Causes.unreachable(e).orElse(null);
         if (unreachable != null) {
             return new UnableToStoreException(
                     storage,
@@ -154,7 +147,7 @@ final class S3Errors {
                             + " and the network",
                     e);
         }
-        Throwable tls = find(e, SSLException.class);
+        Throwable tls = Causes.find(e, SSLException.class).orElse(null);
         if (tls != null) {
             return new UnableToStoreException(
                     storage,
@@ -180,7 +173,7 @@ final class S3Errors {
             return new UnableToStoreException(
                     storage,
                     object,
-                    find(e, IOException.class) != null,
+                    Causes.find(e, IOException.class).isPresent(),
                     "cannot " + what + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
                     e);
         }
@@ -204,16 +197,5 @@ final class S3Errors {
             return e.awsErrorDetails().errorMessage();
         }
         return e.getClass().getSimpleName();
-    }
-
-    /** The first throwable in the cause chain of {@code e} that is a {@code type}, or {@code null}. */
-    static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 20; t = t.getCause(), depth++) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 }

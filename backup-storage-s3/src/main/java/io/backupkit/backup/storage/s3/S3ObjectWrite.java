@@ -128,12 +128,7 @@ final class S3ObjectWrite implements ObjectWrite, PartUploads.Target {
         if (settings.storageClass() != null) {
             req.storageClass(settings.storageClass());
         }
-        if (settings.sse() != null) {
-            req.serverSideEncryption(settings.sse());
-            if (settings.kmsKeyId() != null) {
-                req.ssekmsKeyId(settings.kmsKeyId());
-            }
-        }
+        settings.applyEncryption(req::serverSideEncryption, req::ssekmsKeyId);
         if (!settings.checksumWhenRequired()) {
             req.checksumAlgorithm(ChecksumAlgorithm.CRC32);
         }
@@ -253,12 +248,7 @@ final class S3ObjectWrite implements ObjectWrite, PartUploads.Target {
         if (settings.storageClass() != null) {
             req.storageClass(settings.storageClass());
         }
-        if (settings.sse() != null) {
-            req.serverSideEncryption(settings.sse());
-            if (settings.kmsKeyId() != null) {
-                req.ssekmsKeyId(settings.kmsKeyId());
-            }
-        }
+        settings.applyEncryption(req::serverSideEncryption, req::ssekmsKeyId);
         PutObjectResponse response;
         try {
             PutObjectRequest request = req.build();

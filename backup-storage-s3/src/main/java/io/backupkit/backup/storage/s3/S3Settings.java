@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
@@ -280,6 +281,16 @@ record S3Settings(
     }
 
     /** {@code s3://bucket/prefix}. */
+    /** Sets the server-side encryption of new objects, and its KMS key, on a request being built. */
+    void applyEncryption(Consumer<ServerSideEncryption> setSse, Consumer<String> setKmsKeyId) {
+        if (sse != null) {
+            setSse.accept(sse);
+            if (kmsKeyId != null) {
+                setKmsKeyId.accept(kmsKeyId);
+            }
+        }
+    }
+
     String describe() {
         return "s3://" + bucket + "/" + prefix;
     }

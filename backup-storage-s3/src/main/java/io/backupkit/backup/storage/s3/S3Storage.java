@@ -323,12 +323,7 @@ public final class S3Storage implements BackupStorage {
         } else {
             req.ifNoneMatch("*");
         }
-        if (settings.sse() != null) {
-            req.serverSideEncryption(settings.sse());
-            if (settings.kmsKeyId() != null) {
-                req.ssekmsKeyId(settings.kmsKeyId());
-            }
-        }
+        settings.applyEncryption(req::serverSideEncryption, req::ssekmsKeyId);
         PutObjectRequest request = req.build();
         for (int attempt = 1; ; attempt++) {
             try {

@@ -2,12 +2,10 @@ package io.backupkit.backup.storage.sftp;
 
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToStoreException;
+import io.backupkit.backup.spi.support.Causes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -124,7 +122,7 @@ final class SftpConnection implements AutoCloseable {
             } catch (IOException e) {
                 dropQuietly();
                 // a host that never answered fails at once; one that answered before may be restarting
-                boolean unreachable = isUnreachable(e);
+                boolean unreachable = Causes.unreachable(e).isPresent();
                 if ((unreachable && !everConnected) || attempt >= settings.maxAttempts()) {
                     throw errors.cannotConnect(operation, object, e, unreachable);
                 }
@@ -156,7 +154,7 @@ final class SftpConnection implements AutoCloseable {
             if (refused != null) {
                 throw errors.hostKeyRefused(refused, e);
             }
-            if (isUnreachable(e) || !isAuthFailure(s, e)) {
+            if (Causes.unreachable(e).isPresent() || !isAuthFailure(s, e)) {
                 throw e;
             }
             throw errors.loginRefused(e);
@@ -190,17 +188,6 @@ final class SftpConnection implements AutoCloseable {
     private static boolean isAuthFailure(ClientSession s, IOException e) {
         String message = String.valueOf(e.getMessage());
         return s.isOpen() || message.contains("authentication") || message.contains("Authentication");
-    }
-
-    private static boolean isUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException
-                    || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Duration pause(Duration backoff, String operation, String object) {
