@@ -8,12 +8,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -146,18 +146,6 @@ public final class FileTrees {
     }
 
     private static void awaitQuietly(ExecutorService pool) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, TimeUnit.DAYS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true; // the deletions in flight finish; they are short
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Pools.awaitUninterruptibly(pool, Duration.ofDays(1)); // the deletions in flight finish; they are short
     }
 }

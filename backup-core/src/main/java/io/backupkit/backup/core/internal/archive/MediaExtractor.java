@@ -630,16 +630,20 @@ public final class MediaExtractor {
                 throw writeFailed(dest, e);
             }
             if (copied != size) {
-                throw new CorruptBackupException(
-                        artifact,
-                        Long.toString(size),
-                        Long.toString(copied),
-                        "The media archive " + artifact + " is truncated: entry '" + name + "' declares " + size
-                                + " bytes but holds " + copied + "; restore another backup");
+                throw truncated(name, size, copied);
             }
             fileCount++;
             lastFile = dest;
             setAttributes(dest, mode, mtime);
+        }
+
+        private CorruptBackupException truncated(String name, long size, long copied) {
+            return new CorruptBackupException(
+                    artifact,
+                    Long.toString(size),
+                    Long.toString(copied),
+                    "The media archive " + artifact + " is truncated: entry '" + name + "' declares " + size
+                            + " bytes but holds " + copied + "; restore another backup");
         }
 
         /** The content of a small file entry, checked to be whole. */
@@ -661,12 +665,7 @@ public final class MediaExtractor {
                 events.bytes(totalBytes);
             }
             if (copied != size || readEntry() >= 0) {
-                throw new CorruptBackupException(
-                        artifact,
-                        Long.toString(size),
-                        Long.toString(copied),
-                        "The media archive " + artifact + " is truncated: entry '" + name + "' declares " + size
-                                + " bytes but holds " + copied + "; restore another backup");
+                throw truncated(name, size, copied);
             }
             return content;
         }

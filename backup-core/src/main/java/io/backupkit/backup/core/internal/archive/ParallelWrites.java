@@ -1,10 +1,10 @@
 package io.backupkit.backup.core.internal.archive;
 
 import io.backupkit.backup.BackupCancelledException;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -86,22 +86,8 @@ final class ParallelWrites implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdown();
-        boolean interrupted = Thread.interrupted();
-        try {
-            while (true) {
-                try {
-                    if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("media writes did not finish within 60 s");
-                    }
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (!Pools.awaitUninterruptibly(pool, Duration.ofSeconds(60))) {
+            throw new IllegalStateException("media writes did not finish within 60 s");
         }
     }
 }

@@ -19,6 +19,7 @@ import io.backupkit.backup.core.internal.archive.ExtractLimits;
 import io.backupkit.backup.core.internal.archive.FileTrees;
 import io.backupkit.backup.core.internal.archive.MediaArchiver;
 import io.backupkit.backup.core.internal.archive.MediaExtractor;
+import io.backupkit.backup.core.internal.archive.Pools;
 import io.backupkit.backup.core.internal.archive.UnheldEntries;
 import io.backupkit.backup.core.internal.pipeline.HashingInputStream;
 import io.backupkit.backup.spi.BackupStorage;
@@ -35,7 +36,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.input.CloseShieldInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -651,23 +651,8 @@ final class RestoreOperation {
     private static void stop(ExecutorService pool) {
         pool.shutdownNow();
         // waited for even when cancelled: the staging folder is deleted only once nothing writes there
-        boolean interrupted = Thread.interrupted();
-        try {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    if (!pool.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                        LOG.error("the media extraction did not stop within 60 s");
-                    }
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (!Pools.awaitUninterruptibly(pool, Duration.ofSeconds(60))) {
+            LOG.error("the media extraction did not stop within 60 s");
         }
     }
 
