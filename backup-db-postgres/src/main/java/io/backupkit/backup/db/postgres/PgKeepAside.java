@@ -7,6 +7,7 @@ import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.spi.DumpSource;
 import io.backupkit.backup.spi.support.NativeProcess;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -164,6 +165,10 @@ final class PgKeepAside {
         Path file;
         try {
             file = source.toFile();
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupCancelledException(
+                    "the database restore was cancelled before the swap; the database was left as it was", e);
         } catch (IOException e) {
             throw new UnableToRestoreDatabaseException(
                     "cannot write the plain dump into " + source.workDir() + " (" + e.getMessage()
