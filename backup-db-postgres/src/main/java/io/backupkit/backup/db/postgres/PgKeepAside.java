@@ -40,6 +40,8 @@ final class PgKeepAside {
     private static final Logger LOG = LoggerFactory.getLogger(PgKeepAside.class);
     private static final int MAX_NAME = 63;
     private static final int SWAP_ATTEMPTS = 5;
+    private static final String CANCELLED =
+            "the database restore was cancelled before the swap; the database was left as it was";
     /** Variables whose value is a list of quoted items (as pg_dumpall knows them). */
     private static final List<String> LIST_VARIABLES = List.of(
             "local_preload_libraries",
@@ -167,8 +169,7 @@ final class PgKeepAside {
             file = source.toFile();
         } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
-            throw new BackupCancelledException(
-                    "the database restore was cancelled before the swap; the database was left as it was", e);
+            throw new BackupCancelledException(CANCELLED, e);
         } catch (IOException e) {
             throw new UnableToRestoreDatabaseException(
                     "cannot write the plain dump into " + source.workDir() + " (" + e.getMessage()
@@ -231,8 +232,7 @@ final class PgKeepAside {
                     feeder.stop();
                 }
                 Thread.currentThread().interrupt();
-                throw new BackupCancelledException(
-                        "the database restore was cancelled before the swap; the database was left as it was", e);
+                throw new BackupCancelledException(CANCELLED, e);
             } catch (NativeProcess.ToolTimeoutException e) {
                 throw new UnableToRestoreDatabaseException("pg_restore ran longer than the configured timeout ("
                         + timeout + "); the database was left as it was");
