@@ -15,7 +15,8 @@ public interface DumpSource {
 
     /**
      * The dump as a plain local file (for tools that cannot read a pipe, e.g. {@code pg_restore -j}).
-     * Written into {@link #workDir()} on first call.
+     * Written into {@link #workDir()} on first call, readable by its owner only. An interrupt of the
+     * calling thread stops the writing with an {@link java.io.InterruptedIOException}.
      */
     Path toFile() throws IOException;
 

@@ -7,6 +7,7 @@ import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.spi.DumpSource;
 import io.backupkit.backup.spi.support.NativeProcess;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,6 +40,8 @@ final class PgKeepAside {
     private static final Logger LOG = LoggerFactory.getLogger(PgKeepAside.class);
     private static final int MAX_NAME = 63;
     private static final int SWAP_ATTEMPTS = 5;
+    private static final String CANCELLED =
+            "the database restore was cancelled before the swap; the database was left as it was";
     /** Variables whose value is a list of quoted items (as pg_dumpall knows them). */
     private static final List<String> LIST_VARIABLES = List.of(
             "local_preload_libraries",
@@ -164,6 +167,9 @@ final class PgKeepAside {
         Path file;
         try {
             file = source.toFile();
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupCancelledException(CANCELLED, e);
         } catch (IOException e) {
             throw new UnableToRestoreDatabaseException(
                     "cannot write the plain dump into " + source.workDir() + " (" + e.getMessage()
@@ -226,8 +232,7 @@ final class PgKeepAside {
                     feeder.stop();
                 }
                 Thread.currentThread().interrupt();
-                throw new BackupCancelledException(
-                        "the database restore was cancelled before the swap; the database was left as it was", e);
+                throw new BackupCancelledException(CANCELLED, e);
             } catch (NativeProcess.ToolTimeoutException e) {
                 throw new UnableToRestoreDatabaseException("pg_restore ran longer than the configured timeout ("
                         + timeout + "); the database was left as it was");

@@ -7,6 +7,7 @@ import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.Secret;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
+import io.backupkit.backup.spi.DumpSource;
 import io.backupkit.backup.tck.DumpFiles;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -114,6 +115,57 @@ class PostgresFailedRestoreIT {
         psql.onExit().get(10, TimeUnit.SECONDS);
         pgRestore.onExit().get(10, TimeUnit.SECONDS);
         db.awaitNoRestoreSession();
+        assertThat(db.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aCancelWhileTheDumpIsDecodedForParallelJobsIsACancelAndDropsTheNewDatabase() throws Exception {
+        String before = db.snapshot();
+        PostgresDumper parallel = (PostgresDumper) new PostgresDumperProvider().create(db.config(Map.of("jobs", "2")));
+        DumpSource interruptedWhileDecoding = new DumpSource() {
+            @Override
+            public java.io.InputStream open() {
+                return new java.io.ByteArrayInputStream(dump);
+            }
+
+            @Override
+            public Path toFile() throws java.io.IOException {
+                Thread.currentThread().interrupt(); // as the engine's decoding into the spool stops on a cancel
+                throw new java.io.InterruptedIOException("decoding the dump was interrupted");
+            }
+
+            @Override
+            public Path workDir() {
+                return dir;
+            }
+
+            @Override
+            public DatabaseInfo info() {
+                return info;
+            }
+
+            @Override
+            public java.util.Optional<String> keepAside() {
+                return java.util.Optional.of("cancelled");
+            }
+        };
+        boolean[] stillInterrupted = new boolean[1];
+        Future<?> restore = executor.submit(() -> {
+            try {
+                parallel.restore(interruptedWhileDecoding);
+            } finally {
+                stillInterrupted[0] = Thread.interrupted();
+            }
+        });
+
+        Throwable thrown = catchThrowable(() -> restore.get(60, TimeUnit.SECONDS));
+        assertThat(thrown.getCause())
+                .isInstanceOf(BackupCancelledException.class)
+                .hasMessageContaining("left as it was");
+        assertThat(stillInterrupted[0])
+                .as("the interrupt is kept for the caller")
+                .isTrue();
+        assertThat(db.databasesBeside()).as("the new database was dropped").isEmpty();
         assertThat(db.snapshot()).isEqualTo(before);
     }
 

@@ -6,9 +6,7 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.spi.DumpSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The dump a dumper restores (a file, or a dedup backup's chunks streamed), and the engine's side of
@@ -119,9 +117,7 @@ final class SpoolDumpSource implements DumpSource {
     public synchronized Path toFile() throws IOException {
         if (plain == null) {
             Path target = workDir.resolve("dump." + info.format());
-            try (InputStream in = open()) {
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            DecodeToFile.copy(open(), target, "backup-restore-decode");
             plain = target;
         }
         return plain;
