@@ -45,7 +45,6 @@ final class MediaWalker {
     private final BackupListener listener;
     private final BooleanSupplier cancelled;
     private final byte[] chunkBuffer;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(1 << 20);
     private final List<String> skipped = new ArrayList<>();
     private final List<String> changed = new ArrayList<>();
     private Set<String> excludedRelative;
@@ -205,10 +204,7 @@ final class MediaWalker {
         chunks.clear();
         try (ChunkingOutputStream out =
                 new ChunkingOutputStream(cdc, store, (id, len) -> chunks.add(new ChunkRef(id, len)), chunkBuffer)) {
-            readBuffer.clear();
-            while (ch.read(readBuffer) > 0) {
-                out.write(readBuffer.array(), 0, readBuffer.position());
-                readBuffer.clear();
+            while (out.readFrom(ch) > 0) {
                 if (cancelled.getAsBoolean()) {
                     throw new BackupCancelledException(
                             "Archiving the media folder " + mediaDir + " was cancelled", null);
