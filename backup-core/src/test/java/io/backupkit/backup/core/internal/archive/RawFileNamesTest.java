@@ -3,6 +3,7 @@ package io.backupkit.backup.core.internal.archive;
 import static io.backupkit.backup.core.internal.archive.ArchiveTestSupport.archive;
 import static io.backupkit.backup.core.internal.archive.ArchiveTestSupport.extract;
 import static io.backupkit.backup.core.internal.archive.RawNameListing.listing;
+import static io.backupkit.backup.core.internal.archive.RawNameListing.makeRawNames;
 import static io.backupkit.backup.core.internal.archive.RawNameListing.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,19 +36,8 @@ class RawFileNamesTest {
     @BeforeEach
     void mediaWithRawNames() throws Exception {
         media = Files.createDirectories(tmp.resolve("media"));
-        sh(
-                "cd \"$0\""
-                        + " && printf 'latin-1' > $'caf\\xe9.txt'"
-                        + " && printf 'back' > 'back\\slash.txt'"
-                        + " && mkdir $'dir\\xff\\xfe' && printf 'inner' > $'dir\\xff\\xfe/in\\xfdner'"
-                        + " && printf 'plain' > $'dir\\xff\\xfe/plain.txt'"
-                        + " && ln $'caf\\xe9.txt' $'hard\\xe0'"
-                        + " && ln -s $'caf\\xe9.txt' $'link\\xe1'"
-                        + " && ln -s $'../dir\\xff\\xfe/in\\xfdner' $'dir\\xff\\xfe/up\\xe2'"
-                        + " && ln -s $'/nowhere/\\xe3' dangling"
-                        + " && mkfifo $'fifo\\xe4'"
-                        + " && touch -d '2021-02-03 04:05:06.123456789' $'caf\\xe9.txt' $'dir\\xff\\xfe/in\\xfdner'",
-                media);
+        makeRawNames(media);
+        sh("cd \"$0\" && mkfifo $'fifo\\xe4'", media);
     }
 
     @Test

@@ -12,6 +12,25 @@ public final class RawNameListing {
     private RawNameListing() {}
 
     /**
+     * Files, a folder, a hard link and links (relative, up, dangling) in {@code media} whose names and targets are not
+     * UTF-8, made by bash as another program would make them, and a name with a backslash.
+     */
+    public static void makeRawNames(Path media) throws Exception {
+        sh(
+                "cd \"$0\""
+                        + " && printf 'latin-1' > $'caf\\xe9.txt'"
+                        + " && printf 'back' > 'back\\slash.txt'"
+                        + " && mkdir $'dir\\xff\\xfe' && printf 'inner' > $'dir\\xff\\xfe/in\\xfdner'"
+                        + " && printf 'plain' > $'dir\\xff\\xfe/plain.txt'"
+                        + " && ln $'caf\\xe9.txt' $'hard\\xe0'"
+                        + " && ln -s $'caf\\xe9.txt' $'link\\xe1'"
+                        + " && ln -s $'../dir\\xff\\xfe/in\\xfdner' $'dir\\xff\\xfe/up\\xe2'"
+                        + " && ln -s $'/nowhere/\\xe3' dangling"
+                        + " && touch -d '2021-02-03 04:05:06.123456789' $'caf\\xe9.txt' $'dir\\xff\\xfe/in\\xfdner'",
+                media);
+    }
+
+    /**
      * Type, mode, size, link count, mtime (seconds, or to the nanosecond) and name of files, folders and FIFOs,
      * name and target of links, md5 of every file: as bytes.
      */

@@ -1,6 +1,7 @@
 package io.backupkit.backup.core.internal.engine;
 
 import static io.backupkit.backup.core.internal.archive.RawNameListing.listing;
+import static io.backupkit.backup.core.internal.archive.RawNameListing.makeRawNames;
 import static io.backupkit.backup.core.internal.archive.RawNameListing.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,19 +42,10 @@ class DedupRawFileNamesTest {
     void mediaWithRawNames() throws Exception {
         f = new EngineFixture(tmp);
         f.createDatabase();
+        makeRawNames(f.media);
         sh(
-                "cd \"$0\""
-                        + " && printf 'latin-1' > $'caf\\xe9.txt'"
-                        + " && printf 'back' > 'back\\slash.txt'"
-                        + " && mkdir $'dir\\xff\\xfe' && printf 'inner' > $'dir\\xff\\xfe/in\\xfdner'"
-                        + " && printf 'plain' > $'dir\\xff\\xfe/plain.txt'"
-                        + " && ln $'caf\\xe9.txt' $'hard\\xe0'"
-                        + " && ln -s $'caf\\xe9.txt' $'link\\xe1'"
-                        + " && ln -s $'../dir\\xff\\xfe/in\\xfdner' $'dir\\xff\\xfe/up\\xe2'"
-                        + " && ln -s $'/nowhere/\\xe3' dangling"
-                        + " && mkdir -p $'plain/sub\\xe4' && printf 'deep' > $'plain/sub\\xe4/f\\xe5'"
-                        + " && ln -s $'sub\\xe4/f\\xe5' $'plain/to\\xe6'"
-                        + " && touch -d '2021-02-03 04:05:06.123456789' $'caf\\xe9.txt' $'dir\\xff\\xfe/in\\xfdner'",
+                "cd \"$0\" && mkdir -p $'plain/sub\\xe4' && printf 'deep' > $'plain/sub\\xe4/f\\xe5'"
+                        + " && ln -s $'sub\\xe4/f\\xe5' $'plain/to\\xe6'",
                 f.media);
     }
 
