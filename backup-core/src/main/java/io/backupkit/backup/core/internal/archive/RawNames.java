@@ -2,6 +2,7 @@ package io.backupkit.backup.core.internal.archive;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -11,7 +12,7 @@ import java.nio.file.Path;
  * percent-escaped both ways ({@link Path#toUri()} and {@link Path#of(URI)}), so names whose string has
  * a U+FFFD go through one.
  */
-final class RawNames {
+public final class RawNames {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private RawNames() {}
@@ -36,6 +37,17 @@ final class RawNames {
             }
         }
         return sb.toString();
+    }
+
+    /** The bytes of {@code name}, the last name of {@code absolute}: its string's, unless that lost some. */
+    public static byte[] nameBytes(String name, Path absolute) {
+        return isLossy(name) ? lastName(absolute) : name.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of a link target as {@code readlink} gave them: its string's, unless that lost some. */
+    public static byte[] targetBytes(Path target) {
+        String text = target.toString();
+        return isLossy(text) ? linkTarget(target) : text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The bytes of the last name of an absolute path (one {@code stat} of it). */

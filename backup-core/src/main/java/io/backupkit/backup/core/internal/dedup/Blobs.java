@@ -24,18 +24,13 @@ final class Blobs {
      * stored as is); with {@code keys} encrypting, the bytes after the codec are sealed to the id.
      */
     static byte[] encode(byte[] buf, int off, int len, int level, ChunkId id, Keys keys) {
-        byte[] out = null;
-        if (level > 0) {
-            out = new byte[1 + (int) Zstd.compressBound(len)];
-            ZstdCompressCtx ctx = COMPRESS.get().setLevel(level);
-            int n = ctx.compressByteArray(out, 1, out.length - 1, buf, off, len);
-            out = n < len ? Arrays.copyOf(out, n + 1) : null;
-            if (out != null) {
-                out[0] = ZSTD;
-            }
-        }
-        if (out == null) {
-            out = new byte[len + 1];
+        // one array of the chunk's size: zstd gets one byte less than the chunk, else it is stored as is
+        byte[] out = new byte[len + 1];
+        int n = level > 0 && len > 1 ? compress(buf, off, len, level, out) : -1;
+        if (n > 0) {
+            out[0] = ZSTD;
+            out = Arrays.copyOf(out, n + 1);
+        } else {
             out[0] = RAW;
             System.arraycopy(buf, off, out, 1, len);
         }
@@ -49,39 +44,66 @@ final class Blobs {
         return blob;
     }
 
+    /** zstd of the chunk into {@code out[1, len)}; -1 when it does not fit there (it would not get smaller). */
+    private static int compress(byte[] buf, int off, int len, int level, byte[] out) {
+        try {
+            return COMPRESS.get().setLevel(level).compressByteArray(out, 1, len - 1, buf, off, len);
+        } catch (ZstdException e) {
+            if (e.getErrorCode() == Zstd.errDstSizeTooSmall()) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
     /**
      * The plaintext of a stored chunk, checked against {@code id}.
      *
      * @throws CorruptBackupException when it does not decode to {@code rawLength} bytes of that id
      */
     static byte[] decode(byte[] stored, int rawLength, ChunkId id, String pack, Keys keys) {
+        return decode(stored, 0, stored.length, rawLength, id, pack, keys);
+    }
+
+    /** {@link #decode(byte[], int, ChunkId, String, Keys)} of the blob {@code stored[off, off + len)}. */
+    static byte[] decode(byte[] stored, int off, int len, int rawLength, ChunkId id, String pack, Keys keys) {
+        if (len < 1) {
+            throw corrupt(id, pack, "it is empty", null);
+        }
+        return decode(stored[off], stored, off + 1, len - 1, rawLength, id, pack, keys);
+    }
+
+    /**
+     * {@link #decode(byte[], int, ChunkId, String, Keys)} of a blob whose codec byte was read apart
+     * from the rest, {@code payload[off, off + len)}; a whole payload stored as is becomes the
+     * plaintext itself, no copy of a chunk is made.
+     */
+    static byte[] decode(
+            byte codec, byte[] payload, int off, int len, int rawLength, ChunkId id, String pack, Keys keys) {
         byte[] plain;
         try {
-            if (stored.length < 1) {
-                throw corrupt(id, pack, "it is empty", null);
-            }
-            byte[] blob = stored;
+            byte[] body = payload;
+            int from = off;
+            int n = len;
             if (keys.encrypted()) {
-                byte[] opened;
                 try {
-                    opened = keys.open(Arrays.copyOfRange(stored, 1, stored.length), id.bytes(), pack);
+                    body = keys.open(Arrays.copyOfRange(payload, off, off + len), id.bytes(), pack);
                 } catch (CorruptBackupException e) {
                     throw corrupt(id, pack, "it does not authenticate", e);
                 }
-                blob = new byte[opened.length + 1];
-                blob[0] = stored[0];
-                System.arraycopy(opened, 0, blob, 1, opened.length);
+                from = 0;
+                n = body.length;
             }
-            if (blob[0] == RAW) {
-                plain = Arrays.copyOfRange(blob, 1, blob.length);
-            } else if (blob[0] == ZSTD) {
+            if (codec == RAW) {
+                plain = from == 0 && n == body.length ? body : Arrays.copyOfRange(body, from, from + n);
+            } else if (codec == ZSTD) {
                 plain = new byte[rawLength];
-                int n = DECOMPRESS.get().decompressByteArray(plain, 0, rawLength, blob, 1, blob.length - 1);
-                if (n != rawLength) {
-                    throw corrupt(id, pack, "it decompresses to " + n + " bytes, not " + rawLength, null);
+                int got = DECOMPRESS.get().decompressByteArray(plain, 0, rawLength, body, from, n);
+                if (got != rawLength) {
+                    throw corrupt(id, pack, "it decompresses to " + got + " bytes, not " + rawLength, null);
                 }
             } else {
-                throw corrupt(id, pack, "its codec byte is " + blob[0], null);
+                throw corrupt(id, pack, "its codec byte is " + codec, null);
             }
         } catch (ZstdException e) {
             throw corrupt(id, pack, "it does not decompress (" + e.getMessage() + ")", e);

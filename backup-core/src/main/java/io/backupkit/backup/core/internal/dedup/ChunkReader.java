@@ -52,21 +52,26 @@ final class ChunkReader implements AutoCloseable {
     /** The plaintext of {@code ref}. */
     byte[] read(ChunkRef ref) throws IOException {
         Location where = locate(index, ref, damagedIndexes, backup);
-        return Blobs.decode(fetch(ref), ref.length(), ref.id(), where.pack(), keys);
+        if (where.length() < 1) {
+            return Blobs.decode(new byte[0], ref.length(), ref.id(), where.pack(), keys); // says it is empty
+        }
+        // the codec byte apart, so a chunk stored as is is read into the one array it is returned in
+        Cursor cursor = position(where);
+        byte codec = readFully(cursor, 1, where, ref)[0];
+        byte[] payload = readFully(cursor, where.length() - 1, where, ref);
+        return Blobs.decode(codec, payload, 0, payload.length, ref.length(), ref.id(), where.pack(), keys);
     }
 
     /** The stored form of {@code ref}, checked to decode to it. */
     byte[] readBlob(ChunkRef ref) throws IOException {
         Location where = locate(index, ref, damagedIndexes, backup);
-        byte[] blob = fetch(ref);
+        byte[] blob = readFully(position(where), where.length(), where, ref);
         Blobs.decode(blob, ref.length(), ref.id(), where.pack(), keys);
         return blob;
     }
 
-    private byte[] fetch(ChunkRef ref) throws IOException {
-        Location where = locate(index, ref, damagedIndexes, backup);
-        Cursor cursor = position(where);
-        byte[] blob = new byte[where.length()];
+    private byte[] readFully(Cursor cursor, int length, Location where, ChunkRef ref) throws IOException {
+        byte[] blob = new byte[length];
         try {
             int n = cursor.in.readNBytes(blob, 0, blob.length);
             if (n != blob.length) {

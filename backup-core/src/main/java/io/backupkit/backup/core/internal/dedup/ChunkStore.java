@@ -22,7 +22,7 @@ final class ChunkStore {
     ChunkId put(byte[] buf, int off, int len) throws IOException {
         ChunkId id = keys.id(buf, off, len);
         if (index.claim(id)) {
-            packs.add(id, Blobs.encode(buf, off, len, level, id, keys), len);
+            packs.add(id, len, () -> Blobs.encode(buf, off, len, level, id, keys));
             newChunks.incrementAndGet();
         }
         return id;

@@ -2,11 +2,14 @@ package io.backupkit.backup.core.internal.dedup;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 
 /**
  * Cuts what is written into content-defined chunks, stores each, and hands each chunk's id and
- * length to a {@link Sink} in order. Holds at most two maximum chunks in memory. {@link #close()}
- * cuts the rest (it does not close anything else).
+ * length to a {@link Sink} in order. Holds one maximum chunk and a quarter more in memory (what
+ * is left after a cut moves to the front when the buffer is full). {@link #close()} cuts the rest
+ * (it does not close anything else).
  */
 final class ChunkingOutputStream extends OutputStream {
     /** Receives the chunks of the stream, in order. */
@@ -37,7 +40,8 @@ final class ChunkingOutputStream extends OutputStream {
     }
 
     static byte[] buffer(FastCdc cdc) {
-        return new byte[Math.max(2 * cdc.max(), 1 << 20)];
+        // a cut needs max bytes in one piece; the rest is room to fill before moving them to the front
+        return new byte[cdc.max() + Math.max(cdc.max() / 4, 256 << 10)];
     }
 
     @Override
@@ -52,19 +56,41 @@ final class ChunkingOutputStream extends OutputStream {
         }
         total += len;
         while (len > 0) {
-            if (end == buf.length) {
-                System.arraycopy(buf, start, buf, 0, end - start);
-                end -= start;
-                start = 0;
-            }
+            makeRoom();
             int n = Math.min(len, buf.length - end);
             System.arraycopy(b, off, buf, end, n);
-            end += n;
             off += n;
             len -= n;
-            while (end - start >= cdc.max()) {
-                emit(cdc.cut(buf, start, end - start));
-            }
+            filled(n);
+        }
+    }
+
+    /** Reads once from {@code ch} straight into the buffer (no copy); the count read, -1 at its end. */
+    int readFrom(ReadableByteChannel ch) throws IOException {
+        if (closed) {
+            throw new IOException("the chunking stream is closed");
+        }
+        makeRoom();
+        int n = ch.read(ByteBuffer.wrap(buf, end, buf.length - end));
+        if (n > 0) {
+            total += n;
+            filled(n);
+        }
+        return n;
+    }
+
+    private void makeRoom() {
+        if (end == buf.length) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+    }
+
+    private void filled(int n) throws IOException {
+        end += n;
+        while (end - start >= cdc.max()) {
+            emit(cdc.cut(buf, start, end - start));
         }
     }
 

@@ -71,7 +71,7 @@ public final class DedupCreate {
         try {
             MediaTree.read(tree, name, e -> {
                 if (e.type() == MediaTree.FILE) {
-                    previous.put(e.path(), e);
+                    previous.put(e.key(), e);
                 }
             });
         } catch (IOException | RuntimeException e) {

@@ -3,10 +3,12 @@ package io.backupkit.backup.core.internal.dedup;
 import io.backupkit.backup.core.internal.archive.MediaEntry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.Set;
 
 /**
  * What a dedup backup holds, read from its media tree and dump list alone (no chunk is read): for
- * comparing two backups.
+ * comparing two backups. Paths are text as a tar listing gives them: bytes that are not UTF-8 show
+ * as U+FFFD.
  */
 public final class DedupListing {
     private DedupListing() {}
@@ -26,14 +29,22 @@ public final class DedupListing {
             MediaEntry entry =
                     switch (e.type()) {
                         case MediaTree.DIRECTORY -> new MediaEntry(
-                                e.path(), MediaEntry.Type.FOLDER, 0, e.mode(), mtime, "");
+                                e.name(), MediaEntry.Type.FOLDER, 0, e.mode(), mtime, "");
                         case MediaTree.SYMLINK -> new MediaEntry(
-                                e.path(), MediaEntry.Type.SYMLINK, 0, e.mode(), mtime, e.linkTarget());
+                                e.name(), MediaEntry.Type.SYMLINK, 0, e.mode(), mtime, target(e.linkTarget()));
                         default -> new MediaEntry(
-                                e.path(), MediaEntry.Type.FILE, e.size(), e.mode(), mtime, chunksDigest(e.chunks()));
+                                e.name(), MediaEntry.Type.FILE, e.size(), e.mode(), mtime, chunksDigest(e.chunks()));
                     };
             sink.entry(entry);
         });
+    }
+
+    /** A link target as text; one that is not UTF-8 as its bytes in hex, so another target never equals it. */
+    private static String target(byte[] bytes) {
+        String text = MediaTree.Entry.name(bytes);
+        return Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)
+                ? text
+                : HexFormat.of().formatHex(bytes);
     }
 
     private static String chunksDigest(List<ChunkRef> chunks) {

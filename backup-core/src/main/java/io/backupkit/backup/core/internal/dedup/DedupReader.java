@@ -8,8 +8,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -66,7 +66,8 @@ public final class DedupReader {
     }
 
     /**
-     * {@link #writeMediaTar} of the entries whose path {@code include} accepts; the others' chunks are
+     * {@link #writeMediaTar} of the entries whose path {@code include} accepts (as text, bytes that
+     * are not UTF-8 shown as U+FFFD; the extractor's selection compares the bytes); the others' chunks are
      * not read. The tar is the archive format's own (times to the nanosecond, all mode bits); a file
      * that was a hard link of one written before (same inode and device, same chunks) is written as
      * a hard link to it.
@@ -79,18 +80,18 @@ public final class DedupReader {
         Map<List<Long>, MediaTree.Entry> linked = new HashMap<>();
         try (ChunkReader chunks = new ChunkReader(storage, index, backup)) {
             MediaTree.read(tree, treeName, e -> {
-                if (!include.test(e.path())) {
+                if (!include.test(e.name())) {
                     return;
                 }
                 if (e.type() == MediaTree.DIRECTORY) {
-                    tar.putEntry(header(e.path() + "/", TarHeader.DIRECTORY, e, 0, NO_LINK));
+                    tar.putEntry(header(slash(e.path()), TarHeader.DIRECTORY, e, 0, NO_LINK));
                 } else if (e.type() == MediaTree.SYMLINK) {
-                    tar.putEntry(header(e.path(), TarHeader.SYMLINK, e, 0, utf8(e.linkTarget())));
+                    tar.putEntry(header(e.path(), TarHeader.SYMLINK, e, 0, e.linkTarget()));
                 } else {
                     MediaTree.Entry first =
                             e.inode() == 0 ? null : linked.putIfAbsent(List.of(e.device(), e.inode()), e);
                     if (first != null && first.chunks().equals(e.chunks())) {
-                        tar.putEntry(header(e.path(), TarHeader.HARD_LINK, e, 0, utf8(first.path())));
+                        tar.putEntry(header(e.path(), TarHeader.HARD_LINK, e, 0, first.path()));
                     } else {
                         tar.putEntry(header(e.path(), TarHeader.FILE, e, e.size(), NO_LINK));
                         for (ChunkRef ref : e.chunks()) {
@@ -108,12 +109,14 @@ public final class DedupReader {
 
     private static final byte[] NO_LINK = new byte[0];
 
-    private static TarHeader header(String name, byte type, MediaTree.Entry e, long size, byte[] link) {
-        return new TarHeader(utf8(name), type, e.mode() & 07777, size, e.mtimeSeconds(), e.mtimeNanos(), link);
+    private static TarHeader header(byte[] name, byte type, MediaTree.Entry e, long size, byte[] link) {
+        return new TarHeader(name, type, e.mode() & 07777, size, e.mtimeSeconds(), e.mtimeNanos(), link);
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    private static byte[] slash(byte[] name) {
+        byte[] dir = Arrays.copyOf(name, name.length + 1);
+        dir[name.length] = '/';
+        return dir;
     }
 
     /** Reads every chunk a dump list names; returns what is wrong (empty: all chunks are whole). */

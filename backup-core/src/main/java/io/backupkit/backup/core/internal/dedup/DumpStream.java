@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -183,8 +182,7 @@ public final class DumpStream extends InputStream {
             ChunkRef ref = chunks.get(i);
             Location where = ChunkReader.locate(index, ref, damagedIndexes, backup);
             int at = (int) (where.offset() - first.offset());
-            byte[] blob = Arrays.copyOfRange(stored, at, at + where.length());
-            plain[i - from] = Blobs.decode(blob, ref.length(), ref.id(), where.pack(), keys);
+            plain[i - from] = Blobs.decode(stored, at, where.length(), ref.length(), ref.id(), where.pack(), keys);
         }
         return plain;
     }

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,8 @@ import java.util.List;
  * The media artifact of a dedup backup: every folder, file and symbolic link of the media folder in
  * walk order (a folder before what it holds), each with its mode and mtime; a file also with the
  * size, inode, device and ctime it had (to know next time that it did not change) and its chunks.
+ * Names and link targets are the file system's bytes, also when they are not UTF-8 (trees written
+ * before held UTF-8 only, in the same length-prefixed form, and read the same).
  */
 final class MediaTree {
     static final int MAGIC = 0x424b4d54; // BKMT
@@ -22,10 +25,10 @@ final class MediaTree {
     static final byte FILE = 2;
     static final byte SYMLINK = 3;
 
-    /** One entry; {@code path} is relative with '/' separators. */
+    /** One entry; {@code path} is relative with '/' separators, as bytes. */
     record Entry(
             byte type,
-            String path,
+            byte[] path,
             int mode,
             long mtimeSeconds,
             int mtimeNanos,
@@ -33,8 +36,26 @@ final class MediaTree {
             long inode,
             long device,
             long ctimeNanos,
-            String linkTarget,
+            byte[] linkTarget,
             List<ChunkRef> chunks) {
+        /** The path as text: UTF-8, bytes that are not shown as U+FFFD (as a tar listing shows them). */
+        String name() {
+            return name(path);
+        }
+
+        static String name(byte[] path) {
+            return new String(path, StandardCharsets.UTF_8);
+        }
+
+        /** The path as a map key that keeps every byte apart. */
+        String key() {
+            return key(path);
+        }
+
+        static String key(byte[] path) {
+            return new String(path, StandardCharsets.ISO_8859_1);
+        }
+
         /** Whether a file found with these attributes is this entry unchanged. */
         boolean sameFile(long size, long mtimeSeconds, int mtimeNanos, long inode, long device, long ctimeNanos) {
             return type == FILE
@@ -62,7 +83,7 @@ final class MediaTree {
 
     void add(Entry e) throws IOException {
         out.writeByte(e.type());
-        TreeIo.writeString(out, e.path());
+        TreeIo.writeBytes(out, e.path());
         out.writeInt(e.mode());
         out.writeLong(e.mtimeSeconds());
         out.writeInt(e.mtimeNanos());
@@ -76,7 +97,7 @@ final class MediaTree {
                 TreeIo.writeRef(out, r);
             }
         } else if (e.type() == SYMLINK) {
-            TreeIo.writeString(out, e.linkTarget());
+            TreeIo.writeBytes(out, e.linkTarget());
         }
     }
 
@@ -97,7 +118,7 @@ final class MediaTree {
                 if (type != DIRECTORY && type != FILE && type != SYMLINK) {
                     throw TreeIo.corrupt(name, "an entry type " + type);
                 }
-                String path = TreeIo.readString(in, name);
+                byte[] path = TreeIo.readBytes(in, name);
                 int mode = in.readInt();
                 long mtime = in.readLong();
                 int nanos = in.readInt();
@@ -105,7 +126,7 @@ final class MediaTree {
                 long inode = 0;
                 long device = 0;
                 long ctime = 0;
-                String link = null;
+                byte[] link = null;
                 List<ChunkRef> chunks = List.of();
                 if (type == FILE) {
                     size = in.readLong();
@@ -114,7 +135,7 @@ final class MediaTree {
                     ctime = in.readLong();
                     int n = in.readInt();
                     if (n < 0 || n > size + 1) {
-                        throw TreeIo.corrupt(name, path + " has " + n + " chunks");
+                        throw TreeIo.corrupt(name, Entry.name(path) + " has " + n + " chunks");
                     }
                     List<ChunkRef> list = new ArrayList<>(n);
                     long sum = 0;
@@ -124,11 +145,12 @@ final class MediaTree {
                         list.add(r);
                     }
                     if (sum != size) {
-                        throw TreeIo.corrupt(name, path + ": its chunks hold " + sum + " bytes, its size is " + size);
+                        throw TreeIo.corrupt(
+                                name, Entry.name(path) + ": its chunks hold " + sum + " bytes, its size is " + size);
                     }
                     chunks = list;
                 } else if (type == SYMLINK) {
-                    link = TreeIo.readString(in, name);
+                    link = TreeIo.readBytes(in, name);
                 }
                 visitor.entry(new Entry(type, path, mode, mtime, nanos, size, inode, device, ctime, link, chunks));
             }

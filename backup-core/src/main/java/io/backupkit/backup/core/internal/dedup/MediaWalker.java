@@ -5,6 +5,8 @@ import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.UnableToArchiveMediaException;
+import io.backupkit.backup.core.internal.archive.FileNameEncoding;
+import io.backupkit.backup.core.internal.archive.RawNames;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -18,6 +20,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +33,8 @@ import java.util.function.BooleanSupplier;
  * entries are reported and left out). A file whose size, mtime, inode, device and ctime are those
  * of the previous backup, and whose chunks are all stored, is not read again: its chunk list is
  * taken over. Small files are one chunk; larger ones are cut by the media chunker. Hard links are
- * listed once per name with their inode; the restore links them again.
+ * listed once per name with their inode; the restore links them again. Names and link targets are
+ * kept as the file system's bytes, as the archive format keeps them.
  */
 final class MediaWalker {
     private static final String ATTRIBUTES = "unix:mode,ino,dev,ctime,size,lastModifiedTime";
@@ -45,7 +49,7 @@ final class MediaWalker {
     private final BackupListener listener;
     private final BooleanSupplier cancelled;
     private final byte[] chunkBuffer;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(1 << 20);
+    private final boolean utf8Names = FileNameEncoding.isUtf8();
     private final List<String> skipped = new ArrayList<>();
     private final List<String> changed = new ArrayList<>();
     private Set<String> excludedRelative;
@@ -90,32 +94,37 @@ final class MediaWalker {
                 }
             }
         }
-        walkDir(root, "", tree);
+        walkDir(root, "", new byte[0], tree);
         listener.progress(Phase.MEDIA_ARCHIVE, bytes);
         return new MediaInfo(files, folders, bytes, skipped, changed);
     }
 
-    private void walkDir(Path dir, String rel, MediaTree tree) throws IOException {
-        List<Path> children = new ArrayList<>();
+    /** A folder's entry: its path, its name as text and as the file system's bytes. */
+    private record Child(Path path, String name, byte[] bytes) {}
+
+    private void walkDir(Path dir, String rel, byte[] relBytes, MediaTree tree) throws IOException {
+        List<Child> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            ds.forEach(children::add);
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                children.add(new Child(p, name, RawNames.nameBytes(name, p)));
+            }
         }
-        children.sort(
-                (a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-        for (Path child : children) {
+        children.sort((a, b) -> Arrays.compareUnsigned(a.bytes(), b.bytes()));
+        for (Child c : children) {
             if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
                 throw new BackupCancelledException("Archiving the media folder " + mediaDir + " was cancelled", null);
             }
-            String name = child.getFileName().toString();
+            Path child = c.path();
+            String name = c.name();
             String childRel = rel.isEmpty() ? name : rel + "/" + name;
+            byte[] childBytes = relative(relBytes, c.bytes());
             if (excluded(childRel)) {
                 continue;
             }
-            if (name.indexOf('\uFFFD') >= 0) { // bytes that are not UTF-8: the name could not be written back
-                note(skipped, "name that is not UTF-8: " + childRel);
-                listener.warning("Media entry " + childRel + " has a name that is not UTF-8; a dedup backup cannot"
-                        + " hold it and a restore leaves it in place");
-                continue;
+            if (!utf8Names && !isAscii(name)) {
+                throw new UnableToArchiveMediaException(
+                        "Cannot read the name of " + dir + "/" + name + ": " + FileNameEncoding.advice());
             }
             Map<String, Object> a;
             try {
@@ -130,20 +139,20 @@ final class MediaWalker {
             int nanos = (int) (mtime.to(TimeUnit.NANOSECONDS) - TimeUnit.SECONDS.toNanos(seconds));
             if (type == 040000) {
                 tree.add(new MediaTree.Entry(
-                        MediaTree.DIRECTORY, childRel, mode & 07777, seconds, nanos, 0, 0, 0, 0, null, List.of()));
+                        MediaTree.DIRECTORY, childBytes, mode & 07777, seconds, nanos, 0, 0, 0, 0, null, List.of()));
                 folders++;
-                walkDir(child, childRel, tree);
+                walkDir(child, childRel, childBytes, tree);
             } else if (type == 0120000) {
-                String target = Files.readSymbolicLink(child).toString();
+                byte[] target = RawNames.targetBytes(Files.readSymbolicLink(child));
                 tree.add(new MediaTree.Entry(
-                        MediaTree.SYMLINK, childRel, mode & 07777, seconds, nanos, 0, 0, 0, 0, target, List.of()));
+                        MediaTree.SYMLINK, childBytes, mode & 07777, seconds, nanos, 0, 0, 0, 0, target, List.of()));
                 files++;
             } else if (type == 0100000) {
                 long size = (Long) a.get("size");
                 long ino = (Long) a.get("ino");
                 long dev = (Long) a.get("dev");
                 long ctime = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
-                MediaTree.Entry before = previous.get(childRel);
+                MediaTree.Entry before = previous.get(MediaTree.Entry.key(childBytes));
                 List<ChunkRef> chunks;
                 if (before != null
                         && before.sameFile(size, seconds, nanos, ino, dev, ctime)
@@ -155,7 +164,7 @@ final class MediaWalker {
                     size = chunks.stream().mapToLong(ChunkRef::length).sum();
                 }
                 tree.add(new MediaTree.Entry(
-                        MediaTree.FILE, childRel, mode & 07777, seconds, nanos, size, ino, dev, ctime, null, chunks));
+                        MediaTree.FILE, childBytes, mode & 07777, seconds, nanos, size, ino, dev, ctime, null, chunks));
                 files++;
                 bytes += size;
                 listener.progress(Phase.MEDIA_ARCHIVE, bytes);
@@ -205,10 +214,7 @@ final class MediaWalker {
         chunks.clear();
         try (ChunkingOutputStream out =
                 new ChunkingOutputStream(cdc, store, (id, len) -> chunks.add(new ChunkRef(id, len)), chunkBuffer)) {
-            readBuffer.clear();
-            while (ch.read(readBuffer) > 0) {
-                out.write(readBuffer.array(), 0, readBuffer.position());
-                readBuffer.clear();
+            while (out.readFrom(ch) > 0) {
                 if (cancelled.getAsBoolean()) {
                     throw new BackupCancelledException(
                             "Archiving the media folder " + mediaDir + " was cancelled", null);
@@ -224,6 +230,20 @@ final class MediaWalker {
         }
         Path p = Path.of(rel);
         return excludes.stream().anyMatch(m -> m.matches(p));
+    }
+
+    private static byte[] relative(byte[] folder, byte[] name) {
+        if (folder.length == 0) {
+            return name;
+        }
+        byte[] rel = Arrays.copyOf(folder, folder.length + 1 + name.length);
+        rel[folder.length] = '/';
+        System.arraycopy(name, 0, rel, folder.length + 1, name.length);
+        return rel;
+    }
+
+    private static boolean isAscii(String name) {
+        return name.chars().allMatch(ch -> ch < 0x80);
     }
 
     private static void note(List<String> list, String what) {

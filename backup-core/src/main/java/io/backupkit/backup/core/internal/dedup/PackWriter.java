@@ -20,7 +20,8 @@ import java.util.concurrent.Semaphore;
  * Appends blobs to pack objects of about {@link #TARGET} bytes and remembers where each chunk went. A
  * pack is never held in memory: a thread of its own streams it into the storage, so chunking goes on
  * while a pack is written and while a full one is committed; at most {@link #IN_FLIGHT} packs are
- * open at once and at most {@link #QUEUED} bytes (or one larger blob) handed over and not yet written.
+ * open at once and at most {@link #QUEUED} bytes (or one larger blob) being encoded or handed over and
+ * not yet written: room is taken before a blob is made, so encoding the next chunk waits for it too.
  * A pack becomes visible when it is full or at {@link #finish}, ending in a {@link PackTrailer table}
  * of its chunks; {@link #abort} leaves only committed packs, which the caller deletes.
  */
@@ -57,19 +58,21 @@ final class PackWriter {
             t.start();
         }
 
-        void put(byte[] blob) throws IOException {
+        void checkUpload() throws IOException {
             if (failing instanceof UncheckedIOException io) {
                 throw io.getCause(); // the upload failed: no use chunking the rest of the pack
             } else if (failing != null) {
                 throw failing;
             }
+        }
+
+        void take(int bytes) throws InterruptedIOException {
             try {
-                room.acquire(Math.min(blob.length, QUEUED));
+                room.acquire(bytes);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("writing pack " + name + " was interrupted");
             }
-            blobs.add(blob);
         }
 
         /** Writes the queued blobs; true when committed. A failure still takes every blob, so a put never waits forever. */
@@ -158,7 +161,18 @@ final class PackWriter {
         this.keys = keys;
     }
 
+    /** Makes a chunk's blob, once there is room for it. */
+    @FunctionalInterface
+    interface Encoder {
+        byte[] encode();
+    }
+
     synchronized void add(ChunkId id, byte[] blob, int rawLength) throws IOException {
+        add(id, rawLength, () -> blob);
+    }
+
+    /** Adds the blob of chunk {@code id}; {@code encode} runs when room for a blob of its size is taken. */
+    synchronized void add(ChunkId id, int rawLength, Encoder encode) throws IOException {
         if (current == null) {
             while (inFlight.size() >= IN_FLIGHT) {
                 collect(inFlight.poll());
@@ -166,7 +180,23 @@ final class PackWriter {
             current = new Pack();
             current.start();
         }
-        current.put(blob);
+        current.checkUpload();
+        int taken = Math.min(rawLength + 1, QUEUED); // a blob is the chunk and a codec byte, at most
+        current.take(taken);
+        byte[] blob;
+        try {
+            blob = encode.encode();
+            int counted = Math.min(blob.length, QUEUED); // what the upload releases once it is written
+            if (counted > taken) {
+                current.take(counted - taken); // sealed: a few bytes more
+            } else {
+                room.release(taken - counted);
+            }
+        } catch (IOException | RuntimeException e) {
+            room.release(taken);
+            throw e;
+        }
+        current.blobs.add(blob);
         current.entries.add(
                 new IndexFile.Entry(id, new Location(current.name, current.offset, blob.length, rawLength)));
         current.offset += blob.length;

@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /** Shared pieces of the dump list and media tree encodings. */
 final class TreeIo {
@@ -26,18 +25,22 @@ final class TreeIo {
         return new ChunkRef(new ChunkId(id), length);
     }
 
-    static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    /** A name as its length and its bytes (UTF-8 or not). */
+    static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
         out.writeInt(b.length);
         out.write(b);
     }
 
-    static String readString(DataInputStream in, String name) throws IOException {
+    static byte[] readBytes(DataInputStream in, String name) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > 1 << 16) {
             throw corrupt(name, "a name of " + n + " bytes");
         }
-        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+        byte[] b = in.readNBytes(n);
+        if (b.length != n) {
+            throw new EOFException();
+        }
+        return b;
     }
 
     static void expectMagic(DataInputStream in, int magic, String name) throws IOException {
