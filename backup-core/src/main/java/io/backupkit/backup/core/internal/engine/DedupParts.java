@@ -270,7 +270,7 @@ final class DedupParts {
                 BackupListener listener,
                 MediaSelection selection) {
             PipedInputStream in = new PipedInputStream(1 << 20);
-            AtomicReference<RuntimeException> failed = new AtomicReference<>();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
             Thread producer;
             try {
                 PipedOutputStream out = new PipedOutputStream(in);
@@ -286,7 +286,7 @@ final class DedupParts {
                                             selection == null ? path -> true : selection::includes);
                                     return null;
                                 });
-                            } catch (RuntimeException e) {
+                            } catch (RuntimeException | Error e) {
                                 failed.set(e);
                             } catch (IOException e) {
                                 failed.set(new UncheckedIOException(e));
@@ -323,6 +323,9 @@ final class DedupParts {
                 throw new BackupCancelledException("the restore was cancelled; nothing was changed", e);
             }
             // the chunks' failure is the cause of what the extractor saw
+            if (failed.get() instanceof Error e) {
+                throw e; // out of memory is not a corrupt backup
+            }
             if (failed.get() instanceof BackupException b) {
                 throw b;
             }
