@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -29,12 +28,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,7 +136,7 @@ public final class MediaArchiver {
         totalBytes = 0;
         listener.reset();
         Path root = checkRoot();
-        ExcludedDirs excluded = excludedDirs(root);
+        ExcludedDirs excluded = ExcludedDirs.of(mediaDir, root, excludedDirs);
         hints = CompressionHints.of(out);
         TarWriter tar = new TarWriter(out);
         try {
@@ -206,45 +203,6 @@ public final class MediaArchiver {
         }
     }
 
-    /** The excluded folders as paths relative to the media folder ("/"-separated). */
-    private record ExcludedDirs(Set<String> relative, boolean everything) {}
-
-    private ExcludedDirs excludedDirs(Path realRoot) {
-        Set<String> relative = new HashSet<>();
-        boolean everything = false;
-        Path configured = mediaDir.toAbsolutePath().normalize();
-        for (Path dir : excludedDirs) {
-            List<Path> forms = new ArrayList<>();
-            forms.add(dir.toAbsolutePath().normalize());
-            try {
-                forms.add(dir.toRealPath());
-            } catch (IOException e) {
-                // not there (yet): the lexical form is enough
-            }
-            for (Path form : forms) {
-                for (Path base : List.of(realRoot, configured)) {
-                    if (form.equals(base)) {
-                        everything = true;
-                    } else if (form.startsWith(base)) {
-                        relative.add(slashes(base.relativize(form)));
-                    }
-                }
-            }
-        }
-        return new ExcludedDirs(Set.copyOf(relative), everything);
-    }
-
-    private static String slashes(Path relative) {
-        StringBuilder sb = new StringBuilder();
-        for (Path part : relative) {
-            if (sb.length() > 0) {
-                sb.append('/');
-            }
-            sb.append(part);
-        }
-        return sb.toString();
-    }
-
     /** A folder being walked: its path, its name relative to the media folder as a string and as bytes. */
     private record Folder(Path path, String rel, byte[] relBytes, Iterator<Named> entries) {}
 
@@ -274,7 +232,7 @@ public final class MediaArchiver {
                 skip("vanished while archived: " + rel);
                 continue;
             }
-            byte[] bytes = relative(folder.relBytes(), nameBytes(name, path));
+            byte[] bytes = relative(folder.relBytes(), RawNames.nameBytes(name, path));
             switch (st.type()) {
                 case Stat.DIRECTORY -> {
                     Iterator<Named> entries = list(path, false);
@@ -310,11 +268,6 @@ public final class MediaArchiver {
     }
 
     private static final byte[] NO_LINK = new byte[0];
-
-    /** A name's bytes: its string's, unless that lost some (bytes that are not UTF-8). */
-    private static byte[] nameBytes(String name, Path path) {
-        return RawNames.isLossy(name) ? RawNames.lastName(path) : name.getBytes(StandardCharsets.UTF_8);
-    }
 
     private static byte[] relative(byte[] folder, byte[] name) {
         if (folder.length == 0) {
@@ -355,10 +308,7 @@ public final class MediaArchiver {
             skip("vanished while archived: " + rel);
             return;
         }
-        String text = target.toString();
-        byte[] targetBytes =
-                RawNames.isLossy(text) ? RawNames.linkTarget(target) : text.getBytes(StandardCharsets.UTF_8);
-        tar.putEntry(header(bytes, TarHeader.SYMLINK, st, 0, targetBytes));
+        tar.putEntry(header(bytes, TarHeader.SYMLINK, st, 0, RawNames.targetBytes(target)));
         tar.closeEntry();
         fileCount++;
     }

@@ -5,6 +5,7 @@ import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.MediaInfo;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.UnableToArchiveMediaException;
+import io.backupkit.backup.core.internal.archive.ExcludedDirs;
 import io.backupkit.backup.core.internal.archive.FileNameEncoding;
 import io.backupkit.backup.core.internal.archive.RawNames;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,14 +85,10 @@ final class MediaWalker {
 
     MediaInfo walk(MediaTree tree) throws IOException {
         Path root = mediaDir.toRealPath();
-        excludedRelative = new HashSet<>();
-        for (Path dir : excludedDirs) {
-            for (Path base : List.of(root, mediaDir.toAbsolutePath().normalize())) {
-                Path abs = dir.toAbsolutePath().normalize();
-                if (abs.startsWith(base) && !abs.equals(base)) {
-                    excludedRelative.add(slashes(base.relativize(abs)));
-                }
-            }
+        ExcludedDirs excluded = ExcludedDirs.of(mediaDir, root, excludedDirs);
+        excludedRelative = excluded.relative();
+        if (excluded.everything()) {
+            return new MediaInfo(0, 0, 0, List.of());
         }
         walkDir(root, "", new byte[0], tree);
         listener.progress(Phase.MEDIA_ARCHIVE, bytes);
@@ -250,16 +246,5 @@ final class MediaWalker {
         if (list.size() < MAX_LISTED) {
             list.add(what);
         }
-    }
-
-    private static String slashes(Path relative) {
-        StringBuilder sb = new StringBuilder();
-        for (Path part : relative) {
-            if (sb.length() > 0) {
-                sb.append('/');
-            }
-            sb.append(part);
-        }
-        return sb.toString();
     }
 }
