@@ -8,12 +8,11 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringRestore;
 import io.backupkit.backup.tck.KillDuringRestore.Outcome;
+import io.backupkit.backup.tck.fixtures.RestoreKillFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +31,7 @@ class MysqlKillDuringRestoreIT {
     Path dir;
 
     private String db;
+    private RestoreKillFixture target;
     private Path media;
     private int changes;
 
@@ -40,12 +40,8 @@ class MysqlKillDuringRestoreIT {
         MariaDbServer.require();
         db = MariaDbServer.createDatabase();
         RichFixture.create(db);
-        media = Files.createDirectories(dir.resolve("media"));
-        byte[] block = new byte[256 * 1024];
-        new Random(9).nextBytes(block);
-        for (int i = 0; i < 8; i++) {
-            Files.write(media.resolve("file-" + i + ".bin"), block);
-        }
+        target = RestoreKillFixture.create(dir, 9, MariaDbServer.url(db), MariaDbServer.ROOT, "mysql-it", "1.0.0");
+        media = target.media();
     }
 
     @AfterEach
@@ -54,13 +50,7 @@ class MysqlKillDuringRestoreIT {
     }
 
     private BackupManager.Builder builder(String backups, Path mediaDir) {
-        return BackupManager.builder()
-                .storage("filesystem", dir.resolve(backups).toString(), Map.of())
-                .database(MariaDbServer.url(db), MariaDbServer.ROOT, null)
-                .mediaDir(mediaDir)
-                .spoolDir(dir.resolve("spool"))
-                .hostApplication("mysql-it", "1.0.0")
-                .leaseTtl(Duration.ofSeconds(2));
+        return target.builder(backups, mediaDir);
     }
 
     private List<Object> state() throws Exception {
@@ -75,14 +65,7 @@ class MysqlKillDuringRestoreIT {
         }
         Object backupState = state();
         KillDuringRestore kills = new KillDuringRestore(
-                (backupId, pauseAt) -> ChildJvm.start(
-                        MysqlRestoreChildMain.class,
-                        dir.resolve("backups").toString(),
-                        MariaDbServer.url(db),
-                        media.toString(),
-                        dir.resolve("spool").toString(),
-                        backupId,
-                        pauseAt),
+                (backupId, pauseAt) -> target.child(MysqlRestoreChildMain.class, "backups", backupId, pauseAt),
                 () -> builder("backups", media).build(),
                 this::state,
                 () -> {
@@ -134,14 +117,7 @@ class MysqlKillDuringRestoreIT {
         }
         String backupState = MysqlSnapshots.of(db);
         MariaDbServer.exec(db, "CREATE TABLE newer (x int)");
-        try (ChildJvm child = ChildJvm.start(
-                MysqlRestoreChildMain.class,
-                dir.resolve("backups-a").toString(),
-                MariaDbServer.url(db),
-                media.toString(),
-                dir.resolve("spool").toString(),
-                first,
-                "DATABASE_RESTORE:START")) {
+        try (ChildJvm child = target.child(MysqlRestoreChildMain.class, "backups-a", first, "DATABASE_RESTORE:START")) {
             BackupInProgressException refused = KillDuringRestore.refusedWhileRestoring(
                     child, () -> builder("backups-b", otherMedia).build(), second);
             assertThat(refused).hasMessageContaining("'" + db + "'").hasMessageContaining("connection ");
@@ -180,14 +156,7 @@ class MysqlKillDuringRestoreIT {
     }
 
     private void killRollback(String pauseAt) throws Exception {
-        try (ChildJvm child = ChildJvm.start(
-                MysqlRestoreChildMain.class,
-                dir.resolve("backups").toString(),
-                MariaDbServer.url(db),
-                media.toString(),
-                dir.resolve("spool").toString(),
-                "ROLLBACK",
-                pauseAt)) {
+        try (ChildJvm child = target.child(MysqlRestoreChildMain.class, "backups", "ROLLBACK", pauseAt)) {
             assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
                     .as(child.output())
                     .isTrue();
