@@ -13,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,23 +30,18 @@ class MysqlKillDuringRestoreIT {
     @TempDir
     Path dir;
 
-    private String db;
+    @RegisterExtension
+    final FreshMariaDb fresh = FreshMariaDb.perTest(RichFixture::create);
+
     private RestoreKillFixture target;
     private Path media;
     private int changes;
 
     @BeforeEach
     void setUp() throws Exception {
-        MariaDbServer.require();
-        db = MariaDbServer.createDatabase();
-        RichFixture.create(db);
-        target = RestoreKillFixture.create(dir, 9, MariaDbServer.url(db), MariaDbServer.ROOT, "mysql-it", "1.0.0");
+        target = RestoreKillFixture.create(
+                dir, 9, MariaDbServer.url(fresh.name()), MariaDbServer.ROOT, "mysql-it", "1.0.0");
         media = target.media();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        MariaDbServer.dropDatabase(db);
     }
 
     private BackupManager.Builder builder(String backups, Path mediaDir) {
@@ -54,7 +49,7 @@ class MysqlKillDuringRestoreIT {
     }
 
     private List<Object> state() throws Exception {
-        return List.of(MysqlSnapshots.of(db), KillDuringRestore.mediaState(media));
+        return List.of(MysqlSnapshots.of(fresh.name()), KillDuringRestore.mediaState(media));
     }
 
     @Test
@@ -70,7 +65,7 @@ class MysqlKillDuringRestoreIT {
                 this::state,
                 () -> {
                     int n = ++changes;
-                    MariaDbServer.exec(db, "CREATE TABLE newer_" + n + " (x int)");
+                    MariaDbServer.exec(fresh.name(), "CREATE TABLE newer_" + n + " (x int)");
                     return Files.writeString(media.resolve("newer-" + n + ".txt"), "after the backup");
                 },
                 media,
@@ -94,9 +89,9 @@ class MysqlKillDuringRestoreIT {
         try {
             return Files.readString(journal).contains("token=")
                     && MariaDbServer.query(
-                                    db,
-                                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + db
-                                            + "' AND TABLE_NAME = 'newer_" + marker + "'")
+                                    fresh.name(),
+                                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
+                                            + fresh.name() + "' AND TABLE_NAME = 'newer_" + marker + "'")
                             .get(0)
                             .get(0)
                             .equals("0");
@@ -115,17 +110,17 @@ class MysqlKillDuringRestoreIT {
             first = a.create().backup().id().value();
             second = b.create().backup().id().value();
         }
-        String backupState = MysqlSnapshots.of(db);
-        MariaDbServer.exec(db, "CREATE TABLE newer (x int)");
+        String backupState = MysqlSnapshots.of(fresh.name());
+        MariaDbServer.exec(fresh.name(), "CREATE TABLE newer (x int)");
         try (ChildJvm child = target.child(MysqlRestoreChildMain.class, "backups-a", first, "DATABASE_RESTORE:START")) {
             BackupInProgressException refused = KillDuringRestore.refusedWhileRestoring(
                     child, () -> builder("backups-b", otherMedia).build(), second);
-            assertThat(refused).hasMessageContaining("'" + db + "'").hasMessageContaining("connection ");
+            assertThat(refused).hasMessageContaining("'" + fresh.name() + "'").hasMessageContaining("connection ");
         }
         try (BackupManager b = builder("backups-b", otherMedia).build()) {
             b.restore(RestoreOptions.of(second).withSafetyBackup(false));
         }
-        assertThat(MysqlSnapshots.of(db)).isEqualTo(backupState);
+        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(backupState);
     }
 
     @Test
@@ -133,7 +128,7 @@ class MysqlKillDuringRestoreIT {
         List<Object> changed;
         try (BackupManager backups = builder("backups", media).build()) {
             String id = backups.create().backup().id().value();
-            RichFixture.change(db);
+            RichFixture.change(fresh.name());
             Files.writeString(media.resolve("after.txt"), "written after the backup");
             changed = state();
             backups.restore(io.backupkit.backup.RestoreOptions.of(id));
