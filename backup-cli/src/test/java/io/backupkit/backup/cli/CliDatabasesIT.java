@@ -29,38 +29,16 @@ class CliDatabasesIT {
 
     @Test
     void postgresRoundTripThroughTheJar() throws Exception {
-        String name = "cli_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String admin = "jdbc:postgresql://127.0.0.1:5432/test";
-        String url = "jdbc:postgresql://127.0.0.1:5432/" + name;
-        serverOrSkip(admin, "postgres", "PostgreSQL");
-        sql(admin, "postgres", "CREATE DATABASE " + name);
-        try {
-            roundTrip(url, "postgres");
-        } finally {
-            sql(admin, "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        }
+        inNewDatabase(POSTGRES, "cli_it_", (name, url) -> roundTrip(url, POSTGRES.user()));
     }
 
     @Test
     void postgresKeepAsideRestoreAndRollbackThroughTheJar() throws Exception {
-        String name = "ka_cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String admin = "jdbc:postgresql://127.0.0.1:5432/postgres";
-        String url = "jdbc:postgresql://127.0.0.1:5432/" + name;
-        serverOrSkip(admin, "postgres", "PostgreSQL");
-        sql(admin, "postgres", "CREATE DATABASE " + name);
-        try {
+        Server server = POSTGRES.withAdminDatabase("postgres");
+        inNewDatabase(server, "ka_cli_", (name, url) -> {
             sql(url, "postgres", "CREATE TABLE part(id INT PRIMARY KEY)", "INSERT INTO part VALUES (1)");
-            Path media = Files.createDirectories(tmp.resolve("media"));
-            Files.writeString(media.resolve("a.txt"), "a");
-            Map<String, String> env = Map.of(
-                    "BACKUP_DIR",
-                    tmp.resolve("backups").toString(),
-                    "BACKUP_DATABASE_URL",
-                    url,
-                    "BACKUP_DATABASE_USER",
-                    "postgres",
-                    "BACKUP_MEDIA_DIR",
-                    media.toString());
+            Path media = mediaWithOneFile();
+            Map<String, String> env = CliJar.env(tmp.resolve("backups"), url, "postgres", media);
             String id = run(env, "create", "--quiet")[1].strip();
             sql(url, "postgres", "INSERT INTO part VALUES (2)");
             Files.writeString(media.resolve("a.txt"), "changed");
@@ -95,26 +73,55 @@ class CliDatabasesIT {
             assertThat(count(url, "postgres", "SELECT COUNT(*) FROM part")).isEqualTo(2);
             assertThat(media.resolve("a.txt")).hasContent("changed");
             assertThat(run(env, "list")[2]).doesNotContain("rollback available");
-            assertThat(count(admin, "postgres", "SELECT COUNT(*) FROM pg_database WHERE datname LIKE '" + name + "%'"))
+            assertThat(count(
+                            server.admin(),
+                            "postgres",
+                            "SELECT COUNT(*) FROM pg_database WHERE datname LIKE '" + name + "%'"))
                     .as("no database kept or left beside")
                     .isEqualTo(1);
-        } finally {
-            sql(admin, "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        }
+        });
     }
 
     @Test
     void mariadbRoundTripThroughTheJar() throws Exception {
-        String name = "cli_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String admin = "jdbc:mariadb://127.0.0.1:3306/";
-        String url = "jdbc:mariadb://127.0.0.1:3306/" + name;
-        serverOrSkip(admin, "root", "MariaDB");
-        sql(admin, "root", "CREATE DATABASE " + name);
-        try {
-            roundTrip(url, "root");
-        } finally {
-            sql(admin, "root", "DROP DATABASE IF EXISTS " + name);
+        inNewDatabase(MARIADB, "cli_it_", (name, url) -> roundTrip(url, MARIADB.user()));
+    }
+
+    /** A local server: where to connect as its admin, the user, and what DROP DATABASE adds. */
+    private record Server(String what, String base, String adminDatabase, String user, String dropSuffix) {
+        String admin() {
+            return base + adminDatabase;
         }
+
+        Server withAdminDatabase(String database) {
+            return new Server(what, base, database, user, dropSuffix);
+        }
+    }
+
+    private static final Server POSTGRES =
+            new Server("PostgreSQL", "jdbc:postgresql://127.0.0.1:5432/", "test", "postgres", " WITH (FORCE)");
+    private static final Server MARIADB = new Server("MariaDB", "jdbc:mariadb://127.0.0.1:3306/", "", "root", "");
+
+    private interface InDatabase {
+        void run(String name, String url) throws Exception;
+    }
+
+    /** Runs {@code test} in a new database on {@code server} (skipped when it is down), dropped afterwards. */
+    private static void inNewDatabase(Server server, String prefix, InDatabase test) throws Exception {
+        String name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        serverOrSkip(server.admin(), server.user(), server.what());
+        sql(server.admin(), server.user(), "CREATE DATABASE " + name);
+        try {
+            test.run(name, server.base() + name);
+        } finally {
+            sql(server.admin(), server.user(), "DROP DATABASE IF EXISTS " + name + server.dropSuffix());
+        }
+    }
+
+    private Path mediaWithOneFile() throws Exception {
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "a");
+        return media;
     }
 
     private void roundTrip(String url, String user) throws Exception {
@@ -123,17 +130,7 @@ class CliDatabasesIT {
                 user,
                 "CREATE TABLE part(id INT PRIMARY KEY, name VARCHAR(50))",
                 "INSERT INTO part VALUES (1, 'bolt')");
-        Path media = Files.createDirectories(tmp.resolve("media"));
-        Files.writeString(media.resolve("a.txt"), "a");
-        Map<String, String> env = Map.of(
-                "BACKUP_DIR",
-                tmp.resolve("backups").toString(),
-                "BACKUP_DATABASE_URL",
-                url,
-                "BACKUP_DATABASE_USER",
-                user,
-                "BACKUP_MEDIA_DIR",
-                media.toString());
+        Map<String, String> env = CliJar.env(tmp.resolve("backups"), url, user, mediaWithOneFile());
         String[] created = run(env, "create", "--quiet");
         assertThat(created[0]).as(created[2]).isEqualTo("0");
         String id = created[1].strip();

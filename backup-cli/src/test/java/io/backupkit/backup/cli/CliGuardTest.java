@@ -2,10 +2,6 @@ package io.backupkit.backup.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -21,19 +17,8 @@ class CliGuardTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    private static Run run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = BackupCli.run(
-                args,
-                env,
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
-                false,
-                new BufferedReader(new StringReader("")));
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(Map<String, String> env, String... args) {
+        return CliRun.of(env, false, "", args);
     }
 
     private Map<String, String> env(Path dir, Path media) {
@@ -51,7 +36,7 @@ class CliGuardTest {
         Path link = Files.createSymbolicLink(tmp.resolve("backups"), media);
         for (Path dir : new Path[] {media, link}) {
             for (String[] args : new String[][] {{"create"}, {"restore", "latest", "--yes"}, {"-q", "list"}}) {
-                Run r = run(env(dir, media), args);
+                CliRun r = run(env(dir, media), args);
                 assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
                 assertThat(r.err())
                         .startsWith("backup: error: ")
@@ -69,7 +54,7 @@ class CliGuardTest {
     void aMediaFolderInsideTheBackupFolderExitsTwo() throws Exception {
         Path backups = Files.createDirectories(tmp.resolve("backups"));
         Path media = Files.createDirectories(backups.resolve("media"));
-        Run r = run(env(backups, media), "create");
+        CliRun r = run(env(backups, media), "create");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("lies inside the backup folder").contains(backups.toString());
     }
@@ -77,7 +62,7 @@ class CliGuardTest {
     @Test
     void aSystemFolderAsMediaFolderNeedsTheFlagOrTheSetting() throws Exception {
         Path backups = tmp.resolve("backups");
-        Run refused = run(env(backups, Path.of("/etc")), "list");
+        CliRun refused = run(env(backups, Path.of("/etc")), "list");
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.err()).contains("/etc").contains("--allow-sensitive-media-dir");
         assertThat(run(env(backups, Path.of("/etc")), "--allow-sensitive-media-dir", "list")
@@ -87,7 +72,7 @@ class CliGuardTest {
         env.put("BACKUP_MEDIA_DIR_ALLOW_SENSITIVE", "true");
         assertThat(run(env, "list").code()).isZero();
         env.put("BACKUP_MEDIA_DIR_ALLOW_SENSITIVE", "maybe");
-        Run bad = run(env, "list");
+        CliRun bad = run(env, "list");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("BACKUP_MEDIA_DIR_ALLOW_SENSITIVE must be true or false");
     }
@@ -101,7 +86,7 @@ class CliGuardTest {
         env.put("INVENTREE_SECRET", "not ours: no warning");
         env.put("BACKUP_CDS", "off"); // the launcher's
         env.put("BACKUP_ENV_PREFIX", "INVENTREE_");
-        Run r = run(env, "-q", "list");
+        CliRun r = run(env, "-q", "list");
         assertThat(r.code()).isZero();
         assertThat(r.err())
                 .contains(
@@ -120,7 +105,7 @@ class CliGuardTest {
     void aBadSslModeIsAConfigurationErrorNamingTheParameter() {
         Map<String, String> env = env(tmp.resolve("backups"), tmp.resolve("media"));
         env.put("BACKUP_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/app?sslmode=requir");
-        Run r = run(env, "create");
+        CliRun r = run(env, "create");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err())
                 .contains("sslmode=requir")
@@ -135,17 +120,17 @@ class CliGuardTest {
         Map<String, String> env = env(tmp.resolve("backups"), media);
         env.put("BACKUP_HOST_APP", "inventory");
         env.put("BACKUP_HOST_VERSION", "3.0.0");
-        Run created = run(env, "create");
+        CliRun created = run(env, "create");
         assertThat(created.code()).as(created.err()).isZero();
         String id = created.out().strip();
 
         env.put("BACKUP_HOST_VERSION", "3.0.0-rc1");
-        Run refused = run(env, "restore", id, "--yes");
+        CliRun refused = run(env, "restore", id, "--yes");
         assertThat(refused.code()).as(refused.err()).isNotZero();
         assertThat(refused.err()).contains("newer than the running 3.0.0-rc1");
 
         env.remove("BACKUP_HOST_VERSION");
-        Run restored = run(env, "restore", id, "--yes");
+        CliRun restored = run(env, "restore", id, "--yes");
         assertThat(restored.code()).as(restored.err()).isZero();
         assertThat(restored.err())
                 .contains("backup: warning: backup " + id + " was made by inventory 3.0.0")

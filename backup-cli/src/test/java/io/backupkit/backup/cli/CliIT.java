@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupkit.backup.BackupId;
-import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CliIT {
     private static final String SECRET = "Pa55-w0rd-N0t-Sh0wn";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path JAR = Path.of(System.getProperty("backup.cli.jar", "target/backup-cli.jar"));
 
     @TempDir
     Path tmp;
@@ -56,7 +53,7 @@ class CliIT {
 
     @BeforeAll
     static void jarIsBuilt() {
-        assertThat(JAR)
+        assertThat(CliJar.JAR)
                 .as("run with 'mvn verify' so that the jar is packaged first")
                 .isRegularFile();
     }
@@ -75,12 +72,7 @@ class CliIT {
     }
 
     private Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("BACKUP_DIR", backups.toString());
-        env.put("BACKUP_DATABASE_URL", dbUrl);
-        env.put("BACKUP_DATABASE_USER", "sa");
-        env.put("BACKUP_MEDIA_DIR", media.toString());
-        return env;
+        return CliJar.env(backups, dbUrl, "sa", media);
     }
 
     private static Map<String, String> with(Map<String, String> env, String... pairs) {
@@ -96,36 +88,8 @@ class CliIT {
     }
 
     private Result run(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx128m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-jar");
-        command.add(JAR.toString());
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().clear();
-        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        if (System.getenv("JAVA_HOME") != null) {
-            pb.environment().put("JAVA_HOME", System.getenv("JAVA_HOME"));
-        }
-        pb.environment().putAll(env);
-        pb.directory(tmp.toFile());
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("backup " + String.join(" ", args) + " did not finish in 120 s");
-        }
-        return new Result(
-                p.exitValue(),
-                Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        String[] r = CliJar.run(tmp, env, args);
+        return new Result(Integer.parseInt(r[0]), r[1], r[2]);
     }
 
     private void sql(String... statements) throws SQLException {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,20 @@ final class CliJar {
 
     private CliJar() {}
 
-    /** Runs the jar (small heap, quick start), its output kept in {@code tmp}; returns exit code, stdout, stderr. */
+    /** The settings of a run against {@code url} and {@code media}, backed up into the folder {@code backups}. */
+    static Map<String, String> env(Path backups, String url, String user, Path media) {
+        Map<String, String> env = new HashMap<>();
+        env.put("BACKUP_DIR", backups.toString());
+        env.put("BACKUP_DATABASE_URL", url);
+        env.put("BACKUP_DATABASE_USER", user);
+        env.put("BACKUP_MEDIA_DIR", media.toString());
+        return env;
+    }
+
+    /**
+     * Runs the jar (small heap, quick start) in {@code tmp}, its output kept there; returns exit code, stdout,
+     * stderr.
+     */
     static String[] run(Path tmp, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -28,7 +42,11 @@ final class CliJar {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        if (System.getenv("JAVA_HOME") != null) {
+            pb.environment().put("JAVA_HOME", System.getenv("JAVA_HOME"));
+        }
         pb.environment().putAll(env);
+        pb.directory(tmp.toFile());
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

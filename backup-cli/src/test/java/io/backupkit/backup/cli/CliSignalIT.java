@@ -181,31 +181,38 @@ class CliSignalIT {
         Background create = start(plain(), "create", "--json");
         assertThat(create.exitCode()).as(Files.readString(create.err)).isZero();
         String id = JSON.readTree(create.out.toFile()).path("id").asText();
+        changeSinceTheBackup();
+        Path marker = tmp.resolve("at-restore");
+        Background restore = start(paced("restore", marker), "restore", id, "--yes", "--no-safety-backup");
+        waitFor(marker, restore);
+        restore.signal("TERM");
+        restore.assertCancelled("SIGTERM", 143, "left as they were before");
+        assertAsChanged();
+
+        Background again = start(plain(), "restore", id, "--yes", "--no-safety-backup");
+        assertThat(again.exitCode()).as(Files.readString(again.err)).isZero();
+        assertAsBackedUp();
+    }
+
+    /** Deletes a row and adds a media file after the backup a restore then brings back. */
+    private void changeSinceTheBackup() throws Exception {
         try (Connection c = DriverManager.getConnection(dbUrl, "sa", "");
                 Statement s = c.createStatement()) {
             s.execute("DELETE FROM part WHERE id = 1");
         }
         Files.writeString(media.resolve("added-since.txt"), "new");
-        Path marker = tmp.resolve("at-restore");
-        Background restore = start(paced("restore", marker), "restore", id, "--yes", "--no-safety-backup");
-        waitFor(marker, restore);
-        restore.signal("TERM");
-        int code = restore.exitCode();
-        String err = Files.readString(restore.err);
-        assertThat(code).as(err).isEqualTo(143);
-        assertThat(err.lines().toList())
-                .as(err)
-                .singleElement()
-                .asString()
-                .startsWith("backup: cancelled (SIGTERM): ")
-                .contains("left as they were before");
+    }
+
+    /** The database and the media folder as {@link #changeSinceTheBackup} left them: nothing restored. */
+    private void assertAsChanged() throws Exception {
         assertThat(partIds()).as("the database as it was").containsExactly(0);
         assertThat(media.resolve("added-since.txt"))
                 .as("the media folder as it was")
                 .exists();
+    }
 
-        Background again = start(plain(), "restore", id, "--yes", "--no-safety-backup");
-        assertThat(again.exitCode()).as(Files.readString(again.err)).isZero();
+    /** The database and the media folder as they were backed up: the restore happened. */
+    private void assertAsBackedUp() throws Exception {
         assertThat(partIds()).containsExactly(0, 1);
         assertThat(media.resolve("added-since.txt")).doesNotExist();
     }
@@ -258,26 +265,10 @@ class CliSignalIT {
 
             Background create = start(env, "create", "--json");
             waitFor(marker, create);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (multipartUploads(store).isEmpty()) { // the media's first part is on its way
-                assertThat(create.running())
-                        .as("the create ended before its upload began")
-                        .isTrue();
-                assertThat(System.nanoTime() - end)
-                        .as("waiting for the multipart upload")
-                        .isNegative();
-                Thread.sleep(20);
-            }
+            // the media's first part is on its way
+            create.awaitUploadStarted(() -> !multipartUploads(store).isEmpty(), "the multipart upload");
             create.signal(signal);
-            int code = create.exitCode();
-            String err = Files.readString(create.err);
-            assertThat(code).as(err).isEqualTo(exit);
-            assertThat(err.lines().toList())
-                    .as(err)
-                    .singleElement()
-                    .asString()
-                    .startsWith("backup: cancelled (SIG" + signal + "): ")
-                    .contains("nothing was kept");
+            create.assertCancelled("SIG" + signal, exit, "nothing was kept");
             assertThat(store.list("signals").contents().stream()
                             .map(o -> o.key())
                             .toList())
@@ -302,27 +293,12 @@ class CliSignalIT {
             Path marker = tmp.resolve("at-media-dropbox");
             Background create = start(dropbox(dropbox, "media", marker), "create", "--json");
             waitFor(marker, create);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             // an upload session under way (the paced media's stays open for seconds)
-            while (dropbox.count("upload_session/append_v2", 200) == 0 || dropbox.unfinishedSessions() == 0) {
-                assertThat(create.running())
-                        .as("the create ended before its upload began")
-                        .isTrue();
-                assertThat(System.nanoTime() - end)
-                        .as("waiting for the upload session")
-                        .isNegative();
-                Thread.sleep(20);
-            }
+            create.awaitUploadStarted(
+                    () -> dropbox.count("upload_session/append_v2", 200) > 0 && dropbox.unfinishedSessions() > 0,
+                    "the upload session");
             create.signal(signal);
-            int code = create.exitCode();
-            String err = Files.readString(create.err);
-            assertThat(code).as(err).isEqualTo(exit);
-            assertThat(err.lines().toList())
-                    .as(err)
-                    .singleElement()
-                    .asString()
-                    .startsWith("backup: cancelled (SIG" + signal + "): ")
-                    .contains("nothing was kept");
+            create.assertCancelled("SIG" + signal, exit, "nothing was kept");
             assertThat(folder.list("")).as("nothing listed").isEmpty();
             assertThat(folder.stat("backup.lease")).as("the lease released").isEmpty();
             long appends = dropbox.count("upload_session/append_v2", 200);
@@ -352,11 +328,7 @@ class CliSignalIT {
             Background create = start(dropbox(dropbox, "none", marker), "create", "--json");
             assertThat(create.exitCode()).as(Files.readString(create.err)).isZero();
             String id = JSON.readTree(create.out.toFile()).path("id").asText();
-            try (Connection c = DriverManager.getConnection(dbUrl, "sa", "");
-                    Statement s = c.createStatement()) {
-                s.execute("DELETE FROM part WHERE id = 1");
-            }
-            Files.writeString(media.resolve("added-since.txt"), "new");
+            changeSinceTheBackup();
             List<String> stored =
                     folder.list("").stream().map(o -> o.name()).sorted().toList();
 
@@ -364,19 +336,8 @@ class CliSignalIT {
                     start(dropbox(dropbox, "restore", marker), "restore", id, "--yes", "--no-safety-backup");
             waitFor(marker, restore);
             restore.signal("TERM");
-            int code = restore.exitCode();
-            String err = Files.readString(restore.err);
-            assertThat(code).as(err).isEqualTo(143);
-            assertThat(err.lines().toList())
-                    .as(err)
-                    .singleElement()
-                    .asString()
-                    .startsWith("backup: cancelled (SIGTERM): ")
-                    .contains("left as they were before");
-            assertThat(partIds()).as("the database as it was").containsExactly(0);
-            assertThat(media.resolve("added-since.txt"))
-                    .as("the media folder as it was")
-                    .exists();
+            restore.assertCancelled("SIGTERM", 143, "left as they were before");
+            assertAsChanged();
             assertThat(folder.list("").stream().map(o -> o.name()).sorted().toList())
                     .as("the storage as it was")
                     .isEqualTo(stored);
@@ -384,8 +345,7 @@ class CliSignalIT {
 
             Background again = start(dropbox(dropbox, "none", marker), "restore", id, "--yes", "--no-safety-backup");
             assertThat(again.exitCode()).as(Files.readString(again.err)).isZero();
-            assertThat(partIds()).containsExactly(0, 1);
-            assertThat(media.resolve("added-since.txt")).doesNotExist();
+            assertAsBackedUp();
         }
     }
 
@@ -453,6 +413,35 @@ class CliSignalIT {
         boolean running() {
             return bash.isAlive();
         }
+
+        /** Waits, while the command runs, until {@code started} says its upload has begun. */
+        void awaitUploadStarted(Check started, String what) throws Exception {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!started.holds()) {
+                assertThat(running())
+                        .as("the create ended before its upload began")
+                        .isTrue();
+                assertThat(System.nanoTime() - end).as("waiting for " + what).isNegative();
+                Thread.sleep(20);
+            }
+        }
+
+        /** The command ended with {@code exit} and one line: cancelled by {@code signal}, then {@code outcome}. */
+        void assertCancelled(String signal, int exit, String outcome) throws Exception {
+            int code = exitCode();
+            String text = Files.readString(err);
+            assertThat(code).as(text).isEqualTo(exit);
+            assertThat(text.lines().toList())
+                    .as(text)
+                    .singleElement()
+                    .asString()
+                    .startsWith("backup: cancelled (" + signal + "): ")
+                    .contains(outcome);
+        }
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
     }
 
     private Background start(Map<String, String> env, String... args) throws Exception {
@@ -476,12 +465,7 @@ class CliSignalIT {
     }
 
     private Map<String, String> plain() {
-        Map<String, String> env = new HashMap<>();
-        env.put("BACKUP_DIR", backups.toString());
-        env.put("BACKUP_DATABASE_URL", dbUrl);
-        env.put("BACKUP_DATABASE_USER", "sa");
-        env.put("BACKUP_MEDIA_DIR", media.toString());
-        return env;
+        return CliJar.env(backups, dbUrl, "sa", media);
     }
 
     private Map<String, String> paced(String phase, Path marker) throws Exception {

@@ -13,12 +13,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
-import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +36,7 @@ class BackupBeforeMigratePostgresIT {
     String url;
     Path migrations;
     Path media;
+    FlywayTarget target;
 
     @BeforeEach
     void freshDatabase() throws Exception {
@@ -60,6 +58,7 @@ class BackupBeforeMigratePostgresIT {
         Files.writeString(
                 migrations.resolve("V1__parts.sql"),
                 "CREATE TABLE part (id INT PRIMARY KEY, name TEXT); INSERT INTO part VALUES (1, 'widget');");
+        target = new FlywayTarget(tmp, migrations, media, url, "postgres", "public", name -> name);
     }
 
     @AfterEach
@@ -72,48 +71,23 @@ class BackupBeforeMigratePostgresIT {
         }
     }
 
-    BackupManager backups() {
-        return BackupManager.builder()
-                .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
-                .database(url, "postgres", null)
-                .mediaDir(media)
-                .spoolDir(tmp.resolve("spool"))
-                .build();
-    }
-
-    void migrate(BackupManager backups) {
-        Flyway.configure()
-                .dataSource(url, "postgres", "")
-                .locations("filesystem:" + migrations)
-                .callbacks(new BackupBeforeMigrate(backups))
-                .load()
-                .migrate();
-    }
-
-    boolean tableExists(String name) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, "postgres", "");
-                ResultSet rs = c.getMetaData().getTables(null, "public", name, null)) {
-            return rs.next();
-        }
-    }
-
     @Test
     void freshInstallTakesNoBackupAndAnUpgradeDoes() throws Exception {
-        try (BackupManager backups = backups()) {
-            migrate(backups);
+        try (BackupManager backups = target.backups()) {
+            target.migrate(backups);
             assertThat(backups.list()).as("nothing to lose on a fresh install").isEmpty();
-            assertThat(tableExists("part")).isTrue();
+            assertThat(target.tableExists("part")).isTrue();
 
             Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
-            migrate(backups);
+            target.migrate(backups);
             BackupInfo before2 = backups.latest().orElseThrow();
             assertThat(before2.labels()).containsExactly(CreateOptions.PRE_UPGRADE);
             assertThat(before2.host().schemaVersion()).isEqualTo("1");
-            assertThat(tableExists("supplier")).isTrue();
+            assertThat(target.tableExists("supplier")).isTrue();
 
             backups.restore(RestoreOptions.of(before2.id().value()).withSafetyBackup(false));
-            assertThat(tableExists("supplier")).isFalse();
-            assertThat(tableExists("part")).isTrue();
+            assertThat(target.tableExists("supplier")).isFalse();
+            assertThat(target.tableExists("part")).isTrue();
         }
     }
 
@@ -123,15 +97,8 @@ class BackupBeforeMigratePostgresIT {
                 Statement st = c.createStatement()) {
             st.execute("CREATE TABLE legacy (id INT)"); // a database put under Flyway later
         }
-        try (BackupManager backups = backups()) {
-            Flyway.configure()
-                    .dataSource(url, "postgres", "")
-                    .locations("filesystem:" + migrations)
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .callbacks(new BackupBeforeMigrate(backups))
-                    .load()
-                    .migrate();
+        try (BackupManager backups = target.backups()) {
+            target.migrateFromBaseline(backups);
             assertThat(backups.list()).hasSize(1);
         }
     }

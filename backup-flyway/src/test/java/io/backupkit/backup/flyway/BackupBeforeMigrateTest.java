@@ -11,9 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +24,7 @@ class BackupBeforeMigrateTest {
     Path migrations;
     Path media;
     String url;
+    FlywayTarget target;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -38,37 +36,13 @@ class BackupBeforeMigrateTest {
                 migrations.resolve("V1__parts.sql"),
                 "CREATE TABLE part (id INT PRIMARY KEY, name VARCHAR(100));"
                         + "INSERT INTO part VALUES (1, 'widget');");
-    }
-
-    BackupManager backups() {
-        return BackupManager.builder()
-                .storage("filesystem", tmp.resolve("backups").toString(), Map.of())
-                .database(url, "sa", null)
-                .mediaDir(media)
-                .spoolDir(tmp.resolve("spool"))
-                .build();
-    }
-
-    void migrate(BackupManager backups) {
-        Flyway.configure()
-                .dataSource(url, "sa", "")
-                .locations("filesystem:" + migrations)
-                .callbacks(new BackupBeforeMigrate(backups))
-                .load()
-                .migrate();
-    }
-
-    boolean tableExists(String name) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
-                ResultSet rs = c.getMetaData().getTables(null, "PUBLIC", name.toUpperCase(), null)) {
-            return rs.next();
-        }
+        target = new FlywayTarget(tmp, migrations, media, url, "sa", "PUBLIC", String::toUpperCase);
     }
 
     @Test
     void freshInstallTakesNoBackup() {
-        try (BackupManager backups = backups()) {
-            migrate(backups);
+        try (BackupManager backups = target.backups()) {
+            target.migrate(backups);
             assertThat(backups.list()).isEmpty();
         }
     }
@@ -78,15 +52,8 @@ class BackupBeforeMigrateTest {
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
             c.createStatement().execute("CREATE TABLE legacy (id INT)");
         }
-        try (BackupManager backups = backups()) {
-            Flyway.configure()
-                    .dataSource(url, "sa", "")
-                    .locations("filesystem:" + migrations)
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .callbacks(new BackupBeforeMigrate(backups))
-                    .load()
-                    .migrate();
+        try (BackupManager backups = target.backups()) {
+            target.migrateFromBaseline(backups);
             assertThat(backups.list()).singleElement().satisfies(b -> {
                 assertThat(b.labels()).containsExactly(CreateOptions.PRE_UPGRADE);
                 assertThat(b.attributes()).containsEntry("to-version", "1");
@@ -96,60 +63,60 @@ class BackupBeforeMigrateTest {
 
     @Test
     void backupIsTakenBeforePendingMigrationsAndRecordsTheSchemaVersion() throws Exception {
-        try (BackupManager backups = backups()) {
-            migrate(backups);
+        try (BackupManager backups = target.backups()) {
+            target.migrate(backups);
             assertThat(backups.list()).isEmpty();
 
             Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
-            migrate(backups);
+            target.migrate(backups);
             BackupInfo before2 = backups.latest().orElseThrow();
             assertThat(backups.list()).hasSize(1);
             assertThat(before2.host().schemaVersion()).isEqualTo("1");
             assertThat(before2.attributes()).containsEntry("from-version", "1").containsEntry("to-version", "2");
-            assertThat(tableExists("supplier")).isTrue();
+            assertThat(target.tableExists("supplier")).isTrue();
 
             // the backup holds the state before V2 ran
             backups.restore(RestoreOptions.of(before2.id().value()).withSafetyBackup(false));
-            assertThat(tableExists("supplier")).isFalse();
-            assertThat(tableExists("part")).isTrue();
+            assertThat(target.tableExists("supplier")).isFalse();
+            assertThat(target.tableExists("part")).isTrue();
         }
     }
 
     @Test
     void noBackupWhenNothingIsPending() throws Exception {
-        try (BackupManager backups = backups()) {
-            migrate(backups);
+        try (BackupManager backups = target.backups()) {
+            target.migrate(backups);
             Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
-            migrate(backups);
-            migrate(backups);
+            target.migrate(backups);
+            target.migrate(backups);
             assertThat(backups.list()).hasSize(1);
         }
     }
 
     @Test
     void aMediaFolderNotCreatedYetIsBackedUpAsAnEmptyOne() throws Exception {
-        try (BackupManager backups = backups()) {
-            migrate(backups);
+        try (BackupManager backups = target.backups()) {
+            target.migrate(backups);
             Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
             Files.move(media, tmp.resolve("media-not-yet"));
-            migrate(backups);
-            assertThat(tableExists("supplier")).isTrue();
+            target.migrate(backups);
+            assertThat(target.tableExists("supplier")).isTrue();
             assertThat(backups.latest().orElseThrow().media().fileCount()).isZero();
         }
     }
 
     @Test
     void failedBackupStopsTheMigration() throws Exception {
-        try (BackupManager backups = backups()) {
-            migrate(backups);
+        try (BackupManager backups = target.backups()) {
+            target.migrate(backups);
             Files.writeString(migrations.resolve("V2__suppliers.sql"), "CREATE TABLE supplier (id INT);");
             Files.delete(media.resolve("logo.png"));
             Files.delete(media);
             Files.writeString(media, "a file where the media folder should be");
-            assertThatThrownBy(() -> migrate(backups))
+            assertThatThrownBy(() -> target.migrate(backups))
                     .isInstanceOf(FlywayException.class)
                     .hasMessageContaining("migration was not started");
-            assertThat(tableExists("supplier")).isFalse();
+            assertThat(target.tableExists("supplier")).isFalse();
             assertThat(backups.list()).isEmpty();
         }
     }

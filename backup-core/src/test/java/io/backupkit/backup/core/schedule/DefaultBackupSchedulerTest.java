@@ -11,13 +11,12 @@ import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.Schedule;
 import io.backupkit.backup.core.internal.lease.StorageLease;
 import io.backupkit.backup.core.storage.FilesystemStorage;
+import io.backupkit.backup.tck.fixtures.MovableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ class DefaultBackupSchedulerTest {
     @TempDir
     Path tmp;
 
-    TestClock clock = new TestClock(Instant.parse("2026-11-27T02:00:00Z"));
+    MovableClock clock = new MovableClock(Instant.parse("2026-11-27T02:00:00Z"));
     Path media;
 
     @BeforeEach
@@ -235,37 +234,5 @@ class DefaultBackupSchedulerTest {
                 .hasMessageContaining("retention.keep_last");
         assertThatThrownBy(() -> ScheduleSettings.from(Map.of(), Map.of("keep_pre_upgrade", 2)))
                 .hasMessageContaining("no effect");
-    }
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -97,6 +97,23 @@ final class MariaDbServer {
         return db;
     }
 
+    /** A new user (named from {@code prefix}) with {@code password} and every right on {@code db}; returns its name. */
+    static String createUser(String db, String prefix, String password) throws SQLException {
+        String user = randomName(prefix);
+        exec(
+                db,
+                "CREATE USER '" + user + "'@'%' IDENTIFIED BY '"
+                        + password.replace("\\", "\\\\").replace("'", "''") + "'",
+                "GRANT ALL ON `" + db + "`.* TO '" + user + "'@'%'");
+        return user;
+    }
+
+    static void dropUser(String user) throws SQLException {
+        if (user != null) {
+            exec("", "DROP USER IF EXISTS '" + user + "'@'%'");
+        }
+    }
+
     static void dropDatabase(String db) throws SQLException {
         if (db != null) {
             exec("", "DROP DATABASE IF EXISTS `" + db + "`");

@@ -24,9 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** End to end through {@link BackupManager}: the provider is found from the URL, backs up and restores. */
@@ -34,26 +33,15 @@ class MysqlBackupManagerIT {
     @TempDir
     Path dir;
 
-    private String db;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        MariaDbServer.require();
-        db = MariaDbServer.createDatabase();
-        RichFixture.create(db);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        MariaDbServer.dropDatabase(db);
-    }
+    @RegisterExtension
+    final FreshMariaDb fresh = FreshMariaDb.perTest(RichFixture::create);
 
     private BackupManager manager(Map<String, ?> dumperOptions) throws Exception {
         Path media = Files.createDirectories(dir.resolve("media"));
         Files.writeString(media.resolve("a.txt"), "media");
         return BackupManager.builder()
                 .storage("filesystem", dir.resolve("backups").toString(), Map.of())
-                .database(MariaDbServer.url(db), MariaDbServer.ROOT, null)
+                .database(MariaDbServer.url(fresh.name()), MariaDbServer.ROOT, null)
                 .dumper("mysql", dumperOptions)
                 .mediaDir(media)
                 .hostApplication("mysql-it", "1.0.0")
@@ -63,7 +51,7 @@ class MysqlBackupManagerIT {
 
     @Test
     void createThenRestoreGivesBackTheDatabase() throws Exception {
-        String before = MysqlSnapshots.of(db);
+        String before = MysqlSnapshots.of(fresh.name());
         try (BackupManager backups = manager(Map.of())) {
             CreateResult created = backups.create();
             assertThat(created.backup().database().dumper()).isEqualTo("mysql");
@@ -71,24 +59,24 @@ class MysqlBackupManagerIT {
             assertThat(created.backup().database().tool()).isEqualTo("mariadb-dump");
             assertThat(created.backup().database().format()).isEqualTo("sql");
 
-            RichFixture.change(db);
+            RichFixture.change(fresh.name());
             RestoreResult restored = backups.restore(
                     RestoreOptions.of(created.id().toString()).withSafety(RestoreOptions.Safety.BACKUP));
 
             assertThat(restored.databaseRestored()).isTrue();
             assertThat(restored.safetyBackup()).isPresent();
-            assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+            assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(before);
         }
     }
 
     @Test
     void keepAsideKeepsTheRollbackSnapshotAndRollbackLoadsItBack() throws Exception {
-        String before = MysqlSnapshots.of(db);
+        String before = MysqlSnapshots.of(fresh.name());
         try (BackupManager backups = manager(Map.of())) {
             CreateResult created = backups.create();
-            RichFixture.change(db);
+            RichFixture.change(fresh.name());
             Files.writeString(dir.resolve("media").resolve("a.txt"), "changed");
-            String changed = MysqlSnapshots.of(db);
+            String changed = MysqlSnapshots.of(fresh.name());
 
             RestoreResult restored =
                     backups.restore(RestoreOptions.of(created.id().toString()));
@@ -96,7 +84,7 @@ class MysqlBackupManagerIT {
             assertThat(restored.safetyBackup())
                     .as("kept aside, no safety backup")
                     .isEmpty();
-            assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+            assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(before);
             assertThat(dir.resolve("media").resolve("a.txt")).hasContent("media");
             assertThat(backups.keptAside()).hasValueSatisfying(k -> assertThat(k.database() && k.media())
                     .isTrue());
@@ -108,7 +96,7 @@ class MysqlBackupManagerIT {
 
             backups.rollback(io.backupkit.backup.RollbackOptions.defaults());
 
-            assertThat(MysqlSnapshots.of(db)).isEqualTo(changed);
+            assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(changed);
             assertThat(dir.resolve("media").resolve("a.txt")).hasContent("changed");
             assertThat(backups.keptAside()).isEmpty();
             try (Stream<Path> beside = Files.list(dir)) {
@@ -122,27 +110,27 @@ class MysqlBackupManagerIT {
     void aRollbackAfterTheHostWroteIsRefusedNamingTheTableAndForcedReportsIt() throws Exception {
         try (BackupManager backups = manager(Map.of())) {
             CreateResult created = backups.create();
-            RichFixture.change(db);
-            String changed = MysqlSnapshots.of(db);
+            RichFixture.change(fresh.name());
+            String changed = MysqlSnapshots.of(fresh.name());
             backups.restore(RestoreOptions.of(created.id().toString()));
             assertThat(backups.keptAside())
                     .hasValueSatisfying(k -> assertThat(k.writesTracked()).isTrue());
             Thread.sleep(1100); // the server keeps write times to the second
 
-            MariaDbServer.exec(db, "INSERT INTO author (name) VALUES ('written after the restore')");
-            String written = MysqlSnapshots.of(db);
+            MariaDbServer.exec(fresh.name(), "INSERT INTO author (name) VALUES ('written after the restore')");
+            String written = MysqlSnapshots.of(fresh.name());
             assertThatThrownBy(() -> backups.rollback(
                             io.backupkit.backup.RollbackOptions.defaults().terminatingSessions()))
                     .isInstanceOf(io.backupkit.backup.RollbackWouldLoseDataException.class)
                     .hasMessageContaining("the database: 1 table(s) written or created since the restore (author)")
                     .hasMessageContaining("RollbackOptions.forcing()");
-            assertThat(MysqlSnapshots.of(db)).as("nothing changed").isEqualTo(written);
+            assertThat(MysqlSnapshots.of(fresh.name())).as("nothing changed").isEqualTo(written);
 
             io.backupkit.backup.RollbackResult forced = backups.rollback(
                     io.backupkit.backup.RollbackOptions.defaults().forcing());
 
             assertThat(forced.warnings()).singleElement().asString().contains("(author)");
-            assertThat(MysqlSnapshots.of(db)).isEqualTo(changed);
+            assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(changed);
         }
     }
 
@@ -165,7 +153,7 @@ class MysqlBackupManagerIT {
     @Test
     void t24_aMariadbDumpKilledDuringCreateLeavesNoBackup() throws Exception {
         try (BackupManager backups = manager(Map.of());
-                Connection locker = MariaDbServer.root(db);
+                Connection locker = MariaDbServer.root(fresh.name());
                 Statement lock = locker.createStatement()) {
             lock.execute("LOCK TABLES article WRITE");
             CreateInBackground create = new CreateInBackground(backups);
@@ -193,7 +181,7 @@ class MysqlBackupManagerIT {
     @Test
     void t24_aMariadbDumpExitingNonZeroDuringCreateLeavesNoBackup() throws Exception {
         try (BackupManager backups = manager(Map.of());
-                Connection locker = MariaDbServer.root(db);
+                Connection locker = MariaDbServer.root(fresh.name());
                 Statement lock = locker.createStatement()) {
             lock.execute("LOCK TABLES article WRITE");
             CreateInBackground create = new CreateInBackground(backups);
@@ -242,7 +230,7 @@ class MysqlBackupManagerIT {
         while (System.nanoTime() < deadline) {
             List<List<String>> waiting = MariaDbServer.query(
                     "",
-                    "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '" + db
+                    "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '" + fresh.name()
                             + "' AND STATE LIKE 'Waiting for table%lock%' AND ID <> CONNECTION_ID()");
             if (waiting.size() == 1 && dumpToolProcess().isPresent()) {
                 return Long.parseLong(waiting.get(0).get(0));

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,15 +31,15 @@ class MysqlBadInputIT {
     @TempDir
     Path dir;
 
-    private String db;
+    @RegisterExtension
+    final FreshMariaDb fresh = FreshMariaDb.perTest(db -> {});
+
     private String user;
 
     @BeforeEach
     void setUp() throws Exception {
-        MariaDbServer.require();
-        db = MariaDbServer.createDatabase();
         MariaDbServer.exec(
-                db,
+                fresh.name(),
                 "CREATE TABLE t (id INT PRIMARY KEY)",
                 "INSERT INTO t VALUES (1)",
                 "CREATE PROCEDURE p() SELECT 1",
@@ -47,29 +48,26 @@ class MysqlBadInputIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (user != null) {
-            MariaDbServer.exec("", "DROP USER IF EXISTS '" + user + "'@'%'");
-        }
-        MariaDbServer.dropDatabase(db);
+        MariaDbServer.dropUser(user);
     }
 
     private MysqlDumper userDumper(String... grants) throws Exception {
         user = MariaDbServer.randomName("bk_it_u_");
         MariaDbServer.exec("", "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw-" + user + "'");
         for (String g : grants) {
-            MariaDbServer.exec("", "GRANT " + g + " ON `" + db + "`.* TO '" + user + "'@'%'");
+            MariaDbServer.exec("", "GRANT " + g + " ON `" + fresh.name() + "`.* TO '" + user + "'@'%'");
         }
-        return MariaDbServer.dumper(MariaDbServer.url(db), user, "pw-" + user, Map.of());
+        return MariaDbServer.dumper(MariaDbServer.url(fresh.name()), user, "pw-" + user, Map.of());
     }
 
     @Test
     void unknownDatabase() {
-        MysqlDumper dumper = MariaDbServer.dumper(db + "_missing");
+        MysqlDumper dumper = MariaDbServer.dumper(fresh.name() + "_missing");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         assertThatThrownBy(() -> dumper.dump(out))
                 .isInstanceOf(UnableToDumpDatabaseException.class)
-                .hasMessageContaining("database '" + db + "_missing' does not exist");
+                .hasMessageContaining("database '" + fresh.name() + "_missing' does not exist");
         assertThat(out.size()).isZero();
     }
 
@@ -98,11 +96,11 @@ class MysqlBadInputIT {
 
     @Test
     void aRestoreByAUserWithoutPrivilegesChangesNothing() throws Exception {
-        MysqlDumper root = MariaDbServer.dumper(db);
+        MysqlDumper root = MariaDbServer.dumper(fresh.name());
         Path dump = DumpFiles.dumpTo(root, dir.resolve("db.sql"));
         DatabaseInfo info = DumpFiles.infoOf(root);
-        MariaDbServer.exec(db, "INSERT INTO t VALUES (2)");
-        String before = MysqlSnapshots.of(db);
+        MariaDbServer.exec(fresh.name(), "INSERT INTO t VALUES (2)");
+        String before = MysqlSnapshots.of(fresh.name());
         MysqlDumper limited = userDumper("SELECT, SHOW VIEW, LOCK TABLES, EVENT, TRIGGER, EXECUTE");
 
         Throwable thrown = catchThrowable(() -> limited.restore(DumpFiles.source(dump, info)));
@@ -110,17 +108,17 @@ class MysqlBadInputIT {
         assertThat(thrown)
                 .isInstanceOf(UnableToRestoreDatabaseException.class)
                 .hasMessageContaining("nothing was changed");
-        assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(before);
     }
 
     @Test
     void aRestoreThatCouldNotPutBackObjectsOfOtherDefinersIsRefusedBeforeAnyChange() throws Exception {
-        MariaDbServer.exec(db, "DROP PROCEDURE p", "DROP EVENT e", "CREATE VIEW v AS SELECT id FROM t");
-        MysqlDumper root = MariaDbServer.dumper(db);
+        MariaDbServer.exec(fresh.name(), "DROP PROCEDURE p", "DROP EVENT e", "CREATE VIEW v AS SELECT id FROM t");
+        MysqlDumper root = MariaDbServer.dumper(fresh.name());
         Path dump = DumpFiles.dumpTo(root, dir.resolve("db.sql"));
         DatabaseInfo info = DumpFiles.infoOf(root);
-        MariaDbServer.exec(db, "INSERT INTO t VALUES (2)");
-        String before = MysqlSnapshots.of(db);
+        MariaDbServer.exec(fresh.name(), "INSERT INTO t VALUES (2)");
+        String before = MysqlSnapshots.of(fresh.name());
         MysqlDumper owner = userDumper("ALL");
 
         Throwable thrown = catchThrowable(() -> owner.restore(DumpFiles.source(dump, info)));
@@ -130,14 +128,14 @@ class MysqlBadInputIT {
                 .hasMessageContaining("SET USER or SUPER")
                 .hasMessageContaining("view v (root@")
                 .hasMessageContaining("nothing was changed");
-        assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(before);
     }
 
     @Test
     void aMissingDumpToolIsNamedBeforeAnythingIsWrittenOrChanged() throws Exception {
         Path empty = Files.createDirectory(dir.resolve("bin"));
         MysqlDumper dumper = MariaDbServer.dumper(
-                MariaDbServer.url(db), MariaDbServer.ROOT, null, Map.of("bin_dir", empty.toString()));
+                MariaDbServer.url(fresh.name()), MariaDbServer.ROOT, null, Map.of("bin_dir", empty.toString()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         Throwable thrown = catchThrowable(() -> dumper.dump(out));
@@ -149,22 +147,22 @@ class MysqlBadInputIT {
         assertThat(((DatabaseToolException) thrown).tool()).isEqualTo("mariadb-dump");
         assertThat(out.size()).isZero();
 
-        MysqlDumper good = MariaDbServer.dumper(db);
+        MysqlDumper good = MariaDbServer.dumper(fresh.name());
         Path dump = DumpFiles.dumpTo(good, dir.resolve("db.sql"));
         DatabaseInfo info = DumpFiles.infoOf(good);
-        MariaDbServer.exec(db, "INSERT INTO t VALUES (2)");
-        String before = MysqlSnapshots.of(db);
+        MariaDbServer.exec(fresh.name(), "INSERT INTO t VALUES (2)");
+        String before = MysqlSnapshots.of(fresh.name());
         assertThatThrownBy(() -> dumper.restore(DumpFiles.source(dump, info)))
                 .isInstanceOf(DatabaseToolException.class);
         assertThatThrownBy(() -> dumper.checkRestorable(info)).isInstanceOf(DatabaseToolException.class);
-        assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(before);
     }
 
     @Test
     void aDumpToolOfTheOtherProductIsRefused() throws Exception {
         Path bin = fakeTools("mysqldump  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)");
         MysqlDumper dumper = MariaDbServer.dumper(
-                MariaDbServer.url(db), MariaDbServer.ROOT, null, Map.of("bin_dir", bin.toString()));
+                MariaDbServer.url(fresh.name()), MariaDbServer.ROOT, null, Map.of("bin_dir", bin.toString()));
 
         assertThatThrownBy(dumper::describe)
                 .isInstanceOf(DatabaseToolException.class)
@@ -175,7 +173,7 @@ class MysqlBadInputIT {
     void aDumpToolOlderThanTheServerIsRefused() throws Exception {
         Path bin = fakeTools("mariadb-dump  Ver 10.19 Distrib 10.3.39-MariaDB, for debian-linux-gnu (x86_64)");
         MysqlDumper dumper = MariaDbServer.dumper(
-                MariaDbServer.url(db), MariaDbServer.ROOT, null, Map.of("bin_dir", bin.toString()));
+                MariaDbServer.url(fresh.name()), MariaDbServer.ROOT, null, Map.of("bin_dir", bin.toString()));
 
         assertThatThrownBy(dumper::describe)
                 .isInstanceOf(DatabaseToolException.class)
@@ -184,7 +182,7 @@ class MysqlBadInputIT {
 
     @Test
     void aBackupOfTheOtherProductIsIncompatible() {
-        MysqlDumper dumper = MariaDbServer.dumper(db);
+        MysqlDumper dumper = MariaDbServer.dumper(fresh.name());
         DatabaseInfo mysql = new DatabaseInfo("mysql", "MySQL", "8.0.36", "mysqldump", "8.0.36", "sql");
 
         assertThatThrownBy(() -> dumper.checkRestorable(mysql))
@@ -195,14 +193,14 @@ class MysqlBadInputIT {
     @Test
     void badOptionsNameTheKey() {
         assertThatThrownBy(() -> MariaDbServer.dumper(
-                        MariaDbServer.url(db),
+                        MariaDbServer.url(fresh.name()),
                         "root",
                         null,
                         Map.of("bin_dir", dir.resolve("nope").toString())))
                 .isInstanceOf(BackupConfigurationException.class)
                 .hasMessageContaining("database.options.bin_dir");
-        assertThatThrownBy(
-                        () -> MariaDbServer.dumper(MariaDbServer.url(db), "root", null, Map.of("bindir", "/usr/bin")))
+        assertThatThrownBy(() -> MariaDbServer.dumper(
+                        MariaDbServer.url(fresh.name()), "root", null, Map.of("bindir", "/usr/bin")))
                 .isInstanceOf(BackupConfigurationException.class)
                 .hasMessageContaining("database.options.bindir");
     }

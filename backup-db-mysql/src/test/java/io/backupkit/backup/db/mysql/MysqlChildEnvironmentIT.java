@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,30 +26,23 @@ class MysqlChildEnvironmentIT {
     @TempDir
     Path tmp;
 
-    private String db;
+    @RegisterExtension
+    final FreshMariaDb fresh = FreshMariaDb.perTest(db -> {});
+
     private String user;
     private final String tag = "T30x" + MariaDbServer.randomName("");
     private final String password = "db-password-" + tag;
 
     @BeforeEach
     void setUp() throws Exception {
-        MariaDbServer.require();
-        db = MariaDbServer.createDatabase();
-        user = MariaDbServer.randomName("bk_it_env_");
+        user = MariaDbServer.createUser(fresh.name(), "bk_it_env_", password);
         MariaDbServer.exec(
-                db,
-                "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'",
-                "GRANT ALL ON `" + db + "`.* TO '" + user + "'@'%'",
-                "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)",
-                "INSERT INTO t VALUES (1, 'one')");
+                fresh.name(), "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'one')");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (user != null) {
-            MariaDbServer.exec("", "DROP USER IF EXISTS '" + user + "'@'%'");
-        }
-        MariaDbServer.dropDatabase(db);
+        MariaDbServer.dropUser(user);
     }
 
     @Test
@@ -72,7 +66,7 @@ class MysqlChildEnvironmentIT {
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("HOME", System.getProperty("user.home"));
         env.put("LANG", "C.UTF-8");
-        String url = MariaDbServer.url(db) + "?password=" + password;
+        String url = MariaDbServer.url(fresh.name()) + "?password=" + password;
 
         String out = ToolEnvironments.runJvm(
                 ChildEnvironmentMain.class,

@@ -7,9 +7,9 @@ import io.backupkit.backup.tck.DumpFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,14 +20,13 @@ class MysqlEnginesAndUrlsIT {
     @TempDir
     Path dir;
 
-    private String db;
+    @RegisterExtension
+    final FreshMariaDb fresh = FreshMariaDb.perTest(db -> {});
 
     @BeforeEach
     void setUp() throws Exception {
-        MariaDbServer.require();
-        db = MariaDbServer.createDatabase();
         MariaDbServer.exec(
-                db,
+                fresh.name(),
                 "CREATE TABLE inno (id INT PRIMARY KEY) ENGINE=InnoDB",
                 "CREATE TABLE isam (id INT PRIMARY KEY, t TEXT, FULLTEXT KEY ft (t)) ENGINE=MyISAM",
                 "CREATE TABLE aria (id INT PRIMARY KEY) ENGINE=Aria",
@@ -38,44 +37,39 @@ class MysqlEnginesAndUrlsIT {
                 "INSERT INTO mem VALUES (1)");
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        MariaDbServer.dropDatabase(db);
-    }
-
     @Test
     void nonTransactionalTablesAreNamedAndRoundTrip() throws Exception {
-        MysqlDumper dumper = MariaDbServer.dumper(db);
+        MysqlDumper dumper = MariaDbServer.dumper(fresh.name());
 
         assertThat(dumper.nonTransactionalTables()).containsExactly("aria (Aria)", "isam (MyISAM)", "mem (MEMORY)");
 
-        String before = MysqlSnapshots.of(db);
+        String before = MysqlSnapshots.of(fresh.name());
         Path dump = DumpFiles.dumpTo(dumper, dir.resolve("db.sql"));
-        MariaDbServer.exec(db, "DELETE FROM isam", "INSERT INTO aria VALUES (2)", "DROP TABLE mem");
+        MariaDbServer.exec(fresh.name(), "DELETE FROM isam", "INSERT INTO aria VALUES (2)", "DROP TABLE mem");
         dumper.restore(DumpFiles.source(dump, DumpFiles.infoOf(dumper)));
-        assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(before);
     }
 
     @Test
     void extraDumpAndRestoreArgumentsReachTheTools() throws Exception {
         MysqlDumper dumper = MariaDbServer.dumper(
-                MariaDbServer.url(db),
+                MariaDbServer.url(fresh.name()),
                 MariaDbServer.ROOT,
                 null,
                 Map.of("dump_args", "--skip-extended-insert", "restore_args", List.of("--show-warnings")));
-        String before = MysqlSnapshots.of(db);
+        String before = MysqlSnapshots.of(fresh.name());
 
         Path dump = DumpFiles.dumpTo(dumper, dir.resolve("db.sql"));
         assertThat(dump).content().contains("INSERT INTO `isam` VALUES (1,'full text');\nINSERT INTO `isam` VALUES");
-        MariaDbServer.exec(db, "DELETE FROM inno");
+        MariaDbServer.exec(fresh.name(), "DELETE FROM inno");
         dumper.restore(DumpFiles.source(dump, DumpFiles.infoOf(dumper)));
 
-        assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(before);
     }
 
     @Test
     void aJdbcMysqlUrlWithCredentialsInItWorksThroughTheMariadbDriver() throws Exception {
-        String url = "jdbc:mysql://" + MariaDbServer.HOST + ":" + MariaDbServer.PORT + "/" + db + "?user="
+        String url = "jdbc:mysql://" + MariaDbServer.HOST + ":" + MariaDbServer.PORT + "/" + fresh.name() + "?user="
                 + MariaDbServer.ROOT;
         MysqlDumper dumper = MariaDbServer.dumper(url, null, null, Map.of());
 

@@ -8,15 +8,14 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringRestore;
 import io.backupkit.backup.tck.KillDuringRestore.Outcome;
+import io.backupkit.backup.tck.fixtures.RestoreKillFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,40 +30,26 @@ class MysqlKillDuringRestoreIT {
     @TempDir
     Path dir;
 
-    private String db;
+    @RegisterExtension
+    final FreshMariaDb fresh = FreshMariaDb.perTest(RichFixture::create);
+
+    private RestoreKillFixture target;
     private Path media;
     private int changes;
 
     @BeforeEach
     void setUp() throws Exception {
-        MariaDbServer.require();
-        db = MariaDbServer.createDatabase();
-        RichFixture.create(db);
-        media = Files.createDirectories(dir.resolve("media"));
-        byte[] block = new byte[256 * 1024];
-        new Random(9).nextBytes(block);
-        for (int i = 0; i < 8; i++) {
-            Files.write(media.resolve("file-" + i + ".bin"), block);
-        }
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        MariaDbServer.dropDatabase(db);
+        target = RestoreKillFixture.create(
+                dir, 9, MariaDbServer.url(fresh.name()), MariaDbServer.ROOT, "mysql-it", "1.0.0");
+        media = target.media();
     }
 
     private BackupManager.Builder builder(String backups, Path mediaDir) {
-        return BackupManager.builder()
-                .storage("filesystem", dir.resolve(backups).toString(), Map.of())
-                .database(MariaDbServer.url(db), MariaDbServer.ROOT, null)
-                .mediaDir(mediaDir)
-                .spoolDir(dir.resolve("spool"))
-                .hostApplication("mysql-it", "1.0.0")
-                .leaseTtl(Duration.ofSeconds(2));
+        return target.builder(backups, mediaDir);
     }
 
     private List<Object> state() throws Exception {
-        return List.of(MysqlSnapshots.of(db), KillDuringRestore.mediaState(media));
+        return List.of(MysqlSnapshots.of(fresh.name()), KillDuringRestore.mediaState(media));
     }
 
     @Test
@@ -75,19 +60,12 @@ class MysqlKillDuringRestoreIT {
         }
         Object backupState = state();
         KillDuringRestore kills = new KillDuringRestore(
-                (backupId, pauseAt) -> ChildJvm.start(
-                        MysqlRestoreChildMain.class,
-                        dir.resolve("backups").toString(),
-                        MariaDbServer.url(db),
-                        media.toString(),
-                        dir.resolve("spool").toString(),
-                        backupId,
-                        pauseAt),
+                (backupId, pauseAt) -> target.child(MysqlRestoreChildMain.class, "backups", backupId, pauseAt),
                 () -> builder("backups", media).build(),
                 this::state,
                 () -> {
                     int n = ++changes;
-                    MariaDbServer.exec(db, "CREATE TABLE newer_" + n + " (x int)");
+                    MariaDbServer.exec(fresh.name(), "CREATE TABLE newer_" + n + " (x int)");
                     return Files.writeString(media.resolve("newer-" + n + ".txt"), "after the backup");
                 },
                 media,
@@ -111,9 +89,9 @@ class MysqlKillDuringRestoreIT {
         try {
             return Files.readString(journal).contains("token=")
                     && MariaDbServer.query(
-                                    db,
-                                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + db
-                                            + "' AND TABLE_NAME = 'newer_" + marker + "'")
+                                    fresh.name(),
+                                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
+                                            + fresh.name() + "' AND TABLE_NAME = 'newer_" + marker + "'")
                             .get(0)
                             .get(0)
                             .equals("0");
@@ -132,24 +110,17 @@ class MysqlKillDuringRestoreIT {
             first = a.create().backup().id().value();
             second = b.create().backup().id().value();
         }
-        String backupState = MysqlSnapshots.of(db);
-        MariaDbServer.exec(db, "CREATE TABLE newer (x int)");
-        try (ChildJvm child = ChildJvm.start(
-                MysqlRestoreChildMain.class,
-                dir.resolve("backups-a").toString(),
-                MariaDbServer.url(db),
-                media.toString(),
-                dir.resolve("spool").toString(),
-                first,
-                "DATABASE_RESTORE:START")) {
+        String backupState = MysqlSnapshots.of(fresh.name());
+        MariaDbServer.exec(fresh.name(), "CREATE TABLE newer (x int)");
+        try (ChildJvm child = target.child(MysqlRestoreChildMain.class, "backups-a", first, "DATABASE_RESTORE:START")) {
             BackupInProgressException refused = KillDuringRestore.refusedWhileRestoring(
                     child, () -> builder("backups-b", otherMedia).build(), second);
-            assertThat(refused).hasMessageContaining("'" + db + "'").hasMessageContaining("connection ");
+            assertThat(refused).hasMessageContaining("'" + fresh.name() + "'").hasMessageContaining("connection ");
         }
         try (BackupManager b = builder("backups-b", otherMedia).build()) {
             b.restore(RestoreOptions.of(second).withSafetyBackup(false));
         }
-        assertThat(MysqlSnapshots.of(db)).isEqualTo(backupState);
+        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(backupState);
     }
 
     @Test
@@ -157,7 +128,7 @@ class MysqlKillDuringRestoreIT {
         List<Object> changed;
         try (BackupManager backups = builder("backups", media).build()) {
             String id = backups.create().backup().id().value();
-            RichFixture.change(db);
+            RichFixture.change(fresh.name());
             Files.writeString(media.resolve("after.txt"), "written after the backup");
             changed = state();
             backups.restore(io.backupkit.backup.RestoreOptions.of(id));
@@ -180,14 +151,7 @@ class MysqlKillDuringRestoreIT {
     }
 
     private void killRollback(String pauseAt) throws Exception {
-        try (ChildJvm child = ChildJvm.start(
-                MysqlRestoreChildMain.class,
-                dir.resolve("backups").toString(),
-                MariaDbServer.url(db),
-                media.toString(),
-                dir.resolve("spool").toString(),
-                "ROLLBACK",
-                pauseAt)) {
+        try (ChildJvm child = target.child(MysqlRestoreChildMain.class, "backups", "ROLLBACK", pauseAt)) {
             assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
                     .as(child.output())
                     .isTrue();

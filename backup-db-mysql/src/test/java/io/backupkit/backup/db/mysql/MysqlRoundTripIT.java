@@ -10,10 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,24 +25,13 @@ class MysqlRoundTripIT {
     @TempDir
     Path dir;
 
-    private String db;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        MariaDbServer.require();
-        db = MariaDbServer.createDatabase();
-        RichFixture.create(db);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        MariaDbServer.dropDatabase(db);
-    }
+    @RegisterExtension
+    final FreshMariaDb fresh = FreshMariaDb.perTest(RichFixture::create);
 
     @Test
     void restoreGivesBackEveryObjectAndEveryRow() throws Exception {
-        MysqlDumper dumper = MariaDbServer.dumper(db);
-        String before = MysqlSnapshots.of(db);
+        MysqlDumper dumper = MariaDbServer.dumper(fresh.name());
+        String before = MysqlSnapshots.of(fresh.name());
         assertThat(before)
                 .contains("TRIGGER [article_au", "PROCEDURE [[add_article", "FUNCTION [[article_count")
                 .contains("EVENT [purge_audit", "VIEW [published", "SEQUENCE [ticket", "TABLE [café")
@@ -59,44 +47,47 @@ class MysqlRoundTripIT {
                 .contains("0x00FF0D0A5C27");
         DatabaseInfo info = DumpFiles.infoOf(dumper);
 
-        RichFixture.change(db);
-        assertThat(MysqlSnapshots.of(db)).isNotEqualTo(before);
+        RichFixture.change(fresh.name());
+        assertThat(MysqlSnapshots.of(fresh.name())).isNotEqualTo(before);
 
         dumper.restore(DumpFiles.source(dump, info));
 
-        assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(before);
         assertThat(MariaDbServer.query(
-                        db,
+                        fresh.name(),
                         "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
                                 + " AND TABLE_NAME LIKE 'newer%'"))
                 .as("tables, views and sequences created after the backup")
                 .isEmpty();
         assertThat(MariaDbServer.query(
-                        db,
+                        fresh.name(),
                         "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()"
                                 + " AND ROUTINE_NAME LIKE 'newer%'"))
                 .isEmpty();
         assertThat(MariaDbServer.query(
-                        db,
+                        fresh.name(),
                         "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()"
                                 + " AND EVENT_NAME LIKE 'newer%'"))
                 .isEmpty();
-        assertThat(MariaDbServer.query(db, "SHOW TRIGGERS LIKE 'author'")).isEmpty();
+        assertThat(MariaDbServer.query(fresh.name(), "SHOW TRIGGERS LIKE 'author'"))
+                .isEmpty();
 
         // the counters continue where they were at backup time (id 4 was used and deleted before it)
-        MariaDbServer.exec(db, "INSERT INTO author (name) VALUES ('after restore')");
-        assertThat(MariaDbServer.query(db, "SELECT MAX(id) FROM author")).isEqualTo(List.of(List.of("5")));
+        MariaDbServer.exec(fresh.name(), "INSERT INTO author (name) VALUES ('after restore')");
+        assertThat(MariaDbServer.query(fresh.name(), "SELECT MAX(id) FROM author"))
+                .isEqualTo(List.of(List.of("5")));
         // the routines and triggers work on the restored data
-        assertThat(MariaDbServer.query(db, "SELECT article_count(1)")).isEqualTo(List.of(List.of("1")));
-        assertThat(MariaDbServer.query(db, "SELECT name FROM author WHERE id = 2"))
+        assertThat(MariaDbServer.query(fresh.name(), "SELECT article_count(1)")).isEqualTo(List.of(List.of("1")));
+        assertThat(MariaDbServer.query(fresh.name(), "SELECT name FROM author WHERE id = 2"))
                 .isEqualTo(List.of(List.of("Zoë 😀 日本")));
-        assertThat(MariaDbServer.query(db, "SELECT COUNT(*) FROM article WHERE MATCH (title, body) AGAINST ('engine')"))
+        assertThat(MariaDbServer.query(
+                        fresh.name(), "SELECT COUNT(*) FROM article WHERE MATCH (title, body) AGAINST ('engine')"))
                 .isEqualTo(List.of(List.of("1")));
     }
 
     @Test
     void describeNamesTheMatchingMariadbTools() throws Exception {
-        DatabaseDescription d = MariaDbServer.dumper(db).describe();
+        DatabaseDescription d = MariaDbServer.dumper(fresh.name()).describe();
 
         assertThat(d.product()).isEqualTo("MariaDB");
         assertThat(d.tool()).isEqualTo("mariadb-dump");
@@ -113,13 +104,13 @@ class MysqlRoundTripIT {
                 Files.exists(Path.of(MariaDbServer.SOCKET)), "no MariaDB socket at " + MariaDbServer.SOCKET);
         // JDBC over TCP (the driver needs JNA for sockets), the tools over the socket
         MysqlDumper dumper = MariaDbServer.dumper(
-                MariaDbServer.url(db), MariaDbServer.ROOT, null, Map.of("socket", MariaDbServer.SOCKET));
-        String before = MysqlSnapshots.of(db);
+                MariaDbServer.url(fresh.name()), MariaDbServer.ROOT, null, Map.of("socket", MariaDbServer.SOCKET));
+        String before = MysqlSnapshots.of(fresh.name());
         Path dump = DumpFiles.dumpTo(dumper, dir.resolve("db.sql"));
-        RichFixture.change(db);
+        RichFixture.change(fresh.name());
 
         dumper.restore(DumpFiles.source(dump, DumpFiles.infoOf(dumper)));
 
-        assertThat(MysqlSnapshots.of(db)).isEqualTo(before);
+        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(before);
     }
 }

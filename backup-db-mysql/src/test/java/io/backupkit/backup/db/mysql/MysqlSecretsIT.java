@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * T22: while the dump tool runs, its password is in no process's argv ({@code ps}, {@code
@@ -25,20 +26,17 @@ import org.junit.jupiter.api.Test;
  * argument, deleted afterwards. A password full of option-file syntax works (it is escaped).
  */
 class MysqlSecretsIT {
-    private String db;
+    @RegisterExtension
+    final FreshMariaDb fresh = FreshMariaDb.perTest(db -> {});
+
     private String user;
     private final String password = "s3cr'et\"pa\\ss w#rd;[x]=" + MariaDbServer.randomName("");
 
     @BeforeEach
     void setUp() throws Exception {
-        MariaDbServer.require();
-        db = MariaDbServer.createDatabase();
-        user = MariaDbServer.randomName("bk_it_u_");
+        user = MariaDbServer.createUser(fresh.name(), "bk_it_u_", password);
         MariaDbServer.exec(
-                db,
-                "CREATE USER '" + user + "'@'%' IDENTIFIED BY '"
-                        + password.replace("\\", "\\\\").replace("'", "''") + "'",
-                "GRANT ALL ON `" + db + "`.* TO '" + user + "'@'%'",
+                fresh.name(),
                 // big enough that the tool blocks on a full pipe while the test looks at it
                 "CREATE TABLE t (id INT PRIMARY KEY, v LONGBLOB)",
                 "INSERT INTO t VALUES (1, RANDOM_BYTES(1024)), (2, REPEAT('x', 400000))");
@@ -46,15 +44,12 @@ class MysqlSecretsIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (user != null) {
-            MariaDbServer.exec("", "DROP USER IF EXISTS '" + user + "'@'%'");
-        }
-        MariaDbServer.dropDatabase(db);
+        MariaDbServer.dropUser(user);
     }
 
     @Test
     void thePasswordIsNeverInArgvNorEnvironmentAndTheOptionFileIs0600AndDeleted() throws Exception {
-        MysqlDumper dumper = MariaDbServer.dumper(MariaDbServer.url(db), user, password, Map.of());
+        MysqlDumper dumper = MariaDbServer.dumper(MariaDbServer.url(fresh.name()), user, password, Map.of());
         List<Path> optionFiles = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         ByteArrayOutputStream out = new ByteArrayOutputStream() {
@@ -86,7 +81,7 @@ class MysqlSecretsIT {
     @Test
     void aWrongPasswordIsNamedButNotShown() {
         String wrong = "wrong-" + password;
-        MysqlDumper dumper = MariaDbServer.dumper(MariaDbServer.url(db), user, wrong, Map.of());
+        MysqlDumper dumper = MariaDbServer.dumper(MariaDbServer.url(fresh.name()), user, wrong, Map.of());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         Throwable thrown = catchThrowable(() -> dumper.dump(out));

@@ -12,9 +12,8 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The host's own sessions during a restore on MariaDB: refused fast and named, or ended when asked. */
@@ -22,31 +21,20 @@ class MysqlSessionsIT {
     @TempDir
     Path dir;
 
-    private String db;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        MariaDbServer.require();
-        db = MariaDbServer.createDatabase();
-        RichFixture.create(db);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        MariaDbServer.dropDatabase(db);
-    }
+    @RegisterExtension
+    final FreshMariaDb fresh = FreshMariaDb.perTest(RichFixture::create);
 
     @Test
     void anOpenTransactionOfTheHostIsNamedAndTheRestoreRefusedThenEndedWhenAsked() throws Exception {
         try (BackupManager backups = BackupManager.builder()
                 .storage("filesystem", dir.resolve("backups").toString(), Map.of())
-                .database(MariaDbServer.url(db), MariaDbServer.ROOT, null)
+                .database(MariaDbServer.url(fresh.name()), MariaDbServer.ROOT, null)
                 .spoolDir(dir.resolve("spool"))
                 .build()) {
             BackupInfo backup = backups.create().backup();
-            RichFixture.change(db);
-            String changed = MysqlSnapshots.of(db);
-            try (Connection host = MariaDbServer.root(db)) {
+            RichFixture.change(fresh.name());
+            String changed = MysqlSnapshots.of(fresh.name());
+            try (Connection host = MariaDbServer.root(fresh.name())) {
                 host.setAutoCommit(false);
                 try (Statement st = host.createStatement()) {
                     st.execute("SELECT COUNT(*) FROM information_schema.TABLES"); // a session of the host's
@@ -63,13 +51,13 @@ class MysqlSessionsIT {
                 assertThat(System.nanoTime() - t0)
                         .as("fails fast")
                         .isLessThan(Duration.ofSeconds(15).toNanos());
-                assertThat(MysqlSnapshots.of(db)).isEqualTo(changed);
+                assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(changed);
 
                 backups.restore(
                         RestoreOptions.of(backup.id()).withSafetyBackup(false).terminatingSessions());
                 assertThat(host.isValid(2)).as("the host's session was ended").isFalse();
             }
-            assertThat(MysqlSnapshots.of(db)).isNotEqualTo(changed);
+            assertThat(MysqlSnapshots.of(fresh.name())).isNotEqualTo(changed);
         }
     }
 }

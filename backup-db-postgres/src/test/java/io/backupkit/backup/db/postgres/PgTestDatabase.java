@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Test fixture: the local PostgreSQL server (127.0.0.1:5432, user postgres), a fresh database per
@@ -34,17 +37,54 @@ import java.util.TreeMap;
  * When the server is unreachable the test is skipped, or fails when {@code backup.it.required} is
  * {@code true}.
  */
-final class PgTestDatabase implements AutoCloseable {
+final class PgTestDatabase implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
     static final String HOST = System.getProperty("backup.it.pg.host", "127.0.0.1");
     static final int PORT = Integer.getInteger("backup.it.pg.port", 5432);
     static final String ADMIN = System.getProperty("backup.it.pg.user", "postgres");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    final String name;
-    private final List<String> roles = new ArrayList<>();
+    /** Set once the database exists; for {@link #perTest} at each test's start. */
+    String name;
 
-    private PgTestDatabase(String name) {
+    private final List<String> roles = new ArrayList<>();
+    private final Setup setUp;
+
+    private PgTestDatabase(String name, Setup setUp) {
         this.name = name;
+        this.setUp = setUp;
+    }
+
+    /** What a test class does to its new database before each test. */
+    @FunctionalInterface
+    interface Setup {
+        void on(PgTestDatabase db) throws Exception;
+    }
+
+    /**
+     * As a field with {@code @RegisterExtension}: a new database before each test (before the
+     * class's {@code @BeforeEach} methods), given to {@code setUp}, dropped after it (after the
+     * class's {@code @AfterEach} methods).
+     */
+    static PgTestDatabase perTest(Setup setUp) {
+        return new PgTestDatabase(null, setUp);
+    }
+
+    /** {@link #perTest(Setup)} with an empty database. */
+    static PgTestDatabase perTest() {
+        return perTest(db -> {});
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        name = newDatabase("bk_it_");
+        setUp.on(this);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        if (name != null) {
+            close();
+        }
     }
 
     /** Skips (or fails in CI) when the server is not there. */
@@ -66,13 +106,17 @@ final class PgTestDatabase implements AutoCloseable {
 
     /** A new database whose name starts with {@code prefix}. */
     static PgTestDatabase create(String prefix) throws SQLException {
+        return new PgTestDatabase(newDatabase(prefix), db -> {});
+    }
+
+    private static String newDatabase(String prefix) throws SQLException {
         requireServer();
         String name = prefix + random();
         try (Connection c = admin("postgres");
                 Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
-        return new PgTestDatabase(name);
+        return name;
     }
 
     static String random() {

@@ -38,14 +38,7 @@ class PostgresAuthIT {
 
     @BeforeAll
     static void createDatabase() throws Exception {
-        try (Connection c = CLUSTER.connect("postgres");
-                Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE app");
-        }
-        try (Connection c = CLUSTER.connect("app");
-                Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE t AS SELECT g, md5(g::text) AS v FROM generate_series(1, 500) g");
-        }
+        CLUSTER.createApp(500);
     }
 
     private static Connection connect(String db, String password) throws SQLException {

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,12 +40,13 @@ class PostgresBadInputIT {
     @TempDir
     Path dir;
 
-    private PgTestDatabase db;
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest();
+
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PgTestDatabase.create();
         db.exec("CREATE TABLE public.t AS SELECT g, repeat(md5(g::text), 8) AS v FROM generate_series(1, 6000) g");
     }
 
@@ -52,9 +54,6 @@ class PostgresBadInputIT {
     void tearDown() throws Exception {
         executor.shutdownNow();
         executor.awaitTermination(30, TimeUnit.SECONDS);
-        if (db != null) {
-            db.close();
-        }
     }
 
     private static DatabaseDumper dumper(String url, Map<String, ?> options) {

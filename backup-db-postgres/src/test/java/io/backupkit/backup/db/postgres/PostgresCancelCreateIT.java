@@ -12,9 +12,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,20 +25,8 @@ class PostgresCancelCreateIT {
     @TempDir
     Path dir;
 
-    private PgTestDatabase db;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = PgTestDatabase.create();
-        PgFixture.create(db);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-    }
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest(PgFixture::create);
 
     @Test
     void closeEndsARunningPgDumpAndKeepsNothing() throws Exception {

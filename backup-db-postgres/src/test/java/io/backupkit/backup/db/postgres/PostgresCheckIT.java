@@ -10,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code BackupManager.check()} against the real server: fit, wrong port, missing database, old tools. */
@@ -20,17 +19,8 @@ class PostgresCheckIT {
     @TempDir
     Path dir;
 
-    private PgTestDatabase db;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = PgTestDatabase.create();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        db.close();
-    }
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest();
 
     private BackupManager manager(String url, Map<String, ?> dumperOptions) throws Exception {
         return BackupManager.builder()

@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,19 +25,12 @@ class PostgresChildEnvironmentIT {
     @TempDir
     Path tmp;
 
-    private PgTestDatabase db;
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest();
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PgTestDatabase.create();
         db.exec("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'one')");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (db != null) {
-            db.close();
-        }
     }
 
     /** Parent secrets, each distinctive, as a host's environment would hold them. */

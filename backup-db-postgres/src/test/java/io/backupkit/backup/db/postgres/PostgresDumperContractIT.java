@@ -2,24 +2,12 @@ package io.backupkit.backup.db.postgres;
 
 import io.backupkit.backup.spi.DatabaseDumper;
 import io.backupkit.backup.tck.DatabaseDumperContract;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The TCK dumper contract against the local PostgreSQL, with the hard-types fixture. */
 class PostgresDumperContractIT extends DatabaseDumperContract {
-    private PgTestDatabase db;
-
-    @BeforeEach
-    void createDatabase() throws Exception {
-        db = PgTestDatabase.create();
-    }
-
-    @AfterEach
-    void dropDatabase() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-    }
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest();
 
     @Override
     protected DatabaseDumper createDumper() {

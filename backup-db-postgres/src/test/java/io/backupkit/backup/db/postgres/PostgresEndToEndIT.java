@@ -11,9 +11,8 @@ import io.backupkit.backup.RestoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,20 +24,8 @@ class PostgresEndToEndIT {
     @TempDir
     Path dir;
 
-    private PgTestDatabase db;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = PgTestDatabase.create();
-        PgFixture.create(db);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-    }
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest(PgFixture::create);
 
     @Test
     void createAndRestoreThroughTheBackupManager() throws Exception {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,7 +33,9 @@ class PostgresFailedRestoreIT {
     @TempDir
     Path dir;
 
-    private PgTestDatabase db;
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest(PgFixture::create);
+
     private PostgresDumper dumper;
     private DatabaseInfo info;
     private byte[] dump;
@@ -40,8 +43,6 @@ class PostgresFailedRestoreIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PgTestDatabase.create();
-        PgFixture.create(db);
         dumper = db.dumper();
         info = PgTestDatabase.infoOf(dumper);
         dump = PgTestDatabase.dumpBytes(dumper);
@@ -52,9 +53,6 @@ class PostgresFailedRestoreIT {
     void tearDown() throws Exception {
         executor.shutdownNow();
         executor.awaitTermination(30, TimeUnit.SECONDS);
-        if (db != null) {
-            db.close();
-        }
     }
 
     @Test

@@ -8,18 +8,17 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringRestore;
 import io.backupkit.backup.tck.KillDuringRestore.Outcome;
+import io.backupkit.backup.tck.fixtures.RestoreKillFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,38 +33,28 @@ class PostgresKillDuringRestoreIT {
     @TempDir
     Path dir;
 
-    private PgTestDatabase db;
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest(PgFixture::create);
+
+    private RestoreKillFixture target;
     private Path media;
     private int changes;
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PgTestDatabase.create();
-        PgFixture.create(db);
-        media = Files.createDirectories(dir.resolve("media"));
-        byte[] block = new byte[256 * 1024];
-        new Random(7).nextBytes(block);
-        for (int i = 0; i < 8; i++) {
-            Files.write(media.resolve("file-" + i + ".bin"), block);
-        }
+        target = RestoreKillFixture.create(dir, 7, db.jdbcUrl(), PgTestDatabase.ADMIN, "it", "1.0");
+        media = target.media();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (db != null) {
+        if (db.name != null) { // null when the server was not there
             db.awaitNoRestoreSession();
-            db.close();
         }
     }
 
     private BackupManager.Builder builder(String backups, Path mediaDir) {
-        return BackupManager.builder()
-                .storage("filesystem", dir.resolve(backups).toString(), Map.of())
-                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
-                .mediaDir(mediaDir)
-                .spoolDir(dir.resolve("spool"))
-                .hostApplication("it", "1.0")
-                .leaseTtl(Duration.ofSeconds(2));
+        return target.builder(backups, mediaDir);
     }
 
     private List<Object> state() throws Exception {
@@ -80,14 +69,7 @@ class PostgresKillDuringRestoreIT {
         }
         Object backupState = state();
         KillDuringRestore kills = new KillDuringRestore(
-                (backupId, pauseAt) -> ChildJvm.start(
-                        PostgresRestoreChildMain.class,
-                        dir.resolve("backups").toString(),
-                        db.jdbcUrl(),
-                        media.toString(),
-                        dir.resolve("spool").toString(),
-                        backupId,
-                        pauseAt),
+                (backupId, pauseAt) -> target.child(PostgresRestoreChildMain.class, "backups", backupId, pauseAt),
                 () -> builder("backups", media).build(),
                 this::state,
                 () -> {
@@ -135,14 +117,8 @@ class PostgresKillDuringRestoreIT {
         }
         String backupState = db.snapshot();
         db.exec("CREATE TABLE public.newer (x int)");
-        try (ChildJvm child = ChildJvm.start(
-                PostgresRestoreChildMain.class,
-                dir.resolve("backups-a").toString(),
-                db.jdbcUrl(),
-                media.toString(),
-                dir.resolve("spool").toString(),
-                first,
-                "DATABASE_RESTORE:START")) {
+        try (ChildJvm child =
+                target.child(PostgresRestoreChildMain.class, "backups-a", first, "DATABASE_RESTORE:START")) {
             BackupInProgressException refused = KillDuringRestore.refusedWhileRestoring(
                     child, () -> builder("backups-b", otherMedia).build(), second);
             assertThat(refused)

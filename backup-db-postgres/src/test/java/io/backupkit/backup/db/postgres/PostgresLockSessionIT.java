@@ -11,26 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A create logs in once over JDBC, not twice: the session that read the server's version is the one
  * the target lock then holds, and a description that no lock follows closes it soon after.
  */
 class PostgresLockSessionIT {
-    private PgTestDatabase db;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = PgTestDatabase.create();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        db.close();
-    }
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest();
 
     @Test
     void theLockTakesOverTheDescriptionsSession() throws Exception {

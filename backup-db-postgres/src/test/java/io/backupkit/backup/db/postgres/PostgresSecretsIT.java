@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,14 +33,15 @@ class PostgresSecretsIT {
     @TempDir
     Path dir;
 
-    private PgTestDatabase db;
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest();
+
     private String role;
     private final String password = "S3cr:et\\pw-" + PgTestDatabase.random();
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PgTestDatabase.create();
         role = db.createRole("bk_it_secret_", password);
         db.exec(
                 "ALTER DATABASE " + db.name + " OWNER TO " + role,
@@ -51,9 +53,6 @@ class PostgresSecretsIT {
     void tearDown() throws Exception {
         executor.shutdownNow();
         executor.awaitTermination(30, TimeUnit.SECONDS);
-        if (db != null) {
-            db.close();
-        }
     }
 
     @Test

@@ -15,9 +15,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,17 +28,12 @@ class PostgresSessionsIT {
     @TempDir
     Path dir;
 
-    private PgTestDatabase db;
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest();
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PgTestDatabase.create();
         db.exec("CREATE TABLE part (id INT PRIMARY KEY)", "INSERT INTO part VALUES (1)");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        db.close();
     }
 
     private BackupManager manager() {

@@ -5,25 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.UnableToDumpDatabaseException;
 import io.backupkit.backup.spi.DatabaseDescription;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tool selection against the real server: the server's major picks the tools; psql stands in for JDBC. */
 class PostgresToolSelectionIT {
-    private PgTestDatabase db;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = PgTestDatabase.create();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-    }
+    @RegisterExtension
+    final PgTestDatabase db = PgTestDatabase.perTest();
 
     @Test
     void describePicksAPgDumpAtLeastAsNewAsTheServer() {

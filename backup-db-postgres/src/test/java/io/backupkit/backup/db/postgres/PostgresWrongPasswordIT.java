@@ -43,14 +43,7 @@ class PostgresWrongPasswordIT {
 
     @BeforeAll
     static void createDatabase() throws Exception {
-        try (Connection c = CLUSTER.connect("postgres");
-                Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE app");
-        }
-        try (Connection c = CLUSTER.connect("app");
-                Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE t AS SELECT g, md5(g::text) AS v FROM generate_series(1, 100) g");
-        }
+        CLUSTER.createApp(100);
     }
 
     private BackupManager manager(String password) throws Exception {

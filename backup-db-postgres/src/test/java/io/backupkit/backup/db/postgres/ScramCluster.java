@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,6 +50,18 @@ final class ScramCluster implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** A session of {@code postgres} on {@code db}. */
+    /** Creates the database {@code app} with a table {@code t} of {@code rows} rows (as the superuser). */
+    void createApp(int rows) throws SQLException {
+        try (Connection c = connect("postgres");
+                Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE app");
+        }
+        try (Connection c = connect("app");
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t AS SELECT g, md5(g::text) AS v FROM generate_series(1, " + rows + ") g");
+        }
+    }
+
     Connection connect(String db) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", "postgres");

@@ -11,15 +11,14 @@ import io.backupkit.backup.tck.KillDuringCreate.Killed;
 import io.backupkit.backup.tck.KillDuringCreate.Outcome;
 import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
+import io.backupkit.backup.tck.fixtures.StorageKillRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,41 +77,28 @@ class AzureKillDuringCreateIT {
         container = AZURITE.newContainer();
         fixture = KillFixture.create(tmp, 3, 6 * MIB);
 
-        kills = KillDuringCreate.builder(this::child)
-                .storedNames(this::objects)
-                .leaseTtl(LEASE_TTL)
-                .settle(Duration.ofMillis(300))
-                .pruneRefusedWhileLeaseLive(true)
-                .build();
-        KillDuringCreate.Created created = kills.calibrate();
-        String baseline = created.id();
-        long createMillis = Math.max(300, created.millis());
+        StorageKillRun run = StorageKillRun.calibrate(this::child, this::objects, LEASE_TTL, Duration.ofMillis(300));
+        kills = run.kills();
+        String baseline = run.baseline();
 
-        List<String> report = new ArrayList<>();
         for (int blocks : List.of(1, 2)) {
             Kill k = killAndCheck(baseline, KillPoint.when(() -> blocksStaged() >= blocks, Duration.ofMillis(20)));
             assertThat(k.uncommittedLeft())
                     .as("kill with %d block(s) staged leaves an uncommitted blob: %s", blocks, k)
                     .isNotEmpty();
             assertThat(k.outcome().leftovers()).anyMatch(l -> l.startsWith("uncommitted blocks of "));
-            report.add("at " + blocks + " block(s) staged: " + k);
+            run.report("at " + blocks + " block(s) staged: " + k);
         }
-        Set<String> steps = new TreeSet<>();
-        for (long delay : KillDuringCreate.spreadDelays(createMillis, SEED, RANDOM_KILLS)) {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            Kill k = killAndCheck(baseline, KillPoint.when(() -> System.nanoTime() >= end));
-            steps.add(k.outcome().step());
-            report.add("after " + delay + " ms: " + k);
-        }
-        report.forEach(System.out::println);
-        assertThat(steps).as("random kills land in different steps: %s", report).hasSizeGreaterThanOrEqualTo(2);
+        run.killAtRandomDelays(
+                SEED, RANDOM_KILLS, timeUp -> killAndCheck(baseline, KillPoint.when(timeUp)), k -> k.outcome()
+                        .step());
 
         try (BackupManager backups = manager()) {
             assertThat(backups.create().backup().artifacts()).hasSize(2);
         }
         assertThat(AZURITE.uncommitted(container, PREFIX + "/")).isEmpty();
         System.out.println("AzureKillDuringCreateIT: "
-                + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms, create " + createMillis + " ms");
+                + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms, create " + run.createMillis() + " ms");
     }
 
     @AfterEach
@@ -123,18 +109,16 @@ class AzureKillDuringCreateIT {
     }
 
     private ChildJvm child(String mode, String pauseAt) throws IOException {
-        return ChildJvm.start(
+        return StorageKillRun.child(
                 AzureKillChildMain.class,
+                fixture,
+                LEASE_TTL,
+                mode,
+                pauseAt,
                 relay.endpoint() + "/" + AzuriteServer.ACCOUNT,
                 container,
                 AZURITE.keyFile().toString(),
-                PREFIX,
-                fixture.url(),
-                fixture.media().toString(),
-                fixture.spool().toString(),
-                String.valueOf(LEASE_TTL.toMillis()),
-                mode,
-                pauseAt);
+                PREFIX);
     }
 
     private BackupManager manager() {

@@ -11,16 +11,13 @@ import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.StoredObject;
-import io.backupkit.backup.tck.fixtures.H2State;
+import io.backupkit.backup.tck.fixtures.H2Database;
 import io.backupkit.backup.tck.fixtures.MediaState;
-import io.backupkit.backup.tck.fixtures.Sql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,12 +36,14 @@ class DropboxBackupManagerTest {
 
     private FakeDropboxServer fake;
     private String url;
+    private H2Database h2;
     private Path media;
 
     @BeforeEach
     void start() throws IOException {
         fake = TestDropbox.fake();
         url = "jdbc:h2:file:" + root.resolve("db/app").toAbsolutePath();
+        h2 = new H2Database(url);
         media = root.resolve("media");
         Files.createDirectories(media);
     }
@@ -66,10 +65,10 @@ class DropboxBackupManagerTest {
 
     @Test
     void createAndRestoreSpanningSeveralChunks() throws Exception {
-        sql(
+        h2.sql(
                 "CREATE TABLE part (id INT PRIMARY KEY, name VARCHAR(100), picture BLOB)",
                 "INSERT INTO part VALUES (1, 'Widerstand 10kΩ', NULL)");
-        try (Connection c = connect();
+        try (Connection c = h2.connect();
                 var ps = c.prepareStatement("INSERT INTO part VALUES (2, 'blob', ?)")) {
             ps.setBytes(1, TestDropbox.random(6 * TestDropbox.CHUNK, 1)); // incompressible: several chunks
             ps.executeUpdate();
@@ -77,7 +76,7 @@ class DropboxBackupManagerTest {
         Files.write(media.resolve("report.pdf"), TestDropbox.random(5 * TestDropbox.CHUNK, 2));
         Files.createDirectories(media.resolve("images"));
         Files.write(media.resolve("images/logo.png"), TestDropbox.random(1000, 3));
-        String dbBefore = databaseState();
+        String dbBefore = h2.state();
         Map<String, String> mediaBefore = mediaState();
 
         fake.inject("upload_session/append_v2", FakeDropboxServer.Fault.DROP_AFTER, 3);
@@ -96,10 +95,10 @@ class DropboxBackupManagerTest {
         }
 
         // change everything, then restore
-        sql("DELETE FROM part WHERE id = 1", "CREATE TABLE added_later (x INT)");
+        h2.sql("DELETE FROM part WHERE id = 1", "CREATE TABLE added_later (x INT)");
         Files.delete(media.resolve("report.pdf"));
         Files.write(media.resolve("new.txt"), new byte[] {1});
-        assertThat(databaseState()).isNotEqualTo(dbBefore);
+        assertThat(h2.state()).isNotEqualTo(dbBefore);
 
         try (BackupManager backups = manager()) {
             VerifyResult verified = backups.verify(info.id().toString(), VerifyMode.DEEP);
@@ -107,27 +106,11 @@ class DropboxBackupManagerTest {
             backups.restore(RestoreOptions.of(info.id().toString()));
             assertThat(backups.list()).hasSize(1); // keep-aside: the replaced state is kept aside, not backed up
         }
-        assertThat(databaseState()).isEqualTo(dbBefore);
+        assertThat(h2.state()).isEqualTo(dbBefore);
         assertThat(mediaState()).isEqualTo(mediaBefore);
         assertThat(TestDropbox.storage(fake, "/Apps/backupkit/inventory").list(""))
                 .extracting(StoredObject::name)
                 .noneMatch(n -> n.contains("lock") || n.contains("lease"));
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, "sa", "");
-    }
-
-    private void sql(String... statements) throws SQLException {
-        try (Connection c = connect()) {
-            Sql.execute(c, statements);
-        }
-    }
-
-    private String databaseState() throws SQLException {
-        try (Connection c = connect()) {
-            return H2State.of(c);
-        }
     }
 
     private Map<String, String> mediaState() throws IOException {

@@ -12,14 +12,13 @@ import io.backupkit.backup.tck.KillDuringCreate.Killed;
 import io.backupkit.backup.tck.KillDuringCreate.Outcome;
 import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
+import io.backupkit.backup.tck.fixtures.StorageKillRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,20 +98,14 @@ class DropboxKillDuringCreateIT {
         relay = TcpRelay.throttled(fake.port(), UPLINK_BYTES_PER_SECOND);
         fixture = KillFixture.create(tmp, 2, 3 * 1024 * 1024);
 
-        kills = KillDuringCreate.builder(this::child)
-                .storedNames(this::visible)
-                .leaseTtl(LEASE_TTL)
-                .settle(Duration.ofMillis(SETTLE_MILLIS))
-                .pruneRefusedWhileLeaseLive(true)
-                .build();
-        KillDuringCreate.Created created = kills.calibrate();
-        String baseline = created.id();
-        long createMillis = Math.max(300, created.millis());
+        StorageKillRun run =
+                StorageKillRun.calibrate(this::child, this::visible, LEASE_TTL, Duration.ofMillis(SETTLE_MILLIS));
+        kills = run.kills();
+        String baseline = run.baseline();
         assertThat(fake.openSessions())
                 .as("a finished create leaves no session")
                 .isZero();
 
-        List<String> report = new ArrayList<>();
         // kills placed from the server side: an upload session is open with 1, then 10 appends acknowledged
         for (int appends : List.of(1, 10)) {
             long before = fake.count(APPENDED);
@@ -122,39 +115,29 @@ class DropboxKillDuringCreateIT {
             assertThat(k.sessionsLeft())
                     .as("kill after %d append(s) leaves an unfinished session: %s", appends, k)
                     .isPositive();
-            report.add("after " + appends + " append(s): " + k);
+            run.report("after " + appends + " append(s): " + k);
         }
-        Set<String> steps = new TreeSet<>();
-        for (long delay : KillDuringCreate.spreadDelays(createMillis, SEED, RANDOM_KILLS)) {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            Kill k = killAndCheck(baseline, () -> System.nanoTime() >= end);
-            steps.add(k.step());
-            report.add("after " + delay + " ms: " + k);
-        }
-        report.forEach(System.out::println);
-        assertThat(steps).as("random kills land in different steps: %s", report).hasSizeGreaterThanOrEqualTo(2);
+        run.killAtRandomDelays(SEED, RANDOM_KILLS, timeUp -> killAndCheck(baseline, timeUp), Kill::step);
 
         try (BackupManager backups = manager()) {
             assertThat(backups.create().backup().artifacts()).hasSize(2);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        System.out.println("DropboxKillDuringCreateIT: " + took.toMillis() + " ms, create " + createMillis
+        System.out.println("DropboxKillDuringCreateIT: " + took.toMillis() + " ms, create " + run.createMillis()
                 + " ms, unfinished sessions left in the fake: " + fake.openSessions());
         assertThat(took).isLessThan(Duration.ofSeconds(120));
     }
 
     private ChildJvm child(String mode, String pauseAt) throws IOException {
-        return ChildJvm.start(
+        return StorageKillRun.child(
                 DropboxKillChildMain.class,
+                fixture,
+                LEASE_TTL,
+                mode,
+                pauseAt,
                 String.valueOf(relay.endpoint().getPort()),
                 FOLDER,
-                String.valueOf(CHUNK),
-                fixture.url(),
-                fixture.media().toString(),
-                fixture.spool().toString(),
-                String.valueOf(LEASE_TTL.toMillis()),
-                mode,
-                pauseAt);
+                String.valueOf(CHUNK));
     }
 
     private BackupManager manager() {

@@ -10,15 +10,14 @@ import io.backupkit.backup.tck.KillDuringCreate.Killed;
 import io.backupkit.backup.tck.KillDuringCreate.Outcome;
 import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
+import io.backupkit.backup.tck.fixtures.StorageKillRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,17 +94,11 @@ class S3KillDuringCreateIT {
         fixture = KillFixture.create(tmp, 3, 6 * MIB);
 
         // calibration, and the baseline backup every kill must leave listed: one create in a child JVM
-        kills = KillDuringCreate.builder(this::child)
-                .storedNames(this::objects)
-                .leaseTtl(LEASE_TTL)
-                .settle(Duration.ofMillis(SETTLE_MILLIS))
-                .pruneRefusedWhileLeaseLive(true)
-                .build();
-        KillDuringCreate.Created created = kills.calibrate();
-        String baseline = created.id();
-        long createMillis = Math.max(300, created.millis());
+        StorageKillRun run =
+                StorageKillRun.calibrate(this::child, this::objects, LEASE_TTL, Duration.ofMillis(SETTLE_MILLIS));
+        kills = run.kills();
+        String baseline = run.baseline();
 
-        List<String> report = new ArrayList<>();
         // kills placed from the server side: a multipart upload is in progress with 1, then 2 of its 4
         // parts stored (parts 3 and 4 are then on their way, two at a time)
         for (int parts : List.of(1, 2)) {
@@ -114,20 +107,15 @@ class S3KillDuringCreateIT {
                     .as("kill with %d part(s) stored leaves an in-progress multipart upload: %s", parts, k)
                     .isPositive();
             assertThat(k.leftovers()).anyMatch(l -> l.startsWith("incomplete multipart upload of "));
-            report.add("at " + parts + " part(s) stored: " + k);
+            run.report("at " + parts + " part(s) stored: " + k);
         }
         // seeded random kills spread over 0.1 .. 1.4 create durations
-        Set<String> steps = new TreeSet<>();
-        int withUploads = 0;
-        for (long delay : KillDuringCreate.spreadDelays(createMillis, SEED, RANDOM_KILLS)) {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            Kill k = killAndCheck(baseline, KillPoint.when(() -> System.nanoTime() >= end));
-            steps.add(k.step());
-            withUploads += k.uploadsLeft() > 0 ? 1 : 0;
-            report.add("after " + delay + " ms: " + k);
-        }
-        report.forEach(System.out::println);
-        assertThat(steps).as("random kills land in different steps: %s", report).hasSizeGreaterThanOrEqualTo(2);
+        long withUploads = run
+                .killAtRandomDelays(
+                        SEED, RANDOM_KILLS, timeUp -> killAndCheck(baseline, KillPoint.when(timeUp)), Kill::step)
+                .stream()
+                .filter(k -> k.uploadsLeft() > 0)
+                .count();
 
         // and the storage is still usable from the test JVM
         try (BackupManager backups = manager()) {
@@ -135,7 +123,7 @@ class S3KillDuringCreateIT {
         }
         assertThat(SERVER.uploads(bucket)).isEmpty();
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        System.out.println("S3KillDuringCreateIT: " + took.toMillis() + " ms, create " + createMillis + " ms, "
+        System.out.println("S3KillDuringCreateIT: " + took.toMillis() + " ms, create " + run.createMillis() + " ms, "
                 + withUploads + " random kill(s) left uploads");
         assertThat(took).isLessThan(Duration.ofSeconds(120));
     }
@@ -148,17 +136,15 @@ class S3KillDuringCreateIT {
     }
 
     private ChildJvm child(String mode, String pauseAt) throws IOException {
-        return ChildJvm.start(
+        return StorageKillRun.child(
                 S3KillChildMain.class,
+                fixture,
+                LEASE_TTL,
+                mode,
+                pauseAt,
                 relay.endpoint().toString(),
                 bucket,
-                PREFIX,
-                fixture.url(),
-                fixture.media().toString(),
-                fixture.spool().toString(),
-                String.valueOf(LEASE_TTL.toMillis()),
-                mode,
-                pauseAt);
+                PREFIX);
     }
 
     private BackupManager manager() {

@@ -11,18 +11,15 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
-import io.backupkit.backup.tck.fixtures.H2State;
+import io.backupkit.backup.tck.fixtures.H2Database;
 import io.backupkit.backup.tck.fixtures.MediaState;
-import io.backupkit.backup.tck.fixtures.Sql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
@@ -73,6 +70,7 @@ class S3WireCorruptionTest {
     private CorruptingProxy proxy;
     private String bucket;
     private String url;
+    private H2Database h2;
     private Path media;
     private Path spool;
 
@@ -81,11 +79,12 @@ class S3WireCorruptionTest {
         proxy = new CorruptingProxy(SERVER.port());
         bucket = SERVER.newBucket();
         url = "jdbc:h2:file:" + tmp.resolve("db/app").toAbsolutePath();
+        h2 = new H2Database(url);
         media = Files.createDirectories(tmp.resolve("media"));
         spool = Files.createDirectories(tmp.resolve("spool"));
         byte[] blob = new byte[3 * MIB];
         new Random(1).nextBytes(blob);
-        try (Connection c = connect();
+        try (Connection c = h2.connect();
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE doc (id INT PRIMARY KEY, name VARCHAR(100), content BLOB)");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO doc VALUES (1, 'big', ?)")) {
@@ -136,10 +135,10 @@ class S3WireCorruptionTest {
             ArtifactInfo target = artifact(info, kind);
             String id = info.id().value();
             // what a restore would change, and what it must leave as it was
-            sql("DELETE FROM doc", "CREATE TABLE added_later (x INT)");
+            h2.sql("DELETE FROM doc", "CREATE TABLE added_later (x INT)");
             Files.writeString(media.resolve("docs/note.txt"), "changed after the backup");
             Files.writeString(media.resolve("new.txt"), "added after the backup");
-            String dbBefore = databaseState();
+            String dbBefore = h2.state();
             Map<String, String> mediaBefore = mediaState();
             Set<String> beside = names(tmp);
             Set<String> objectsBefore = objects();
@@ -163,7 +162,7 @@ class S3WireCorruptionTest {
                     .isInstanceOf(CorruptBackupException.class)
                     .hasMessageContaining(target.name());
             // nothing changed: database, media folder, no staging or spool files, no safety backup
-            assertThat(databaseState()).isEqualTo(dbBefore);
+            assertThat(h2.state()).isEqualTo(dbBefore);
             assertThat(mediaState()).isEqualTo(mediaBefore);
             assertThat(names(tmp)).isEqualTo(beside);
             assertThat(names(spool)).isEmpty();
@@ -284,22 +283,6 @@ class S3WireCorruptionTest {
 
     private static List<String> ids(List<BackupInfo> backups) {
         return backups.stream().map(b -> b.id().value()).toList();
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, "sa", "");
-    }
-
-    private void sql(String... statements) throws SQLException {
-        try (Connection c = connect()) {
-            Sql.execute(c, statements);
-        }
-    }
-
-    private String databaseState() throws SQLException {
-        try (Connection c = connect()) {
-            return H2State.of(c);
-        }
     }
 
     private Map<String, String> mediaState() throws IOException {

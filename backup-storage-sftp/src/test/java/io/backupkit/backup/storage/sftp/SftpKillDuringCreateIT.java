@@ -9,17 +9,14 @@ import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
 import io.backupkit.backup.tck.KillDuringCreate.Outcome;
 import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
+import io.backupkit.backup.tck.fixtures.StorageKillRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -69,17 +66,11 @@ class SftpKillDuringCreateIT {
         folder = SERVER.newFolder();
         fixture = KillFixture.create(tmp, 3, 6 * MIB);
 
-        KillDuringCreate kills = KillDuringCreate.builder(this::child)
-                .storedNames(() -> Set.copyOf(SshdServer.filesIn(folder)))
-                .leaseTtl(LEASE_TTL)
-                .settle(Duration.ofMillis(200))
-                .pruneRefusedWhileLeaseLive(true)
-                .build();
-        KillDuringCreate.Created created = kills.calibrate();
-        String baseline = created.id();
-        long createMillis = Math.max(300, created.millis());
+        StorageKillRun run = StorageKillRun.calibrate(
+                this::child, () -> Set.copyOf(SshdServer.filesIn(folder)), LEASE_TTL, Duration.ofMillis(200));
+        KillDuringCreate kills = run.kills();
+        String baseline = run.baseline();
 
-        List<String> report = new ArrayList<>();
         int withTemp = 0;
         for (int i = 0; i < 2; i++) {
             Outcome o = killAndCheck(
@@ -88,20 +79,16 @@ class SftpKillDuringCreateIT {
                     .as("kill while a temp file is written: %s", o)
                     .isNotEmpty();
             withTemp++;
-            report.add("mid-upload: " + o);
+            run.report("mid-upload: " + o);
         }
-        Set<String> steps = new TreeSet<>();
-        for (long delay : KillDuringCreate.spreadDelays(createMillis, SEED, RANDOM_KILLS)) {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            Outcome o = killAndCheck(
-                    kills,
-                    baseline,
-                    KillPoint.when(() -> System.nanoTime() >= end && leaseLiveFor(Duration.ofSeconds(2))));
-            steps.add(o.step());
-            report.add("after " + delay + " ms: " + o);
-        }
-        report.forEach(System.out::println);
-        assertThat(steps).as("random kills land in different steps: %s", report).hasSizeGreaterThanOrEqualTo(2);
+        run.killAtRandomDelays(
+                SEED,
+                RANDOM_KILLS,
+                timeUp -> killAndCheck(
+                        kills,
+                        baseline,
+                        KillPoint.when(() -> timeUp.getAsBoolean() && leaseLiveFor(Duration.ofSeconds(2)))),
+                Outcome::step);
         assertThat(withTemp).isEqualTo(2);
 
         try (BackupManager backups = manager()) {
@@ -151,18 +138,16 @@ class SftpKillDuringCreateIT {
     }
 
     private ChildJvm child(String mode, String pauseAt) throws IOException {
-        return ChildJvm.start(
+        return StorageKillRun.child(
                 SftpKillChildMain.class,
+                fixture,
+                LEASE_TTL,
+                mode,
+                pauseAt,
                 String.valueOf(relay.port()),
                 SERVER.userKey("ed25519").toString(),
                 knownHosts.toString(),
-                folder.toString(),
-                fixture.url(),
-                fixture.media().toString(),
-                fixture.spool().toString(),
-                String.valueOf(LEASE_TTL.toMillis()),
-                mode,
-                pauseAt);
+                folder.toString());
     }
 
     private BackupManager manager() {

@@ -37,9 +37,7 @@ class DiffAndMediaPathTest {
     @ParameterizedTest
     @EnumSource(BackupFormat.class)
     void diffListsMediaAddedChangedRemovedAndTheChangedDump(BackupFormat format) throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager backups = f.builder().format(format).build()) {
             BackupInfo first = backups.create().backup();
 
@@ -102,9 +100,7 @@ class DiffAndMediaPathTest {
     @ParameterizedTest
     @EnumSource(BackupFormat.class)
     void aMediaFileOrFolderIsRestoredElsewhereByteExactWithModesAndTimes(BackupFormat format) throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         Files.createSymbolicLink(f.media.resolve("attachments/latest"), Path.of("2026/report.pdf"));
         Path folder = f.media.resolve("attachments/2026");
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-x---"));
@@ -140,9 +136,7 @@ class DiffAndMediaPathTest {
     @ParameterizedTest
     @EnumSource(BackupFormat.class)
     void badMediaPathsAndTargetsAreRefusedWithTypedErrors(BackupFormat format) throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager backups = f.builder().format(format).build()) {
             BackupInfo info = backups.create().backup();
             Path out = tmp.resolve("out");
@@ -186,9 +180,7 @@ class DiffAndMediaPathTest {
     @ParameterizedTest
     @EnumSource(BackupFormat.class)
     void aDamagedMediaPartIsRefusedAndLeavesNothingBehind(BackupFormat format) throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager backups = f.builder().format(format).build()) {
             BackupInfo info = backups.create().backup();
             f.flipByte(info.artifact(ArtifactInfo.MEDIA).orElseThrow().name());

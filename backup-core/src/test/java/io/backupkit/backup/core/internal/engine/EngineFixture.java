@@ -41,13 +41,24 @@ final class EngineFixture {
         Files.createDirectories(media);
     }
 
+    /** A fixture with its database and media folder made ({@link #createDatabase}, {@link #createMedia}). */
+    static EngineFixture withDatabaseAndMedia(Path root) throws IOException, SQLException {
+        EngineFixture f = new EngineFixture(root);
+        f.createDatabase();
+        f.createMedia();
+        return f;
+    }
+
     BackupManager.Builder builder() {
+        return mediaOnlyBuilder().database(url, "sa", null).hostApplication("test-app", "1.0.0");
+    }
+
+    /** A manager of the media folder alone: no database. */
+    BackupManager.Builder mediaOnlyBuilder() {
         return BackupManager.builder()
                 .storage("filesystem", backups.toString(), Map.of())
-                .database(url, "sa", null)
                 .mediaDir(media)
-                .spoolDir(spool)
-                .hostApplication("test-app", "1.0.0");
+                .spoolDir(spool);
     }
 
     Connection connect() throws SQLException {

@@ -27,9 +27,7 @@ class H2RoundTripTest {
     @ParameterizedTest
     @EnumSource(Compression.class)
     void restoreLeavesExactlyTheBackedUpState(Compression compression) throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         String db = f.databaseState();
         Map<String, String> media = f.mediaState();
 
@@ -80,9 +78,7 @@ class H2RoundTripTest {
 
     @Test
     void keepAsideKeepsTheRollbackScriptAndTheOldMediaFolderAndRollbackPutsThemBack() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager backups = f.builder().build()) {
             BackupInfo first = backups.create().backup();
             String db = f.databaseState();
@@ -121,9 +117,7 @@ class H2RoundTripTest {
 
     @Test
     void restoringTheSafetyBackupUndoesARestore() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager backups = f.builder().build()) {
             BackupInfo first = backups.create().backup();
             f.sql("INSERT INTO part (name, price) VALUES ('after', 1)");
@@ -142,9 +136,7 @@ class H2RoundTripTest {
 
     @Test
     void backupFolderInsideTheMediaFolderIsLeftOutAndSurvivesTheRestore() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         Path inside = f.media.resolve("backups");
         Map<String, String> media = f.mediaState();
         try (BackupManager backups =
@@ -162,9 +154,7 @@ class H2RoundTripTest {
 
     @Test
     void mediaOnlyAndDatabaseOnlyBackupsSayWhichPartTheyHold() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager mediaOnly = f.builder().noDatabase().build()) {
             BackupInfo b = mediaOnly.create().backup();
             assertThat(b.database()).isNull();

@@ -48,9 +48,7 @@ class HostVersionCheckTest {
 
     @Test
     void withoutAConfiguredVersionTheRestoreWarnsNamingTheBackupsVersion() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         BackupInfo made;
         try (BackupManager v4 =
                 f.builder().hostApplication("inventory", "4.1.0").build()) {

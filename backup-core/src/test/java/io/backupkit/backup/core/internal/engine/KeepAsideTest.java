@@ -43,9 +43,7 @@ class KeepAsideTest {
 
     @Test
     void aPruneAfterSevenDaysDropsWhatWasKeptAsideNotBefore() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
         BackupInfo backup;
         try (BackupManager backups =
@@ -78,9 +76,7 @@ class KeepAsideTest {
 
     @Test
     void aRestoreWithAnotherSafetyDropsWhatAnEarlierOneKept() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager backups = f.builder().build()) {
             BackupInfo backup = backups.create().backup();
             backups.restore(RestoreOptions.of(backup.id()));
@@ -95,11 +91,7 @@ class KeepAsideTest {
     void aMediaOnlyManagerKeepsTheOldMediaFolderAndRollsItBack() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         f.createMedia();
-        try (BackupManager backups = BackupManager.builder()
-                .storage("filesystem", f.backups.toString(), Map.of())
-                .mediaDir(f.media)
-                .spoolDir(f.spool)
-                .build()) {
+        try (BackupManager backups = f.mediaOnlyBuilder().build()) {
             BackupInfo backup = backups.create().backup();
             Map<String, String> original = f.mediaState();
             f.write("after.txt", 10, 1);
@@ -116,9 +108,7 @@ class KeepAsideTest {
 
     @Test
     void aRollbackAfterTheHostWroteIsRefusedNamingWhatWouldBeLostAndGoesAheadWhenForced() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (BackupManager backups = f.builder()
                 .listener(new io.backupkit.backup.BackupListener() {
@@ -160,9 +150,7 @@ class KeepAsideTest {
 
     @Test
     void aRollbackWithoutWritesSinceGoesAheadAndLosesNothing() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager backups = f.builder().build()) {
             BackupInfo backup = backups.create().backup();
             f.sql("INSERT INTO part (name, price) VALUES ('before the restore', 1)");
@@ -177,11 +165,7 @@ class KeepAsideTest {
     void aFileAddedToTheMediaFolderAfterTheRestoreRefusesTheRollback() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         f.createMedia();
-        try (BackupManager backups = BackupManager.builder()
-                .storage("filesystem", f.backups.toString(), Map.of())
-                .mediaDir(f.media)
-                .spoolDir(f.spool)
-                .build()) {
+        try (BackupManager backups = f.mediaOnlyBuilder().build()) {
             BackupInfo backup = backups.create().backup();
             backups.restore(RestoreOptions.of(backup.id()));
             Thread.sleep(20); // past the file system's clock tick of the swap

@@ -70,9 +70,7 @@ class ListenerEventsTest {
 
     @Test
     void createAndRestoreReportTheirEventsAndResults() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         f.write("big.bin", 3 << 20, 1);
         Recorder recorder = new Recorder();
         try (BackupManager backups = f.builder().listener(recorder).build()) {

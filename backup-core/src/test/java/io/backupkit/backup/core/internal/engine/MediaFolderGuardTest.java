@@ -92,9 +92,7 @@ class MediaFolderGuardTest {
 
     @Test
     void aBackupFolderInsideTheMediaFolderSurvivesARestoreWithAllItsBackups() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         Path inside = f.media.resolve("data/backups");
         Map<String, String> media = f.mediaState();
         try (BackupManager backups =
@@ -123,9 +121,7 @@ class MediaFolderGuardTest {
 
     @Test
     void aBackupFolderReachedThroughALinkIntoTheMediaFolderIsLeftOutAndKept() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         Path real = Files.createDirectories(f.media.resolve("kept"));
         Path link = Files.createSymbolicLink(tmp.resolve("backups-link"), real);
         try (BackupManager backups =
@@ -141,9 +137,7 @@ class MediaFolderGuardTest {
 
     @Test
     void whenTheBackupHoldsACopyOfTheBackupFolderTheLiveOneIsKept() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         Path kept = f.media.resolve("kept");
         f.write("kept/stale.txt", 10, 9); // archived: this backup was made with the backups elsewhere
         BackupInfo made;

@@ -20,9 +20,7 @@ class SeveralListenersTest {
 
     @Test
     void eachListenerGetsEveryEvent() throws Exception {
-        EngineFixture f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         List<String> first = new CopyOnWriteArrayList<>();
         List<String> second = new CopyOnWriteArrayList<>();
         BackupListener throwing = new BackupListener() {

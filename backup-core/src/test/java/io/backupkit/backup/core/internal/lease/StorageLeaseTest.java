@@ -10,19 +10,16 @@ import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
 import io.backupkit.backup.tck.Race;
+import io.backupkit.backup.tck.fixtures.MovableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +35,7 @@ class StorageLeaseTest {
     Path temp;
 
     private final String namespace = "lease-" + UUID.randomUUID();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T02:00:00Z"));
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-27T02:00:00Z"));
 
     @AfterEach
     void drop() {
@@ -188,7 +185,7 @@ class StorageLeaseTest {
             w.commit();
         }
         StoredObject garbage = storage.stat(NAME).orElseThrow();
-        MutableClock real = new MutableClock(garbage.modified().plusSeconds(5));
+        MovableClock real = new MovableClock(garbage.modified().plusSeconds(5));
         assertThatThrownBy(() -> StorageLease.acquire(storage, NAME, "me", TTL, real))
                 .isInstanceOf(BackupInProgressException.class)
                 .hasMessageContaining("unreadable");
@@ -247,34 +244,6 @@ class StorageLeaseTest {
     private static String read(BackupStorage storage) throws IOException {
         try (InputStream in = storage.openRead(NAME)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        MutableClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

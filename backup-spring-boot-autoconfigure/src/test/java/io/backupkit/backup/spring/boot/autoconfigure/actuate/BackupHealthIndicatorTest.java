@@ -7,13 +7,11 @@ import io.backupkit.backup.BackupScheduler;
 import io.backupkit.backup.Schedule;
 import io.backupkit.backup.spring.boot.autoconfigure.BackupStatus;
 import io.backupkit.backup.spring.boot.autoconfigure.ScheduledBackups;
+import io.backupkit.backup.tck.fixtures.MovableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -28,27 +26,7 @@ class BackupHealthIndicatorTest {
     @TempDir
     Path tmp;
 
-    /** A clock the test sets. */
-    static final class MovableClock extends Clock {
-        Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    MovableClock clock = new MovableClock();
+    MovableClock clock = new MovableClock(Instant.now());
     BackupManager manager;
     BackupStatus status;
 
@@ -78,7 +56,7 @@ class BackupHealthIndicatorTest {
         Health fresh = health(Duration.ofHours(26));
         assertThat(fresh.getStatus()).isEqualTo(Status.UP);
         assertThat(fresh.getDetails()).containsKeys("newest", "created", "age").containsEntry("maxAge", "26h 0m");
-        clock.now = clock.now.plus(Duration.ofHours(27).plusMinutes(5));
+        clock.advance(Duration.ofHours(27).plusMinutes(5));
         Health old = health(Duration.ofHours(26));
         assertThat(old.getStatus()).isEqualTo(Status.DOWN);
         assertThat(old.getDetails().get("age").toString()).startsWith("27h");
@@ -88,7 +66,7 @@ class BackupHealthIndicatorTest {
     void downWithoutAnyBackupUnknownWithoutAMaximumAge() {
         assertThat(health(Duration.ofHours(26)).getStatus()).isEqualTo(Status.DOWN);
         manager.create();
-        clock.now = clock.now.plus(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         Health h = health(null);
         assertThat(h.getStatus()).isEqualTo(Status.UNKNOWN);
         assertThat(h.getDetails()).containsKey("age");
@@ -99,7 +77,7 @@ class BackupHealthIndicatorTest {
         assertThat(health(Duration.ofHours(26)).getStatus()).isEqualTo(Status.DOWN); // read: none yet
         manager.create(); // not through a listener: the cache does not know
         assertThat(health(Duration.ofHours(26)).getStatus()).isEqualTo(Status.DOWN);
-        clock.now = clock.now.plus(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         assertThat(health(Duration.ofHours(26)).getStatus()).isEqualTo(Status.UP);
     }
 

@@ -38,11 +38,7 @@ class BackupsEndpointRestoreWebTest {
 
     @DynamicPropertySource
     static void folders(DynamicPropertyRegistry registry) throws IOException {
-        home = Files.createTempDirectory("spring_h2_restore_");
-        Files.createDirectories(home.resolve("media"));
-        registry.add("spring.datasource.url", () -> "jdbc:h2:" + home.resolve("db/shop") + ";DB_CLOSE_DELAY=-1");
-        registry.add("backupkit.dir", () -> home.resolve("backups").toString());
-        registry.add("backupkit.media-dir", () -> home.resolve("media").toString());
+        home = WebTestHome.register(registry, "spring_h2_restore_");
     }
 
     @AfterAll

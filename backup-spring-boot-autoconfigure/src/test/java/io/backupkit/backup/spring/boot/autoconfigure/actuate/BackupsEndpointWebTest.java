@@ -42,12 +42,8 @@ class BackupsEndpointWebTest {
 
     @DynamicPropertySource
     static void folders(DynamicPropertyRegistry registry) throws IOException {
-        home = Files.createTempDirectory("spring_h2_");
-        Files.createDirectories(home.resolve("media"));
+        home = WebTestHome.register(registry, "spring_h2_");
         Files.writeString(home.resolve("media/logo.png"), "png");
-        registry.add("spring.datasource.url", () -> "jdbc:h2:" + home.resolve("db/shop") + ";DB_CLOSE_DELAY=-1");
-        registry.add("backupkit.dir", () -> home.resolve("backups").toString());
-        registry.add("backupkit.media-dir", () -> home.resolve("media").toString());
     }
 
     @AfterAll
