@@ -144,6 +144,9 @@ class PostgresKeepAsideIT {
             });
             assertThat(besideMedia()).anyMatch(n -> n.startsWith(".media.old-"));
             db.exec("ANALYZE"); // what autovacuum does to restored tables soon: no write of the host's
+            try (PgTestDatabase elsewhere = PgTestDatabase.create("ka_other_")) {
+                elsewhere.exec("CREATE TABLE t(id INT)"); // another database's writes, and its shared catalogs
+            }
 
             assertThat(backups.rollback(RollbackOptions.defaults()).warnings()).isEmpty();
 

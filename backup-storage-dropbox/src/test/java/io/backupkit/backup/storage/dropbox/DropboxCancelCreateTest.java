@@ -1,19 +1,14 @@
 package io.backupkit.backup.storage.dropbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.spi.BackupStorage;
+import io.backupkit.backup.tck.fixtures.CloseDuringCreate;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,27 +56,8 @@ class DropboxCancelCreateTest {
             }
         };
         BackupManager manager = manager(media, paced);
-        CompletableFuture<CreateResult> create = CompletableFuture.supplyAsync(manager::create, r -> {
-            Thread t = new Thread(r, "test-create");
-            t.setDaemon(true);
-            t.start();
-        });
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (fake.count("upload_session/append_v2 200") == 0) {
-            assertThat(create)
-                    .as("the create ended before its upload session was appended to")
-                    .isNotDone();
-            assertThat(System.nanoTime() - end).isNegative();
-            Thread.sleep(5);
-        }
-
-        manager.close();
-
-        assertThatThrownBy(() -> create.get(30, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOf(BackupCancelledException.class)
-                .hasMessageContaining("nothing was kept");
+        CloseDuringCreate.closeOnceReached(
+                manager, () -> fake.count("upload_session/append_v2 200") > 0, "its upload session was appended to");
         assertThat(TestDropbox.storage(fake, FOLDER).list("")).as("files left").isEmpty();
         try (BackupManager next = manager(media, BackupListener.NONE)) {
             assertThat(next.create().backup().artifacts()).hasSize(1);

@@ -1,21 +1,16 @@
 package io.backupkit.backup.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.CreateResult;
 import io.backupkit.backup.Phase;
+import io.backupkit.backup.tck.fixtures.CloseDuringCreate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,27 +54,8 @@ class S3CancelCreateTest {
             }
         };
         BackupManager manager = manager(bucket, media, paced);
-        CompletableFuture<CreateResult> create = CompletableFuture.supplyAsync(manager::create, r -> {
-            Thread t = new Thread(r, "test-create");
-            t.setDaemon(true);
-            t.start();
-        });
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (SERVER.uploads(bucket).isEmpty()) {
-            assertThat(create)
-                    .as("the create ended before its multipart upload was seen")
-                    .isNotDone();
-            assertThat(System.nanoTime() - end).isNegative();
-            Thread.sleep(20);
-        }
-
-        manager.close();
-
-        assertThatThrownBy(() -> create.get(30, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOf(BackupCancelledException.class)
-                .hasMessageContaining("nothing was kept");
+        CloseDuringCreate.closeOnceReached(
+                manager, () -> !SERVER.uploads(bucket).isEmpty(), "its multipart upload was seen");
         assertThat(SERVER.uploads(bucket)).as("multipart uploads left").isEmpty();
         assertThat(objects(bucket)).as("objects left").isEmpty();
         try (BackupManager next = manager(bucket, media, BackupListener.NONE)) {
