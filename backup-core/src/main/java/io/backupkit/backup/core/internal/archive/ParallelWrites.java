@@ -8,7 +8,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes that run on a few threads while the extraction reads on: creating a small file costs several system
+ * Writes that run on their own thread(s) while the extraction reads on: creating a small file costs several system
  * calls (open, write, close, chmod, times) that wait for the file system, and one thread doing them in turn
  * with the decompression made a folder of many small files slow to restore. At most {@code inFlight} writes
  * are pending (bounded memory); the first failure is thrown on the extraction's thread at the next {@link
