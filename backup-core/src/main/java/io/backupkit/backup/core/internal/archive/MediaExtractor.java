@@ -19,19 +19,25 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -80,6 +86,22 @@ public final class MediaExtractor {
     private static final int WRITES_IN_FLIGHT = 32;
 
     private static final int SET_ID_BITS = 06000;
+
+    private static final Set<OpenOption> SMALL_FILE_OPTIONS =
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    private static final FileAttribute<?>[] NO_ATTRS = new FileAttribute<?>[0];
+
+    /** {@code mode}'s permission bits (0777) as a create attribute. */
+    static FileAttribute<?>[] perms(int mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] all = PosixFilePermission.values(); // OWNER_READ (0400) ... OTHERS_EXECUTE (01)
+        for (int i = 0; i < all.length; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                perms.add(all[i]);
+            }
+        }
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)};
+    }
     /** Entries named in a warning each; more are counted in one. */
     private static final int MAX_NAMED = 20;
 
@@ -152,6 +174,9 @@ public final class MediaExtractor {
         private final SafeListener events = new SafeListener(listener, Phase.MEDIA_RESTORE);
         private final Map<Path, DirMeta> dirs = new LinkedHashMap<>();
         private final boolean unix;
+        /** This process's umask, or -1 when unknown (then every file gets a chmod). */
+        private final int umask;
+
         private long entries;
         private long fileCount;
         private long directoryCount;
@@ -182,6 +207,7 @@ public final class MediaExtractor {
             this.guard = new TarGuardInputStream(new BufferedInputStream(in, 1 << 16));
             this.tarIn = new TarArchiveInputStream(guard, TarFormat.ENCODING);
             this.unix = root.getFileSystem().supportedFileAttributeViews().contains("unix");
+            this.umask = unix ? Umask.read() : -1;
             this.backslashIsPlain = root.getFileSystem().getSeparator().equals("/");
         }
 
@@ -676,8 +702,10 @@ public final class MediaExtractor {
 
         /** Creates a small file with its content, mode and time (on a writer thread). */
         private void writeSmall(String name, Path dest, byte[] content, FileTime mtime, int mode) {
-            try (FileChannel channel = FileChannel.open(
-                    dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            // a mode the umask leaves alone is given at the create: one chmod less per file
+            boolean modeAtCreate = unix && umask >= 0 && (mode & ~0777) == 0 && (mode & umask) == 0;
+            try (FileChannel channel =
+                    FileChannel.open(dest, SMALL_FILE_OPTIONS, modeAtCreate ? perms(mode) : NO_ATTRS)) {
                 if (writeSparse(channel, 0, content, content.length) && content.length > 0) {
                     channel.write(ByteBuffer.wrap(new byte[1]), content.length - 1);
                 }
@@ -686,7 +714,11 @@ public final class MediaExtractor {
             } catch (IOException e) {
                 throw writeFailed(dest, e);
             }
-            setAttributes(dest, mode, mtime);
+            if (modeAtCreate) {
+                setTimes(dest, mtime);
+            } else {
+                setAttributes(dest, mode, mtime);
+            }
         }
 
         private boolean writeSparse(FileChannel channel, long position, int n) throws IOException {
