@@ -6,6 +6,7 @@ import io.backupkit.backup.core.internal.pipeline.FileStreams;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.spi.support.ReadOffset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -134,9 +135,7 @@ public final class FilesystemStorage implements BackupStorage {
     @Override
     public InputStream openRead(String name, long offset) throws IOException {
         StorageNames.check(name);
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must be >= 0: " + offset);
-        }
+        ReadOffset.check(offset);
         Path file = folder.resolve(name);
         if (Files.isDirectory(file)) {
             throw new StoredObjectNotFoundException(describe(), name); // a folder is not an object

@@ -4,6 +4,7 @@ import io.backupkit.backup.StoredObjectNotFoundException;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.spi.support.ReadOffset;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,9 +83,7 @@ public final class MemoryStorage implements BackupStorage {
     @Override
     public InputStream openRead(String name, long offset) throws IOException {
         StorageNames.check(name);
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must be >= 0: " + offset);
-        }
+        ReadOffset.check(offset);
         Entry entry = objects.get(name);
         if (entry == null) {
             throw new StoredObjectNotFoundException(describe(), name);

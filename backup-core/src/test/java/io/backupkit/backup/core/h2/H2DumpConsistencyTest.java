@@ -16,9 +16,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A dump taken while another session writes is one consistent snapshot of all tables. */
@@ -26,17 +25,8 @@ class H2DumpConsistencyTest {
     @TempDir
     Path dir;
 
-    private H2TestDatabase db;
-
-    @BeforeEach
-    void open() throws Exception {
-        db = new H2TestDatabase(dir.resolve("db"));
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        db.close();
-    }
+    @RegisterExtension
+    final H2TestDatabase db = H2TestDatabase.perTest();
 
     @Test
     void tablesWrittenTogetherAreDumpedTogether() throws Exception {

@@ -33,9 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** H2-specific behaviour beyond the contract: bad input, versions, the rollback path, the file format. */
@@ -43,17 +42,8 @@ class H2DumperTest {
     @TempDir
     Path dir;
 
-    private H2TestDatabase db;
-
-    @BeforeEach
-    void open() throws Exception {
-        db = new H2TestDatabase(dir.resolve("db"));
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        db.close();
-    }
+    @RegisterExtension
+    final H2TestDatabase db = H2TestDatabase.perTest();
 
     private static DatabaseDumper dumper(String url, String user, String password) {
         return new H2DumperProvider()

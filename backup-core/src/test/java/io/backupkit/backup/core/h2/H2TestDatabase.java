@@ -4,6 +4,7 @@ import io.backupkit.backup.Secret;
 import io.backupkit.backup.spi.DatabaseConfig;
 import io.backupkit.backup.tck.fixtures.H2State;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,18 +12,64 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A file-based H2 test database with a fixture covering the hard types. */
-final class H2TestDatabase implements AutoCloseable {
+/**
+ * A file-based H2 test database with a fixture covering the hard types; as a {@code @RegisterExtension}
+ * field ({@link #perTest}) a new one in a temp folder of its own for each test.
+ */
+final class H2TestDatabase implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
     static final String USER = "SA";
     static final String PASSWORD = "Sup3r-s3cret-pw";
 
-    final String url;
+    /** Set once the database is open; for {@link #perTest} at each test's start. */
+    String url;
     /** Held open for the whole test, like a host application's pool. */
-    private final Connection keeper;
+    private Connection keeper;
+    /** The temp folder {@link #perTest} made for the current test. */
+    private Path ownDir;
 
     H2TestDatabase(Path dir) throws SQLException {
+        open(dir);
+    }
+
+    private H2TestDatabase() {}
+
+    /**
+     * As a field with {@code @RegisterExtension}: a new database before each test (before the class's
+     * {@code @BeforeEach} methods), closed and deleted after it (after the class's {@code @AfterEach}).
+     */
+    static H2TestDatabase perTest() {
+        return new H2TestDatabase();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        ownDir = Files.createTempDirectory("h2-test-");
+        open(ownDir);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        if (keeper != null) {
+            close();
+        }
+        if (ownDir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(ownDir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private void open(Path dir) throws SQLException {
         this.url = "jdbc:h2:file:" + dir.resolve("app").toAbsolutePath();
         this.keeper = DriverManager.getConnection(url, USER, PASSWORD);
     }

@@ -36,18 +36,6 @@ class DedupKillIT {
     @TempDir
     Path tmp;
 
-    private static ChildJvm child(MatrixFixture f, String mode, String pauseAt) throws java.io.IOException {
-        return ChildJvm.start(
-                DedupChildMain.class,
-                f.backups.toString(),
-                f.url,
-                f.media.toString(),
-                f.spool.toString(),
-                String.valueOf(LEASE_TTL.toMillis()),
-                mode,
-                pauseAt);
-    }
-
     /** The backup objects (the TCK's check compares these); chunks are checked apart. */
     private static Set<String> backupObjects(MatrixFixture f) throws Exception {
         Set<String> names = new TreeSet<>(f.backupFolder());
@@ -63,13 +51,8 @@ class DedupKillIT {
 
     @Test
     void aKilledCreateIsNeverListedAndThePruneRemovesItsChunks() throws Exception {
-        MatrixFixture f = new MatrixFixture(tmp);
-        f.createDatabase(4000);
-        f.createMedia(24, 128 * 1024, 3);
-        KillDuringCreate kills = KillDuringCreate.builder((mode, pauseAt) -> child(f, mode, pauseAt))
-                .storedNames(() -> backupObjects(f))
-                .leaseTtl(LEASE_TTL)
-                .build();
+        MatrixFixture f = MatrixFixture.forKills(tmp);
+        KillDuringCreate kills = f.kills(DedupChildMain.class, LEASE_TTL, () -> backupObjects(f));
         try (BackupManager backups =
                 f.builder().format(BackupFormat.DEDUP).leaseTtl(LEASE_TTL).build()) {
             BackupInfo baseline = backups.create().backup();
@@ -130,7 +113,7 @@ class DedupKillIT {
                 backups.delete(old.id().value());
 
                 long delayMillis;
-                try (ChildJvm prune = child(f, "prune", "")) {
+                try (ChildJvm prune = f.child(DedupChildMain.class, LEASE_TTL, "prune", "")) {
                     assertThat(prune.awaitLine("PRUNING", Duration.ofSeconds(60)))
                             .as(prune.output())
                             .isTrue();

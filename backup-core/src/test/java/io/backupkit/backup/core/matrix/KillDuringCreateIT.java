@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringCreate;
 import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
 import io.backupkit.backup.tck.KillDuringCreate.Outcome;
@@ -41,28 +40,11 @@ class KillDuringCreateIT {
     @TempDir
     Path tmp;
 
-    private static KillDuringCreate kills(MatrixFixture f) {
-        return KillDuringCreate.builder((mode, pauseAt) -> ChildJvm.start(
-                        KillChildMain.class,
-                        f.backups.toString(),
-                        f.url,
-                        f.media.toString(),
-                        f.spool.toString(),
-                        String.valueOf(LEASE_TTL.toMillis()),
-                        mode,
-                        pauseAt))
-                .storedNames(f::backupFolder)
-                .leaseTtl(LEASE_TTL)
-                .build();
-    }
-
     @Test
     void aKilledCreateIsNeverListedAndTheNextPruneRemovesItsLeftovers() throws Exception {
         long t0 = System.nanoTime();
-        MatrixFixture f = new MatrixFixture(tmp);
-        f.createDatabase(4000);
-        f.createMedia(24, 128 * 1024, 3);
-        KillDuringCreate kills = kills(f);
+        MatrixFixture f = MatrixFixture.forKills(tmp);
+        KillDuringCreate kills = f.kills(KillChildMain.class, LEASE_TTL, f::backupFolder);
 
         try (BackupManager backups = f.builder().leaseTtl(LEASE_TTL).build()) {
             BackupInfo baseline = backups.create().backup();

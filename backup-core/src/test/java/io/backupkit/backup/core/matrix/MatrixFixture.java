@@ -3,6 +3,7 @@ package io.backupkit.backup.core.matrix;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Secret;
+import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringCreate;
 import io.backupkit.backup.tck.fixtures.H2State;
 import io.backupkit.backup.tck.fixtures.MediaState;
@@ -14,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -47,6 +49,38 @@ final class MatrixFixture {
         this.user = user;
         this.password = password;
         Files.createDirectories(media);
+    }
+
+    /** A database of 4000 rows and 24 media files of 128 KiB: a create that lasts long enough to be killed at every step. */
+    static MatrixFixture forKills(Path root) throws IOException, SQLException {
+        MatrixFixture f = new MatrixFixture(root);
+        f.createDatabase(4000);
+        f.createMedia(24, 128 * 1024, 3);
+        return f;
+    }
+
+    /**
+     * Starts a child {@code main} on this fixture with the arguments the kill child mains read: backup
+     * folder, JDBC URL, media and spool folders, lease TTL in millis, {@code mode} and {@code pauseAt}.
+     */
+    ChildJvm child(Class<?> main, Duration leaseTtl, String mode, String pauseAt) throws IOException {
+        return ChildJvm.start(
+                main,
+                backups.toString(),
+                url,
+                media.toString(),
+                spool.toString(),
+                String.valueOf(leaseTtl.toMillis()),
+                mode,
+                pauseAt);
+    }
+
+    /** The TCK's kill-during-create check of {@code main}'s children on this fixture, over {@code storedNames}. */
+    KillDuringCreate kills(Class<?> main, Duration leaseTtl, KillDuringCreate.StoredNames storedNames) {
+        return KillDuringCreate.builder((mode, pauseAt) -> child(main, leaseTtl, mode, pauseAt))
+                .storedNames(storedNames)
+                .leaseTtl(leaseTtl)
+                .build();
     }
 
     /** A builder on the filesystem storage in {@link #backups}, without fsync (tests only). */

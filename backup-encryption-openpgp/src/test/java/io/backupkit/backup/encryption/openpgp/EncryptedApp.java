@@ -1,6 +1,7 @@
 package io.backupkit.backup.encryption.openpgp;
 
 import io.backupkit.backup.BackupManager;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,6 +28,14 @@ record EncryptedApp(Path root) {
 
     BackupManager.Builder builder(Path recipientKey, Path secretKey) {
         return builder(OpenPgpTestKeys.keys(recipientKey, secretKey, null));
+    }
+
+    /** The state the tests back up: {@code media/doc.txt} holding {@code doc}, and table {@code t} with one row, 1. */
+    void seed(String doc) throws Exception {
+        Files.createDirectories(root.resolve("media"));
+        Files.writeString(root.resolve("media/doc.txt"), doc);
+        sql("CREATE TABLE t (id INT)");
+        sql("INSERT INTO t VALUES (1)");
     }
 
     void sql(String statement) throws Exception {

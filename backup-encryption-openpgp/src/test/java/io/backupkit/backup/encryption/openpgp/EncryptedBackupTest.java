@@ -16,29 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Encrypted backups end to end: H2 + media, filesystem storage, keys made by gpg. */
 class EncryptedBackupTest {
-    @TempDir
-    static Path keysDir;
+    @RegisterExtension
+    static final GpgKeys KEYS = new GpgKeys();
 
     @TempDir
     Path tmp;
-
-    static Gpg.Keys alice;
-    static Gpg.Keys bob;
-    static Gpg gpg;
-
-    @BeforeAll
-    static void keys() throws Exception {
-        Gpg.requireGpg();
-        gpg = new Gpg(keysDir);
-        alice = gpg.generate("alice@example.com");
-        bob = gpg.generate("bob@example.com");
-    }
 
     BackupManager manager(Path recipient, Path secret) {
         return new EncryptedApp(tmp).builder(recipient, secret).build();
@@ -58,12 +46,9 @@ class EncryptedBackupTest {
 
     @Test
     void encryptedBackupRoundTripsAndGpgCanOpenItsArtifacts() throws Exception {
-        Files.createDirectories(tmp.resolve("media"));
-        Files.writeString(tmp.resolve("media/doc.txt"), "confidential");
-        sql("CREATE TABLE t (id INT)");
-        sql("INSERT INTO t VALUES (1)");
+        new EncryptedApp(tmp).seed("confidential");
         BackupInfo info;
-        try (BackupManager publicOnly = manager(alice.publicKey(), null)) {
+        try (BackupManager publicOnly = manager(KEYS.alice().publicKey(), null)) {
             info = publicOnly.create().backup();
             assertThat(info.artifacts()).allSatisfy(a -> {
                 assertThat(a.name()).endsWith(".gpg");
@@ -79,12 +64,13 @@ class EncryptedBackupTest {
             assertThat(count()).isEqualTo(2);
             assertThat(Files.readString(tmp.resolve("media/doc.txt"))).isEqualTo("confidential");
         }
-        try (BackupManager wrongKey = manager(null, bob.secretKey())) {
+        try (BackupManager wrongKey = manager(null, KEYS.bob().secretKey())) {
             assertThatThrownBy(() -> wrongKey.restore(RestoreOptions.latest().withSafetyBackup(false)))
                     .isInstanceOf(UnableToDecryptException.class);
             assertThat(count()).isEqualTo(2);
         }
-        try (BackupManager withSecret = manager(alice.publicKey(), alice.secretKey())) {
+        try (BackupManager withSecret =
+                manager(KEYS.alice().publicKey(), KEYS.alice().secretKey())) {
             assertThat(withSecret.verify("latest", VerifyMode.DEEP).ok()).isTrue();
             withSecret.restore(RestoreOptions.of(info.id().value()));
             assertThat(count()).isEqualTo(1);
@@ -92,19 +78,20 @@ class EncryptedBackupTest {
         // recovery without this library: gpg decrypts, zstd decompresses (the README documents this)
         ArtifactInfo media = info.artifact(ArtifactInfo.MEDIA).orElseThrow();
         Path tarZst = tmp.resolve("media.tar.zst");
-        gpg.run(
-                "--passphrase",
-                "",
-                "--output",
-                tarZst.toString(),
-                "--decrypt",
-                tmp.resolve("backups").resolve(media.name()).toString());
+        KEYS.gpg()
+                .run(
+                        "--passphrase",
+                        "",
+                        "--output",
+                        tarZst.toString(),
+                        "--decrypt",
+                        tmp.resolve("backups").resolve(media.name()).toString());
         assertThat(Files.size(tarZst)).isPositive();
     }
 
     @Test
     void aPassphraseCallbackUnlocksTheSecretKeyAndAnUnattendedOneIsRefusedNamingTheKey() throws Exception {
-        Gpg.Keys carol = gpg.generateProtected("carol@example.com", "carol's passphrase");
+        Gpg.Keys carol = KEYS.gpg().generateProtected("carol@example.com", "carol's passphrase");
         Files.createDirectories(tmp.resolve("media"));
         sql("CREATE TABLE t (id INT)");
         sql("INSERT INTO t VALUES (1)");

@@ -27,9 +27,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,61 +45,43 @@ class ManifestAuthenticationTest {
     /** How manifests are written: indented JSON; the seal covers the document without its seal. */
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @TempDir
-    static Path keysDir;
+    @RegisterExtension
+    static final GpgKeys KEYS = new GpgKeys();
 
     @TempDir
     Path tmp;
 
-    static Gpg.Keys alice;
-
     BackupInfo info;
     Path manifest;
-
-    @BeforeAll
-    static void keys() throws Exception {
-        Gpg.requireGpg();
-        alice = new Gpg(keysDir).generate("alice@example.com");
-    }
 
     BackupManager manager(Map<String, Object> encryption) {
         return new EncryptedApp(tmp).builder(encryption).build();
     }
 
-    BackupManager publicOnly() {
-        return manager(OpenPgpTestKeys.keys(alice.publicKey(), null, null));
+    BackupManager publicOnly() throws Exception {
+        return manager(OpenPgpTestKeys.keys(KEYS.alice().publicKey(), null, null));
     }
 
-    BackupManager withSecret() {
-        return manager(OpenPgpTestKeys.keys(alice.publicKey(), alice.secretKey(), null));
-    }
-
-    void sql(String s) throws Exception {
-        new EncryptedApp(tmp).sql(s);
-    }
-
-    long rows() throws Exception {
-        return new EncryptedApp(tmp).rows();
+    BackupManager withSecret() throws Exception {
+        return manager(
+                OpenPgpTestKeys.keys(KEYS.alice().publicKey(), KEYS.alice().secretKey(), null));
     }
 
     @BeforeEach
     void backupThenChange() throws Exception {
-        Files.createDirectories(tmp.resolve("media"));
-        Files.writeString(tmp.resolve("media/doc.txt"), "as backed up");
-        sql("CREATE TABLE t (id INT)");
-        sql("INSERT INTO t VALUES (1)");
+        new EncryptedApp(tmp).seed("as backed up");
         try (BackupManager backups = publicOnly()) {
             info = backups.create().backup();
         }
         assertThat(info.seal()).startsWith("hmac-sha256:");
         manifest = tmp.resolve("backups").resolve(info.id() + ".manifest.json");
         // the state a refused restore must leave alone
-        sql("INSERT INTO t VALUES (2)");
+        new EncryptedApp(tmp).sql("INSERT INTO t VALUES (2)");
         Files.writeString(tmp.resolve("media/doc.txt"), "changed since");
     }
 
     void assertNothingChanged() throws Exception {
-        assertThat(rows()).isEqualTo(2);
+        assertThat(new EncryptedApp(tmp).rows()).isEqualTo(2);
         assertThat(Files.readString(tmp.resolve("media/doc.txt"))).isEqualTo("changed since");
         assertThat(tmp.resolve("media"))
                 .isDirectoryNotContaining(p -> !p.getFileName().toString().equals("doc.txt"));
@@ -140,8 +122,8 @@ class ManifestAuthenticationTest {
     void t9_anArtifactReplacedAndTheManifestResealedWithAnAttackersKeyIsRefused() throws Exception {
         // all the attacker has: write access to the storage and the public key
         ArtifactInfo media = info.artifact(ArtifactInfo.MEDIA).orElseThrow();
-        Encryption attacker =
-                new OpenPgpEncryptionProvider().create(OpenPgpTestKeys.config(alice.publicKey(), null, null));
+        Encryption attacker = new OpenPgpEncryptionProvider()
+                .create(OpenPgpTestKeys.config(KEYS.alice().publicKey(), null, null));
         SealKey theirs = SealKey.random();
         byte[] content = new byte[5000];
         new Random(9).nextBytes(content);
@@ -226,7 +208,7 @@ class ManifestAuthenticationTest {
                     .isTrue();
             backups.restore(RestoreOptions.of(symmetric.id().value()));
         }
-        assertThat(rows()).isEqualTo(2);
+        assertThat(new EncryptedApp(tmp).rows()).isEqualTo(2);
         assertThat(Files.readString(tmp.resolve("media/doc.txt"))).isEqualTo("changed since");
     }
 }

@@ -9,12 +9,11 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.UnableToDecryptException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,22 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * while it runs).
  */
 class WrongKeyRefusedUpFrontTest {
-    @TempDir
-    static Path keysDir;
+    @RegisterExtension
+    static final GpgKeys KEYS = new GpgKeys();
 
     @TempDir
     Path tmp;
-
-    static Gpg.Keys alice;
-    static Gpg.Keys bob;
-
-    @BeforeAll
-    static void keys() throws Exception {
-        Gpg.requireGpg();
-        Gpg gpg = new Gpg(keysDir);
-        alice = gpg.generate("alice@example.com");
-        bob = gpg.generate("bob@example.com");
-    }
 
     BackupManager.Builder builder(Path recipient, Path secret) {
         return new EncryptedApp(tmp).builder(recipient, secret);
@@ -46,11 +34,9 @@ class WrongKeyRefusedUpFrontTest {
 
     @Test
     void t10_aWrongKeyIsRefusedBeforeAnyRestorePhaseStarts() throws Exception {
-        Files.createDirectories(tmp.resolve("media"));
-        Files.writeString(tmp.resolve("media/doc.txt"), "confidential");
-        new EncryptedApp(tmp).sql("CREATE TABLE t (id INT)");
+        new EncryptedApp(tmp).seed("confidential");
         BackupInfo info;
-        try (BackupManager publicOnly = builder(alice.publicKey(), null).build()) {
+        try (BackupManager publicOnly = builder(KEYS.alice().publicKey(), null).build()) {
             info = publicOnly.create().backup();
         }
         List<Phase> phases = new CopyOnWriteArrayList<>();
@@ -61,7 +47,7 @@ class WrongKeyRefusedUpFrontTest {
             }
         };
         try (BackupManager wrongKey =
-                builder(null, bob.secretKey()).listener(recording).build()) {
+                builder(null, KEYS.bob().secretKey()).listener(recording).build()) {
             assertThatThrownBy(() -> wrongKey.restore(RestoreOptions.latest().withSafetyBackup(false)))
                     .isInstanceOf(UnableToDecryptException.class)
                     .hasMessageContaining(info.artifacts().get(0).keyId());

@@ -3,8 +3,6 @@ package io.backupkit.backup.storage.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.azure.storage.blob.sas.BlobContainerSasPermission;
-import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.spi.ObjectWrite;
 import java.io.PrintWriter;
@@ -14,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
@@ -86,7 +83,7 @@ class AzureBadInputIT {
     @Test
     void aWrongSasNamesSasTokenFileAndNeverShowsTheSignature() throws Exception {
         String container = AZURITE.newContainer();
-        String sas = sas(container).replaceAll("sig=[^&]+", "sig=AAAAbadsignatureBBBB%3D");
+        String sas = AZURITE.sas(container).replaceAll("sig=[^&]+", "sig=AAAAbadsignatureBBBB%3D");
         Path file = secretFile("wrong.sas", sas);
         try (AzureStorage storage = sasStorage(container, file)) {
             UnableToStoreException e = fails(() -> storage.list(""), Duration.ofSeconds(5));
@@ -98,7 +95,7 @@ class AzureBadInputIT {
     @Test
     void aRightSasAndAConnectionStringWork() throws Exception {
         String container = AZURITE.newContainer();
-        try (AzureStorage storage = sasStorage(container, secretFile("right.sas", "?" + sas(container)))) {
+        try (AzureStorage storage = sasStorage(container, secretFile("right.sas", "?" + AZURITE.sas(container)))) {
             write(storage, "via-sas.bin", 1000);
             assertThat(storage.stat("via-sas.bin"))
                     .get()
@@ -109,42 +106,14 @@ class AzureBadInputIT {
                 "conn",
                 "DefaultEndpointsProtocol=http;AccountName=" + AzuriteServer.ACCOUNT + ";AccountKey="
                         + AzuriteServer.KEY + ";BlobEndpoint=" + AZURITE.endpoint() + ";");
-        try (AzureStorage storage = (AzureStorage) new AzureStorageProvider()
-                .create(new io.backupkit.backup.spi.StorageConfig(
-                        "app",
-                        new io.backupkit.backup.spi.ProviderOptions(
-                                "backup_options",
-                                Map.of("connection_string_file", cs.toString(), "container", container))))) {
+        try (AzureStorage storage =
+                AzuriteServer.create("app", Map.of("connection_string_file", cs.toString(), "container", container))) {
             assertThat(storage.list("")).extracting(o -> o.name()).containsExactly("via-sas.bin");
         }
     }
 
-    private AzureStorage sasStorage(String container, Path sasFile) {
-        return (AzureStorage) new AzureStorageProvider()
-                .create(new io.backupkit.backup.spi.StorageConfig(
-                        "app",
-                        new io.backupkit.backup.spi.ProviderOptions(
-                                "backup_options",
-                                Map.of(
-                                        "endpoint",
-                                        AZURITE.endpoint(),
-                                        "container",
-                                        container,
-                                        "sas_token_file",
-                                        sasFile.toString()))));
-    }
-
-    private static String sas(String container) {
-        return AZURITE.container(container)
-                .generateSas(new BlobServiceSasSignatureValues(
-                        OffsetDateTime.now().plusHours(1),
-                        new BlobContainerSasPermission()
-                                .setReadPermission(true)
-                                .setAddPermission(true)
-                                .setCreatePermission(true)
-                                .setWritePermission(true)
-                                .setDeletePermission(true)
-                                .setListPermission(true)));
+    private static AzureStorage sasStorage(String container, Path sasFile) {
+        return AZURITE.sasStorage(container, "app", sasFile, Map.of());
     }
 
     private Path secretFile(String name, String content) throws Exception {

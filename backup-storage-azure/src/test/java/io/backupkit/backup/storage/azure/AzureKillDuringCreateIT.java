@@ -7,17 +7,17 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringCreate;
 import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
-import io.backupkit.backup.tck.KillDuringCreate.Killed;
-import io.backupkit.backup.tck.KillDuringCreate.Outcome;
 import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
 import io.backupkit.backup.tck.fixtures.StorageKillRun;
+import io.backupkit.backup.tck.fixtures.StorageKillRun.UploadKill;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,14 +60,6 @@ class AzureKillDuringCreateIT {
     private String container;
     private KillFixture fixture;
     private TcpRelay relay;
-    private KillDuringCreate kills;
-
-    private record Kill(Outcome outcome, Set<String> uncommittedLeft, int blocksStaged) {
-        @Override
-        public String toString() {
-            return uncommittedLeft.size() + " uncommitted blob(s) with " + blocksStaged + " block(s) left; " + outcome;
-        }
-    }
 
     @Test
     void aCreateKilledWhileStagingBlocksIsNeverListedAndPruneAfterTheLeaseTtlDeletesTheUncommittedBlocks()
@@ -78,20 +70,22 @@ class AzureKillDuringCreateIT {
         fixture = KillFixture.create(tmp, 3, 6 * MIB);
 
         StorageKillRun run = StorageKillRun.calibrate(this::child, this::objects, LEASE_TTL, Duration.ofMillis(300));
-        kills = run.kills();
-        String baseline = run.baseline();
-
         for (int blocks : List.of(1, 2)) {
-            Kill k = killAndCheck(baseline, KillPoint.when(() -> blocksStaged() >= blocks, Duration.ofMillis(20)));
-            assertThat(k.uncommittedLeft())
+            UploadKill k = run.killAndCheck(
+                    KillPoint.when(() -> blocksStaged() >= blocks, Duration.ofMillis(20)),
+                    this::manager,
+                    this::uncommittedBlocks);
+            assertThat(k.uploadsLeft())
                     .as("kill with %d block(s) staged leaves an uncommitted blob: %s", blocks, k)
                     .isNotEmpty();
             assertThat(k.outcome().leftovers()).anyMatch(l -> l.startsWith("uncommitted blocks of "));
             run.report("at " + blocks + " block(s) staged: " + k);
         }
         run.killAtRandomDelays(
-                SEED, RANDOM_KILLS, timeUp -> killAndCheck(baseline, KillPoint.when(timeUp)), k -> k.outcome()
-                        .step());
+                SEED,
+                RANDOM_KILLS,
+                timeUp -> run.killAndCheck(KillPoint.when(timeUp), this::manager, this::uncommittedBlocks),
+                k -> k.outcome().step());
 
         try (BackupManager backups = manager()) {
             assertThat(backups.create().backup().artifacts()).hasSize(2);
@@ -127,32 +121,18 @@ class AzureKillDuringCreateIT {
         return fixture.manager(LEASE_TTL).storage("azure", PREFIX, options).build();
     }
 
-    /** Kills a looping child at {@code point}, then the TCK's checks plus: prune leaves no uncommitted blob. */
-    private Kill killAndCheck(String baseline, KillPoint point) throws Exception {
-        Killed killed = kills.kill(point);
-        Set<String> uncommitted = AZURITE.uncommitted(container, PREFIX + "/");
-        int blocks = blocksStaged();
-        try (BackupManager fresh = manager()) {
-            Outcome outcome = kills.check(
-                    fresh,
-                    killed,
-                    baseline,
-                    () -> assertThat(AZURITE.uncommitted(container, PREFIX + "/"))
-                            .as("uncommitted blobs after a refused prune")
-                            .isEqualTo(uncommitted),
-                    () -> assertThat(AZURITE.uncommitted(container, PREFIX + "/"))
-                            .as("uncommitted blobs after prune (before: %s)", uncommitted)
-                            .isEmpty());
-            return new Kill(outcome, uncommitted, blocks);
-        }
-    }
-
     /** Uncommitted blocks staged so far under the prefix, as Azurite reports them. */
     private int blocksStaged() {
-        int n = 0;
+        return uncommittedBlocks().values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** The uncommitted blobs under the prefix and how many blocks each has staged, as Azurite reports them. */
+    private Map<String, Integer> uncommittedBlocks() {
+        Map<String, Integer> blobs = new TreeMap<>();
         for (String name : AZURITE.uncommitted(container, PREFIX + "/")) {
+            int blocks = 0;
             try {
-                n += AZURITE.container(container)
+                blocks = AZURITE.container(container)
                         .getBlobClient(name)
                         .getBlockBlobClient()
                         .listBlocks(BlockListType.UNCOMMITTED)
@@ -161,8 +141,9 @@ class AzureKillDuringCreateIT {
             } catch (RuntimeException e) {
                 // deleted meanwhile
             }
+            blobs.put(name, blocks);
         }
-        return n;
+        return blobs;
     }
 
     /** Committed blob names under the prefix, relative to it. */

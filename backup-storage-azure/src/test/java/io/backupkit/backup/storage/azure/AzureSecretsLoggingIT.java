@@ -3,18 +3,13 @@ package io.backupkit.backup.storage.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.azure.storage.blob.sas.BlobContainerSasPermission;
-import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.backupkit.backup.spi.ObjectWrite;
-import io.backupkit.backup.spi.ProviderOptions;
-import io.backupkit.backup.spi.StorageConfig;
 import io.backupkit.backup.tck.LogCapture;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,34 +38,13 @@ class AzureSecretsLoggingIT {
         try (AzureStorage storage = AZURITE.storage(container, "logged", Map.of("block_size", 64 * 1024))) {
             session(storage);
         }
-        String sas = AZURITE.container(container)
-                .generateSas(new BlobServiceSasSignatureValues(
-                        OffsetDateTime.now().plusHours(1),
-                        new BlobContainerSasPermission()
-                                .setReadPermission(true)
-                                .setAddPermission(true)
-                                .setCreatePermission(true)
-                                .setWritePermission(true)
-                                .setDeletePermission(true)
-                                .setListPermission(true)));
+        String sas = AZURITE.sas(container);
         Matcher sig = Pattern.compile("sig=([^&]+)").matcher(sas);
         assertThat(sig.find()).isTrue();
         String signature = java.net.URLDecoder.decode(sig.group(1), java.nio.charset.StandardCharsets.UTF_8);
         Path sasFile = Files.writeString(tmp.resolve("sas"), sas);
-        try (AzureStorage storage = (AzureStorage) new AzureStorageProvider()
-                .create(new StorageConfig(
-                        "logged-sas",
-                        new ProviderOptions(
-                                "backup_options",
-                                Map.of(
-                                        "endpoint",
-                                        AZURITE.endpoint(),
-                                        "container",
-                                        container,
-                                        "sas_token_file",
-                                        sasFile.toString(),
-                                        "block_size",
-                                        64 * 1024))))) {
+        try (AzureStorage storage =
+                AZURITE.sasStorage(container, "logged-sas", sasFile, Map.of("block_size", 64 * 1024))) {
             session(storage);
         }
         Path wrongKey = Files.writeString(tmp.resolve("wrong"), "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk=");

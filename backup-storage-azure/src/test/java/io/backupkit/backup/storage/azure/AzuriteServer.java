@@ -9,6 +9,8 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.backupkit.backup.spi.ProviderOptions;
 import io.backupkit.backup.spi.StorageConfig;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -225,8 +228,37 @@ final class AzuriteServer implements BeforeAllCallback, AfterAllCallback {
     AzureStorage storage(String container, String prefix, Map<String, ?> extra) {
         Map<String, Object> o = options(container);
         o.putAll(extra);
-        return (AzureStorage)
-                new AzureStorageProvider().create(new StorageConfig(prefix, new ProviderOptions("backup_options", o)));
+        return create(prefix, o);
+    }
+
+    /** A SAS for {@code container}, valid for an hour, allowing all the storage does: read, add, create, write, delete, list. */
+    String sas(String container) {
+        return container(container)
+                .generateSas(new BlobServiceSasSignatureValues(
+                        OffsetDateTime.now().plusHours(1),
+                        new BlobContainerSasPermission()
+                                .setReadPermission(true)
+                                .setAddPermission(true)
+                                .setCreatePermission(true)
+                                .setWritePermission(true)
+                                .setDeletePermission(true)
+                                .setListPermission(true)));
+    }
+
+    /** The {@code azure} provider on {@code container} with the SAS in {@code sasFile} instead of the account key. */
+    AzureStorage sasStorage(String container, String prefix, Path sasFile, Map<String, ?> extra) {
+        Map<String, Object> o = new HashMap<>();
+        o.put("endpoint", endpoint());
+        o.put("container", container);
+        o.put("sas_token_file", sasFile.toString());
+        o.putAll(extra);
+        return create(prefix, o);
+    }
+
+    /** The {@code azure} provider made from exactly {@code options}, as the library would make it. */
+    static AzureStorage create(String prefix, Map<String, ?> options) {
+        return (AzureStorage) new AzureStorageProvider()
+                .create(new StorageConfig(prefix, new ProviderOptions("backup_options", options)));
     }
 
     /** Names (with prefix) of blobs that exist only as uncommitted blocks. */

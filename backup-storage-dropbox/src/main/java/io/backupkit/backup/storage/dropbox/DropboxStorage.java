@@ -29,6 +29,7 @@ import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.spi.support.ReadOffset;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,9 +150,7 @@ public final class DropboxStorage implements BackupStorage {
 
     @Override
     public InputStream openRead(String name, long offset) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative: " + offset);
-        }
+        ReadOffset.check(offset);
         String path = path(name);
         Optional<Download> first = download(name, path, null, offset);
         if (first.isEmpty()) {

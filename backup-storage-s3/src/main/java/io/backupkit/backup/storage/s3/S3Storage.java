@@ -6,6 +6,7 @@ import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
 import io.backupkit.backup.spi.support.ObjectNames;
 import io.backupkit.backup.spi.support.PartUploads;
+import io.backupkit.backup.spi.support.ReadOffset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -204,9 +205,7 @@ public final class S3Storage implements BackupStorage {
     @Override
     public InputStream openRead(String name, long offset) throws IOException {
         ObjectNames.check(name);
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must be >= 0: " + offset);
-        }
+        ReadOffset.check(offset);
         ensureOpen();
         return new S3ReadStream(this, name, offset);
     }

@@ -6,17 +6,17 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringCreate;
 import io.backupkit.backup.tck.KillDuringCreate.KillPoint;
-import io.backupkit.backup.tck.KillDuringCreate.Killed;
-import io.backupkit.backup.tck.KillDuringCreate.Outcome;
 import io.backupkit.backup.tck.KillFixture;
 import io.backupkit.backup.tck.TcpRelay;
 import io.backupkit.backup.tck.fixtures.StorageKillRun;
+import io.backupkit.backup.tck.fixtures.StorageKillRun.UploadKill;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,23 +66,6 @@ class S3KillDuringCreateIT {
     private String bucket;
     private KillFixture fixture;
     private TcpRelay relay;
-    private KillDuringCreate kills;
-
-    /** What one kill left and what prune did about it. */
-    private record Kill(Outcome outcome, int uploadsLeft, int partsStored) {
-        String step() {
-            return outcome.step();
-        }
-
-        List<String> leftovers() {
-            return outcome.leftovers();
-        }
-
-        @Override
-        public String toString() {
-            return uploadsLeft + " multipart upload(s) with " + partsStored + " part(s) left; " + outcome;
-        }
-    }
 
     @Test
     void aCreateKilledMidMultipartUploadIsNeverListedAndPruneAfterTheLeaseTtlAbortsTheOrphanedUpload()
@@ -96,25 +79,26 @@ class S3KillDuringCreateIT {
         // calibration, and the baseline backup every kill must leave listed: one create in a child JVM
         StorageKillRun run =
                 StorageKillRun.calibrate(this::child, this::objects, LEASE_TTL, Duration.ofMillis(SETTLE_MILLIS));
-        kills = run.kills();
-        String baseline = run.baseline();
 
         // kills placed from the server side: a multipart upload is in progress with 1, then 2 of its 4
         // parts stored (parts 3 and 4 are then on their way, two at a time)
         for (int parts : List.of(1, 2)) {
-            Kill k = killAndCheck(baseline, KillPoint.when(() -> partsStored() >= parts));
+            UploadKill k = run.killAndCheck(KillPoint.when(() -> partsStored() >= parts), this::manager, this::uploads);
             assertThat(k.uploadsLeft())
                     .as("kill with %d part(s) stored leaves an in-progress multipart upload: %s", parts, k)
-                    .isPositive();
-            assertThat(k.leftovers()).anyMatch(l -> l.startsWith("incomplete multipart upload of "));
+                    .isNotEmpty();
+            assertThat(k.outcome().leftovers()).anyMatch(l -> l.startsWith("incomplete multipart upload of "));
             run.report("at " + parts + " part(s) stored: " + k);
         }
         // seeded random kills spread over 0.1 .. 1.4 create durations
         long withUploads = run
                 .killAtRandomDelays(
-                        SEED, RANDOM_KILLS, timeUp -> killAndCheck(baseline, KillPoint.when(timeUp)), Kill::step)
+                        SEED,
+                        RANDOM_KILLS,
+                        timeUp -> run.killAndCheck(KillPoint.when(timeUp), this::manager, this::uploads),
+                        k -> k.outcome().step())
                 .stream()
-                .filter(k -> k.uploadsLeft() > 0)
+                .filter(k -> !k.uploadsLeft().isEmpty())
                 .count();
 
         // and the storage is still usable from the test JVM
@@ -154,45 +138,23 @@ class S3KillDuringCreateIT {
         return fixture.manager(LEASE_TTL).storage("s3", PREFIX, options).build();
     }
 
-    /**
-     * Starts a child creating backups in a loop, SIGKILLs it at {@code point}, then checks what the
-     * kill left ({@link KillDuringCreate#check}) and, on S3: a prune turned away while the lease is
-     * live aborts no multipart upload; the prune after the TTL leaves none.
-     */
-    private Kill killAndCheck(String baseline, KillPoint point) throws Exception {
-        Killed killed = kills.kill(point);
-        List<MultipartUpload> uploads = SERVER.uploads(bucket);
-        int parts = partsStored();
-        try (BackupManager fresh = manager()) {
-            Outcome outcome = kills.check(
-                    fresh,
-                    killed,
-                    baseline,
-                    () -> assertThat(SERVER.uploads(bucket))
-                            .as(
-                                    "uploads after a refused prune (objects before %s, now %s)",
-                                    killed.beforePrune(), objects())
-                            .extracting(MultipartUpload::uploadId)
-                            .containsExactlyInAnyOrderElementsOf(uploads.stream()
-                                    .map(MultipartUpload::uploadId)
-                                    .toList()),
-                    () -> assertThat(SERVER.uploads(bucket))
-                            .as("multipart uploads after prune (before: %s)", uploads)
-                            .isEmpty());
-            return new Kill(outcome, uploads.size(), parts);
-        }
-    }
-
     /** Parts stored so far in all in-progress multipart uploads under the prefix, as S3 reports them. */
     private int partsStored() {
-        int n = 0;
+        return uploads().values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** The in-progress multipart uploads under the prefix (by upload id) and how many parts each has stored. */
+    private Map<String, Integer> uploads() {
+        Map<String, Integer> uploads = new TreeMap<>();
         for (MultipartUpload u : SERVER.uploads(bucket)) {
-            n += SERVER.admin()
-                    .listParts(b -> b.bucket(bucket).key(u.key()).uploadId(u.uploadId()))
-                    .parts()
-                    .size();
+            uploads.put(
+                    u.uploadId(),
+                    SERVER.admin()
+                            .listParts(b -> b.bucket(bucket).key(u.key()).uploadId(u.uploadId()))
+                            .parts()
+                            .size());
         }
-        return n;
+        return uploads;
     }
 
     /** Object names under the prefix. */

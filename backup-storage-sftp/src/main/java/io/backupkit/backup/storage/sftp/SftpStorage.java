@@ -5,6 +5,7 @@ import io.backupkit.backup.UnableToStoreException;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.spi.support.ReadOffset;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -238,9 +239,7 @@ public final class SftpStorage implements BackupStorage {
 
     @Override
     public InputStream openRead(String name, long offset) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative: " + offset);
-        }
+        ReadOffset.check(offset);
         String path = remote(checkName(name));
         Attributes a = call("read", name, path, (sftp, attempt) -> statOrNull(sftp, path));
         if (a == null || !a.isRegularFile()) {

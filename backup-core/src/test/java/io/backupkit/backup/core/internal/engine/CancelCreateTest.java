@@ -99,12 +99,7 @@ class CancelCreateTest {
         CountDownLatch uploading = new CountDownLatch(1);
         try (BackupManager manager = fx.builder().listener(paced(uploading)).build()) {
             AtomicReference<Thread> worker = new AtomicReference<>();
-            CompletableFuture<CreateResult> create = CompletableFuture.supplyAsync(
-                    () -> {
-                        worker.set(Thread.currentThread());
-                        return manager.create();
-                    },
-                    CancelCreateTest::thread);
+            CompletableFuture<CreateResult> create = createOnItsOwnThread(manager, worker);
             assertThat(uploading.await(60, TimeUnit.SECONDS)).isTrue();
             worker.get().interrupt();
             assertCancelledAndClean(create);
@@ -133,12 +128,7 @@ class CancelCreateTest {
         };
         try (BackupManager manager = fx.builder().listener(listener).build()) {
             AtomicReference<Thread> worker = new AtomicReference<>();
-            CompletableFuture<CreateResult> create = CompletableFuture.supplyAsync(
-                    () -> {
-                        worker.set(Thread.currentThread());
-                        return manager.create();
-                    },
-                    CancelCreateTest::thread);
+            CompletableFuture<CreateResult> create = createOnItsOwnThread(manager, worker);
             assertThat(atManifest.await(60, TimeUnit.SECONDS)).isTrue();
             assertThat(objects())
                     .as("both artifacts are stored")
@@ -217,6 +207,17 @@ class CancelCreateTest {
 
     private List<String> partials() throws Exception {
         return objects().stream().filter(n -> n.endsWith(".partial")).toList();
+    }
+
+    /** Starts {@code manager.create()} on a thread of its own, which it sets in {@code worker} to be interrupted. */
+    private static CompletableFuture<CreateResult> createOnItsOwnThread(
+            BackupManager manager, AtomicReference<Thread> worker) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    worker.set(Thread.currentThread());
+                    return manager.create();
+                },
+                CancelCreateTest::thread);
     }
 
     private static void thread(Runnable r) {

@@ -11,7 +11,6 @@ import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.tck.FaultInjectingStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,17 +19,9 @@ class ConfigurationCheckTest {
     @TempDir
     Path tmp;
 
-    EngineFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
-    }
-
     @Test
     void aWorkingConfigurationPassesAndLeavesNothingInTheStorage() throws Exception {
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager backups = f.builder().build()) {
             CheckResult result = backups.check();
             assertThat(result.checked())
@@ -47,6 +38,7 @@ class ConfigurationCheckTest {
 
     @Test
     void aMediaFolderNotCreatedYetIsAWarning() throws Exception {
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         try (BackupManager backups =
                 f.builder().mediaDir(tmp.resolve("not-yet")).build()) {
             assertThat(backups.check().warnings()).singleElement().asString().contains("does not exist yet");
@@ -55,6 +47,7 @@ class ConfigurationCheckTest {
 
     @Test
     void everyProblemIsListedInOneException() throws Exception {
+        EngineFixture f = EngineFixture.withDatabaseAndMedia(tmp);
         Path notAFolder = Files.writeString(tmp.resolve("media-file"), "x");
         FaultInjectingStorage unwritable =
                 new FaultInjectingStorage(new FilesystemStorage(f.backups, false, null)).failCommit(false);

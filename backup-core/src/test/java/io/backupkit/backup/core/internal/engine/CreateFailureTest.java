@@ -43,9 +43,7 @@ class CreateFailureTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        f = new EngineFixture(tmp);
-        f.createDatabase();
-        f.createMedia();
+        f = EngineFixture.withDatabaseAndMedia(tmp);
         f.write("big.bin", 3 << 20, 11);
     }
 
