@@ -75,10 +75,16 @@ final class MariaDbServer {
     }
 
     static List<List<String>> query(String db, String sql) throws SQLException {
-        List<List<String>> rows = new ArrayList<>();
         try (Connection c = root(db);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement()) {
+            return rows(s, sql);
+        }
+    }
+
+    /** Every row of {@code sql}'s result, each column as its string. */
+    static List<List<String>> rows(Statement s, String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<String> row = new ArrayList<>();

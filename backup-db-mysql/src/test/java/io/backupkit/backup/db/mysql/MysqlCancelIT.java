@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.backupkit.backup.BackupCancelledException;
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.spi.DumpSource;
+import io.backupkit.backup.tck.DumpFileSource;
 import io.backupkit.backup.tck.DumpFiles;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -86,45 +84,8 @@ class MysqlCancelIT {
         MariaDbServer.exec(db, "DELETE FROM t WHERE id > 10", "CREATE TABLE newer (id INT)");
         String before = MysqlSnapshots.of(db);
         long half = Files.size(dump) / 2;
-        DumpSource source = new DumpSource() {
-            private int opens;
-
-            @Override
-            public InputStream open() throws IOException {
-                InputStream in = Files.newInputStream(dump);
-                if (++opens == 1) {
-                    return in; // the header check
-                }
-                return new FilterInputStream(in) {
-                    private long read;
-
-                    @Override
-                    public int read(byte[] b, int off, int len) throws IOException {
-                        if (read >= half) {
-                            Thread.currentThread().interrupt(); // the caller cancels
-                        }
-                        int n = super.read(b, off, (int) Math.min(len, Math.max(1, half - read)));
-                        read += Math.max(n, 0);
-                        return n;
-                    }
-                };
-            }
-
-            @Override
-            public Path toFile() {
-                return dump;
-            }
-
-            @Override
-            public Path workDir() {
-                return dir;
-            }
-
-            @Override
-            public DatabaseInfo info() {
-                return info;
-            }
-        };
+        DumpSource source = new MidwaySource(new DumpFileSource(dump, dir, info), half, () -> Thread.currentThread()
+                .interrupt()); // the caller cancels
 
         Throwable thrown = catchThrowable(() -> dumper.restore(source));
         boolean interrupted = Thread.interrupted();

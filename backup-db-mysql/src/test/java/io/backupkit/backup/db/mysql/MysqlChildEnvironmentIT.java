@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.backup.spi.support.NativeProcess;
 import io.backupkit.backup.tck.ToolEnvironments;
+import io.backupkit.backup.tck.fixtures.CreateAndRestoreChild;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,13 +70,15 @@ class MysqlChildEnvironmentIT {
         String url = MariaDbServer.url(fresh.name()) + "?password=" + password;
 
         String out = ToolEnvironments.runJvm(
-                ChildEnvironmentMain.class,
+                CreateAndRestoreChild.class,
                 env,
                 Duration.ofMinutes(3),
                 tmp.toString(),
                 url,
                 user,
-                wrappers.binDir().toString());
+                "mysql",
+                wrappers.binDir().toString(),
+                "KEEP_ASIDE");
         assertThat(out).contains("CHILD-DONE");
 
         Map<String, List<Map<String, String>>> recorded = wrappers.recorded();

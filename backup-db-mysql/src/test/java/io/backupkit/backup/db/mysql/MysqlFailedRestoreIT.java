@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.UnableToRestoreDatabaseException;
 import io.backupkit.backup.spi.DumpSource;
+import io.backupkit.backup.tck.DumpFileSource;
 import io.backupkit.backup.tck.DumpFiles;
+import io.backupkit.backup.tck.fixtures.ForwardingDumpSource;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,30 +66,15 @@ class MysqlFailedRestoreIT {
     void aDumpReadInPiecesThatCutCharactersRestores() throws Exception {
         assertThat(Files.readString(dump, StandardCharsets.UTF_8)).matches("(?s).*[^\\x00-\\x7F].*");
         DumpSource whole = DumpFiles.source(dump, info);
-        DumpSource inPieces = new DumpSource() {
+        DumpSource inPieces = new ForwardingDumpSource(whole) {
             @Override
             public InputStream open() throws IOException {
-                return new FilterInputStream(whole.open()) {
+                return new FilterInputStream(super.open()) {
                     @Override
                     public int read(byte[] b, int off, int len) throws IOException {
                         return super.read(b, off, Math.min(len, 7));
                     }
                 };
-            }
-
-            @Override
-            public Path toFile() throws IOException {
-                return whole.toFile();
-            }
-
-            @Override
-            public Path workDir() {
-                return whole.workDir();
-            }
-
-            @Override
-            public DatabaseInfo info() {
-                return whole.info();
             }
         };
         dumper.restore(inPieces);
@@ -119,11 +106,16 @@ class MysqlFailedRestoreIT {
     @Test
     void aClientKilledMidwayPutsTheDatabaseBack() throws Exception {
         long half = Files.size(dump) / 2;
-        KillingSource source = new KillingSource(dump, dir.resolve("work"), info, half);
+        List<Long> killed = new ArrayList<>();
+        DumpSource source = new MidwaySource(new DumpFileSource(dump, dir.resolve("work"), info), half, () -> {
+            if (killed.isEmpty()) {
+                killClients(killed);
+            }
+        });
 
         Throwable thrown = catchThrowable(() -> dumper.restore(source));
 
-        assertThat(source.killed).as("the client was found and killed").isNotEmpty();
+        assertThat(killed).as("the client was found and killed").isNotEmpty();
         assertThat(thrown).isInstanceOf(UnableToRestoreDatabaseException.class).hasMessageContaining("put back");
         assertThat(MysqlSnapshots.of(db)).isEqualTo(changed);
     }
@@ -181,82 +173,23 @@ class MysqlFailedRestoreIT {
         }
     }
 
-    /** Serves the dump; after {@code killAt} bytes it kills the running mariadb/mysql client. */
-    private static final class KillingSource implements DumpSource {
-        private final Path file;
-        private final Path work;
-        private final DatabaseInfo info;
-        private final long killAt;
-        final List<Long> killed = new ArrayList<>();
-        private int opens;
-
-        KillingSource(Path file, Path work, DatabaseInfo info, long killAt) {
-            this.file = file;
-            this.work = work;
-            this.info = info;
-            this.killAt = killAt;
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-            opens++;
-            InputStream in = Files.newInputStream(file);
-            if (opens == 1) {
-                return in; // the header check
-            }
-            return new FilterInputStream(in) {
-                private long read;
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (read >= killAt && killed.isEmpty()) {
-                        killClient();
-                    }
-                    int n = super.read(b, off, (int) Math.min(len, Math.max(1, killAt - read)));
-                    if (n > 0) {
-                        read += n;
-                    }
-                    return n;
-                }
-            };
-        }
-
-        private void killClient() throws IOException {
-            List<ProcessHandle> clients = ProcessHandle.current()
-                    .descendants()
-                    .filter(p -> p.info()
-                            .command()
-                            .map(c -> c.endsWith("/mariadb") || c.endsWith("/mysql"))
-                            .orElse(false))
-                    .collect(Collectors.toList());
-            for (ProcessHandle p : clients) {
-                p.destroyForcibly();
-                try {
-                    p.onExit().get(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IOException("cannot kill " + p.pid(), e);
-                }
-                killed.add(p.pid());
-            }
-        }
-
-        @Override
-        public Path toFile() {
-            return file;
-        }
-
-        @Override
-        public Path workDir() {
+    /** Kills the running mariadb/mysql clients, adding each one's pid to {@code killed}. */
+    private static void killClients(List<Long> killed) throws IOException {
+        List<ProcessHandle> clients = ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info()
+                        .command()
+                        .map(c -> c.endsWith("/mariadb") || c.endsWith("/mysql"))
+                        .orElse(false))
+                .collect(Collectors.toList());
+        for (ProcessHandle p : clients) {
+            p.destroyForcibly();
             try {
-                return Files.createDirectories(work);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IOException("cannot kill " + p.pid(), e);
             }
-        }
-
-        @Override
-        public DatabaseInfo info() {
-            return info;
+            killed.add(p.pid());
         }
     }
 }

@@ -2,16 +2,12 @@ package io.backupkit.backup.db.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupkit.backup.BackupInProgressException;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.RestoreOptions;
-import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringRestore;
 import io.backupkit.backup.tck.KillDuringRestore.Outcome;
 import io.backupkit.backup.tck.fixtures.RestoreKillFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +31,6 @@ class MysqlKillDuringRestoreIT {
 
     private RestoreKillFixture target;
     private Path media;
-    private int changes;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -54,23 +49,10 @@ class MysqlKillDuringRestoreIT {
 
     @Test
     void aStoppedRestoreLeavesBothPartsOldOrBothNew() throws Exception {
-        String id;
-        try (BackupManager backups = builder("backups", media).build()) {
-            id = backups.create().backup().id().value();
-        }
-        Object backupState = state();
-        KillDuringRestore kills = new KillDuringRestore(
-                (backupId, pauseAt) -> target.child(MysqlRestoreChildMain.class, "backups", backupId, pauseAt),
-                () -> builder("backups", media).build(),
+        KillDuringRestore kills = target.killsAfterABackup(
+                MysqlRestoreChildMain.class,
                 this::state,
-                () -> {
-                    int n = ++changes;
-                    MariaDbServer.exec(fresh.name(), "CREATE TABLE newer_" + n + " (x int)");
-                    return Files.writeString(media.resolve("newer-" + n + ".txt"), "after the backup");
-                },
-                media,
-                id,
-                backupState);
+                n -> MariaDbServer.exec(fresh.name(), "CREATE TABLE newer_" + n + " (x int)"));
 
         assertThat(kills.stopAt("DOWNLOAD_VERIFY:START", false)).isEqualTo(Outcome.OLD);
         assertThat(kills.stopAt("DATABASE_RESTORE:START", false)).isEqualTo(Outcome.OLD);
@@ -80,7 +62,7 @@ class MysqlKillDuringRestoreIT {
                 .as("between the commits: the backup was loaded whole, so the swap is finished")
                 .isEqualTo(Outcome.BACKUP);
         Path journal = dir.resolve(".media.restore-journal");
-        int marker = changes + 1; // the table the next change creates
+        int marker = target.changes() + 1; // the table the next change creates
         kills.killWhen("the database is being replaced", () -> beingReplaced(journal, marker));
     }
 
@@ -102,25 +84,13 @@ class MysqlKillDuringRestoreIT {
 
     @Test
     void twoRestoresOfOneDatabaseFromTwoStoragesDoNotOverlap() throws Exception {
-        Path otherMedia = Files.createDirectories(dir.resolve("other-media"));
-        String first;
-        String second;
-        try (BackupManager a = builder("backups-a", media).build();
-                BackupManager b = builder("backups-b", otherMedia).build()) {
-            first = a.create().backup().id().value();
-            second = b.create().backup().id().value();
-        }
-        String backupState = MysqlSnapshots.of(fresh.name());
-        MariaDbServer.exec(fresh.name(), "CREATE TABLE newer (x int)");
-        try (ChildJvm child = target.child(MysqlRestoreChildMain.class, "backups-a", first, "DATABASE_RESTORE:START")) {
-            BackupInProgressException refused = KillDuringRestore.refusedWhileRestoring(
-                    child, () -> builder("backups-b", otherMedia).build(), second);
-            assertThat(refused).hasMessageContaining("'" + fresh.name() + "'").hasMessageContaining("connection ");
-        }
-        try (BackupManager b = builder("backups-b", otherMedia).build()) {
-            b.restore(RestoreOptions.of(second).withSafetyBackup(false));
-        }
-        assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(backupState);
+        target.twoStoragesDoNotOverlap(
+                MysqlRestoreChildMain.class,
+                () -> MysqlSnapshots.of(fresh.name()),
+                () -> MariaDbServer.exec(fresh.name(), "CREATE TABLE newer (x int)"),
+                (refused, child) -> assertThat(refused)
+                        .hasMessageContaining("'" + fresh.name() + "'")
+                        .hasMessageContaining("connection "));
     }
 
     @Test
@@ -151,12 +121,6 @@ class MysqlKillDuringRestoreIT {
     }
 
     private void killRollback(String pauseAt) throws Exception {
-        try (ChildJvm child = target.child(MysqlRestoreChildMain.class, "backups", "ROLLBACK", pauseAt)) {
-            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
-                    .as(child.output())
-                    .isTrue();
-            child.kill();
-        }
-        Thread.sleep(2500); // the killed child's storage lease expires (TTL 2 s)
+        target.killRollback(MysqlRestoreChildMain.class, "backups", pauseAt);
     }
 }

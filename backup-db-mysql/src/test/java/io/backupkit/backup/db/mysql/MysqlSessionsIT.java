@@ -1,16 +1,11 @@
 package io.backupkit.backup.db.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.DatabaseInUseException;
-import io.backupkit.backup.RestoreOptions;
+import io.backupkit.backup.tck.fixtures.HostSession;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,31 +28,14 @@ class MysqlSessionsIT {
                 .build()) {
             BackupInfo backup = backups.create().backup();
             RichFixture.change(fresh.name());
-            String changed = MysqlSnapshots.of(fresh.name());
-            try (Connection host = MariaDbServer.root(fresh.name())) {
-                host.setAutoCommit(false);
-                try (Statement st = host.createStatement()) {
-                    st.execute("SELECT COUNT(*) FROM information_schema.TABLES"); // a session of the host's
-                }
-                long t0 = System.nanoTime();
-                assertThatThrownBy(() ->
-                                backups.restore(RestoreOptions.of(backup.id()).withSafetyBackup(false)))
-                        .isInstanceOfSatisfying(DatabaseInUseException.class, e -> assertThat(e.sessions())
-                                .singleElement()
-                                .asString()
-                                .startsWith("connection ")
-                                .contains("user " + MariaDbServer.ROOT + "@"))
-                        .hasMessageContaining("Nothing was changed");
-                assertThat(System.nanoTime() - t0)
-                        .as("fails fast")
-                        .isLessThan(Duration.ofSeconds(15).toNanos());
-                assertThat(MysqlSnapshots.of(fresh.name())).isEqualTo(changed);
-
-                backups.restore(
-                        RestoreOptions.of(backup.id()).withSafetyBackup(false).terminatingSessions());
-                assertThat(host.isValid(2)).as("the host's session was ended").isFalse();
-            }
-            assertThat(MysqlSnapshots.of(fresh.name())).isNotEqualTo(changed);
+            HostSession.refusedThenEndedWhenAsked(
+                    backups,
+                    backup.id(),
+                    () -> MysqlSnapshots.of(fresh.name()),
+                    () -> MariaDbServer.root(fresh.name()),
+                    "SELECT COUNT(*) FROM information_schema.TABLES", // a session of the host's
+                    session ->
+                            assertThat(session).startsWith("connection ").contains("user " + MariaDbServer.ROOT + "@"));
         }
     }
 }

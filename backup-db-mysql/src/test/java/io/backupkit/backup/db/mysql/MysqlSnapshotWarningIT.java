@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
+import io.backupkit.backup.tck.fixtures.Warnings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,20 +37,15 @@ class MysqlSnapshotWarningIT {
     }
 
     private List<String> warningsOfACreate() {
-        List<String> warnings = new CopyOnWriteArrayList<>();
+        Warnings warnings = new Warnings();
         try (BackupManager backups = BackupManager.builder()
                 .storage("filesystem", tmp.resolve("backups").toString(), Map.of("fsync", false))
                 .database(MariaDbServer.url(db), MariaDbServer.ROOT, null)
-                .listener(new BackupListener() {
-                    @Override
-                    public void warning(String message) {
-                        warnings.add(message);
-                    }
-                })
+                .listener(warnings)
                 .build()) {
             backups.create();
         }
-        return warnings;
+        return warnings.list();
     }
 
     @Test

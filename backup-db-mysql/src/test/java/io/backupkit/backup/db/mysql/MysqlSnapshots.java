@@ -1,10 +1,10 @@
 package io.backupkit.backup.db.mysql;
 
+import static io.backupkit.backup.db.mysql.MariaDbServer.rows;
+
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -76,20 +76,5 @@ final class MysqlSnapshots {
             }
         }
         return sb.toString();
-    }
-
-    private static List<List<String>> rows(Statement s, String sql) throws SQLException {
-        List<List<String>> rows = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.backup.spi.support.NativeProcess;
 import io.backupkit.backup.tck.ToolEnvironments;
+import io.backupkit.backup.tck.fixtures.CreateAndRestoreChild;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,12 +87,18 @@ class PostgresChildEnvironmentIT {
         Files.writeString(tmp.resolve("media/a.txt"), "a");
         String url = db.jdbcUrl() + "?password=url-password-" + tag;
         String out = ToolEnvironments.runJvm(
-                ChildEnvironmentMain.class,
+                CreateAndRestoreChild.class,
                 secretEnvironment(tag),
                 Duration.ofMinutes(3),
                 tmp.toString(),
                 url,
-                wrappers.binDir().toString());
+                PgTestDatabase.ADMIN,
+                "postgres",
+                wrappers.binDir().toString(),
+                // keep-aside: pg_restore into a new database; then in place, after a safety backup:
+                // pg_dump again, pg_restore piped into psql
+                "KEEP_ASIDE",
+                "BACKUP");
         assertThat(out).contains("CHILD-DONE");
 
         Map<String, List<Map<String, String>>> recorded = wrappers.recorded();

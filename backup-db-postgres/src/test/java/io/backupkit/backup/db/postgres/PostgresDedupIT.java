@@ -1,22 +1,15 @@
 package io.backupkit.backup.db.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.CorruptBackupException;
-import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.RestoreOptions;
-import io.backupkit.backup.RetentionPolicy;
-import io.backupkit.backup.VerifyMode;
+import io.backupkit.backup.tck.fixtures.DedupChecks;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -52,19 +45,23 @@ class PostgresDedupIT {
         }
     }
 
-    @Test
-    void aSecondBackupStoresWhatChangedAndBothRoundTripExactly() throws Exception {
-        Path media = Files.createDirectories(dir.resolve("media"));
-        Files.writeString(media.resolve("a.txt"), "media file");
-        Path backupsDir = dir.resolve("backups");
-        try (BackupManager backups = BackupManager.builder()
+    private BackupManager dedup(Path backupsDir, Path media) throws IOException {
+        return BackupManager.builder()
                 .storage("filesystem", backupsDir.toString(), Map.of())
                 .format(BackupFormat.DEDUP)
                 .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
                 .mediaDir(media)
                 .spoolDir(Files.createDirectories(dir.resolve("spool")))
                 .hostApplication("it", "1.0")
-                .build()) {
+                .build();
+    }
+
+    @Test
+    void aSecondBackupStoresWhatChangedAndBothRoundTripExactly() throws Exception {
+        Path media = Files.createDirectories(dir.resolve("media"));
+        Files.writeString(media.resolve("a.txt"), "media file");
+        Path backupsDir = dir.resolve("backups");
+        try (BackupManager backups = dedup(backupsDir, media)) {
             String firstState = db.snapshot();
             BackupInfo first = backups.create().backup();
             long firstBytes = stored(backupsDir);
@@ -84,15 +81,7 @@ class PostgresDedupIT {
             backups.restore(RestoreOptions.of(first.id().value()).withSafetyBackup(false));
             assertThat(db.snapshot()).isEqualTo(firstState);
 
-            backups.prune(
-                    RetentionPolicy.builder()
-                            .keepLast(1)
-                            .leftoverGrace(Duration.ZERO)
-                            .build(),
-                    PruneMode.APPLY);
-            assertThat(backups.list()).extracting(BackupInfo::id).containsExactly(second.id());
-            assertThat(backups.verify(second.id().value(), VerifyMode.DEEP).problems())
-                    .isEmpty();
+            DedupChecks.pruneToNewest(backups, second);
             PgFixture.changeEverything(db);
             backups.restore(RestoreOptions.of(second.id().value()).withSafetyBackup(false));
             assertThat(db.snapshot()).isEqualTo(secondState);
@@ -103,46 +92,19 @@ class PostgresDedupIT {
     void aFlippedByteInAChunkOfTheDumpFailsTheRestoreAndChangesNothing() throws Exception {
         Path media = Files.createDirectories(dir.resolve("media"));
         Path backupsDir = dir.resolve("backups");
-        try (BackupManager backups = BackupManager.builder()
-                .storage("filesystem", backupsDir.toString(), Map.of())
-                .format(BackupFormat.DEDUP)
-                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
-                .mediaDir(media)
-                .spoolDir(Files.createDirectories(dir.resolve("spool")))
-                .hostApplication("it", "1.0")
-                .build()) {
+        try (BackupManager backups = dedup(backupsDir, media)) {
             BackupInfo info = backups.create().backup(); // media empty: the packs hold the dump's chunks only
-            try (Stream<Path> s = Files.list(backupsDir)) {
-                for (Path pack : s.filter(p -> p.getFileName().toString().startsWith("dedup-pack-"))
-                        .toList()) {
-                    flip(pack, Files.size(pack) / 2);
-                }
-            }
+            DedupChecks.flipInEveryPack(backupsDir);
             Files.writeString(media.resolve("a.txt"), "written after the backup");
             db.exec("UPDATE bulk SET n = n + 1 WHERE id % 100 = 0");
             String state = db.snapshot();
-            for (RestoreOptions options : List.of(
-                    RestoreOptions.of(info.id().value()),
-                    RestoreOptions.of(info.id().value()).withSafetyBackup(false))) {
-                assertThatThrownBy(() -> backups.restore(options))
-                        .isInstanceOf(CorruptBackupException.class)
-                        .hasMessageContaining("dedup-pack-")
-                        .hasMessageContaining("nothing was changed");
+            DedupChecks.assertRestoreRefused(backups, info, () -> {
                 assertThat(db.snapshot()).isEqualTo(state);
                 try (Stream<Path> s = Files.list(media)) {
                     assertThat(s.map(p -> p.getFileName().toString())).containsExactly("a.txt");
                 }
                 assertThat(Files.readString(media.resolve("a.txt"))).isEqualTo("written after the backup");
-            }
-        }
-    }
-
-    private static void flip(Path file, long at) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(at);
-            int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x40);
+            });
         }
     }
 

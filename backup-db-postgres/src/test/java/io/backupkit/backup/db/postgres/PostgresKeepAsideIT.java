@@ -16,6 +16,8 @@ import io.backupkit.backup.RollbackResult;
 import io.backupkit.backup.RollbackWouldLoseDataException;
 import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringRestore;
+import io.backupkit.backup.tck.fixtures.RestoreKillFixture;
+import io.backupkit.backup.tck.fixtures.Warnings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,6 +47,7 @@ class PostgresKeepAsideIT {
 
     private PgTestDatabase db;
     private Path media;
+    private RestoreKillFixture target;
     private String role;
 
     @BeforeEach
@@ -61,6 +64,7 @@ class PostgresKeepAsideIT {
                 "COMMENT ON DATABASE " + db.name + " IS 'the shop''s data'");
         media = Files.createDirectories(dir.resolve("media"));
         Files.writeString(media.resolve("a.txt"), "from the backup");
+        target = RestoreKillFixture.over(dir, media, db.jdbcUrl(), PgTestDatabase.ADMIN, "it", "1.0");
     }
 
     @AfterEach
@@ -71,13 +75,7 @@ class PostgresKeepAsideIT {
     }
 
     private BackupManager.Builder builder() {
-        return BackupManager.builder()
-                .storage("filesystem", dir.resolve("backups").toString(), Map.of())
-                .database(db.jdbcUrl(), PgTestDatabase.ADMIN, null)
-                .mediaDir(media)
-                .spoolDir(dir.resolve("spool"))
-                .hostApplication("it", "1.0")
-                .leaseTtl(Duration.ofSeconds(2));
+        return target.builder("backups", media);
     }
 
     /** What pg_dump of one database does not hold: owner, grants, settings, comment, locale. */
@@ -174,15 +172,8 @@ class PostgresKeepAsideIT {
 
     @Test
     void aRollbackAfterTheHostWroteIsRefusedNamingTheRowsAndForcedReportsThem() throws Exception {
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (BackupManager backups = builder()
-                .listener(new BackupListener() {
-                    @Override
-                    public void warning(String message) {
-                        warnings.add(message);
-                    }
-                })
-                .build()) {
+        Warnings warnings = new Warnings();
+        try (BackupManager backups = builder().listener(warnings).build()) {
             BackupInfo backup = backups.create().backup();
             change();
             List<Object> changed = state();
@@ -211,7 +202,7 @@ class PostgresKeepAsideIT {
             RollbackResult forced = backups.rollback(RollbackOptions.defaults().forcing());
 
             assertThat(forced.warnings()).singleElement().asString().contains(" row(s) inserted");
-            assertThat(warnings).singleElement().asString().contains(" row(s) inserted");
+            assertThat(warnings.list()).singleElement().asString().contains(" row(s) inserted");
             assertThat(state()).isEqualTo(changed);
             assertThat(db.databasesBeside()).isEmpty();
         }
@@ -242,23 +233,18 @@ class PostgresKeepAsideIT {
                 st.execute("CREATE TABLE part (id int)");
                 st.execute("INSERT INTO part VALUES (1)");
             }
-            List<String> warnings = new ArrayList<>();
+            Warnings warnings = new Warnings();
             try (BackupManager backups = BackupManager.builder()
                     .storage("filesystem", dir.resolve("own-backups").toString(), Map.of())
                     .database(own.jdbcUrl(), app, io.backupkit.backup.Secret.of("app-secret"))
                     .spoolDir(dir.resolve("spool"))
-                    .listener(new BackupListener() {
-                        @Override
-                        public void warning(String message) {
-                            warnings.add(message);
-                        }
-                    })
+                    .listener(warnings)
                     .build()) {
                 BackupInfo backup = backups.create().backup();
                 own.exec("INSERT INTO part VALUES (2)");
                 RestoreResult r = backups.restore(RestoreOptions.of(backup.id()));
                 assertThat(r.safetyBackup()).as("a safety backup instead").isPresent();
-                assertThat(warnings).anyMatch(w -> w.contains("cannot be kept aside") && w.contains("CREATEDB"));
+                assertThat(warnings.list()).anyMatch(w -> w.contains("cannot be kept aside") && w.contains("CREATEDB"));
                 assertThat(backups.keptAside()).isEmpty();
                 assertThat(own.count("SELECT count(*) FROM part")).isEqualTo(1);
                 assertThat(own.databasesBeside()).isEmpty();
@@ -394,21 +380,7 @@ class PostgresKeepAsideIT {
 
     /** SIGKILLs a forced rollback in a child JVM when it pauses at {@code pauseAt}. */
     private void killRollback(String pauseAt) throws Exception {
-        try (ChildJvm child = ChildJvm.start(
-                PostgresRestoreChildMain.class,
-                dir.resolve("backups").toString(),
-                db.jdbcUrl(),
-                media.toString(),
-                dir.resolve("spool").toString(),
-                "-",
-                pauseAt,
-                "ROLLBACK")) {
-            assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))
-                    .as(child.output())
-                    .isTrue();
-            child.kill();
-        }
-        Thread.sleep(2500); // the killed child's storage lease expires (TTL 2 s)
+        target.killRollback(PostgresRestoreChildMain.class, "backups", pauseAt);
     }
 
     private boolean newDatabaseExists() {
@@ -458,15 +430,7 @@ class PostgresKeepAsideIT {
     private String killChild(String id, String pauseAt, java.util.function.BooleanSupplier when, boolean kill)
             throws Exception {
         String output;
-        try (ChildJvm child = ChildJvm.start(
-                PostgresRestoreChildMain.class,
-                dir.resolve("backups").toString(),
-                db.jdbcUrl(),
-                media.toString(),
-                dir.resolve("spool").toString(),
-                id,
-                pauseAt,
-                "KEEP_ASIDE")) {
+        try (ChildJvm child = target.child(PostgresRestoreChildMain.class, "backups", id, pauseAt, "KEEP_ASIDE")) {
             long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             if (when == null) {
                 assertThat(child.awaitLine("PAUSED", Duration.ofSeconds(120)))

@@ -2,14 +2,9 @@ package io.backupkit.backup.db.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupkit.backup.BackupInProgressException;
-import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.RestoreOptions;
-import io.backupkit.backup.tck.ChildJvm;
 import io.backupkit.backup.tck.KillDuringRestore;
 import io.backupkit.backup.tck.KillDuringRestore.Outcome;
 import io.backupkit.backup.tck.fixtures.RestoreKillFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,7 +33,6 @@ class PostgresKillDuringRestoreIT {
 
     private RestoreKillFixture target;
     private Path media;
-    private int changes;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -53,33 +47,16 @@ class PostgresKillDuringRestoreIT {
         }
     }
 
-    private BackupManager.Builder builder(String backups, Path mediaDir) {
-        return target.builder(backups, mediaDir);
-    }
-
     private List<Object> state() throws Exception {
         return List.of(db.snapshot(), KillDuringRestore.mediaState(media));
     }
 
     @Test
     void aStoppedRestoreLeavesBothPartsAsTheyWere() throws Exception {
-        String id;
-        try (BackupManager backups = builder("backups", media).build()) {
-            id = backups.create().backup().id().value();
-        }
-        Object backupState = state();
-        KillDuringRestore kills = new KillDuringRestore(
-                (backupId, pauseAt) -> target.child(PostgresRestoreChildMain.class, "backups", backupId, pauseAt),
-                () -> builder("backups", media).build(),
+        KillDuringRestore kills = target.killsAfterABackup(
+                PostgresRestoreChildMain.class,
                 this::state,
-                () -> {
-                    int n = ++changes;
-                    db.exec("CREATE TABLE public.newer_" + n + " (x int)");
-                    return Files.writeString(media.resolve("newer-" + n + ".txt"), "after the backup");
-                },
-                media,
-                id,
-                backupState);
+                n -> db.exec("CREATE TABLE public.newer_" + n + " (x int)"));
 
         assertThat(kills.stopAt("DOWNLOAD_VERIFY:START", false)).isEqualTo(Outcome.OLD);
         assertThat(kills.stopAt("DATABASE_RESTORE:START", false)).isEqualTo(Outcome.OLD);
@@ -107,29 +84,13 @@ class PostgresKillDuringRestoreIT {
 
     @Test
     void twoRestoresOfOneDatabaseFromTwoStoragesDoNotOverlap() throws Exception {
-        Path otherMedia = Files.createDirectories(dir.resolve("other-media"));
-        String first;
-        String second;
-        try (BackupManager a = builder("backups-a", media).build();
-                BackupManager b = builder("backups-b", otherMedia).build()) {
-            first = a.create().backup().id().value();
-            second = b.create().backup().id().value();
-        }
-        String backupState = db.snapshot();
-        db.exec("CREATE TABLE public.newer (x int)");
-        try (ChildJvm child =
-                target.child(PostgresRestoreChildMain.class, "backups-a", first, "DATABASE_RESTORE:START")) {
-            BackupInProgressException refused = KillDuringRestore.refusedWhileRestoring(
-                    child, () -> builder("backups-b", otherMedia).build(), second);
-            assertThat(refused)
-                    .hasMessageContaining(db.name)
-                    .hasMessageContaining(
-                            "backupkit-lock pid " + child.process().pid());
-        }
-        // the lock went with the child: the second restore runs and is exact
-        try (BackupManager b = builder("backups-b", otherMedia).build()) {
-            b.restore(RestoreOptions.of(second).withSafetyBackup(false));
-        }
-        assertThat(db.snapshot()).isEqualTo(backupState);
+        target.twoStoragesDoNotOverlap(
+                PostgresRestoreChildMain.class,
+                db::snapshot,
+                () -> db.exec("CREATE TABLE public.newer (x int)"),
+                (refused, child) -> assertThat(refused)
+                        .hasMessageContaining(db.name)
+                        .hasMessageContaining(
+                                "backupkit-lock pid " + child.process().pid()));
     }
 }

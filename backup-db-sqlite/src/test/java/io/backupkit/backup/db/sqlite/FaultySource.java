@@ -1,31 +1,29 @@
 package io.backupkit.backup.db.sqlite;
 
-import io.backupkit.backup.DatabaseInfo;
 import io.backupkit.backup.spi.DumpSource;
+import io.backupkit.backup.tck.fixtures.ForwardingDumpSource;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.file.Path;
 
 /**
  * A dump source that misbehaves after {@code limit} bytes: it stalls (until interrupted, after
  * running {@code onStall}) or fails with an {@link IOException}; or its commit gate fails.
  */
-final class FaultySource implements DumpSource {
+final class FaultySource extends ForwardingDumpSource {
     enum Fault {
         STALL,
         FAIL,
         GATE
     }
 
-    private final DumpSource delegate;
     private final long limit;
     private final Fault fault;
     private final Runnable onStall;
 
     FaultySource(DumpSource delegate, long limit, Fault fault, Runnable onStall) {
-        this.delegate = delegate;
+        super(delegate);
         this.limit = limit;
         this.fault = fault;
         this.onStall = onStall;
@@ -34,9 +32,9 @@ final class FaultySource implements DumpSource {
     @Override
     public InputStream open() throws IOException {
         if (fault == Fault.GATE) {
-            return delegate.open();
+            return super.open();
         }
-        return new FilterInputStream(delegate.open()) {
+        return new FilterInputStream(super.open()) {
             long read;
 
             @Override
@@ -71,20 +69,5 @@ final class FaultySource implements DumpSource {
         if (fault == Fault.GATE) {
             throw new IllegalStateException("injected: the media part of the restore failed");
         }
-    }
-
-    @Override
-    public Path toFile() throws IOException {
-        return delegate.toFile();
-    }
-
-    @Override
-    public Path workDir() {
-        return delegate.workDir();
-    }
-
-    @Override
-    public DatabaseInfo info() {
-        return delegate.info();
     }
 }

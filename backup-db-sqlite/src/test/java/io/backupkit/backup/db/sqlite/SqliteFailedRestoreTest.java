@@ -103,12 +103,7 @@ class SqliteFailedRestoreTest {
     void theWalOfAHostThatCrashedIsNeitherLostByAFailedRestoreNorReplayedOntoTheNewFile() throws Exception {
         // describe() would open and close the database, which checkpoints the WAL: ask it first
         io.backupkit.backup.DatabaseInfo info = DumpFiles.infoOf(dumper);
-        try (ChildJvm host = ChildJvm.start(SqliteChild.class, "crash-in-wal", db.toString())) {
-            assertThat(host.awaitLine("WRITTEN", Duration.ofSeconds(60)))
-                    .as(host.output())
-                    .isTrue();
-            host.kill();
-        }
+        crashHostWithWorkInTheWal();
         assertThat(Files.size(dir.resolve("app.db-wal")))
                 .as("committed work left in the WAL")
                 .isPositive();
@@ -122,12 +117,7 @@ class SqliteFailedRestoreTest {
                 () -> dumper.restore(new FaultySource(DumpFiles.source(dump, info), 0, FaultySource.Fault.GATE, null)));
         assertThat(SqliteFiles.snapshot(db)).as("after a failed restore").isEqualTo(crashed);
 
-        try (ChildJvm host = ChildJvm.start(SqliteChild.class, "crash-in-wal", db.toString())) {
-            assertThat(host.awaitLine("WRITTEN", Duration.ofSeconds(60)))
-                    .as(host.output())
-                    .isTrue();
-            host.kill();
-        }
+        crashHostWithWorkInTheWal();
         assertThat(Files.size(dir.resolve("app.db-wal")))
                 .as("the second crash's WAL")
                 .isPositive();
@@ -138,6 +128,16 @@ class SqliteFailedRestoreTest {
         assertThat(SqliteFiles.count(db, "SELECT count(*) FROM part WHERE id = 1"))
                 .isEqualTo(1);
         assertThat(SqliteFiles.count(db, "PRAGMA user_version")).isEqualTo(42);
+    }
+
+    /** A host commits to the WAL and is killed before a checkpoint. */
+    private void crashHostWithWorkInTheWal() throws Exception {
+        try (ChildJvm host = ChildJvm.start(SqliteChild.class, "crash-in-wal", db.toString())) {
+            assertThat(host.awaitLine("WRITTEN", Duration.ofSeconds(60)))
+                    .as(host.output())
+                    .isTrue();
+            host.kill();
+        }
     }
 
     private FaultySource faulty(FaultySource.Fault fault, Runnable onStall) throws Exception {

@@ -14,8 +14,8 @@ import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.VerifyResult;
+import io.backupkit.backup.tck.fixtures.DedupChecks;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,9 +149,7 @@ class DedupFormatTest {
         try (BackupManager backups = dedup(f).build()) {
             BackupInfo info = backups.create().backup();
             assertThat(backups.verify(info.id().value(), VerifyMode.QUICK).ok()).isTrue();
-            for (Path pack : packs(f.backups)) {
-                flip(pack, Files.size(pack) / 2);
-            }
+            DedupChecks.flipInEveryPack(f.backups);
             VerifyResult deep = backups.verify(info.id().value(), VerifyMode.DEEP);
             assertThat(deep.ok()).isFalse();
             assertThat(deep.problems()).anySatisfy(p -> assertThat(p).contains("dedup-pack-"));
@@ -174,22 +172,12 @@ class DedupFormatTest {
         f.createDatabase();
         try (BackupManager backups = dedup(f).build()) {
             BackupInfo info = backups.create().backup(); // no media yet: the packs hold the dump's chunks only
-            for (Path pack : packs(f.backups)) {
-                flip(pack, Files.size(pack) / 2);
-            }
+            DedupChecks.flipInEveryPack(f.backups);
             f.createMedia();
             f.sql("CREATE TABLE later (id INT)", "DELETE FROM part WHERE name = 'nulls'");
             Map<String, String> media = f.mediaState();
             String db = f.databaseState();
-            for (RestoreOptions options : List.of(
-                    RestoreOptions.of(info.id().value()),
-                    RestoreOptions.of(info.id().value()).withSafetyBackup(false))) {
-                assertThatThrownBy(() -> backups.restore(options))
-                        .isInstanceOf(CorruptBackupException.class)
-                        .hasMessageContaining("dedup-pack-")
-                        .hasMessageContaining("nothing was changed");
-                f.assertUnchanged(db, media);
-            }
+            DedupChecks.assertRestoreRefused(backups, info, () -> f.assertUnchanged(db, media));
             try (var spool = Files.list(f.spool)) {
                 assertThat(spool).isEmpty();
             }
@@ -329,18 +317,6 @@ class DedupFormatTest {
     }
 
     static List<Path> packs(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("dedup-pack-"))
-                    .toList();
-        }
-    }
-
-    static void flip(Path file, long at) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(at);
-            int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x40);
-        }
+        return DedupChecks.packs(dir);
     }
 }
