@@ -6,13 +6,12 @@ import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupInfo;
 import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
-import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.RestoreOptions;
-import io.backupkit.backup.RetentionPolicy;
 import io.backupkit.backup.VerifyMode;
 import io.backupkit.backup.spi.BackupStorage;
 import io.backupkit.backup.spi.ObjectWrite;
 import io.backupkit.backup.spi.StoredObject;
+import io.backupkit.backup.tck.fixtures.DedupChecks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -107,15 +105,7 @@ public abstract class DedupStorageContract {
             assertThat(mediaState()).isEqualTo(firstMedia);
             assertThat(database()).isEqualTo(firstDb);
 
-            backups.prune(
-                    RetentionPolicy.builder()
-                            .keepLast(1)
-                            .leftoverGrace(Duration.ZERO)
-                            .build(),
-                    PruneMode.APPLY);
-            assertThat(backups.list()).extracting(BackupInfo::id).containsExactly(second.id());
-            assertThat(backups.verify(second.id().value(), VerifyMode.DEEP).problems())
-                    .isEmpty();
+            DedupChecks.pruneToNewest(backups, second);
             change(2);
             backups.restore(RestoreOptions.of(second.id().value()).withSafetyBackup(false));
             assertThat(mediaState()).isEqualTo(secondMedia);
