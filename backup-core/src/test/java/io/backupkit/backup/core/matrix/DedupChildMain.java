@@ -6,9 +6,6 @@ import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.Phase;
 import io.backupkit.backup.PruneMode;
 import io.backupkit.backup.tck.KillDuringCreate;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * The child JVM of {@link DedupKillIT}: {@link KillChildMain}'s creates on a dedup location, or
@@ -22,14 +19,7 @@ public final class DedupChildMain {
     private DedupChildMain() {}
 
     public static void main(String[] args) throws Exception {
-        BackupManager.Builder builder = BackupManager.builder()
-                .storage("filesystem", args[0], Map.of())
-                .format(BackupFormat.DEDUP)
-                .database(args[1], "sa", null)
-                .mediaDir(Path.of(args[2]))
-                .spoolDir(Path.of(args[3]))
-                .hostApplication("matrix-app", "1.0.0")
-                .leaseTtl(Duration.ofMillis(Long.parseLong(args[4])));
+        BackupManager.Builder builder = KillChildMain.builder(args).format(BackupFormat.DEDUP);
         if (!"prune".equals(args[5])) {
             KillDuringCreate.runChild(builder, args[5], args.length > 6 ? args[6] : "");
             return;

@@ -22,13 +22,17 @@ public final class KillChildMain {
     private KillChildMain() {}
 
     public static void main(String[] args) throws Exception {
-        BackupManager.Builder builder = BackupManager.builder()
+        KillDuringCreate.runChild(builder(args), args[5], args.length > 6 ? args[6] : "");
+    }
+
+    /** The manager the arguments describe (the first five, as above). */
+    static BackupManager.Builder builder(String[] args) {
+        return BackupManager.builder()
                 .storage("filesystem", args[0], Map.of()) // fsync on: the real thing
                 .database(args[1], "sa", null)
                 .mediaDir(Path.of(args[2]))
                 .spoolDir(Path.of(args[3]))
                 .hostApplication("matrix-app", "1.0.0")
                 .leaseTtl(Duration.ofMillis(Long.parseLong(args[4])));
-        KillDuringCreate.runChild(builder, args[5], args.length > 6 ? args[6] : "");
     }
 }

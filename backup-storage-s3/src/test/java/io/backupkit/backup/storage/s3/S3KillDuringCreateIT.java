@@ -17,14 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * T1 on S3: a JVM killed with {@code kill -9} while {@code create()} streams a multipart upload to
@@ -159,13 +157,6 @@ class S3KillDuringCreateIT {
 
     /** Object names under the prefix. */
     private Set<String> objects() {
-        Set<String> names = new TreeSet<>();
-        for (var page :
-                SERVER.admin().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(PREFIX + "/"))) {
-            for (S3Object o : page.contents()) {
-                names.add(o.key().substring(PREFIX.length() + 1));
-            }
-        }
-        return names;
+        return SERVER.names(bucket, PREFIX);
     }
 }

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -23,6 +25,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * S3Proxy 4.1 in-process over real HTTP on a free port, with a transient (in-memory) blob store and
@@ -149,5 +152,16 @@ final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback {
         return admin.listMultipartUploads(
                         ListMultipartUploadsRequest.builder().bucket(bucket).build())
                 .uploads();
+    }
+
+    /** The names of the objects under {@code prefix}/ in {@code bucket}, without the prefix, sorted. */
+    Set<String> names(String bucket, String prefix) {
+        Set<String> names = new TreeSet<>();
+        for (var page : admin.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + "/"))) {
+            for (S3Object o : page.contents()) {
+                names.add(o.key().substring(prefix.length() + 1));
+            }
+        }
+        return names;
     }
 }

@@ -36,7 +36,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * T5 on the S3 wire: one bit flipped between the client and S3Proxy by {@link CorruptingProxy}, in a
@@ -270,13 +269,7 @@ class S3WireCorruptionTest {
     }
 
     private Set<String> objects() {
-        Set<String> names = new TreeSet<>();
-        for (var page :
-                SERVER.admin().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(PREFIX + "/"))) {
-            for (S3Object o : page.contents()) {
-                names.add(o.key().substring(PREFIX.length() + 1));
-            }
-        }
+        Set<String> names = SERVER.names(bucket, PREFIX);
         names.remove("backup.lease");
         return names;
     }

@@ -93,10 +93,7 @@ class DedupIndexRepairTest {
             warnings.clear();
             backups.create();
             assertThat(warnings).noneMatch(w -> w.contains("rebuilt"));
-            for (BackupInfo b : List.of(first, second, third)) {
-                assertThat(backups.verify(b.id().value(), VerifyMode.DEEP).problems())
-                        .isEmpty();
-            }
+            verifiedDeep(backups, first, second, third);
             backups.restore(RestoreOptions.of(second.id().value()).withSafetyBackup(false));
             f.assertUnchanged(secondDb, secondMedia);
         }
@@ -134,10 +131,7 @@ class DedupIndexRepairTest {
                     .satisfies(w -> assertThat(w).contains(damaged.getFileName().toString()));
             assertThat(damaged).doesNotExist();
             assertThat(backups.list()).hasSize(2);
-            for (BackupInfo b : List.of(first, second)) {
-                assertThat(backups.verify(b.id().value(), VerifyMode.DEEP).problems())
-                        .isEmpty();
-            }
+            verifiedDeep(backups, first, second);
             f.write("after.txt", 10, 1);
             backups.restore(RestoreOptions.of(first.id().value()).withSafetyBackup(false));
             f.assertUnchanged(firstDb, firstMedia);
@@ -193,6 +187,14 @@ class DedupIndexRepairTest {
             return s.filter(p -> p.getFileName().toString().startsWith(prefix))
                     .sorted()
                     .toList();
+        }
+    }
+
+    private static void verifiedDeep(BackupManager backups, BackupInfo... list) {
+        for (BackupInfo b : list) {
+            assertThat(backups.verify(b.id().value(), VerifyMode.DEEP).problems())
+                    .as("deep verify of %s", b.id())
+                    .isEmpty();
         }
     }
 }
