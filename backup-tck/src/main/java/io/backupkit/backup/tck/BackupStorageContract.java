@@ -60,6 +60,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code sweep} never touches committed objects.
  */
 public abstract class BackupStorageContract {
+    // Long on purpose: one contract; each test is one guarantee a storage gives.
+
     private static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(10);
 
     private BackupStorage storage;

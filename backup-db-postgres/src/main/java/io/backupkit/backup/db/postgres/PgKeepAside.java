@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * database still there means the rollback did not happen).
  */
 final class PgKeepAside {
+    // Long on purpose: the new database, the settings carried over, the swap and its recovery share one naming scheme.
+
     private static final Logger LOG = LoggerFactory.getLogger(PgKeepAside.class);
     private static final int MAX_NAME = 63;
     private static final int SWAP_ATTEMPTS = 5;

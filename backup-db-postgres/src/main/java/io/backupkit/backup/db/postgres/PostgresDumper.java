@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * docs/NOTES-PROVIDERS.md}.
  */
 public final class PostgresDumper implements DatabaseDumper {
+    // Long on purpose: the SPI entry points, each handing over to a class of one concern (PgTools, PgKeepAside,
+    // PgWrites).
+
     /** The provider id. */
     public static final String ID = "postgres";
     /** The dump format / file extension. */

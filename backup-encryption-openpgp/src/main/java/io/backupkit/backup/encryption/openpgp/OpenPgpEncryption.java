@@ -63,6 +63,8 @@ import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenera
  * {@link CorruptBackupException}.
  */
 final class OpenPgpEncryption implements Encryption {
+    // Long on purpose: sealing, encrypting and decrypting share one packet layout and one key lookup.
+
     private static final Pattern BACKUP_OBJECT = Pattern.compile(BackupId.ID.pattern() + "\\..*");
     private static final int BUFFER = 1 << 16;
     /** Separates the object name from the seal key in the literal data packet's file name. */

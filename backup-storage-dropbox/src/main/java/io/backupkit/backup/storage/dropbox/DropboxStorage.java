@@ -71,6 +71,8 @@ import org.slf4j.LoggerFactory;
  * <p>Dropbox paths are case-insensitive: names that differ only in case are the same object.
  */
 public final class DropboxStorage implements BackupStorage {
+    // Long on purpose: every operation shares one call wrapper, one retry rule and one path rule of the Dropbox API.
+
     private static final Logger LOG = LoggerFactory.getLogger(DropboxStorage.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final String CLIENT_ID = "backupkit/0.1";

@@ -64,6 +64,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * non-atomic fallback and a warning logged once. Details: {@code docs/NOTES-PROVIDERS.md}.
  */
 public final class S3Storage implements BackupStorage {
+    // Long on purpose: each storage operation as S3 requests, sharing one client, retry and conditional-request rules.
+
     private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
     /** Keys a listing shows as objects: the characters {@link ObjectNames} allows. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");

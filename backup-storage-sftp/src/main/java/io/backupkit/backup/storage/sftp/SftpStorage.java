@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
  * lease's renewal notices.
  */
 public final class SftpStorage implements BackupStorage {
+    // Long on purpose: each operation over one pair of SFTP sessions, sharing the reconnect and tombstone rules.
+
     private static final Logger LOG = LoggerFactory.getLogger(SftpStorage.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     static final String PARTIAL_SUFFIX = ".partial";

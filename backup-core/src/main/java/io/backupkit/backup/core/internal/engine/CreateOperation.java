@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
  * backup is listed.
  */
 final class CreateOperation {
+    // Long on purpose: the dump, the media archive and the manifest share one lease, one pool and one failure path.
+
     private static final Logger LOG = LoggerFactory.getLogger(CreateOperation.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicInteger THREADS = new AtomicInteger();
