@@ -363,7 +363,7 @@ public final class MediaArchiver {
         try {
             if (unix) {
                 try {
-                    return Stat.of(Files.readAttributes(path, Stat.UNIX_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+                    return Stat.read(path);
                 } catch (UnsupportedOperationException | IllegalArgumentException e) {
                     unix = false;
                 }
