@@ -425,8 +425,10 @@ public final class MediaArchiver {
             throw unreadable(path, e);
         }
         try (channel) {
-            long size = channel.size();
-            boolean changed = size != before.size();
+            // the size the walk saw: a file that changed since then is caught by the checks below
+            // (fewer bytes, more bytes, or another size, time or change time afterwards); no fstat
+            long size = before.size();
+            boolean changed = false;
             tar.putEntry(header(name, TarHeader.FILE, before, size, NO_LINK));
             long done = 0;
             ByteBuffer bb = ByteBuffer.wrap(buffer);
