@@ -19,6 +19,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
@@ -32,6 +33,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,9 @@ public final class MediaArchiver {
     static final int HINTED_SIZE = 64 << 10;
 
     private static final byte[] ZEROS = new byte[TarFormat.BUFFER_SIZE];
+
+    /** Opening a media file (one set for all: the varargs form builds a set per call). */
+    private static final Set<OpenOption> READ_NOFOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
 
     private final Path mediaDir;
     private final List<PathMatcher> excludes;
@@ -412,7 +417,7 @@ public final class MediaArchiver {
     private Attempt readOnce(TarWriter tar, Path path, byte[] name, Stat before) throws IOException {
         FileChannel channel;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            channel = FileChannel.open(path, READ_NOFOLLOW);
         } catch (NoSuchFileException e) {
             return null;
         } catch (AccessDeniedException e) {
