@@ -19,6 +19,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
@@ -32,6 +33,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,9 @@ public final class MediaArchiver {
     static final int HINTED_SIZE = 64 << 10;
 
     private static final byte[] ZEROS = new byte[TarFormat.BUFFER_SIZE];
+
+    /** Opening a media file (one set for all: the varargs form builds a set per call). */
+    private static final Set<OpenOption> READ_NOFOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
 
     private final Path mediaDir;
     private final List<PathMatcher> excludes;
@@ -363,7 +368,7 @@ public final class MediaArchiver {
         try {
             if (unix) {
                 try {
-                    return Stat.of(Files.readAttributes(path, Stat.UNIX_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+                    return Stat.read(path);
                 } catch (UnsupportedOperationException | IllegalArgumentException e) {
                     unix = false;
                 }
@@ -412,7 +417,7 @@ public final class MediaArchiver {
     private Attempt readOnce(TarWriter tar, Path path, byte[] name, Stat before) throws IOException {
         FileChannel channel;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            channel = FileChannel.open(path, READ_NOFOLLOW);
         } catch (NoSuchFileException e) {
             return null;
         } catch (AccessDeniedException e) {
@@ -425,8 +430,10 @@ public final class MediaArchiver {
             throw unreadable(path, e);
         }
         try (channel) {
-            long size = channel.size();
-            boolean changed = size != before.size();
+            // the size the walk saw: a file that changed since then is caught by the checks below
+            // (fewer bytes, more bytes, or another size, time or change time afterwards); no fstat
+            long size = before.size();
+            boolean changed = false;
             tar.putEntry(header(name, TarHeader.FILE, before, size, NO_LINK));
             long done = 0;
             ByteBuffer bb = ByteBuffer.wrap(buffer);

@@ -3,6 +3,7 @@ package io.backupkit.backup.core.internal.archive;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
@@ -22,7 +23,8 @@ public final class TarWriter {
     private final ByteArrayOutputStream header = new ByteArrayOutputStream(2 * RECORD);
     private long position;
     private long remaining;
-    private String entryName;
+    /** The name of the open entry, {@code null} between entries (for messages). */
+    private byte[] entryName;
 
     public TarWriter(OutputStream out) {
         this.out = out;
@@ -31,20 +33,20 @@ public final class TarWriter {
     /** Writes the header records of {@code entry}; a file's content follows with {@link #write}. */
     public void putEntry(TarHeader entry) throws IOException {
         if (entryName != null) {
-            throw new IllegalStateException("the tar entry " + entryName + " is not closed");
+            throw new IllegalStateException("the tar entry " + name() + " is not closed");
         }
         header.reset();
         entry.writeTo(header);
         header.writeTo(out);
         position += header.size();
         remaining = entry.type() == TarHeader.FILE ? entry.size() : 0;
-        entryName = new String(entry.name(), java.nio.charset.StandardCharsets.UTF_8);
+        entryName = entry.name();
     }
 
     /** Content of the current entry; never more than its header's size. */
     public void write(byte[] b, int off, int len) throws IOException {
         if (len > remaining) {
-            throw new IllegalStateException("more content than the size in the header of " + entryName);
+            throw new IllegalStateException("more content than the size in the header of " + name());
         }
         out.write(b, off, len);
         position += len;
@@ -54,7 +56,7 @@ public final class TarWriter {
     /** Pads the content to a whole record; all of it must have been written. */
     public void closeEntry() throws IOException {
         if (remaining != 0) {
-            throw new IllegalStateException(remaining + " bytes of " + entryName + " were not written");
+            throw new IllegalStateException(remaining + " bytes of " + name() + " were not written");
         }
         zeros((int) (-position & (RECORD - 1)));
         entryName = null;
@@ -63,10 +65,14 @@ public final class TarWriter {
     /** The end-of-archive records, padded to a whole block. */
     public void finish() throws IOException {
         if (entryName != null) {
-            throw new IllegalStateException("the tar entry " + entryName + " is not closed");
+            throw new IllegalStateException("the tar entry " + name() + " is not closed");
         }
         zeros(2 * RECORD);
         zeros((int) ((BLOCK - position % BLOCK) % BLOCK));
+    }
+
+    private String name() {
+        return new String(entryName, StandardCharsets.UTF_8);
     }
 
     private void zeros(int n) throws IOException {
