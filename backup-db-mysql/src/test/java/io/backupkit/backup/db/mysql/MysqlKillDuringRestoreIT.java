@@ -66,6 +66,71 @@ class MysqlKillDuringRestoreIT {
         kills.killWhen("the database is being replaced", () -> beingReplaced(journal, marker));
     }
 
+    /**
+     * The server ends a killed client's session (and its {@code GET_LOCK}) only once it notices the
+     * dead connection, later on a loaded machine. A manager that started then left the killed
+     * restore's journal behind. Here a session of the test takes the lock as the child's goes and
+     * holds it for two seconds, as a slow server would: the manager's start waits and recovers.
+     */
+    @Test
+    void aKilledRestoresLingeringSessionDelaysItsRecoveryButDoesNotSkipIt() throws Exception {
+        String id;
+        try (BackupManager backups = builder("backups", media).build()) {
+            id = backups.create().backup().id().value();
+        }
+        MariaDbServer.exec(fresh.name(), "CREATE TABLE newer (x int)");
+        Files.writeString(media.resolve("newer.txt"), "after the backup");
+        List<Object> old = state();
+        java.sql.Connection lingering;
+        try (var child = target.child(MysqlRestoreChildMain.class, "backups", id, "DOWNLOAD_VERIFY:START")) {
+            assertThat(child.awaitLine("PAUSED", java.time.Duration.ofSeconds(120)))
+                    .as(child.output())
+                    .isTrue();
+            lingering = MariaDbServer.root(fresh.name());
+            child.kill();
+        }
+        try (lingering) {
+            long end = System.nanoTime() + 60_000_000_000L;
+            while (!getLock(lingering)) { // the child's session is gone: its lock is ours now
+                assertThat(System.nanoTime() < end)
+                        .as("the killed child's session ended")
+                        .isTrue();
+                Thread.sleep(10);
+            }
+            Thread release = new Thread(() -> {
+                try {
+                    Thread.sleep(2000);
+                    lingering.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            release.start();
+            long t0 = System.nanoTime();
+            try (BackupManager backups = builder("backups", media).build()) { // recovers at its start
+                try (var siblings = Files.list(media.getParent())) {
+                    assertThat(siblings.map(p -> p.getFileName().toString()))
+                            .as("no journal, staging or old media folder left")
+                            .noneMatch(n -> n.startsWith(".media.") && !n.equals(".media.lock"));
+                }
+                assertThat(state()).isEqualTo(old);
+                assertThat(System.nanoTime() - t0).as("waited for the lock").isGreaterThan(1_000_000_000L);
+            } finally {
+                release.join();
+            }
+        }
+    }
+
+    private boolean getLock(java.sql.Connection c) throws Exception {
+        try (var ps = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+            String name = "backupkit:" + fresh.name();
+            ps.setString(1, name.length() <= 64 ? name : name.substring(0, 64));
+            try (var rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
     /** The rollback snapshot is taken and the newer table is gone: the backup is being loaded. */
     private boolean beingReplaced(Path journal, int marker) {
         try {

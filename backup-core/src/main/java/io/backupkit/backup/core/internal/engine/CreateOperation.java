@@ -268,10 +268,13 @@ final class CreateOperation {
                         plan.id(),
                         plan.started(),
                         options.labels(),
-                        plan.dedup()
-                                ? options.withAttribute(DedupParts.FORMAT_ATTRIBUTE, BackupFormat.DEDUP.id())
-                                        .attributes()
-                                : options.attributes(),
+                        MediaNames.mark(
+                                        plan.dedup()
+                                                ? options.withAttribute(
+                                                        DedupParts.FORMAT_ATTRIBUTE, BackupFormat.DEDUP.id())
+                                                : options,
+                                        parts.media() != null)
+                                .attributes(),
                         host,
                         LibraryVersion.get(),
                         database,

@@ -87,7 +87,7 @@ final class RestoreOperation {
             t.setDaemon(true);
             return t;
         });
-        Steps steps = new Steps(journal);
+        Steps steps = new Steps(journal, backup);
         try {
             // 2. verify before changing anything: the media archive is extracted into a staging folder
             // (which changes nothing) in the background while the dump is checked here
@@ -295,7 +295,7 @@ final class RestoreOperation {
             return;
         }
         listener.phaseStarted(Phase.MEDIA_RESTORE, -1);
-        MediaSwap swap = MediaSwap.plan(settings.mediaDir(), steps.staging, kept(steps.staging));
+        MediaSwap swap = MediaSwap.plan(settings.mediaDir(), steps.staging, kept(steps.staging, steps.backup));
         journal.committing(swap.media, swap.old, swap.hadOld);
         try {
             steps.swap = swap;
@@ -542,11 +542,11 @@ final class RestoreOperation {
      * What the swap carries over from the live media folder: the folders inside it that are not part of it,
      * and what the archive cannot hold (a restore never deletes what it cannot put back).
      */
-    private java.util.List<Path> kept(Path staging) {
+    private java.util.List<Path> kept(Path staging, BackupInfo backup) {
         java.util.List<Path> preserved = preservedInside(settings);
         java.util.List<Path> kept = new java.util.ArrayList<>(preserved);
         try {
-            for (Path rel : UnheldEntries.find(settings.mediaDir(), staging)) {
+            for (Path rel : UnheldEntries.find(settings.mediaDir(), staging, MediaNames.holdsRawNames(backup))) {
                 if (preserved.stream().noneMatch(rel::startsWith)) {
                     kept.add(rel);
                     listener.warning("Left in place in the media folder (a backup cannot hold it): " + rel);
@@ -679,8 +679,12 @@ final class RestoreOperation {
         /** The dumper's token for the replaced database it kept aside. */
         volatile String databaseAside;
 
-        Steps(RestoreJournal journal) {
+        /** The backup being restored. */
+        final BackupInfo backup;
+
+        Steps(RestoreJournal journal, BackupInfo backup) {
             this.journal = journal;
+            this.backup = backup;
         }
     }
 
