@@ -74,51 +74,13 @@ class MysqlKillDuringRestoreIT {
      */
     @Test
     void aKilledRestoresLingeringSessionDelaysItsRecoveryButDoesNotSkipIt() throws Exception {
-        String id;
-        try (BackupManager backups = builder("backups", media).build()) {
-            id = backups.create().backup().id().value();
-        }
-        MariaDbServer.exec(fresh.name(), "CREATE TABLE newer (x int)");
-        Files.writeString(media.resolve("newer.txt"), "after the backup");
-        List<Object> old = state();
-        java.sql.Connection lingering;
-        try (var child = target.child(MysqlRestoreChildMain.class, "backups", id, "DOWNLOAD_VERIFY:START")) {
-            assertThat(child.awaitLine("PAUSED", java.time.Duration.ofSeconds(120)))
-                    .as(child.output())
-                    .isTrue();
-            lingering = MariaDbServer.root(fresh.name());
-            child.kill();
-        }
-        try (lingering) {
-            long end = System.nanoTime() + 60_000_000_000L;
-            while (!getLock(lingering)) { // the child's session is gone: its lock is ours now
-                assertThat(System.nanoTime() < end)
-                        .as("the killed child's session ended")
-                        .isTrue();
-                Thread.sleep(10);
-            }
-            Thread release = new Thread(() -> {
-                try {
-                    Thread.sleep(2000);
-                    lingering.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            release.start();
-            long t0 = System.nanoTime();
-            try (BackupManager backups = builder("backups", media).build()) { // recovers at its start
-                try (var siblings = Files.list(media.getParent())) {
-                    assertThat(siblings.map(p -> p.getFileName().toString()))
-                            .as("no journal, staging or old media folder left")
-                            .noneMatch(n -> n.startsWith(".media.") && !n.equals(".media.lock"));
-                }
-                assertThat(state()).isEqualTo(old);
-                assertThat(System.nanoTime() - t0).as("waited for the lock").isGreaterThan(1_000_000_000L);
-            } finally {
-                release.join();
-            }
-        }
+        target.lingeringSessionDelaysRecovery(
+                MysqlRestoreChildMain.class,
+                "DOWNLOAD_VERIFY:START",
+                this::state,
+                () -> MariaDbServer.exec(fresh.name(), "CREATE TABLE newer (x int)"),
+                () -> MariaDbServer.root(fresh.name()),
+                this::getLock);
     }
 
     private boolean getLock(java.sql.Connection c) throws Exception {

@@ -78,53 +78,13 @@ class PostgresKillDuringRestoreIT {
      */
     @Test
     void aKilledRestoresLingeringSessionDelaysItsRecoveryButDoesNotSkipIt() throws Exception {
-        String id;
-        try (var backups = target.builder("backups", media).build()) {
-            id = backups.create().backup().id().value();
-        }
-        db.exec("CREATE TABLE public.newer (x int)");
-        java.nio.file.Files.writeString(media.resolve("newer.txt"), "after the backup");
-        List<Object> old = state();
-        Connection lingering;
-        try (var child = target.child(PostgresRestoreChildMain.class, "backups", id, "MEDIA_RESTORE:END")) {
-            assertThat(child.awaitLine("PAUSED", java.time.Duration.ofSeconds(120)))
-                    .as(child.output())
-                    .isTrue();
-            lingering = PgTestDatabase.admin(db.name); // after the restore's check of other sessions
-            child.kill();
-        }
-        try (lingering) {
-            long end = System.nanoTime() + 60_000_000_000L;
-            while (!tryAdvisoryLock(lingering)) { // the child's session is gone: its lock is ours now
-                assertThat(System.nanoTime() < end)
-                        .as("the killed child's session ended")
-                        .isTrue();
-                Thread.sleep(10);
-            }
-            Thread release = new Thread(() -> {
-                try {
-                    Thread.sleep(2000);
-                    lingering.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            release.start();
-            long t0 = System.nanoTime();
-            try (var backups = target.builder("backups", media).build()) { // recovers at its start
-                assertThat(state())
-                        .as("undone: the database and the media folder as they were")
-                        .isEqualTo(old);
-                assertThat(System.nanoTime() - t0).as("waited for the lock").isGreaterThan(1_000_000_000L);
-            } finally {
-                release.join();
-            }
-        }
-        try (var siblings = java.nio.file.Files.list(media.getParent())) {
-            assertThat(siblings.map(p -> p.getFileName().toString()))
-                    .as("no journal, staging or old media folder left")
-                    .noneMatch(n -> n.startsWith(".media.") && !n.equals(".media.lock"));
-        }
+        target.lingeringSessionDelaysRecovery(
+                PostgresRestoreChildMain.class,
+                "MEDIA_RESTORE:END",
+                this::state,
+                () -> db.exec("CREATE TABLE public.newer (x int)"),
+                () -> PgTestDatabase.admin(db.name),
+                PostgresKillDuringRestoreIT::tryAdvisoryLock);
     }
 
     private static boolean tryAdvisoryLock(Connection c) throws Exception {

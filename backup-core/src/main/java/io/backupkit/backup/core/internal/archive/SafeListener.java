@@ -57,7 +57,6 @@ final class SafeListener {
     }
 
     void warning(String message) {
-        LOG.warn(message);
         try {
             listener.warning(message);
         } catch (RuntimeException e) {

@@ -127,7 +127,6 @@ final class Catalog {
             return Optional.of(read(name));
         } catch (CorruptBackupException | IncompatibleBackupException | StoredObjectNotFoundException e) {
             String msg = "skipping " + name + ": " + e.getMessage();
-            LOG.warn(msg);
             Events.warn(listener, msg);
             return Optional.empty();
         }

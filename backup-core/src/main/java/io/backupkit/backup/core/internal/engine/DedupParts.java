@@ -188,7 +188,6 @@ final class DedupParts {
                 } catch (CorruptBackupException | UnableToStoreException | UnableToDecryptException e) {
                     String msg = "prune leaves the dedup chunks alone: the chunks of backup " + b.id()
                             + " cannot be known (" + e.getMessage() + ")";
-                    LOG.warn(msg);
                     Events.warn(settings.listener(), msg);
                     return List.of();
                 }

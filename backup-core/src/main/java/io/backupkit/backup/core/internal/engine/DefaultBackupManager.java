@@ -380,7 +380,6 @@ final class DefaultBackupManager implements BackupManager {
         for (BackupInfo b : broken) {
             String msg = "backup " + b.id() + " is incomplete (an artifact is missing or has the wrong size): prune "
                     + "neither counts nor deletes it; verify it (deep) to see what is wrong";
-            LOG.warn(msg);
             Events.warn(settings.listener(), msg);
         }
         RetentionPlanner.Plan retention = RetentionPlanner.plan(intact, policy, now);
@@ -407,7 +406,6 @@ final class DefaultBackupManager implements BackupManager {
         try {
             leftovers.addAll(pruneKeptAside(now, dryRun));
         } catch (io.backupkit.backup.BackupException e) {
-            LOG.warn("could not drop what a restore kept aside: {}", e.getMessage());
             Events.warn(settings.listener(), "could not drop what a restore kept aside: " + e.getMessage());
         }
         try {
@@ -433,7 +431,6 @@ final class DefaultBackupManager implements BackupManager {
         } else if (settings.format() == BackupFormat.DEDUP) {
             String msg = "prune leaves the dedup chunks alone: a manifest cannot be read, so the chunks its backup"
                     + " uses are not known (" + scan.unreadableManifests().get(0) + ")";
-            LOG.warn(msg);
             Events.warn(settings.listener(), msg);
         }
         if (!dryRun) {

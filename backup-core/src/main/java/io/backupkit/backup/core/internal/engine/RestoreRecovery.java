@@ -50,7 +50,6 @@ final class RestoreRecovery {
                         || !target.get().equals(settings.dumper().toString()))) {
             String msg = "the journal " + journal.file() + " of an interrupted restore names another database ("
                     + target.get() + "); it was left as it is: run a restore or backup with that database configured";
-            LOG.warn(msg);
             Events.warn(settings.listener(), msg);
             return Optional.of(msg);
         }
@@ -91,7 +90,6 @@ final class RestoreRecovery {
                 + (backupState
                         ? "it had committed, so it was finished: the database and the media folder hold that backup"
                         : "it was undone: the database and the media folder are as they were before it");
-        LOG.warn(msg);
         Events.warn(settings.listener(), msg);
         return Optional.of(msg);
     }
