@@ -17,6 +17,11 @@ final class Blobs {
     private static final ThreadLocal<ZstdCompressCtx> COMPRESS = ThreadLocal.withInitial(ZstdCompressCtx::new);
     private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESS = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
+    /** Chunks up to this size are compressed in a scratch buffer (dump chunks are at most 64 KiB). */
+    private static final int SCRATCH = 256 << 10;
+
+    private static final ThreadLocal<byte[]> SCRATCH_BUFFER = ThreadLocal.withInitial(() -> new byte[SCRATCH + 1]);
+
     private Blobs() {}
 
     /**
@@ -24,13 +29,17 @@ final class Blobs {
      * stored as is); with {@code keys} encrypting, the bytes after the codec are sealed to the id.
      */
     static byte[] encode(byte[] buf, int off, int len, int level, ChunkId id, Keys keys) {
-        // one array of the chunk's size: zstd gets one byte less than the chunk, else it is stored as is
-        byte[] out = new byte[len + 1];
-        int n = level > 0 && len > 1 ? compress(buf, off, len, level, out) : -1;
+        // zstd gets one byte less than the chunk, else it is stored as is; a small chunk is compressed
+        // into this thread's scratch buffer, so only the blob itself is a new array
+        boolean small = len <= SCRATCH;
+        byte[] work = small ? SCRATCH_BUFFER.get() : new byte[len + 1];
+        int n = level > 0 && len > 1 ? compress(buf, off, len, level, work) : -1;
+        byte[] out;
         if (n > 0) {
+            out = Arrays.copyOf(work, n + 1);
             out[0] = ZSTD;
-            out = Arrays.copyOf(out, n + 1);
         } else {
+            out = small ? new byte[len + 1] : work;
             out[0] = RAW;
             System.arraycopy(buf, off, out, 1, len);
         }
@@ -80,7 +89,45 @@ final class Blobs {
      */
     static byte[] decode(
             byte codec, byte[] payload, int off, int len, int rawLength, ChunkId id, String pack, Keys keys) {
-        byte[] plain;
+        if (storedAsIs(codec, keys) && off == 0 && len == payload.length) {
+            check(payload, 0, len, rawLength, id, pack, keys);
+            return payload;
+        }
+        byte[] plain = new byte[rawLength];
+        decodeTo(codec, payload, off, len, rawLength, id, pack, keys, plain, 0);
+        return plain;
+    }
+
+    /** Whether a blob of this codec holds the plaintext itself after its codec byte. */
+    static boolean storedAsIs(byte codec, Keys keys) {
+        return codec == RAW && !keys.encrypted();
+    }
+
+    /**
+     * Checks that {@code plain[off, off + len)}, a payload {@link #storedAsIs stored as is}, is chunk
+     * {@code id} of {@code rawLength} bytes.
+     */
+    static void check(byte[] plain, int off, int len, int rawLength, ChunkId id, String pack, Keys keys) {
+        if (len != rawLength || !keys.id(plain, off, len).equals(id)) {
+            throw corrupt(id, pack, "its content does not match its id", null);
+        }
+    }
+
+    /**
+     * Decodes a blob whose codec byte was read apart, {@code payload[off, off + len)}, into
+     * {@code out[at, at + rawLength)} (a buffer the caller reuses), checked against {@code id}.
+     */
+    static void decodeTo(
+            byte codec,
+            byte[] payload,
+            int off,
+            int len,
+            int rawLength,
+            ChunkId id,
+            String pack,
+            Keys keys,
+            byte[] out,
+            int at) {
         try {
             byte[] body = payload;
             int from = off;
@@ -95,10 +142,12 @@ final class Blobs {
                 n = body.length;
             }
             if (codec == RAW) {
-                plain = from == 0 && n == body.length ? body : Arrays.copyOfRange(body, from, from + n);
+                if (n != rawLength) {
+                    throw corrupt(id, pack, "its content does not match its id", null);
+                }
+                System.arraycopy(body, from, out, at, n);
             } else if (codec == ZSTD) {
-                plain = new byte[rawLength];
-                int got = DECOMPRESS.get().decompressByteArray(plain, 0, rawLength, body, from, n);
+                int got = DECOMPRESS.get().decompressByteArray(out, at, rawLength, body, from, n);
                 if (got != rawLength) {
                     throw corrupt(id, pack, "it decompresses to " + got + " bytes, not " + rawLength, null);
                 }
@@ -108,10 +157,7 @@ final class Blobs {
         } catch (ZstdException e) {
             throw corrupt(id, pack, "it does not decompress (" + e.getMessage() + ")", e);
         }
-        if (plain.length != rawLength || !keys.id(plain, 0, plain.length).equals(id)) {
-            throw corrupt(id, pack, "its content does not match its id", null);
-        }
-        return plain;
+        check(out, at, rawLength, rawLength, id, pack, keys);
     }
 
     private static CorruptBackupException corrupt(ChunkId id, String pack, String what, Throwable cause) {

@@ -40,6 +40,10 @@ final class ChunkReader implements AutoCloseable {
     }
 
     private final java.util.LinkedHashMap<String, Cursor> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    /** Reused for every chunk: the stored bytes after the codec, and the decoded plaintext. */
+    private byte[] payload = new byte[0];
+
+    private byte[] plain = new byte[0];
 
     ChunkReader(BackupStorage storage, Repository.LoadedIndex loaded, String backup) {
         this.storage = storage;
@@ -49,40 +53,69 @@ final class ChunkReader implements AutoCloseable {
         this.keys = loaded.keys();
     }
 
-    /** The plaintext of {@code ref}. */
-    byte[] read(ChunkRef ref) throws IOException {
+    /** Takes a chunk's plaintext, {@code b[off, off + len)}, valid only during the call. */
+    @FunctionalInterface
+    interface Sink {
+        void accept(byte[] b, int off, int len) throws IOException;
+    }
+
+    /**
+     * Gives the plaintext of {@code ref} to {@code sink} from buffers this reader reuses: a chunk of
+     * several MiB is not a new array each time (at a small heap each would be a humongous allocation).
+     */
+    void read(ChunkRef ref, Sink sink) throws IOException {
         Location where = locate(index, ref, damagedIndexes, backup);
         if (where.length() < 1) {
-            return Blobs.decode(new byte[0], ref.length(), ref.id(), where.pack(), keys); // says it is empty
+            Blobs.decode(new byte[0], ref.length(), ref.id(), where.pack(), keys); // says it is empty
         }
-        // the codec byte apart, so a chunk stored as is is read into the one array it is returned in
         Cursor cursor = position(where);
-        byte codec = readFully(cursor, 1, where, ref)[0];
-        byte[] payload = readFully(cursor, where.length() - 1, where, ref);
-        return Blobs.decode(codec, payload, 0, payload.length, ref.length(), ref.id(), where.pack(), keys);
+        int codec = cursor.in.read();
+        if (codec < 0) {
+            close();
+            throw truncated(where, ref, backup, new EOFException());
+        }
+        cursor.position++;
+        int n = where.length() - 1;
+        if (payload.length < n) {
+            payload = new byte[roundUp(n)];
+        }
+        readFully(cursor, payload, n, where, ref);
+        if (Blobs.storedAsIs((byte) codec, keys)) {
+            Blobs.check(payload, 0, n, ref.length(), ref.id(), where.pack(), keys);
+            sink.accept(payload, 0, n);
+            return;
+        }
+        if (plain.length < ref.length()) {
+            plain = new byte[roundUp(ref.length())];
+        }
+        Blobs.decodeTo((byte) codec, payload, 0, n, ref.length(), ref.id(), where.pack(), keys, plain, 0);
+        sink.accept(plain, 0, ref.length());
+    }
+
+    /** A buffer size for {@code n} bytes: whole 256 KiB steps, so growing chunk sizes reallocate a few times. */
+    private static int roundUp(int n) {
+        return (int) Math.min(Integer.MAX_VALUE - 8, (n + (256L << 10) - 1) & -(256L << 10));
     }
 
     /** The stored form of {@code ref}, checked to decode to it. */
     byte[] readBlob(ChunkRef ref) throws IOException {
         Location where = locate(index, ref, damagedIndexes, backup);
-        byte[] blob = readFully(position(where), where.length(), where, ref);
+        byte[] blob = new byte[where.length()];
+        readFully(position(where), blob, blob.length, where, ref);
         Blobs.decode(blob, ref.length(), ref.id(), where.pack(), keys);
         return blob;
     }
 
-    private byte[] readFully(Cursor cursor, int length, Location where, ChunkRef ref) throws IOException {
-        byte[] blob = new byte[length];
+    private void readFully(Cursor cursor, byte[] into, int length, Location where, ChunkRef ref) throws IOException {
         try {
-            int n = cursor.in.readNBytes(blob, 0, blob.length);
-            if (n != blob.length) {
+            if (cursor.in.readNBytes(into, 0, length) != length) {
                 throw new EOFException();
             }
         } catch (EOFException e) {
             close();
             throw truncated(where, ref, backup, e);
         }
-        cursor.position += blob.length;
-        return blob;
+        cursor.position += length;
     }
 
     /** Where {@code ref} is stored, its length checked against the index. */

@@ -83,12 +83,12 @@ public final class DedupPrune {
         }
         Map<String, Long> usedBytes = new HashMap<>();
         Set<String> indexed = new HashSet<>();
-        for (Map.Entry<ChunkId, Location> e : loaded.index().entries().entrySet()) {
-            indexed.add(e.getValue().pack());
-            if (used.contains(e.getKey())) {
-                usedBytes.merge(e.getValue().pack(), (long) e.getValue().length(), Long::sum);
+        loaded.index().forEach((id, where) -> {
+            indexed.add(where.pack());
+            if (used.contains(id)) {
+                usedBytes.merge(where.pack(), (long) where.length(), Long::sum);
             }
-        }
+        });
         List<String> delete = new ArrayList<>();
         List<String> repack = new ArrayList<>();
         Set<String> unreadable = new HashSet<>();
@@ -128,12 +128,11 @@ public final class DedupPrune {
         }
         Set<String> gone = new HashSet<>(removed);
         ChunkIndex next = new ChunkIndex();
-        for (Map.Entry<ChunkId, Location> e : loaded.index().entries().entrySet()) {
-            String pack = e.getValue().pack();
-            if ((used.contains(e.getKey()) || young.contains(pack)) && !gone.contains(pack)) {
-                next.add(e.getKey(), e.getValue());
+        loaded.index().forEach((id, where) -> {
+            if ((used.contains(id) || young.contains(where.pack())) && !gone.contains(where.pack())) {
+                next.add(id, where);
             }
-        }
+        });
         PackWriter writer = new PackWriter(repository.storage(), repository.keys());
         try {
             copyLive(repack, writer, next);
@@ -146,7 +145,7 @@ public final class DedupPrune {
             throw e;
         }
         List<IndexFile.Entry> entries = new ArrayList<>();
-        next.entries().forEach((id, where) -> entries.add(new IndexFile.Entry(id, where)));
+        next.forEach((id, where) -> entries.add(new IndexFile.Entry(id, where)));
         String written = rewriteIndex ? repository.writeIndex(entries) : null;
         for (String name : loaded.indexObjects()) {
             if (rewriteIndex && !name.equals(written)) {
@@ -169,23 +168,23 @@ public final class DedupPrune {
             return;
         }
         Set<String> wanted = new HashSet<>(packs);
-        List<Map.Entry<ChunkId, Location>> live = new ArrayList<>();
-        for (Map.Entry<ChunkId, Location> e : loaded.index().entries().entrySet()) {
-            if (used.contains(e.getKey())
-                    && wanted.contains(e.getValue().pack())
-                    && next.find(e.getKey()).isEmpty()) {
-                live.add(e);
+        List<IndexFile.Entry> live = new ArrayList<>();
+        loaded.index().forEach((id, where) -> {
+            if (used.contains(id)
+                    && wanted.contains(where.pack())
+                    && next.find(id).isEmpty()) {
+                live.add(new IndexFile.Entry(id, where));
             }
-        }
+        });
         live.sort((a, b) -> {
-            int c = a.getValue().pack().compareTo(b.getValue().pack());
-            return c != 0 ? c : Long.compare(a.getValue().offset(), b.getValue().offset());
+            int c = a.location().pack().compareTo(b.location().pack());
+            return c != 0 ? c : Long.compare(a.location().offset(), b.location().offset());
         });
         try (ChunkReader reader = new ChunkReader(repository.storage(), loaded, "(prune)")) {
-            for (Map.Entry<ChunkId, Location> e : live) {
-                ChunkRef ref = new ChunkRef(e.getKey(), e.getValue().rawLength());
+            for (IndexFile.Entry e : live) {
+                ChunkRef ref = new ChunkRef(e.id(), e.location().rawLength());
                 byte[] blob = reader.readBlob(ref);
-                writer.add(e.getKey(), blob, ref.length());
+                writer.add(e.id(), blob, ref.length());
             }
         }
     }

@@ -95,8 +95,7 @@ public final class DedupReader {
                     } else {
                         tar.putEntry(header(e.path(), TarHeader.FILE, e, e.size(), NO_LINK));
                         for (ChunkRef ref : e.chunks()) {
-                            byte[] plain = chunks.read(ref);
-                            tar.write(plain, 0, plain.length);
+                            chunks.read(ref, tar::write);
                         }
                     }
                 }
@@ -149,7 +148,7 @@ public final class DedupReader {
             return;
         }
         try {
-            chunks.read(ref);
+            chunks.read(ref, (b, off, len) -> {});
         } catch (BackupException e) {
             if (problems.size() < 100) {
                 problems.add(e.getMessage());

@@ -33,6 +33,11 @@ public final class DumpChunks {
         return new ChunkId(Arrays.copyOfRange(ids, i * ChunkId.LENGTH, (i + 1) * ChunkId.LENGTH));
     }
 
+    /** Where chunk {@code i} is stored, looked up without copying its id. */
+    java.util.Optional<Location> find(ChunkIndex index, int i) {
+        return index.find(ids, i * ChunkId.LENGTH);
+    }
+
     int length(int i) {
         return lengths[i];
     }

@@ -10,6 +10,7 @@ import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +37,13 @@ public final class DumpStream extends InputStream {
     private final String backup;
     private final ExecutorService pool;
     private final ArrayDeque<Future<byte[][]>> ahead = new ArrayDeque<>();
+    /**
+     * Buffers of {@link #SPAN} bytes for a span's stored bytes, used again: a restore reads hundreds
+     * of spans, and a new one each time would be a humongous allocation at a small heap. One per
+     * thread of the pool is made; the plaintext of the (small) chunks is not pooled.
+     */
+    private final ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
+
     private int scheduled;
     private byte[][] current = new byte[0][];
     private int chunk;
@@ -141,7 +149,7 @@ public final class DumpStream extends InputStream {
 
     /** The end of the span from chunk {@code from}: the chunks that follow it closely in the same pack. */
     private int spanEnd(int from) {
-        Optional<Location> first = index.find(chunks.id(from));
+        Optional<Location> first = chunks.find(index, from);
         int to = from + 1;
         if (first.isEmpty()) {
             return to; // fetch reports it
@@ -150,7 +158,7 @@ public final class DumpStream extends InputStream {
         long end = start + first.get().length();
         long plain = chunks.length(from);
         while (to < chunks.count()) {
-            Location next = index.find(chunks.id(to)).orElse(null);
+            Location next = chunks.find(index, to).orElse(null);
             if (next == null
                     || !next.pack().equals(first.get().pack())
                     || next.offset() < end
@@ -171,20 +179,30 @@ public final class DumpStream extends InputStream {
         ChunkRef firstRef = chunks.get(from);
         Location first = ChunkReader.locate(index, firstRef, damagedIndexes, backup);
         Location last = ChunkReader.locate(index, chunks.get(to - 1), damagedIndexes, backup);
-        byte[] stored = new byte[Math.toIntExact(last.offset() + last.length() - first.offset())];
-        try (InputStream in = ChunkReader.openPack(storage, first, backup)) {
-            if (in.readNBytes(stored, 0, stored.length) != stored.length) {
-                throw ChunkReader.truncated(last, chunks.get(to - 1), backup, new EOFException());
+        int length = Math.toIntExact(last.offset() + last.length() - first.offset());
+        byte[] stored = length > SPAN ? new byte[length] : free.poll();
+        if (stored == null) {
+            stored = new byte[SPAN];
+        }
+        try {
+            try (InputStream in = ChunkReader.openPack(storage, first, backup)) {
+                if (in.readNBytes(stored, 0, length) != length) {
+                    throw ChunkReader.truncated(last, chunks.get(to - 1), backup, new EOFException());
+                }
+            }
+            byte[][] plain = new byte[to - from][];
+            for (int i = from; i < to; i++) {
+                ChunkRef ref = chunks.get(i);
+                Location where = ChunkReader.locate(index, ref, damagedIndexes, backup);
+                int at = (int) (where.offset() - first.offset());
+                plain[i - from] = Blobs.decode(stored, at, where.length(), ref.length(), ref.id(), where.pack(), keys);
+            }
+            return plain;
+        } finally {
+            if (stored.length == SPAN && !closed) {
+                free.offer(stored);
             }
         }
-        byte[][] plain = new byte[to - from][];
-        for (int i = from; i < to; i++) {
-            ChunkRef ref = chunks.get(i);
-            Location where = ChunkReader.locate(index, ref, damagedIndexes, backup);
-            int at = (int) (where.offset() - first.offset());
-            plain[i - from] = Blobs.decode(stored, at, where.length(), ref.length(), ref.id(), where.pack(), keys);
-        }
-        return plain;
     }
 
     @Override
@@ -195,6 +213,7 @@ public final class DumpStream extends InputStream {
             ahead.clear();
             pool.shutdownNow();
             current = new byte[0][];
+            free.clear();
         }
     }
 }

@@ -46,7 +46,7 @@ public final class IndexCheck {
         loaded.unreadablePacks().forEach(e -> check.problems.add(e.getMessage()));
         Set<String> adopted = new HashSet<>(loaded.adopted());
         Map<String, List<IndexFile.Entry>> byPack = new TreeMap<>();
-        loaded.index().entries().forEach((id, where) -> {
+        loaded.index().forEach((id, where) -> {
             if (adopted.contains(where.pack())) {
                 check.unindexed.add(id);
             } else {

@@ -11,12 +11,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,11 @@ import java.util.function.BiConsumer;
 final class IndexFile {
     private static final int MAGIC = 0x424b4449; // BKDI
     private static final int VERSION = 1;
+
+    /** An entry's bytes: id, pack number, offset, length, plaintext length. */
+    private static final int RECORD = ChunkId.LENGTH + 4 + 8 + 4 + 4;
+    /** Entries read into one array. */
+    private static final int PAGE = 1024;
 
     private IndexFile() {}
 
@@ -91,7 +97,10 @@ final class IndexFile {
 
     /** Reads the entries of an index object into {@code sink}; a damaged one throws before any entry is used. */
     static void read(InputStream source, String name, BiConsumer<ChunkId, Location> sink) throws IOException {
-        List<Entry> entries = new ArrayList<>();
+        // held as read, 52 bytes an entry, until the checksum is checked: not three objects an entry
+        List<ByteBuffer> pages = new ArrayList<>();
+        List<String> packNames = new ArrayList<>();
+        int count;
         MessageDigest sha = sha256();
         try (ZstdInputStream z = new ZstdInputStream(source)) {
             BufferedInputStream buffered = new BufferedInputStream(z, 1 << 16);
@@ -108,25 +117,28 @@ final class IndexFile {
             if (packCount < 0 || packCount > 10_000_000) {
                 throw corrupt(name, "it names " + packCount + " packs", null);
             }
-            Map<Integer, String> packs = new HashMap<>();
             for (int i = 0; i < packCount; i++) {
-                packs.put(i, in.readUTF().intern());
+                packNames.add(in.readUTF().intern());
             }
-            int count = in.readInt();
+            count = in.readInt();
             if (count < 0) {
                 throw corrupt(name, "it has " + count + " entries", null);
             }
             for (int i = 0; i < count; i++) {
-                byte[] id = new byte[ChunkId.LENGTH];
-                in.readFully(id);
-                String pack = packs.get(in.readInt());
-                long offset = in.readLong();
-                int length = in.readInt();
-                int raw = in.readInt();
-                if (pack == null || offset < 0 || length < 1 || raw < 0) {
+                if (i % PAGE == 0) {
+                    pages.add(ByteBuffer.allocate(PAGE * RECORD));
+                }
+                ByteBuffer page = pages.get(i / PAGE);
+                int at = i % PAGE * RECORD;
+                in.readFully(page.array(), at, RECORD);
+                int pack = page.getInt(at + ChunkId.LENGTH);
+                if (pack < 0
+                        || pack >= packNames.size()
+                        || page.getLong(at + ChunkId.LENGTH + 4) < 0
+                        || page.getInt(at + ChunkId.LENGTH + 12) < 1
+                        || page.getInt(at + ChunkId.LENGTH + 16) < 0) {
                     throw corrupt(name, "entry " + i + " is malformed", null);
                 }
-                entries.add(new Entry(new ChunkId(id), new Location(pack, offset, length, raw)));
             }
             digested.on(false);
             byte[] expected = sha.digest();
@@ -143,8 +155,16 @@ final class IndexFile {
         } catch (com.github.luben.zstd.ZstdIOException e) {
             throw corrupt(name, "it does not decompress (" + e.getMessage() + ")", e);
         }
-        for (Entry e : entries) {
-            sink.accept(e.id(), e.location());
+        for (int i = 0; i < count; i++) {
+            ByteBuffer page = pages.get(i / PAGE);
+            int at = i % PAGE * RECORD;
+            sink.accept(
+                    new ChunkId(Arrays.copyOfRange(page.array(), at, at + ChunkId.LENGTH)),
+                    new Location(
+                            packNames.get(page.getInt(at + ChunkId.LENGTH)),
+                            page.getLong(at + ChunkId.LENGTH + 4),
+                            page.getInt(at + ChunkId.LENGTH + 12),
+                            page.getInt(at + ChunkId.LENGTH + 16)));
         }
     }
 

@@ -262,7 +262,7 @@ public final class Repository {
             }
         }
         Set<String> indexed = new HashSet<>();
-        index.entries().values().forEach(l -> indexed.add(l.pack()));
+        index.forEach((id, l) -> indexed.add(l.pack()));
         List<String> adopted = new ArrayList<>();
         List<IndexFile.Entry> adoptedEntries = new ArrayList<>();
         List<CorruptBackupException> unreadable = new ArrayList<>();

@@ -66,7 +66,7 @@ class ChunkingTest {
         ByteArrayOutputStream back = new ByteArrayOutputStream();
         try (ChunkReader reader = new ChunkReader(storage, loaded, "test")) {
             for (ChunkRef r : refs) {
-                back.write(reader.read(r));
+                reader.read(r, back::write);
             }
         }
         assertThat(back.toByteArray()).isEqualTo(data);
@@ -81,18 +81,54 @@ class ChunkingTest {
     }
 
     @Test
+    void chunksOfEverySizeReadBackThroughTheReusedBuffers() throws IOException {
+        // random and compressible stretches, chunked as media (up to 4 MiB), read back out of order
+        byte[] data = random(12 << 20, 4);
+        for (int off = 0; off < data.length; off += 3 << 20) {
+            Arrays.fill(data, off, off + (1 << 20) + off / 7, (byte) off);
+        }
+        ChunkIndex index = new ChunkIndex();
+        PackWriter packs = new PackWriter(storage, Keys.NONE);
+        List<ChunkRef> refs = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
+        ChunkStore store = new ChunkStore(index, packs, 3, Keys.NONE);
+        try (ChunkingOutputStream c = new ChunkingOutputStream(FastCdc.MEDIA, store, (id, len) -> {
+            starts.add(refs.stream().mapToInt(ChunkRef::length).sum());
+            refs.add(new ChunkRef(id, len));
+        })) {
+            c.write(data);
+        }
+        for (IndexFile.Entry e : packs.finish()) {
+            index.add(e.id(), e.location());
+        }
+        assertThat(refs.size()).isGreaterThan(4);
+        Repository.LoadedIndex loaded = new Repository.LoadedIndex(index, List.of(), List.of(), Keys.NONE);
+        try (ChunkReader reader = new ChunkReader(storage, loaded, "test")) {
+            for (int i : new int[] {0, refs.size() - 1, 1, refs.size() / 2, 0, refs.size() - 2, 2}) {
+                ChunkRef ref = refs.get(i);
+                ByteArrayOutputStream back = new ByteArrayOutputStream();
+                reader.read(ref, back::write);
+                int from = starts.get(i);
+                assertThat(back.toByteArray()).isEqualTo(Arrays.copyOfRange(data, from, from + ref.length()));
+            }
+        }
+    }
+
+    @Test
     void aTruncatedIndexIsDamagedNotShort() throws IOException {
         List<IndexFile.Entry> entries = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < 2500; i++) {
             byte[] b = random(64, i);
-            entries.add(new IndexFile.Entry(ChunkId.of(b, 0, 64), new Location("dedup-pack-x", i * 64L, 64, 64)));
+            entries.add(new IndexFile.Entry(
+                    ChunkId.of(b, 0, 64), new Location("dedup-pack-" + i % 3, i * 64L, 64 + i % 7, 64)));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         IndexFile.write(out, entries);
         byte[] whole = out.toByteArray();
-        List<ChunkId> read = new ArrayList<>();
-        IndexFile.read(new ByteArrayInputStream(whole), "dedup-index-a", (id, l) -> read.add(id));
-        assertThat(read).hasSize(1000);
+        List<IndexFile.Entry> read = new ArrayList<>();
+        IndexFile.read(
+                new ByteArrayInputStream(whole), "dedup-index-a", (id, l) -> read.add(new IndexFile.Entry(id, l)));
+        assertThat(read).isEqualTo(entries);
 
         for (int cut : new int[] {whole.length - 1, whole.length - 40, whole.length / 2, 10}) {
             byte[] truncated = Arrays.copyOf(whole, cut);
