@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,8 @@ public final class MediaArchiver {
     private boolean unix = true;
     private final boolean utf8Names = FileNameEncoding.isUtf8();
     private CompressionHints hints;
+    /** Runs before each file is opened, for tests that change it after the walk's lstat; null: none. */
+    Consumer<Path> beforeOpen;
 
     /**
      * @param mediaDir the media folder ({@code BACKUP_MEDIA_DIR})
@@ -415,6 +418,9 @@ public final class MediaArchiver {
 
     /** One read of a file into one entry; {@code null} when the file vanished before it was opened. */
     private Attempt readOnce(TarWriter tar, Path path, byte[] name, Stat before) throws IOException {
+        if (beforeOpen != null) {
+            beforeOpen.accept(path);
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(path, READ_NOFOLLOW);
@@ -469,7 +475,10 @@ public final class MediaArchiver {
             }
             tar.closeEntry();
             Stat after = stat(path);
+            // another file renamed over it since the walk: a new inode, even when size and times match (a
+            // change time has the kernel's tick as its resolution)
             if (after == null
+                    || !Objects.equals(after.key(), before.key())
                     || after.size() != size
                     || !after.mtime().equals(before.mtime())
                     || !Objects.equals(after.ctime(), before.ctime())) {

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
@@ -64,6 +65,23 @@ class ChangedWhileReadTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MediaInfo info = new MediaArchiver(media, List.of(), List.of(), events).write(out);
         assertThat(done[0]).as("the change ran mid-file").isTrue();
+        return new Result(out.toByteArray(), info, events);
+    }
+
+    /** The change runs once, after the walk's lstat of the big file and before its open. */
+    private Result archiveChangedBeforeOpen(Runnable change) {
+        RecordingListener events = new RecordingListener();
+        MediaArchiver archiver = new MediaArchiver(media, List.of(), List.of(), events);
+        boolean[] done = {false};
+        archiver.beforeOpen = path -> {
+            if (!done[0] && path.getFileName().toString().equals("a-big.bin")) {
+                done[0] = true;
+                change.run();
+            }
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MediaInfo info = archiver.write(out);
+        assertThat(done[0]).as("the change ran before the open").isTrue();
         return new Result(out.toByteArray(), info, events);
     }
 
@@ -121,6 +139,37 @@ class ChangedWhileReadTest {
             }
         });
         assertThat(Arrays.copyOfRange(assertReadAgain(r), SIZE - 1000, SIZE)).containsOnly((byte) 2);
+    }
+
+    @Test
+    void t23FileReplacedAfterTheWalkWithTheSameSizeAndTimeIsReadAgain() throws IOException {
+        // another file renamed over it: same size and modification time, new content (no fstat after the open)
+        byte[] replacement = new byte[SIZE];
+        new Random(8).nextBytes(replacement);
+        Result r = archiveChangedBeforeOpen(() -> {
+            try {
+                Path next = Files.write(tmp.resolve("replacement"), replacement);
+                Files.setLastModifiedTime(next, FileTime.fromMillis(1_600_000_000_000L));
+                Files.move(next, big, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertThat(assertReadAgain(r)).isEqualTo(replacement);
+    }
+
+    @Test
+    void t23FileThatGrewAfterTheWalkIsReadAgain() throws IOException {
+        Result r = archiveChangedBeforeOpen(() -> append(big, new byte[] {1, 2, 3}));
+        byte[] restored = assertReadAgain(r);
+        assertThat(restored).hasSize(SIZE + 3);
+        assertThat(Arrays.copyOf(restored, SIZE)).isEqualTo(original);
+    }
+
+    @Test
+    void t23FileThatShrankAfterTheWalkIsReadAgainNeverPaddedWithZeros() throws IOException {
+        Result r = archiveChangedBeforeOpen(() -> truncate(big, SIZE - 1));
+        assertThat(assertReadAgain(r)).isEqualTo(Arrays.copyOf(original, SIZE - 1));
     }
 
     @Test
