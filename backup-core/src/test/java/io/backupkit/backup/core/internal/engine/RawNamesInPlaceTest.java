@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.backup.BackupFormat;
 import io.backupkit.backup.BackupInfo;
-import io.backupkit.backup.BackupListener;
 import io.backupkit.backup.BackupManager;
 import io.backupkit.backup.RestoreOptions;
 import io.backupkit.backup.core.internal.manifest.ManifestCodec;
 import io.backupkit.backup.core.internal.manifest.ManifestSeal;
+import io.backupkit.backup.tck.fixtures.Warnings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +33,7 @@ class RawNamesInPlaceTest {
     Path tmp;
 
     Path media;
-    final List<String> warnings = new CopyOnWriteArrayList<>();
+    final Warnings warnings = new Warnings();
 
     @BeforeEach
     void mediaFolder() throws Exception {
@@ -57,7 +55,7 @@ class RawNamesInPlaceTest {
             backups.restore(RestoreOptions.of(backup.id().value()).withSafetyBackup(false));
 
             assertThat(listing(media)).as("the backup's folder, byte for byte").isEqualTo(before);
-            assertThat(warnings).noneMatch(w -> w.contains("Left in place"));
+            assertThat(warnings.list()).noneMatch(w -> w.contains("Left in place"));
         }
     }
 
@@ -80,7 +78,7 @@ class RawNamesInPlaceTest {
         }
 
         assertThat(listing(media)).isEqualTo(expected).hasSize(before.size() + 5);
-        assertThat(warnings).anyMatch(w -> w.contains("Left in place"));
+        assertThat(warnings.list()).anyMatch(w -> w.contains("Left in place"));
     }
 
     /** A file, a folder (with a file) and a link named in bytes that are not UTF-8; a link to such a name. */
@@ -138,12 +136,7 @@ class RawNamesInPlaceTest {
                 .mediaDir(media)
                 .spoolDir(tmp.resolve("spool"))
                 .hostApplication("test-app", "1.0.0")
-                .listener(new BackupListener() {
-                    @Override
-                    public void warning(String message) {
-                        warnings.add(message);
-                    }
-                })
+                .listener(warnings)
                 .build();
     }
 
