@@ -20,12 +20,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Reads the backups in a storage from their manifests (the only source of truth). */
 final class Catalog {
-    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
     static final Comparator<BackupInfo> NEWEST_FIRST = Comparator.comparing(BackupInfo::created)
             .thenComparing(BackupInfo::id)
             .reversed();

@@ -42,15 +42,12 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.commons.io.input.CloseShieldInputStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where the engine meets the dedup format: names of its artifacts, the manifest attribute that marks
  * a dedup backup, and reading an artifact (a chunk list or media tree) checked against the manifest.
  */
 final class DedupParts {
-    private static final Logger LOG = LoggerFactory.getLogger(DedupParts.class);
     /** The manifest attribute that names a backup's format (absent: archive). */
     static final String FORMAT_ATTRIBUTE = "format";
 
